@@ -1,0 +1,4 @@
+/** The EventBridge client, created once per container; `AWS_ENDPOINT_URL_EVENTBRIDGE` points it at the local bus. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+
+export const eventBridgeClient = new EventBridgeClient({});

@@ -1,0 +1,105 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
+import type { ReferenceDataRepository } from '../domain/ports.ts';
+import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
+
+/** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
+export class DynamoDbReferenceDataRepository implements ReferenceDataRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getPartnership(): Promise<Partnership | undefined> {
+    const item = await this.getItem(keys.partnership());
+    if (!item) return undefined;
+    return {
+      id: String(item.id),
+      name: String(item.name),
+      csuName: String(item.csuName),
+      csuMailbox: String(item.csuMailbox),
+      urgentPhone: String(item.urgentPhone),
+      urgentPhoneHours: String(item.urgentPhoneHours),
+    };
+  }
+
+  async listCategories(): Promise<EnquiryCategory[]> {
+    const items = await this.queryPartition(CATEGORY_PARTITION);
+    return items
+      .map(toCategory)
+      .sort((a, b) => a.position - b.position || a.title.localeCompare(b.title))
+      .map(({ position: _position, ...category }) => category);
+  }
+
+  async getCategory(code: string): Promise<EnquiryCategory | undefined> {
+    const item = await this.getItem(keys.category(code));
+    if (!item) return undefined;
+    const { position: _position, ...category } = toCategory(item);
+    return category;
+  }
+
+  async getRoutingRule(category: string): Promise<RoutingRule | undefined> {
+    const item = await this.getItem(keys.routingRule(category));
+    return item ? { category, agencyIds: (item.agencyIds as string[] | undefined) ?? [] } : undefined;
+  }
+
+  async listAgencies(): Promise<Agency[]> {
+    const items = await this.queryPartition(AGENCY_PARTITION);
+    return items.map((item) => ({ id: String(item.id), name: String(item.name), email: String(item.email) }));
+  }
+
+  /** Writes (or replaces) the partnership record. */
+  async putPartnership(partnership: Partnership): Promise<void> {
+    await this.put({ ...keys.partnership(), type: 'Partnership', ...partnership });
+  }
+
+  /** Writes (or replaces) a category; `position` orders the public list. */
+  async putCategory(category: EnquiryCategory, position: number): Promise<void> {
+    await this.put({ ...keys.category(category.code), type: 'EnquiryCategory', ...category, position });
+  }
+
+  async putAgency(agency: Agency): Promise<void> {
+    await this.put({ ...keys.agency(agency.id), type: 'Agency', ...agency });
+  }
+
+  async putRoutingRule(rule: RoutingRule): Promise<void> {
+    await this.put({ ...keys.routingRule(rule.category), type: 'RoutingRule', ...rule });
+  }
+
+  private async put(item: Record<string, unknown>): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    return Item;
+  }
+
+  private async queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function toCategory(item: Record<string, unknown>): EnquiryCategory & { position: number } {
+  return {
+    code: String(item.code),
+    title: String(item.title),
+    description: String(item.description),
+    sensitive: Boolean(item.sensitive),
+    position: Number(item.position ?? 0),
+  };
+}

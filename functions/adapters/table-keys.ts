@@ -1,0 +1,44 @@
+/**
+ * Key design of the single table (see docs/data-model.md). Every key the adapters write is built here, so the
+ * access patterns can be read in one place.
+ */
+import type { EmailId } from '../domain/ports.ts';
+
+/** Attribute names of the table's keys and indexes; the CDK table definition imports these too. */
+export const TABLE_SCHEMA = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** GSI1: enquiries by status, newest first. */
+  byStatusIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /** GSI2 (sparse): enquiries whose EnquiryReceived is not yet published. */
+  outboxIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  /** Epoch seconds after which DynamoDB deletes the item. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export const keys = {
+  enquiry: (reference: string) => ({ PK: `ENQUIRY#${reference}`, SK: 'ENQUIRY' }),
+  enquiryByStatus: (status: string, receivedAt: string, reference: string) => ({
+    GSI1PK: `ENQUIRY_STATUS#${status}`,
+    GSI1SK: `${receivedAt}#${reference}`,
+  }),
+  enquiryStatusPartition: (status: string) => `ENQUIRY_STATUS#${status}`,
+  outbox: (receivedAt: string, reference: string) => ({ GSI2PK: OUTBOX_PARTITION, GSI2SK: `${receivedAt}#${reference}` }),
+  referenceCounter: (year: number) => ({ PK: 'COUNTER#ENQUIRY_REFERENCE', SK: `YEAR#${year}` }),
+  idempotency: (keyHash: string) => ({ PK: `IDEMPOTENCY#${keyHash}`, SK: 'IDEMPOTENCY' }),
+  email: (id: EmailId) => ({ PK: `ENQUIRY#${id.reference}`, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
+  partnership: () => ({ PK: 'PARTNERSHIP', SK: 'PROFILE' }),
+  category: (code: string) => ({ PK: CATEGORY_PARTITION, SK: code }),
+  routingRule: (category: string) => ({ PK: ROUTING_PARTITION, SK: category }),
+  agency: (id: string) => ({ PK: AGENCY_PARTITION, SK: id }),
+} as const;
+
+export const OUTBOX_PARTITION = 'OUTBOX#UNPUBLISHED';
+export const CATEGORY_PARTITION = 'ENQUIRY_CATEGORY';
+export const ROUTING_PARTITION = 'ROUTING';
+export const AGENCY_PARTITION = 'AGENCY';
+
+/** Epoch seconds `days` after `from`, for the TTL attribute. */
+export function expiryAfterDays(from: Date, days: number): number {
+  return Math.floor(from.getTime() / 1000) + days * 24 * 60 * 60;
+}

@@ -1,0 +1,276 @@
+/**
+ * The public enquiry API as a Hono app. The same app runs inside the `api` Lambda (behind API Gateway) and,
+ * through that Lambda's handler, in the local cloud.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { ZodError } from 'zod';
+import type { FieldViolation } from '../domain/errors.ts';
+import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
+import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
+import { statusUrl } from '../domain/use-cases/send-enquiry-email.ts';
+import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
+import { ROUTES } from '../topology.ts';
+import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
+import {
+  EnquiryAcceptedSchema,
+  EnquiryCategoryListSchema,
+  EnquiryStatusSchema,
+  IdempotencyHeaderSchema,
+  NewEnquirySchema,
+  ProblemSchema,
+  ReferenceParamSchema,
+  StatusTokenQuerySchema,
+} from './schemas.ts';
+
+/** Largest accepted request body. A full enquiry with a 4,000-character description is well under it. */
+export const MAX_BODY_BYTES = 32 * 1024;
+
+/** Everything the API needs, built once by the Lambda's composition root. */
+export interface ApiDeps {
+  readonly enquiries: EnquiryRepository;
+  readonly referenceData: ReferenceDataRepository;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Base of links we hand out, e.g. `https://abc.execute-api.eu-west-2.amazonaws.com/prod`. */
+  readonly publicApiUrl: string;
+  /** Origins allowed by CORS (the council website). */
+  readonly allowedOrigins: readonly string[];
+}
+
+type Env = { Variables: { log: Logger; correlationId: string } };
+
+const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'Problem details (RFC 9457)', content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } },
+    ]),
+  );
+
+function sendProblem(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
+  return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers });
+}
+
+function violationsFrom(error: ZodError, target: string): FieldViolation[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    const prefix = target === 'header' ? 'Idempotency-Key' : base;
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: base ? `${base}.${key}` : key,
+        message: 'is not a known field',
+      }));
+    }
+    return [{ field: prefix || '(body)', message: issue.message }];
+  });
+}
+
+const listCategoriesRoute = createRoute({
+  method: 'get',
+  path: '/enquiry-categories',
+  summary: 'List the enquiry categories for the public contact form',
+  responses: {
+    200: { description: 'Categories', content: { 'application/json': { schema: EnquiryCategoryListSchema } } },
+    ...problemResponses(500),
+  },
+});
+
+const submitEnquiryRoute = createRoute({
+  method: 'post',
+  path: '/enquiries',
+  summary: 'Submit an enquiry to the Community Safety Unit',
+  request: {
+    headers: IdempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: NewEnquirySchema } } },
+  },
+  responses: {
+    201: {
+      description: 'Stored; acknowledgement and routing follow within seconds',
+      content: { 'application/json': { schema: EnquiryAcceptedSchema } },
+    },
+    ...problemResponses(400, 413, 415, 422, 500),
+  },
+});
+
+const enquiryStatusRoute = createRoute({
+  method: 'get',
+  path: '/enquiries/{reference}/status',
+  summary: "The enquirer's view of their enquiry's status",
+  request: { params: ReferenceParamSchema, query: StatusTokenQuerySchema },
+  responses: {
+    200: { description: 'Status', content: { 'application/json': { schema: EnquiryStatusSchema } } },
+    ...problemResponses(404, 422, 500),
+  },
+});
+
+/** Builds the API. */
+export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      return sendProblem(
+        c,
+        problem('validation-failed', {
+          detail: 'One or more fields are invalid; see errors.',
+          instance: new URL(c.req.url).pathname,
+          errors: violationsFrom(result.error as ZodError, result.target),
+        }),
+      );
+    },
+  });
+
+  app.use('*', requestContext(deps.logger));
+  app.use(
+    '*',
+    cors({
+      origin: [...deps.allowedOrigins],
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposeHeaders: ['Location', 'Idempotent-Replayed', 'X-Correlation-Id'],
+      maxAge: 600,
+    }),
+  );
+  app.post('/enquiries', jsonBodyOnly());
+
+  app.openapi(listCategoriesRoute, async (c) => {
+    const categories = await deps.referenceData.listCategories();
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({ categories }, 200);
+  });
+
+  app.openapi(submitEnquiryRoute, async (c) => {
+    const body = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const result = await submitEnquiry(deps, { enquiry: toNewEnquiry(body), idempotencyKey });
+    const { enquiry } = result;
+    const log = c.get('log');
+    log.appendKeys({ reference: enquiry.reference });
+    if (!result.published) {
+      log.warn('EnquiryReceived not published; left for the outbox sweeper', { error: result.publishError as Error });
+    } else if (result.publishError) {
+      log.warn('Published but could not clear the outbox mark', { error: result.publishError as Error });
+    }
+    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', { category: enquiry.category });
+    const link = statusUrl(deps.publicApiUrl, enquiry);
+    c.header('Location', link);
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(
+      { reference: enquiry.reference, status: enquiry.status, receivedAt: enquiry.receivedAt, statusUrl: link },
+      201,
+    );
+  });
+
+  app.openapi(enquiryStatusRoute, async (c) => {
+    const { reference } = c.req.valid('param');
+    const { token } = c.req.valid('query');
+    const view = await getEnquiryStatus(deps.enquiries, reference, token);
+    c.header('Cache-Control', 'no-store');
+    return c.json(view, 200);
+  });
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Community Safety Partnership API',
+      version: '1.0.0',
+      description: 'Public enquiries to the Community Safety Unit. Errors are RFC 9457 problem details.',
+    },
+  });
+
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = ROUTES.filter((r) => routePattern(r.path).test(path)).map((r) => r.method);
+    if (allowed.length > 0) {
+      return sendProblem(c, problem('method-not-allowed', { instance: path }), { Allow: allowed.join(', ') });
+    }
+    return sendProblem(c, problem('not-found', { detail: 'No such resource.', instance: path }));
+  });
+
+  app.onError((error, c) => {
+    const instance = new URL(c.req.url).pathname;
+    const known = problemForError(error, instance);
+    if (known) return sendProblem(c, known);
+    // Never echo the error: it may describe internals. The correlation id ties the response to the log.
+    c.get('log').error('Unhandled error', { error });
+    return sendProblem(
+      c,
+      problem('internal-error', { detail: `Quote correlation id ${c.get('correlationId')}.`, instance }),
+    );
+  });
+
+  return app;
+}
+
+/** `/enquiries/{reference}/status` → a regex matching concrete paths. */
+function routePattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+}
+
+/** A correlation id for every request, a per-request child logger, and one access-log line with no query string. */
+function requestContext(logger: Logger): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const supplied = c.req.header('x-correlation-id');
+    const correlationId = supplied && /^[\w-]{1,64}$/.test(supplied) ? supplied : randomUUID();
+    const log = logger.createChild({ persistentKeys: { correlationId } });
+    c.set('correlationId', correlationId);
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    c.header('X-Correlation-Id', correlationId);
+    // The route template, never the URL: the status token travels in the query string.
+    log.info('Request completed', {
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+    });
+  };
+}
+
+/** Rejects non-JSON, oversized and unparseable bodies before validation, each with its own problem. */
+function jsonBodyOnly(): MiddlewareHandler<Env> {
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      sendProblem(c, problem('payload-too-large', { detail: `The body must be at most ${MAX_BODY_BYTES} bytes.` })),
+  });
+  return async (c, next) => {
+    const fail = (slug: ProblemSlug, detail: string) =>
+      sendProblem(c, problem(slug, { detail, instance: new URL(c.req.url).pathname }));
+    const contentType = c.req.header('content-type') ?? '';
+    if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType.trim())) {
+      return fail('unsupported-media-type', 'Send the enquiry as Content-Type: application/json.');
+    }
+    return limit(c, async () => {
+      const text = await c.req.text();
+      if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+        c.res = fail('payload-too-large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+        return;
+      }
+      try {
+        JSON.parse(text);
+      } catch {
+        c.res = fail('malformed-request', 'The body is not valid JSON.');
+        return;
+      }
+      await next();
+    });
+  };
+}
+
+function toNewEnquiry(body: z.infer<typeof NewEnquirySchema>) {
+  return {
+    category: body.category,
+    description: body.description,
+    contact: { name: body.name, email: body.email, phone: body.phone },
+    location: body.location,
+    happeningNow: body.happeningNow,
+    safeContact: body.safeContact,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * RFC 9457 problem details, and the one place that maps errors to HTTP statuses. Unknown errors become a
+ * generic 500 whose details go to the log only.
+ */
+import {
+  DomainError,
+  EnquiryNotFound,
+  type FieldViolation,
+  IdempotencyKeyReused,
+  UnknownCategory,
+  ValidationFailed,
+} from '../domain/errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** A problem document. `errors` lists the offending fields, when there are any. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly errors?: readonly FieldViolation[];
+}
+
+/** Problem types this API returns, by slug. The `type` URI is `urn:csp:problem:<slug>`. */
+export const PROBLEM_TYPES = {
+  'malformed-request': { status: 400, title: 'The request could not be read' },
+  'validation-failed': { status: 422, title: 'The request has invalid fields' },
+  'unknown-category': { status: 422, title: 'Unknown enquiry category' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'payload-too-large': { status: 413, title: 'Request body too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'internal-error': { status: 500, title: 'Something went wrong on our side' },
+} as const;
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;
+
+/** Builds the problem document of `slug`. */
+export function problem(
+  slug: ProblemSlug,
+  options: { detail?: string; instance?: string; errors?: readonly FieldViolation[] } = {},
+): Problem {
+  const { status, title } = PROBLEM_TYPES[slug];
+  return { type: `urn:csp:problem:${slug}`, title, status, ...options };
+}
+
+/**
+ * Maps an error thrown by a use case to a problem. Returns `undefined` for errors that are not ours, which
+ * the caller logs and answers with `internal-error`.
+ */
+export function problemForError(error: unknown, instance: string): Problem | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  if (error instanceof ValidationFailed) {
+    return problem('validation-failed', {
+      detail: 'One or more fields are invalid; see errors.',
+      instance,
+      errors: error.violations,
+    });
+  }
+  if (error instanceof UnknownCategory) {
+    return problem('unknown-category', {
+      detail: 'category is not one of GET /enquiry-categories.',
+      instance,
+      errors: [{ field: 'category', message: 'Not a category this partnership offers' }],
+    });
+  }
+  if (error instanceof EnquiryNotFound) {
+    return problem('not-found', { detail: 'No enquiry matches this reference and token.', instance });
+  }
+  if (error instanceof IdempotencyKeyReused) {
+    return problem('idempotency-key-reused', {
+      detail: 'Send a new Idempotency-Key for a new enquiry, or resend the original body to retry.',
+      instance,
+      errors: [{ field: 'Idempotency-Key', message: error.message }],
+    });
+  }
+  return undefined;
+}

@@ -1,0 +1,41 @@
+/**
+ * Environment variables the functions read. The names are shared with the CDK construct that sets them
+ * (`lib/constructs/csp-function.ts`) and the local cloud, so the two cannot drift.
+ */
+export const ENV = {
+  /** The single DynamoDB table. */
+  tableName: 'TABLE_NAME',
+  /** The custom EventBridge bus enquiry events go to. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** From address of every email; must be a verified SES identity. */
+  senderAddress: 'SENDER_ADDRESS',
+  /** Public base URL of the API, for status links in emails. */
+  publicApiUrl: 'PUBLIC_API_URL',
+  /** Days an enquiry is kept before TTL deletes it. */
+  enquiryRetentionDays: 'ENQUIRY_RETENTION_DAYS',
+  /** Outbox sweeper: only enquiries unpublished for longer than this are republished. */
+  outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
+  /** Comma-separated origins allowed by CORS. */
+  allowedOrigins: 'ALLOWED_ORIGINS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Reads a required variable once; a missing one fails the cold start loudly instead of misbehaving later. */
+export function requireEnv(name: EnvName): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Missing required environment variable ${name}`);
+  }
+  return value;
+}
+
+/** Reads a required variable that must be a non-negative integer. */
+export function requireIntEnv(name: EnvName): number {
+  const raw = requireEnv(name);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}

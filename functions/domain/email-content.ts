@@ -1,0 +1,149 @@
+/**
+ * The words of every email we send. Pure: the mailer supplies the data, this returns subject, text and HTML.
+ * HTML parts escape every value; nothing here goes into a header except the subject, built only from our own
+ * reference data and the reference.
+ */
+import { contactSharedWithAgencies, type Enquiry, type EnquiryLocation } from './enquiry.ts';
+import type { EnquiryCategory, Partnership } from './partnership.ts';
+
+/** A rendered email, ready for any mail transport. */
+export interface EmailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for an HTML element or a quoted attribute. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Escaped text with line breaks kept, for multi-line free text such as a description. */
+function htmlLines(value: string): string {
+  return escapeHtml(value).replace(/\r?\n/g, '<br>\n');
+}
+
+function htmlDocument(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="font-family: Arial, sans-serif; line-height: 1.5; color: #0b0c0c; max-width: 40em">
+${body}
+</body></html>`;
+}
+
+/**
+ * Acknowledgement to the enquirer. It never repeats the description or names the category: someone else may
+ * read this inbox, and for domestic abuse that can be dangerous.
+ */
+export function acknowledgementEmail(input: {
+  reference: string;
+  partnership: Pick<Partnership, 'csuName' | 'urgentPhone' | 'urgentPhoneHours'>;
+  statusUrl: string;
+}): EmailContent {
+  const { reference, partnership, statusUrl } = input;
+  const subject = `${partnership.csuName}: we have received your enquiry ${reference}`;
+  const text = [
+    `Thank you for contacting the ${partnership.csuName}.`,
+    '',
+    `Your reference is ${reference}. Please quote it if you contact us about this enquiry.`,
+    '',
+    'What happens next',
+    'We will pass your enquiry to the agencies who can help. If we need to contact you, we will only use the',
+    'contact details you said are safe to use.',
+    '',
+    `You can check the progress of your enquiry at: ${statusUrl}`,
+    '',
+    'In an emergency, or if a crime is happening now, call 999.',
+    `For urgent help that is not an emergency (${partnership.urgentPhoneHours}), call ${partnership.urgentPhone}.`,
+    '',
+    partnership.csuName,
+  ].join('\n');
+  const html = htmlDocument(
+    subject,
+    `<p>Thank you for contacting the ${escapeHtml(partnership.csuName)}.</p>
+<p>Your reference is <strong>${escapeHtml(reference)}</strong>. Please quote it if you contact us about this enquiry.</p>
+<h2>What happens next</h2>
+<p>We will pass your enquiry to the agencies who can help. If we need to contact you, we will only use the contact details you said are safe to use.</p>
+<p><a href="${escapeHtml(statusUrl)}">Check the progress of your enquiry</a></p>
+<p><strong>In an emergency, or if a crime is happening now, call 999.</strong><br>
+For urgent help that is not an emergency (${escapeHtml(partnership.urgentPhoneHours)}), call ${escapeHtml(partnership.urgentPhone)}.</p>
+<p>${escapeHtml(partnership.csuName)}</p>`,
+  );
+  return { subject, text, html };
+}
+
+function describeLocation(location: EnquiryLocation | undefined): string {
+  if (!location) return 'Not given';
+  const parts: string[] = [];
+  if (location.address) parts.push(location.address);
+  if (location.postcode) parts.push(location.postcode);
+  if (location.latitude !== undefined && location.longitude !== undefined) {
+    parts.push(`${location.latitude}, ${location.longitude}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : 'Not given';
+}
+
+/**
+ * Referral to an agency (or the CSU mailbox): everything needed to act, with the enquirer's contact details
+ * only for the channels they consented to.
+ */
+export function agencyEmail(input: {
+  enquiry: Enquiry;
+  category: Pick<EnquiryCategory, 'title' | 'sensitive'>;
+  recipientName: string;
+  partnership: Pick<Partnership, 'csuName'>;
+}): EmailContent {
+  const { enquiry, category, recipientName, partnership } = input;
+  const contact = contactSharedWithAgencies(enquiry);
+  const urgent = enquiry.happeningNow ? 'URGENT (happening now): ' : '';
+  const subject = `${urgent}New enquiry ${enquiry.reference}: ${category.title}`;
+  const fields: Array<[string, string]> = [
+    ['Reference', enquiry.reference],
+    ['Category', category.title],
+    ['Received', enquiry.receivedAt],
+    ['Happening now', enquiry.happeningNow ? 'Yes' : 'No'],
+    ['Location', describeLocation(enquiry.location)],
+    ['Name', contact.name ?? 'Not shared'],
+    ['Email', contact.email ?? 'Not shared (no consent to email)'],
+    ['Phone', contact.phone ?? 'Not shared (no consent to phone)'],
+  ];
+  const sensitiveNote = category.sensitive
+    ? 'This enquiry is in a sensitive category. Only contact the enquirer through the channels shown, and never leave details in a message another person could hear or read.'
+    : undefined;
+  const text = [
+    `To: ${recipientName}`,
+    '',
+    `The ${partnership.csuName} has received an enquiry for your attention.`,
+    '',
+    ...fields.map(([label, value]) => `${label}: ${value}`),
+    '',
+    'Description:',
+    enquiry.description,
+    '',
+    ...(sensitiveNote ? [sensitiveNote, ''] : []),
+    `Reply to this email to reach the ${partnership.csuName}. Quote ${enquiry.reference} in all correspondence.`,
+  ].join('\n');
+  const rows = fields
+    .map(([label, value]) => `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlLines(value)}</td></tr>`)
+    .join('\n');
+  const html = htmlDocument(
+    subject,
+    `<p>To: ${escapeHtml(recipientName)}</p>
+<p>The ${escapeHtml(partnership.csuName)} has received an enquiry for your attention.</p>
+<table cellpadding="4">
+${rows}
+</table>
+<h2>Description</h2>
+<p>${htmlLines(enquiry.description)}</p>
+${sensitiveNote ? `<p><strong>${escapeHtml(sensitiveNote)}</strong></p>\n` : ''}<p>Reply to this email to reach the ${escapeHtml(partnership.csuName)}. Quote ${escapeHtml(enquiry.reference)} in all correspondence.</p>`,
+  );
+  return { subject, text, html };
+}

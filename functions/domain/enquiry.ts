@@ -1,0 +1,78 @@
+/**
+ * The enquiry: what a member of the public tells the Community Safety Unit, and the rules about what may be
+ * done with their personal data.
+ */
+
+/** Where an enquiry is in its life. Staff move it forward; the public only ever sees this value. */
+export const ENQUIRY_STATUSES = ['received', 'routed', 'in-progress', 'closed'] as const;
+export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
+
+/** Plain-English status labels for the enquirer's status page. */
+export const STATUS_DESCRIPTIONS: Record<EnquiryStatus, string> = {
+  received: 'We have received your enquiry and will pass it to the right team.',
+  routed: 'Your enquiry has been passed to the agencies who can help.',
+  'in-progress': 'An officer is working on your enquiry.',
+  closed: 'Your enquiry has been closed.',
+};
+
+/** Where the issue is happening. Any combination may be given; none is required. */
+export interface EnquiryLocation {
+  readonly postcode?: string;
+  readonly address?: string;
+  readonly latitude?: number;
+  readonly longitude?: number;
+}
+
+/** Personal contact details. Every field is personal data. */
+export interface EnquirerContact {
+  readonly name?: string;
+  readonly email?: string;
+  readonly phone?: string;
+}
+
+/** What the enquirer said is safe: an abuser may read their email or answer their phone. */
+export interface SafeContactPreferences {
+  readonly mayEmail: boolean;
+  readonly mayPhone: boolean;
+}
+
+/** A validated submission, before it is given a reference. */
+export interface NewEnquiry {
+  readonly category: string;
+  readonly description: string;
+  readonly contact: EnquirerContact;
+  readonly location?: EnquiryLocation;
+  readonly happeningNow: boolean;
+  readonly safeContact: SafeContactPreferences;
+}
+
+/** A stored enquiry. */
+export interface Enquiry extends NewEnquiry {
+  readonly reference: string;
+  readonly status: EnquiryStatus;
+  /** Secret that lets the enquirer view the status; never logged. */
+  readonly statusToken: string;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  /** Agency ids the router chose; set once, when the enquiry is routed. */
+  readonly routedTo?: readonly string[];
+}
+
+/** Maximum description length, in characters. */
+export const MAX_DESCRIPTION_LENGTH = 4000;
+
+/** An acknowledgement goes only to an address the enquirer gave and said is safe to use. */
+export function wantsAcknowledgement(enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>): boolean {
+  return Boolean(enquiry.contact.email) && enquiry.safeContact.mayEmail;
+}
+
+/**
+ * The contact details an agency may see: each channel only where the enquirer consented to it. The name is
+ * shared whenever some channel is shared, so the agency knows whom to ask for.
+ */
+export function contactSharedWithAgencies(enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>): EnquirerContact {
+  const email = enquiry.safeContact.mayEmail ? enquiry.contact.email : undefined;
+  const phone = enquiry.safeContact.mayPhone ? enquiry.contact.phone : undefined;
+  const name = email || phone ? enquiry.contact.name : undefined;
+  return { name, email, phone };
+}

@@ -1,0 +1,63 @@
+/**
+ * Named domain errors. The API's single error mapper (`functions/api/problem.ts`) turns each into a status
+ * code; anything not listed here is an unexpected failure and becomes a generic 500.
+ */
+
+/** One field that failed validation, by its JSON path in the request (e.g. `location.postcode`). */
+export interface FieldViolation {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Base class so callers can tell our errors from library and runtime ones. */
+export abstract class DomainError extends Error {
+  protected constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request was well-formed JSON but one or more fields break the rules. */
+export class ValidationFailed extends DomainError {
+  constructor(
+    readonly violations: readonly FieldViolation[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid request: ${violations.map((v) => v.field).join(', ')}`, options);
+  }
+}
+
+/** The enquiry names a category the partnership does not offer. */
+export class UnknownCategory extends DomainError {
+  constructor(readonly category: string) {
+    super(`Unknown enquiry category: ${category}`);
+  }
+}
+
+/** No enquiry with that reference, or the token does not match: deliberately indistinguishable. */
+export class EnquiryNotFound extends DomainError {
+  constructor(readonly reference: string) {
+    super(`Enquiry ${reference} not found`);
+  }
+}
+
+/** An Idempotency-Key was sent again with a different request body. */
+export class IdempotencyKeyReused extends DomainError {
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** Reference data the system cannot run without is missing (e.g. the partnership record was never seeded). */
+export class ReferenceDataMissing extends DomainError {
+  constructor(readonly what: string) {
+    super(`Reference data missing: ${what}`);
+  }
+}
+
+/** Another worker holds the send lease for this email; retry later rather than risk a duplicate. */
+export class EmailSendInProgress extends DomainError {
+  constructor(readonly emailId: string) {
+    super(`Email ${emailId} is being sent by another worker`);
+  }
+}

@@ -1,0 +1,40 @@
+/** Reference data about the partnership that enquiry handling reads: categories, agencies, routing. */
+
+/** The partnership record, as far as enquiries need it. */
+export interface Partnership {
+  readonly id: string;
+  readonly name: string;
+  /** Name of the Community Safety Unit, used to sign emails. */
+  readonly csuName: string;
+  /** The CSU's shared mailbox; copied on every enquiry and used as Reply-To. */
+  readonly csuMailbox: string;
+  /** Number given in acknowledgements for urgent, non-emergency help (Ashford: weekends). */
+  readonly urgentPhone: string;
+  readonly urgentPhoneHours: string;
+}
+
+/** A category on the public contact form. */
+export interface EnquiryCategory {
+  readonly code: string;
+  readonly title: string;
+  readonly description: string;
+  /** Sensitive categories (e.g. domestic abuse) get extra care: never named in emails to the enquirer. */
+  readonly sensitive: boolean;
+}
+
+/** An agency of the Community Safety Unit that receives enquiries by email. */
+export interface Agency {
+  readonly id: string;
+  readonly name: string;
+  /** Organisational mailbox (not personal data). */
+  readonly email: string;
+}
+
+/** Which agencies handle a category. */
+export interface RoutingRule {
+  readonly category: string;
+  readonly agencyIds: readonly string[];
+}
+
+/** Agency id used for the CSU's own mailbox, which is copied on every enquiry. */
+export const CSU_RECIPIENT_ID = 'csu';

@@ -1,0 +1,102 @@
+/**
+ * What the use cases need from the outside world. Adapters in `functions/adapters` implement these against
+ * DynamoDB, EventBridge and SES; tests can implement them in memory.
+ */
+import type { OutgoingEvent } from '../events/envelope.ts';
+import type { EmailContent } from './email-content.ts';
+import type { Enquiry, EnquiryStatus } from './enquiry.ts';
+import type { Agency, EnquiryCategory, Partnership, RoutingRule } from './partnership.ts';
+import type { Recipient } from './routing.ts';
+
+/** Remembers which request an Idempotency-Key was first used with, and what it created. */
+export interface IdempotencyRecord {
+  readonly keyHash: string;
+  readonly requestHash: string;
+  readonly reference: string;
+}
+
+/** Thrown by `EnquiryRepository.create` when another request claimed the same Idempotency-Key first. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('Idempotency key already recorded');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+/** One page of a list, with an opaque cursor for the next page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor?: string;
+}
+
+export interface EnquiryRepository {
+  /** Reserves the next reference of `year`. Gaps are possible (a failed create); duplicates are not. */
+  nextReference(year: number): Promise<string>;
+  /**
+   * Stores a new enquiry, marked unpublished, together with its idempotency record: both or neither.
+   * @throws IdempotencyKeyTaken when the idempotency record already exists.
+   */
+  create(enquiry: Enquiry, idempotency?: IdempotencyRecord & { expiresAt: number }): Promise<void>;
+  findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined>;
+  get(reference: string): Promise<Enquiry | undefined>;
+  /** Clears the unpublished mark once EnquiryReceived is on the bus. */
+  markPublished(reference: string, at: string): Promise<void>;
+  /** Enquiries still marked unpublished that were received before `receivedBefore`, oldest first. */
+  listUnpublished(receivedBefore: string, limit: number): Promise<Enquiry[]>;
+  /**
+   * Records the routing decision once. Returns the recipients actually on record: the given ones, or those
+   * of an earlier call (so a redelivered event re-sends to the same mailboxes).
+   */
+  recordRouting(reference: string, recipients: readonly Recipient[], at: string): Promise<readonly Recipient[]>;
+  /** Staff view: enquiries in `status`, newest first, without a Scan. */
+  listByStatus(status: EnquiryStatus, options: { limit: number; cursor?: string }): Promise<Page<Enquiry>>;
+}
+
+export interface ReferenceDataRepository {
+  getPartnership(): Promise<Partnership | undefined>;
+  listCategories(): Promise<EnquiryCategory[]>;
+  getCategory(code: string): Promise<EnquiryCategory | undefined>;
+  getRoutingRule(category: string): Promise<RoutingRule | undefined>;
+  listAgencies(): Promise<Agency[]>;
+}
+
+export interface EventPublisher {
+  /** Publishes all events or throws; partial failures (FailedEntryCount > 0) throw too. */
+  publish(events: readonly OutgoingEvent[]): Promise<void>;
+}
+
+/** One outgoing email. `from` and `replyTo` are our own addresses, never the enquirer's. */
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly replyTo: string;
+  readonly content: EmailContent;
+}
+
+export interface Mailer {
+  /** Sends and returns the provider's message id. */
+  send(email: OutgoingEmail): Promise<string>;
+}
+
+/** Outcome of claiming an email for sending. */
+export type EmailClaim = 'claimed' | 'already-sent';
+
+/** Remembers each email sent, so a redelivered message never sends twice. */
+export interface EmailLedger {
+  /**
+   * Claims `emailId` for `leaseSeconds`. Returns 'already-sent' if it was sent before.
+   * @throws EmailSendInProgress while another worker's lease is live.
+   */
+  claim(emailId: EmailId, now: Date, leaseSeconds: number): Promise<EmailClaim>;
+  markSent(emailId: EmailId, providerMessageId: string, at: string): Promise<void>;
+}
+
+/** Identifies one email: one enquiry, one kind, one recipient. */
+export interface EmailId {
+  readonly reference: string;
+  readonly kind: 'acknowledgement' | 'referral';
+  readonly recipientId: string;
+}
+
+/** Injected time, so use cases are testable at any instant. */
+export type Clock = () => Date;

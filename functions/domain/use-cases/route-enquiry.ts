@@ -1,0 +1,51 @@
+import { EnquiryReferralRequestedEvent } from '../../events/enquiry-referral-requested.ts';
+import { createEvent } from '../../events/envelope.ts';
+import { ReferenceDataMissing } from '../errors.ts';
+import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../ports.ts';
+import { decideRecipients, type Recipient } from '../routing.ts';
+
+export interface RouteEnquiryDeps {
+  readonly enquiries: EnquiryRepository;
+  readonly referenceData: ReferenceDataRepository;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+}
+
+export type RouteEnquiryResult =
+  | { readonly outcome: 'routed'; readonly recipients: readonly Recipient[]; readonly missingAgencyIds: string[] }
+  | { readonly outcome: 'enquiry-not-found' };
+
+/**
+ * Decides an enquiry's recipients from the routing table, records the decision once, and requests one referral
+ * email per recipient. Safe to run again for the same enquiry: the recorded decision is reused and the mailer
+ * deduplicates each email.
+ */
+export async function routeEnquiry(
+  deps: RouteEnquiryDeps,
+  input: { reference: string; correlationId: string },
+): Promise<RouteEnquiryResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'enquiry-not-found' };
+
+  const [partnership, rule, agencies] = await Promise.all([
+    deps.referenceData.getPartnership(),
+    deps.referenceData.getRoutingRule(enquiry.category),
+    deps.referenceData.listAgencies(),
+  ]);
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+
+  const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership);
+  const now = deps.clock().toISOString();
+  const recipients = await deps.enquiries.recordRouting(enquiry.reference, decision.recipients, now);
+
+  await deps.events.publish(
+    recipients.map((recipient) =>
+      createEvent(
+        EnquiryReferralRequestedEvent,
+        { reference: enquiry.reference, recipient },
+        { correlationId: input.correlationId, occurredAt: now },
+      ),
+    ),
+  );
+  return { outcome: 'routed', recipients, missingAgencyIds: decision.missingAgencyIds };
+}

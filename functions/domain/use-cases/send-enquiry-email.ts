@@ -1,0 +1,97 @@
+import { acknowledgementEmail, agencyEmail, type EmailContent } from '../email-content.ts';
+import { type Enquiry, wantsAcknowledgement } from '../enquiry.ts';
+import { ReferenceDataMissing } from '../errors.ts';
+import type { Clock, EmailId, EmailLedger, EnquiryRepository, Mailer, ReferenceDataRepository } from '../ports.ts';
+import type { Recipient } from '../routing.ts';
+
+/**
+ * How long one worker may hold an email before another may try it. Longer than the mailer's timeout, so a
+ * live worker is never overtaken; a crashed one is retried after this.
+ */
+export const EMAIL_LEASE_SECONDS = 120;
+
+export interface SendEnquiryEmailDeps {
+  readonly enquiries: Pick<EnquiryRepository, 'get'>;
+  readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership' | 'getCategory'>;
+  readonly ledger: EmailLedger;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  /** Our From address (the configured SES identity). */
+  readonly sender: string;
+  /** Base of the public status link, e.g. `https://api.example.org/prod`. */
+  readonly publicApiUrl: string;
+}
+
+export type SendEmailResult =
+  | { readonly outcome: 'sent'; readonly providerMessageId: string }
+  | { readonly outcome: 'already-sent' }
+  | { readonly outcome: 'skipped'; readonly reason: 'enquiry-not-found' | 'no-consent-to-email' };
+
+/** The enquirer's status page; the token is the only credential. */
+export function statusUrl(publicApiUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
+  const base = publicApiUrl.replace(/\/+$/, '');
+  return `${base}/enquiries/${encodeURIComponent(enquiry.reference)}/status?token=${encodeURIComponent(enquiry.statusToken)}`;
+}
+
+/** Sends the enquirer their acknowledgement, once, and only if they said email is safe. */
+export async function sendAcknowledgement(
+  deps: SendEnquiryEmailDeps,
+  input: { reference: string },
+): Promise<SendEmailResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  // Checked again here, not only in the event rule: consent on record is what counts.
+  if (!wantsAcknowledgement(enquiry) || !enquiry.contact.email) {
+    return { outcome: 'skipped', reason: 'no-consent-to-email' };
+  }
+  const partnership = await deps.referenceData.getPartnership();
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+  const content = acknowledgementEmail({
+    reference: enquiry.reference,
+    partnership,
+    statusUrl: statusUrl(deps.publicApiUrl, enquiry),
+  });
+  return sendOnce(deps, { reference: enquiry.reference, kind: 'acknowledgement', recipientId: 'enquirer' }, {
+    to: enquiry.contact.email,
+    replyTo: partnership.csuMailbox,
+    content,
+  });
+}
+
+/** Sends one recipient its referral of the enquiry, once. */
+export async function sendReferral(
+  deps: SendEnquiryEmailDeps,
+  input: { reference: string; recipient: Recipient },
+): Promise<SendEmailResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  const [partnership, category] = await Promise.all([
+    deps.referenceData.getPartnership(),
+    deps.referenceData.getCategory(enquiry.category),
+  ]);
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+  const content = agencyEmail({
+    enquiry,
+    // A category withdrawn after submission still has a readable name in the email.
+    category: category ?? { title: enquiry.category, sensitive: true },
+    recipientName: input.recipient.name,
+    partnership,
+  });
+  return sendOnce(deps, { reference: enquiry.reference, kind: 'referral', recipientId: input.recipient.id }, {
+    to: input.recipient.email,
+    replyTo: partnership.csuMailbox,
+    content,
+  });
+}
+
+async function sendOnce(
+  deps: SendEnquiryEmailDeps,
+  emailId: EmailId,
+  email: { to: string; replyTo: string; content: EmailContent },
+): Promise<SendEmailResult> {
+  const claim = await deps.ledger.claim(emailId, deps.clock(), EMAIL_LEASE_SECONDS);
+  if (claim === 'already-sent') return { outcome: 'already-sent' };
+  const providerMessageId = await deps.mailer.send({ from: deps.sender, ...email });
+  await deps.ledger.markSent(emailId, providerMessageId, deps.clock().toISOString());
+  return { outcome: 'sent', providerMessageId };
+}

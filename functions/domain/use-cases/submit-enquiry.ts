@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { enquiryReceived } from '../../events/enquiry-received.ts';
+import type { Enquiry, NewEnquiry } from '../enquiry.ts';
+import { IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
+import {
+  type Clock,
+  type EnquiryRepository,
+  type EventPublisher,
+  IdempotencyKeyTaken,
+  type ReferenceDataRepository,
+} from '../ports.ts';
+
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface SubmitEnquiryDeps {
+  readonly enquiries: EnquiryRepository;
+  readonly referenceData: ReferenceDataRepository;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  /** Source of status tokens; defaults to 32 random bytes. */
+  readonly newStatusToken?: () => string;
+}
+
+export interface SubmitEnquiryInput {
+  readonly enquiry: NewEnquiry;
+  /** The client's Idempotency-Key header, if sent. */
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmitEnquiryResult {
+  readonly enquiry: Enquiry;
+  /** True when this was a retry answered from the first request's result. */
+  readonly replayed: boolean;
+  /** False when the enquiry is stored but EnquiryReceived could not be published yet (the sweeper will). */
+  readonly published: boolean;
+  readonly publishError?: unknown;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Canonical JSON (sorted keys) so the same body always fingerprints the same, whatever its key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Stores a new enquiry, answers retries with the first result, and announces it on the bus. */
+export async function submitEnquiry(
+  deps: SubmitEnquiryDeps,
+  input: SubmitEnquiryInput,
+): Promise<SubmitEnquiryResult> {
+  const keyHash = input.idempotencyKey === undefined ? undefined : sha256(input.idempotencyKey);
+  const requestHash = sha256(canonicalJson(input.enquiry));
+
+  if (keyHash) {
+    const replay = await replayIfKnown(deps, keyHash, requestHash);
+    if (replay) return replay;
+  }
+
+  const category = await deps.referenceData.getCategory(input.enquiry.category);
+  if (!category) throw new UnknownCategory(input.enquiry.category);
+
+  const now = deps.clock();
+  const receivedAt = now.toISOString();
+  const reference = await deps.enquiries.nextReference(now.getUTCFullYear());
+  const enquiry: Enquiry = {
+    ...input.enquiry,
+    reference,
+    status: 'received',
+    statusToken: (deps.newStatusToken ?? defaultStatusToken)(),
+    receivedAt,
+    updatedAt: receivedAt,
+  };
+
+  try {
+    await deps.enquiries.create(
+      enquiry,
+      keyHash
+        ? {
+            keyHash,
+            requestHash,
+            reference,
+            expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_KEY_TTL_SECONDS,
+          }
+        : undefined,
+    );
+  } catch (error) {
+    // A concurrent retry with the same key won the race: answer as it did.
+    if (error instanceof IdempotencyKeyTaken && keyHash) {
+      const replay = await replayIfKnown(deps, keyHash, requestHash);
+      if (replay) return replay;
+    }
+    throw error;
+  }
+
+  try {
+    await deps.events.publish([enquiryReceived(enquiry, receivedAt)]);
+  } catch (publishError) {
+    // The enquiry is safely stored and still marked unpublished; the outbox sweeper will publish it.
+    return { enquiry, replayed: false, published: false, publishError };
+  }
+  try {
+    await deps.enquiries.markPublished(reference, deps.clock().toISOString());
+  } catch (markError) {
+    // Published but still marked: the sweeper will publish again, and every consumer is idempotent.
+    return { enquiry, replayed: false, published: true, publishError: markError };
+  }
+  return { enquiry, replayed: false, published: true };
+}
+
+async function replayIfKnown(
+  deps: SubmitEnquiryDeps,
+  keyHash: string,
+  requestHash: string,
+): Promise<SubmitEnquiryResult | undefined> {
+  const record = await deps.enquiries.findIdempotencyRecord(keyHash);
+  if (!record) return undefined;
+  if (record.requestHash !== requestHash) throw new IdempotencyKeyReused();
+  const enquiry = await deps.enquiries.get(record.reference);
+  // The record and the enquiry are written in one transaction, so this only fails after TTL removed one.
+  if (!enquiry) return undefined;
+  return { enquiry, replayed: true, published: true };
+}
+
+function defaultStatusToken(): string {
+  return randomBytes(32).toString('base64url');
+}

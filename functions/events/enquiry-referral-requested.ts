@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ENQUIRIES_SOURCE, type EventDefinition } from './envelope.ts';
+
+/** Data of `EnquiryReferralRequested` v1: send one enquiry to one recipient mailbox (an organisation's). */
+export const enquiryReferralRequestedSchema = z.object({
+  reference: z.string(),
+  recipient: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.email(),
+  }),
+});
+export type EnquiryReferralRequested = z.infer<typeof enquiryReferralRequestedSchema>;
+
+/** Emitted by the router, one per recipient, so each email is retried and deduplicated on its own. */
+export const EnquiryReferralRequestedEvent: EventDefinition<EnquiryReferralRequested> = {
+  source: ENQUIRIES_SOURCE,
+  detailType: 'EnquiryReferralRequested',
+  version: 1,
+  schema: enquiryReferralRequestedSchema,
+};

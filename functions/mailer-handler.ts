@@ -1,0 +1,57 @@
+/** Lambda entry point of the mailer: sends each email requested on the mail queue, exactly once. */
+import type { SQSEvent } from 'aws-lambda';
+import { documentClient } from './adapters/clients/dynamodb.ts';
+import { sesClient } from './adapters/clients/ses.ts';
+import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
+import { SesMailer } from './adapters/ses-mailer.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
+import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
+import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
+import { parseEventDetail } from './events/envelope.ts';
+import { logger } from './observability.ts';
+import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
+
+const tableName = requireEnv(ENV.tableName);
+const retentionDays = requireIntEnv(ENV.enquiryRetentionDays);
+const deps = {
+  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName, retentionDays),
+  referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
+  ledger: new DynamoDbEmailLedger(documentClient, tableName, retentionDays),
+  mailer: new SesMailer(sesClient),
+  clock: () => new Date(),
+  sender: requireEnv(ENV.senderAddress),
+  publicApiUrl: requireEnv(ENV.publicApiUrl),
+};
+
+export const handler = (event: SQSEvent) =>
+  processSqsBatch(event, logger, async (record) => {
+    const delivered = deliveredEvent(record);
+    switch (delivered['detail-type']) {
+      case EnquiryReceivedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, delivered.detail);
+        const result = await sendAcknowledgement(deps, { reference: data.reference });
+        logger.info('Acknowledgement handled', {
+          correlationId: metadata.correlationId,
+          reference: data.reference,
+          outcome: result.outcome,
+        });
+        return;
+      }
+      case EnquiryReferralRequestedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(EnquiryReferralRequestedEvent, delivered.detail);
+        const result = await sendReferral(deps, data);
+        logger.info('Referral handled', {
+          correlationId: metadata.correlationId,
+          reference: data.reference,
+          recipientId: data.recipient.id,
+          outcome: result.outcome,
+        });
+        return;
+      }
+      default:
+        throw new Error(`Mailer cannot handle ${delivered['detail-type']}`);
+    }
+  });

@@ -1,0 +1,8 @@
+/**
+ * The structured logger every function uses. Logs carry references, categories, counts and error codes,
+ * never personal data: no request bodies, contact details, descriptions or status tokens.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** Shared root logger; `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_LOG_LEVEL` configure it per function. */
+export const logger = new Logger({ serviceName: 'csp' });

@@ -1,0 +1,34 @@
+/** Lambda entry point of the scheduled outbox sweeper. */
+import { documentClient } from './adapters/clients/dynamodb.ts';
+import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import { sweepOutbox } from './domain/use-cases/sweep-outbox.ts';
+import { logger } from './observability.ts';
+
+const deps = {
+  enquiries: new DynamoDbEnquiryRepository(
+    documentClient,
+    requireEnv(ENV.tableName),
+    requireIntEnv(ENV.enquiryRetentionDays),
+  ),
+  events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
+  clock: () => new Date(),
+};
+const graceSeconds = requireIntEnv(ENV.outboxGraceSeconds);
+
+/** Enquiries republished per run; the schedule runs every minute, so a backlog drains quickly. */
+const BATCH_SIZE = 100;
+
+export const handler = async () => {
+  const result = await sweepOutbox(deps, { graceSeconds, batchSize: BATCH_SIZE });
+  if (result.republished.length > 0 || result.failed.length > 0) {
+    logger.warn('Outbox sweep republished enquiries', { republished: result.republished, failed: result.failed });
+  }
+  if (result.failed.length > 0) {
+    // Failing the invocation raises the function-errors alarm; the enquiries stay in the outbox.
+    throw new Error(`Could not republish ${result.failed.length} enquiry(ies)`);
+  }
+  return { republished: result.republished.length };
+};

@@ -1,0 +1,113 @@
+/**
+ * The event-driven shape of the system, as plain data: functions, HTTP routes, event rules, queues and
+ * schedules. `lib/` builds AWS resources from it and `local/` runs the same topology on one machine; a test
+ * checks the two agree. Change wiring here, never in only one of them.
+ */
+import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
+import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
+import { ENQUIRIES_SOURCE } from './events/envelope.ts';
+
+/** Lambda functions. `entry` is relative to the repository root and exports `handler`. */
+export const FUNCTIONS = {
+  api: { entry: 'functions/api-handler.ts', memoryMb: 1024, timeoutSeconds: 10, description: 'Public enquiry API' },
+  router: {
+    entry: 'functions/router-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    description: 'Routes received enquiries to agencies',
+  },
+  mailer: {
+    entry: 'functions/mailer-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    description: 'Sends enquiry emails through SES, once each',
+  },
+  outboxSweeper: {
+    entry: 'functions/outbox-sweeper-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    description: 'Republishes enquiries whose first publish failed',
+  },
+} as const;
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** HTTP routes of the public API, all served by the `api` function. Paths use API Gateway's `{param}` form. */
+export const ROUTES = [
+  { method: 'GET', path: '/enquiry-categories' },
+  { method: 'POST', path: '/enquiries' },
+  { method: 'GET', path: '/enquiries/{reference}/status' },
+] as const;
+export type Route = (typeof ROUTES)[number];
+
+/**
+ * SQS queues between the bus and the functions. Times are in seconds. A message is received at most
+ * `maxReceiveCount` times before it moves to the queue's dead-letter queue.
+ */
+export const QUEUES = {
+  routing: {
+    consumer: 'router',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionDays: 14,
+  },
+  mail: {
+    consumer: 'mailer',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueSpec>;
+export type QueueName = keyof typeof QUEUES;
+
+export interface QueueSpec {
+  readonly consumer: FunctionName;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly dlqRetentionDays: number;
+}
+
+/** Retry policy of every rule target; undeliverable events go to the bus's dead-letter queue. */
+export const RULE_RETRY_POLICY = { maximumRetryAttempts: 8, maximumEventAgeSeconds: 60 * 60 } as const;
+
+/** An EventBridge event pattern (JSON, as in the AWS console). */
+export type EventPattern = Record<string, unknown>;
+
+/** Rules on the enquiry bus: pattern → queue. */
+export const RULES = {
+  routeReceivedEnquiries: {
+    description: 'Every received enquiry goes to the router',
+    eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReceivedEvent.detailType] },
+    targetQueue: 'routing',
+  },
+  acknowledgeEnquirers: {
+    description: 'Enquirers who said email is safe get an acknowledgement',
+    eventPattern: {
+      source: [ENQUIRIES_SOURCE],
+      'detail-type': [EnquiryReceivedEvent.detailType],
+      detail: { data: { acknowledgementRequested: [true] } },
+    },
+    targetQueue: 'mail',
+  },
+  sendReferrals: {
+    description: 'Each referral the router requests is emailed',
+    eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralRequestedEvent.detailType] },
+    targetQueue: 'mail',
+  },
+} as const satisfies Record<string, { description: string; eventPattern: EventPattern; targetQueue: QueueName }>;
+export type RuleName = keyof typeof RULES;
+
+/** Schedules (EventBridge Scheduler expressions) and the function each invokes. */
+export const SCHEDULES = {
+  'enquiry-outbox-sweeper': {
+    description: 'Republish enquiries whose EnquiryReceived event was not published',
+    expression: 'rate(1 minute)',
+    target: 'outboxSweeper',
+  },
+} as const satisfies Record<string, { description: string; expression: string; target: FunctionName }>;
+export type ScheduleName = keyof typeof SCHEDULES;
