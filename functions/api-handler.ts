@@ -12,7 +12,11 @@ import { logger } from './observability.ts';
 const tableName = requireEnv(ENV.tableName);
 
 const app = createApi({
-  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
+  enquiries: new DynamoDbEnquiryRepository(
+    documentClient,
+    tableName,
+    requireIntEnv(ENV.enquiryRetentionDays),
+  ),
   referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),

@@ -24,7 +24,10 @@ const BATCH_SIZE = 100;
 export const handler = async () => {
   const result = await sweepOutbox(deps, { graceSeconds, batchSize: BATCH_SIZE });
   if (result.republished.length > 0 || result.failed.length > 0) {
-    logger.warn('Outbox sweep republished enquiries', { republished: result.republished, failed: result.failed });
+    logger.warn('Outbox sweep republished enquiries', {
+      republished: result.republished,
+      failed: result.failed,
+    });
   }
   if (result.failed.length > 0) {
     // Failing the invocation raises the function-errors alarm; the enquiries stay in the outbox.

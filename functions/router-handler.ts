@@ -14,7 +14,11 @@ import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const deps = {
-  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
+  enquiries: new DynamoDbEnquiryRepository(
+    documentClient,
+    tableName,
+    requireIntEnv(ENV.enquiryRetentionDays),
+  ),
   referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
@@ -24,7 +28,10 @@ export const handler = (event: SQSEvent) =>
   processSqsBatch(event, logger, async (record) => {
     const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, deliveredEvent(record).detail);
     const log = logger.createChild({ persistentKeys: { correlationId: metadata.correlationId } });
-    const result = await routeEnquiry(deps, { reference: data.reference, correlationId: metadata.correlationId });
+    const result = await routeEnquiry(deps, {
+      reference: data.reference,
+      correlationId: metadata.correlationId,
+    });
     if (result.outcome === 'enquiry-not-found') {
       log.warn('Enquiry to route no longer exists; dropping', { reference: data.reference });
       return;

@@ -9,7 +9,12 @@ import { ENQUIRIES_SOURCE } from './events/envelope.ts';
 
 /** Lambda functions. `entry` is relative to the repository root and exports `handler`. */
 export const FUNCTIONS = {
-  api: { entry: 'functions/api-handler.ts', memoryMb: 1024, timeoutSeconds: 10, description: 'Public enquiry API' },
+  api: {
+    entry: 'functions/api-handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    description: 'Public enquiry API',
+  },
   router: {
     entry: 'functions/router-handler.ts',
     memoryMb: 512,
@@ -99,7 +104,10 @@ export const RULES = {
     eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralRequestedEvent.detailType] },
     targetQueue: 'mail',
   },
-} as const satisfies Record<string, { description: string; eventPattern: EventPattern; targetQueue: QueueName }>;
+} as const satisfies Record<
+  string,
+  { description: string; eventPattern: EventPattern; targetQueue: QueueName }
+>;
 export type RuleName = keyof typeof RULES;
 
 /** Schedules (EventBridge Scheduler expressions) and the function each invokes. */

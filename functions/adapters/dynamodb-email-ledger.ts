@@ -50,7 +50,8 @@ export class DynamoDbEmailLedger implements EmailLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.email(emailId),
-        UpdateExpression: 'SET #status = :sent, providerMessageId = :messageId, sentAt = :at REMOVE leaseExpiresAt',
+        UpdateExpression:
+          'SET #status = :sent, providerMessageId = :messageId, sentAt = :at REMOVE leaseExpiresAt',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'sent', ':messageId': providerMessageId, ':at': at },
       }),

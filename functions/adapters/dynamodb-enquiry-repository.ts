@@ -1,7 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -54,9 +51,8 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
       ...enquiry,
       [TABLE_SCHEMA.ttlAttribute]: expiryAfterDays(new Date(enquiry.receivedAt), this.retentionDays),
     };
-    const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } },
-    ];
+    const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> =
+      [{ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } }];
     if (idempotency) {
       transactItems.push({
         Put: {
@@ -120,7 +116,11 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     return Items.map(toEnquiry);
   }
 
-  async recordRouting(reference: string, recipients: readonly Recipient[], at: string): Promise<readonly Recipient[]> {
+  async recordRouting(
+    reference: string,
+    recipients: readonly Recipient[],
+    at: string,
+  ): Promise<readonly Recipient[]> {
     const item = await this.getItem(reference);
     if (!item) throw new Error(`Cannot route missing enquiry ${reference}`);
     if (item.routing) return item.routing as Recipient[];
@@ -162,7 +162,10 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     }
   }
 
-  async listByStatus(status: EnquiryStatus, options: { limit: number; cursor?: string }): Promise<Page<Enquiry>> {
+  async listByStatus(
+    status: EnquiryStatus,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<Enquiry>> {
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -174,7 +177,10 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
         ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,
       }),
     );
-    return { items: Items.map(toEnquiry), cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined };
+    return {
+      items: Items.map(toEnquiry),
+      cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined,
+    };
   }
 
   private async getItem(reference: string): Promise<Item | undefined> {
@@ -183,7 +189,6 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     );
     return Item && !isExpired(Item) ? Item : undefined;
   }
-
 }
 
 function isExpired(item: Item): boolean {

@@ -1,6 +1,10 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { OutgoingEvent } from '../events/envelope.ts';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { EventPublisher } from '../domain/ports.ts';
+import type { OutgoingEvent } from '../events/envelope.ts';
 
 /** PutEvents accepts at most 10 entries per call. */
 const MAX_ENTRIES_PER_CALL = 10;
@@ -34,7 +38,10 @@ export class EventBridgePublisher implements EventPublisher {
         const failures = (result.Entries ?? [])
           .map((entry, index) => ({ entry, event: batch[index] }))
           .filter(({ entry }) => entry.ErrorCode)
-          .map(({ entry, event }) => ({ detailType: event?.detailType ?? 'unknown', errorCode: entry.ErrorCode }));
+          .map(({ entry, event }) => ({
+            detailType: event?.detailType ?? 'unknown',
+            errorCode: entry.ErrorCode,
+          }));
         throw new EventPublishFailed(failures.length > 0 ? failures : [{ detailType: 'unknown' }]);
       }
     }

@@ -23,7 +23,10 @@ export const keys = {
     GSI1SK: `${receivedAt}#${reference}`,
   }),
   enquiryStatusPartition: (status: string) => `ENQUIRY_STATUS#${status}`,
-  outbox: (receivedAt: string, reference: string) => ({ GSI2PK: OUTBOX_PARTITION, GSI2SK: `${receivedAt}#${reference}` }),
+  outbox: (receivedAt: string, reference: string) => ({
+    GSI2PK: OUTBOX_PARTITION,
+    GSI2SK: `${receivedAt}#${reference}`,
+  }),
   referenceCounter: (year: number) => ({ PK: 'COUNTER#ENQUIRY_REFERENCE', SK: `YEAR#${year}` }),
   idempotency: (keyHash: string) => ({ PK: `IDEMPOTENCY#${keyHash}`, SK: 'IDEMPOTENCY' }),
   email: (id: EmailId) => ({ PK: `ENQUIRY#${id.reference}`, SK: `EMAIL#${id.kind}#${id.recipientId}` }),

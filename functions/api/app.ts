@@ -49,12 +49,18 @@ const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: 'Problem details (RFC 9457)', content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } },
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
     ]),
   );
 
 function sendProblem(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers });
+  return c.body(JSON.stringify(body), body.status as 400, {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    ...headers,
+  });
 }
 
 function violationsFrom(error: ZodError, target: string): FieldViolation[] {
@@ -76,7 +82,10 @@ const listCategoriesRoute = createRoute({
   path: '/enquiry-categories',
   summary: 'List the enquiry categories for the public contact form',
   responses: {
-    200: { description: 'Categories', content: { 'application/json': { schema: EnquiryCategoryListSchema } } },
+    200: {
+      description: 'Categories',
+      content: { 'application/json': { schema: EnquiryCategoryListSchema } },
+    },
     ...problemResponses(500),
   },
 });
@@ -152,16 +161,25 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     const log = c.get('log');
     log.appendKeys({ reference: enquiry.reference });
     if (!result.published) {
-      log.warn('EnquiryReceived not published; left for the outbox sweeper', { error: result.publishError as Error });
+      log.warn('EnquiryReceived not published; left for the outbox sweeper', {
+        error: result.publishError as Error,
+      });
     } else if (result.publishError) {
       log.warn('Published but could not clear the outbox mark', { error: result.publishError as Error });
     }
-    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', { category: enquiry.category });
+    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
+      category: enquiry.category,
+    });
     const link = statusUrl(deps.publicApiUrl, enquiry);
     c.header('Location', link);
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(
-      { reference: enquiry.reference, status: enquiry.status, receivedAt: enquiry.receivedAt, statusUrl: link },
+      {
+        reference: enquiry.reference,
+        status: enquiry.status,
+        receivedAt: enquiry.receivedAt,
+        statusUrl: link,
+      },
       201,
     );
   });
@@ -238,7 +256,10 @@ function jsonBodyOnly(): MiddlewareHandler<Env> {
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) =>
-      sendProblem(c, problem('payload-too-large', { detail: `The body must be at most ${MAX_BODY_BYTES} bytes.` })),
+      sendProblem(
+        c,
+        problem('payload-too-large', { detail: `The body must be at most ${MAX_BODY_BYTES} bytes.` }),
+      ),
   });
   return async (c, next) => {
     const fail = (slug: ProblemSlug, detail: string) =>

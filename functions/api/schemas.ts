@@ -7,8 +7,10 @@ import { ENQUIRY_STATUSES, MAX_DESCRIPTION_LENGTH } from '../domain/enquiry.ts';
 
 // Fields that can reach an email header (or a log line) must be a single line: CR/LF would let a value
 // inject headers. Other control characters are never legitimate input.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 // Free text may span lines but must not carry other control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 const singleLine = (max: number) =>
@@ -91,7 +93,9 @@ export const EnquiryAcceptedSchema = z
     reference: z.string().openapi({ example: 'CSU-2026-000123' }),
     status: z.enum(ENQUIRY_STATUSES),
     receivedAt: z.string(),
-    statusUrl: z.string().openapi({ description: 'Link the enquirer can use to check progress. Keep it private.' }),
+    statusUrl: z
+      .string()
+      .openapi({ description: 'Link the enquirer can use to check progress. Keep it private.' }),
   })
   .openapi('EnquiryAccepted');
 
@@ -130,11 +134,18 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 export const ReferenceParamSchema = z.object({
-  reference: z.string().max(32).openapi({ param: { name: 'reference', in: 'path' }, example: 'CSU-2026-000123' }),
+  reference: z
+    .string()
+    .max(32)
+    .openapi({ param: { name: 'reference', in: 'path' }, example: 'CSU-2026-000123' }),
 });
 
 export const StatusTokenQuerySchema = z.object({
-  token: z.string().min(1).max(128).openapi({ param: { name: 'token', in: 'query' } }),
+  token: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'token', in: 'query' } }),
 });
 
 export const IdempotencyHeaderSchema = z.object({

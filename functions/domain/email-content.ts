@@ -132,7 +132,10 @@ export function agencyEmail(input: {
     `Reply to this email to reach the ${partnership.csuName}. Quote ${enquiry.reference} in all correspondence.`,
   ].join('\n');
   const rows = fields
-    .map(([label, value]) => `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlLines(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlLines(value)}</td></tr>`,
+    )
     .join('\n');
   const html = htmlDocument(
     subject,

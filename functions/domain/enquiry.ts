@@ -70,7 +70,9 @@ export function wantsAcknowledgement(enquiry: Pick<NewEnquiry, 'contact' | 'safe
  * The contact details an agency may see: each channel only where the enquirer consented to it. The name is
  * shared whenever some channel is shared, so the agency knows whom to ask for.
  */
-export function contactSharedWithAgencies(enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>): EnquirerContact {
+export function contactSharedWithAgencies(
+  enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>,
+): EnquirerContact {
   const email = enquiry.safeContact.mayEmail ? enquiry.contact.email : undefined;
   const phone = enquiry.safeContact.mayPhone ? enquiry.contact.phone : undefined;
   const name = email || phone ? enquiry.contact.name : undefined;

@@ -47,7 +47,11 @@ export interface EnquiryRepository {
    * Records the routing decision once. Returns the recipients actually on record: the given ones, or those
    * of an earlier call (so a redelivered event re-sends to the same mailboxes).
    */
-  recordRouting(reference: string, recipients: readonly Recipient[], at: string): Promise<readonly Recipient[]>;
+  recordRouting(
+    reference: string,
+    recipients: readonly Recipient[],
+    at: string,
+  ): Promise<readonly Recipient[]>;
   /** Staff view: enquiries in `status`, newest first, without a Scan. */
   listByStatus(status: EnquiryStatus, options: { limit: number; cursor?: string }): Promise<Page<Enquiry>>;
 }

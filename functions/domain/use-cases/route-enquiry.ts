@@ -12,7 +12,11 @@ export interface RouteEnquiryDeps {
 }
 
 export type RouteEnquiryResult =
-  | { readonly outcome: 'routed'; readonly recipients: readonly Recipient[]; readonly missingAgencyIds: string[] }
+  | {
+      readonly outcome: 'routed';
+      readonly recipients: readonly Recipient[];
+      readonly missingAgencyIds: string[];
+    }
   | { readonly outcome: 'enquiry-not-found' };
 
 /**

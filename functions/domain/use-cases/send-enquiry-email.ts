@@ -1,7 +1,14 @@
 import { acknowledgementEmail, agencyEmail, type EmailContent } from '../email-content.ts';
 import { type Enquiry, wantsAcknowledgement } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
-import type { Clock, EmailId, EmailLedger, EnquiryRepository, Mailer, ReferenceDataRepository } from '../ports.ts';
+import type {
+  Clock,
+  EmailId,
+  EmailLedger,
+  EnquiryRepository,
+  Mailer,
+  ReferenceDataRepository,
+} from '../ports.ts';
 import type { Recipient } from '../routing.ts';
 
 /**
@@ -51,11 +58,15 @@ export async function sendAcknowledgement(
     partnership,
     statusUrl: statusUrl(deps.publicApiUrl, enquiry),
   });
-  return sendOnce(deps, { reference: enquiry.reference, kind: 'acknowledgement', recipientId: 'enquirer' }, {
-    to: enquiry.contact.email,
-    replyTo: partnership.csuMailbox,
-    content,
-  });
+  return sendOnce(
+    deps,
+    { reference: enquiry.reference, kind: 'acknowledgement', recipientId: 'enquirer' },
+    {
+      to: enquiry.contact.email,
+      replyTo: partnership.csuMailbox,
+      content,
+    },
+  );
 }
 
 /** Sends one recipient its referral of the enquiry, once. */
@@ -77,11 +88,15 @@ export async function sendReferral(
     recipientName: input.recipient.name,
     partnership,
   });
-  return sendOnce(deps, { reference: enquiry.reference, kind: 'referral', recipientId: input.recipient.id }, {
-    to: input.recipient.email,
-    replyTo: partnership.csuMailbox,
-    content,
-  });
+  return sendOnce(
+    deps,
+    { reference: enquiry.reference, kind: 'referral', recipientId: input.recipient.id },
+    {
+      to: input.recipient.email,
+      replyTo: partnership.csuMailbox,
+      content,
+    },
+  );
 }
 
 async function sendOnce(
