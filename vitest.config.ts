@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/adapters/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/local-cloud-setup.ts'],
+          // One shared cloud with injectable faults: files run one at a time so a fault hits only its own test.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

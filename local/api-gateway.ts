@@ -1,0 +1,119 @@
+/**
+ * A local stand-in for the REST API stage: turns each HTTP request into the API Gateway (REST, v1 proxy)
+ * event the `api` Lambda receives on AWS, invokes the same handler, and writes its response back.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ROUTES } from '../functions/topology.ts';
+
+/** API Gateway's own payload limit; our app enforces a much smaller one. */
+const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+
+export function createApiGateway(options: {
+  invoke: (event: APIGatewayProxyEvent) => Promise<unknown>;
+  stage: string;
+  log: (message: string, error?: unknown) => void;
+}): http.Server {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= API_GATEWAY_MAX_BYTES) chunks.push(chunk);
+    });
+    req.on('end', async () => {
+      if (size > API_GATEWAY_MAX_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Too Long"}');
+        return;
+      }
+      try {
+        const event = toProxyEvent(req, Buffer.concat(chunks), options.stage);
+        const result = (await options.invoke(event)) as APIGatewayProxyResult & {
+          multiValueHeaders?: Record<string, string[]>;
+        };
+        const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+        for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
+        res.writeHead(result.statusCode, headers);
+        res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+      } catch (error) {
+        // What API Gateway answers when the integration fails.
+        options.log('The api function failed', error);
+        res
+          .writeHead(502, { 'content-type': 'application/json' })
+          .end('{"message": "Internal server error"}');
+      }
+    });
+  });
+}
+
+function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const method = req.method ?? 'GET';
+  const match = matchRoute(method, url.pathname);
+  const isText = /^(application\/(json|problem\+json|x-www-form-urlencoded)|text\/)/i.test(
+    headers['content-type'] ?? headers['Content-Type'] ?? 'application/json',
+  );
+  return {
+    resource: match?.resource ?? url.pathname,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: url.searchParams.size > 0 ? query : null,
+    multiValueQueryStringParameters: url.searchParams.size > 0 ? multiQuery : null,
+    pathParameters: match?.params ?? null,
+    stageVariables: null,
+    body: body.length > 0 ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: method,
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? headers['User-Agent'] ?? null,
+      } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/${stage}${url.pathname}`,
+      stage,
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: match?.resource ?? url.pathname,
+    },
+  };
+}
+
+/** Finds the topology route for a request, as API Gateway's resource tree does. */
+function matchRoute(method: string, path: string) {
+  for (const route of ROUTES) {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    const found = pattern.exec(path);
+    if (!found || route.method !== method) continue;
+    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+    return { resource: route.path, params: names.length > 0 ? params : null };
+  }
+  return undefined;
+}

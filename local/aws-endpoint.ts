@@ -1,0 +1,151 @@
+/**
+ * One HTTP endpoint on the local machine that speaks the AWS wire protocols our handlers use:
+ * EventBridge `PutEvents` (AWS JSON 1.1) and SES v1 (AWS query protocol, forwarded to aws-ses-v2-local), so
+ * the real SDK clients reach it through `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SES`. Under
+ * `/_local/` it also serves the local cloud's control API (faults, queues, schedules).
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
+
+/** Operations the control API exposes; implemented by the local cloud. */
+export interface ControlPlane {
+  fireSchedule(name: string): Promise<unknown>;
+  queueStats(): unknown;
+  deadLetters(queue: string): unknown;
+  isIdle(): boolean;
+}
+
+/** Failures the tests (or a curious developer) can inject. */
+export interface Faults {
+  /** PutEvents entries to fail with InternalFailure. */
+  eventBridgeFailNextEntries?: number;
+  /** SES rejects every email to these addresses with MessageRejected. */
+  sesRejectRecipients?: string[];
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+export function createAwsEndpoint(options: {
+  bus: LocalEventBus;
+  sesUrl: string;
+  control: ControlPlane;
+  log: (message: string, error?: unknown) => void;
+}): http.Server {
+  const { bus, sesUrl, control, log } = options;
+  let rejectRecipients = new Set<string>();
+
+  const handleEventBridge = (target: string, body: string) => {
+    if (target !== 'AWSEvents.PutEvents') {
+      return awsJsonError(400, 'UnknownOperationException', `${target} is not emulated locally`);
+    }
+    const request = JSON.parse(body) as { Entries?: PutEventsEntry[] };
+    const entries = request.Entries ?? [];
+    if (entries.length < 1 || entries.length > 10) {
+      return awsJsonError(400, 'ValidationException', 'Entries must have between 1 and 10 items');
+    }
+    const results = bus.putEvents(entries);
+    const failed = results.filter((r) => 'ErrorCode' in r).length;
+    return json(200, { Entries: results, FailedEntryCount: failed }, 'application/x-amz-json-1.1');
+  };
+
+  const handleSes = async (req: http.IncomingMessage, body: string) => {
+    const form = new URLSearchParams(body);
+    const recipients = [...form.entries()]
+      .filter(([key]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(key))
+      .map(([, value]) => value.toLowerCase());
+    if (recipients.some((r) => rejectRecipients.has(r))) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>Rejected by a fault injected in the local cloud</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+      };
+    }
+    const forwarded = await fetch(sesUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded',
+        authorization: String(req.headers.authorization ?? 'AWS4-HMAC-SHA256 local'),
+      },
+      body,
+    });
+    return {
+      status: forwarded.status,
+      headers: { 'content-type': forwarded.headers.get('content-type') ?? 'text/xml' },
+      body: await forwarded.text(),
+    };
+  };
+
+  const handleControl = async (method: string, url: URL, body: string) => {
+    const parts = url.pathname.split('/').filter(Boolean).slice(1);
+    if (method === 'GET' && parts[0] === 'health') return json(200, { ok: true });
+    if (method === 'GET' && parts[0] === 'idle') return json(200, { idle: control.isIdle() });
+    if (method === 'GET' && parts[0] === 'events') {
+      return json(200, { events: bus.recent(Number(url.searchParams.get('limit') ?? 100)) });
+    }
+    if (method === 'GET' && parts[0] === 'queues' && parts.length === 1)
+      return json(200, control.queueStats());
+    if (method === 'GET' && parts[0] === 'queues' && parts[2] === 'dead-letters') {
+      return json(200, control.deadLetters(parts[1] ?? ''));
+    }
+    if (method === 'POST' && parts[0] === 'schedules' && parts[2] === 'fire') {
+      return json(200, { schedule: parts[1], result: await control.fireSchedule(parts[1] ?? '') });
+    }
+    if (parts[0] === 'faults' && (method === 'PUT' || method === 'DELETE')) {
+      const faults: Faults = method === 'PUT' ? (JSON.parse(body || '{}') as Faults) : {};
+      bus.failNextEntries = faults.eventBridgeFailNextEntries ?? 0;
+      rejectRecipients = new Set((faults.sesRejectRecipients ?? []).map((r) => r.toLowerCase()));
+      return json(200, {
+        eventBridgeFailNextEntries: bus.failNextEntries,
+        sesRejectRecipients: [...rejectRecipients],
+      });
+    }
+    return json(404, { message: `No control operation ${method} ${url.pathname}` });
+  };
+
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('end', async () => {
+      let reply: Reply;
+      try {
+        if (size > MAX_REQUEST_BYTES) {
+          reply = awsJsonError(413, 'RequestEntityTooLarge', 'Request too large');
+        } else {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const url = new URL(req.url ?? '/', 'http://localhost');
+          const target = req.headers['x-amz-target'];
+          if (url.pathname.startsWith('/_local/'))
+            reply = await handleControl(req.method ?? 'GET', url, body);
+          else if (typeof target === 'string' && target.startsWith('AWSEvents.'))
+            reply = handleEventBridge(target, body);
+          else if (req.method === 'POST' && url.pathname === '/') reply = await handleSes(req, body);
+          else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
+        }
+      } catch (error) {
+        log('Local AWS endpoint failed a request', error);
+        reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
+      }
+      res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
+      res.end(reply.body);
+    });
+  });
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function json(status: number, value: unknown, contentType = 'application/json'): Reply {
+  return { status, headers: { 'content-type': contentType }, body: JSON.stringify(value) };
+}
+
+function awsJsonError(status: number, code: string, message: string): Reply {
+  return json(status, { __type: code, message }, 'application/x-amz-json-1.1');
+}

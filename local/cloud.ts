@@ -1,0 +1,252 @@
+/**
+ * The one-machine cloud: DynamoDB Local, aws-ses-v2-local, a local EventBridge bus with the real rules,
+ * SQS-like queues with retries and dead letters, the scheduler, and the API, all running the same handlers
+ * and topology as AWS. Handlers find the emulators through the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>`
+ * variables, so no handler knows it is local.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
+import { ENV } from '../functions/config.ts';
+import { QUEUES, type QueueName, SCHEDULES, type ScheduleName } from '../functions/topology.ts';
+import { ASHFORD } from '../scripts/seed/ashford.ts';
+import { seedReferenceData } from '../scripts/seed/seed-reference-data.ts';
+import { createApiGateway } from './api-gateway.ts';
+import { createAwsEndpoint } from './aws-endpoint.ts';
+import { ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalCloudError } from './errors.ts';
+import { LocalEventBus } from './event-bus.ts';
+import { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { assertPortsFree, type LocalPorts } from './ports.ts';
+import { LocalQueue } from './queue.ts';
+import { nextFireTime } from './schedule-expression.ts';
+
+const REGION = 'eu-west-2';
+const ACCOUNT_ID = '000000000000';
+const TABLE_NAME = 'csp-local';
+const BUS_NAME = 'csp-local-enquiries';
+const STAGE = 'local';
+
+export interface LocalCloudOptions {
+  readonly rootDir: string;
+  readonly ports: LocalPorts;
+  /** Persist DynamoDB data here; omit for in-memory (tests). */
+  readonly dataDir?: string;
+  /** Run schedules on their timers (`npm start`); tests fire them by hand instead. */
+  readonly runSchedules: boolean;
+  /** Multiplies queue visibility timeouts, so tests can exercise retries in seconds. */
+  readonly timeScale: number;
+  /** Overrides OUTBOX_GRACE_SECONDS (tests use 0). */
+  readonly outboxGraceSeconds: number;
+  readonly log: (message: string, error?: unknown) => void;
+}
+
+export interface LocalCloud {
+  readonly urls: {
+    readonly api: string;
+    readonly sesInbox: string;
+    readonly dynamodb: string;
+    readonly aws: string;
+    readonly control: string;
+  };
+  readonly tableName: string;
+  readonly busName: string;
+  stop(): Promise<void>;
+}
+
+/** Reads the `dev` stage from cdk.json, so local settings are the dev stage's settings. */
+function devStageConfig(rootDir: string) {
+  const cdk = JSON.parse(readFileSync(path.join(rootDir, 'cdk.json'), 'utf8')) as {
+    context: {
+      stages: { dev: { senderAddress: string; allowedOrigins: string[]; enquiryRetentionDays: number } };
+    };
+  };
+  return cdk.context.stages.dev;
+}
+
+/** Starts everything; resolves once the API answers. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const { ports, log } = options;
+  await assertPortsFree(ports);
+  const stageConfig = devStageConfig(options.rootDir);
+  const urls = {
+    api: `http://localhost:${ports.api}`,
+    sesInbox: `http://localhost:${ports.sesInbox}`,
+    dynamodb: `http://localhost:${ports.dynamodb}`,
+    aws: `http://localhost:${ports.aws}`,
+    control: `http://localhost:${ports.aws}/_local`,
+  };
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log('Error while stopping', error);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    let stopping = false;
+    cleanups.push(() => {
+      stopping = true;
+    });
+    const dynamo: ChildProcess = await startDynamoDbLocal({
+      port: ports.dynamodb,
+      dataDir: options.dataDir,
+      onExit: (code) => {
+        if (!stopping) log(`DynamoDB Local exited unexpectedly (code ${code})`);
+      },
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (dynamo.exitCode !== null) return resolve();
+          dynamo.once('exit', () => resolve());
+          dynamo.kill('SIGTERM');
+        }),
+    );
+
+    // The environment every handler reads, exactly as the CDK construct sets it on AWS.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.aws}`,
+      AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${ports.aws}`,
+      [ENV.tableName]: TABLE_NAME,
+      [ENV.eventBusName]: BUS_NAME,
+      [ENV.senderAddress]: stageConfig.senderAddress,
+      [ENV.publicApiUrl]: urls.api,
+      [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),
+      [ENV.outboxGraceSeconds]: String(options.outboxGraceSeconds),
+      [ENV.allowedOrigins]: stageConfig.allowedOrigins.join(','),
+      POWERTOOLS_SERVICE_NAME: 'csp-local',
+    });
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+
+    const dynamoClient = new DynamoDBClient(localClientConfig(ports.dynamodb));
+    cleanups.push(() => dynamoClient.destroy());
+    const table = await ensureTable(dynamoClient, TABLE_NAME);
+    const referenceData = new DynamoDbReferenceDataRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+    if (!(await referenceData.getPartnership())) {
+      await seedReferenceData(referenceData, ASHFORD);
+      log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
+    }
+
+    const sesServer = await startSesEmulator(ports.sesInbox);
+    cleanups.push(() => closeServer(sesServer));
+
+    const runtime = new LocalLambdaRuntime(options.rootDir, REGION, ACCOUNT_ID);
+    const queues = new Map<QueueName, LocalQueue>();
+    for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+      const queue = new LocalQueue({
+        name: `csp-local-${name}`,
+        spec,
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        timeScale: options.timeScale,
+        onError: log,
+      });
+      queue.start((event) => runtime.invoke(spec.consumer, event));
+      queues.set(name, queue);
+      cleanups.push(() => queue.stop());
+    }
+    const bus = new LocalEventBus(BUS_NAME, queues, REGION, ACCOUNT_ID);
+
+    const fireSchedule = async (name: string) => {
+      if (!(name in SCHEDULES)) {
+        throw new LocalCloudError(`No schedule named ${name}; known: ${Object.keys(SCHEDULES).join(', ')}`);
+      }
+      const schedule = SCHEDULES[name as ScheduleName];
+      return runtime.invoke(schedule.target, {});
+    };
+
+    const awsEndpoint = createAwsEndpoint({
+      bus,
+      sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
+      log,
+      control: {
+        fireSchedule: async (name) => {
+          try {
+            return { ok: true, value: await fireSchedule(name) };
+          } catch (error) {
+            return { ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+        },
+        queueStats: () => ({ queues: [...queues.entries()].map(([name, q]) => ({ ...q.stats(), name })) }),
+        deadLetters: (name) => ({ deadLetters: queues.get(name as QueueName)?.listDeadLetters() ?? [] }),
+        isIdle: () => [...queues.values()].every((q) => q.isIdle()),
+      },
+    });
+    await listen(awsEndpoint, ports.aws);
+    cleanups.push(() => closeServer(awsEndpoint));
+
+    if (options.runSchedules) {
+      for (const name of Object.keys(SCHEDULES) as ScheduleName[]) {
+        let timer: NodeJS.Timeout;
+        const arm = () => {
+          const delay = nextFireTime(SCHEDULES[name].expression, new Date()).getTime() - Date.now();
+          timer = setTimeout(async () => {
+            try {
+              await fireSchedule(name);
+            } catch (error) {
+              log(`Schedule ${name} failed`, error);
+            }
+            arm();
+          }, delay);
+        };
+        arm();
+        cleanups.push(() => clearTimeout(timer));
+      }
+    }
+
+    const api = createApiGateway({
+      stage: STAGE,
+      log,
+      invoke: (event: APIGatewayProxyEvent) => runtime.invoke('api', event),
+    });
+    await listen(api, ports.api);
+    cleanups.push(() => closeServer(api));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return { urls, tableName: TABLE_NAME, busName: BUS_NAME, stop };
+}
+
+/** Starts aws-ses-v2-local in this process (it is a CommonJS Express app exporting a start function). */
+async function startSesEmulator(port: number): Promise<http.Server> {
+  const require = createRequire(import.meta.url);
+  const module = require('aws-ses-v2-local') as {
+    default: (config: { host: string; port: number }) => Promise<http.Server>;
+  };
+  return module.default({ host: '127.0.0.1', port });
+}
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new LocalCloudError(`Port ${port} is already in use.`) : error),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}

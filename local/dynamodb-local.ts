@@ -1,0 +1,132 @@
+/**
+ * Runs AWS's DynamoDB Local (the jar shipped in the npm package `amplify-dynamodb-simulator`) with the
+ * machine's Java, and creates our table with the same keys and indexes as the CDK stack.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
+import { LocalCloudError } from './errors.ts';
+
+/** Where the DynamoDB Local jar lives inside node_modules. */
+export function dynamoDbLocalDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+}
+
+/** Fails with a one-line explanation when Java is missing or too old. */
+export function assertJavaAvailable(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new LocalCloudError(
+      'Java 17 or newer is needed to run DynamoDB Local, and `java` was not found on PATH (Debian: apt-get install openjdk-17-jre-headless).',
+    );
+  }
+  const major = Number(/version "(\d+)/.exec(result.stderr)?.[1] ?? 0);
+  if (major > 0 && major < 17) {
+    throw new LocalCloudError(`DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${major}.`);
+  }
+}
+
+/** Starts DynamoDB Local; `dataDir` persists tables there, otherwise they live in memory. */
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+  onExit: (code: number | null) => void;
+}): Promise<ChildProcess> {
+  assertJavaAvailable();
+  const dir = dynamoDbLocalDir();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child = spawn(
+    'java',
+    [
+      '-Xmx512m',
+      `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(dir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      ...storage,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.stdout?.resume();
+  child.on('exit', (code) => options.onExit(code));
+
+  const client = new DynamoDBClient(localClientConfig(options.port));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new LocalCloudError(`DynamoDB Local exited at start (code ${child.exitCode}): ${stderr.trim()}`);
+    }
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new LocalCloudError('DynamoDB Local did not answer within 30 seconds.');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  client.destroy();
+  return child;
+}
+
+/** SDK configuration for talking to DynamoDB Local directly (used by the local cloud's own setup). */
+export function localClientConfig(port: number) {
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+/** Creates the table, with the indexes the CDK stack defines from the same TABLE_SCHEMA, unless it exists. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existed'> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return 'existed';
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const { partitionKey, sortKey, byStatusIndex, outboxIndex } = TABLE_SCHEMA;
+  const attributes = [
+    partitionKey,
+    sortKey,
+    ...[byStatusIndex, outboxIndex].flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [byStatusIndex, outboxIndex].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  return 'created';
+}

@@ -1,0 +1,178 @@
+/**
+ * An in-memory SQS queue with the semantics our functions rely on: at-least-once delivery, a visibility
+ * timeout, ApproximateReceiveCount, partial batch failures, and a dead-letter queue after maxReceiveCount.
+ * The poller hands batches to the consumer exactly as the Lambda event source mapping does on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueSpec } from '../functions/topology.ts';
+
+interface StoredMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  /** Epoch ms before which the message is invisible (in flight or backing off). */
+  visibleAt: number;
+}
+
+/** A message that exhausted its receives, kept for inspection. */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}
+
+/** The consumer's result is read as an SQSBatchResponse when it has one (ReportBatchItemFailures). */
+export type QueueConsumer = (event: SQSEvent) => Promise<unknown>;
+
+export interface LocalQueueOptions {
+  readonly name: string;
+  readonly spec: QueueSpec;
+  readonly region: string;
+  readonly accountId: string;
+  /** Multiplies every wait (visibility timeout): tests use a small value to exercise retries quickly. */
+  readonly timeScale: number;
+  readonly onError: (message: string, error: unknown) => void;
+}
+
+/** One queue and its dead-letter queue, with a poller that feeds the consumer. */
+export class LocalQueue {
+  private readonly messages: StoredMessage[] = [];
+  private readonly deadLetters: DeadLetter[] = [];
+  private consumer?: QueueConsumer;
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+  private inFlight = 0;
+  private stopped = false;
+
+  constructor(private readonly options: LocalQueueOptions) {}
+
+  get arn(): string {
+    return `arn:aws:sqs:${this.options.region}:${this.options.accountId}:${this.options.name}`;
+  }
+
+  /** Accepts a message; it becomes visible at once. */
+  send(body: string): string {
+    const messageId = randomUUID();
+    this.messages.push({ messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    this.schedulePoll(0);
+    return messageId;
+  }
+
+  /** Starts delivering to `consumer`. */
+  start(consumer: QueueConsumer): void {
+    this.consumer = consumer;
+    this.stopped = false;
+    this.schedulePoll(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Messages waiting or in flight, and dead letters. */
+  stats(): { name: string; pending: number; inFlight: number; deadLetters: number } {
+    return {
+      name: this.options.name,
+      pending: this.messages.length,
+      inFlight: this.inFlight,
+      deadLetters: this.deadLetters.length,
+    };
+  }
+
+  listDeadLetters(): readonly DeadLetter[] {
+    return this.deadLetters;
+  }
+
+  /** True when nothing is waiting or being processed. */
+  isIdle(): boolean {
+    return this.messages.length === 0 && this.inFlight === 0;
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.stopped || !this.consumer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, delayMs));
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped || !this.consumer) return;
+    this.polling = true;
+    try {
+      for (;;) {
+        const now = Date.now();
+        const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.spec.batchSize);
+        if (batch.length === 0) break;
+        await this.deliver(batch);
+      }
+    } finally {
+      this.polling = false;
+    }
+    const nextVisible = Math.min(...this.messages.map((m) => m.visibleAt));
+    if (Number.isFinite(nextVisible)) this.schedulePoll(nextVisible - Date.now());
+  }
+
+  private async deliver(batch: StoredMessage[]): Promise<void> {
+    const visibilityMs = this.options.spec.visibilityTimeoutSeconds * 1000 * this.options.timeScale;
+    const now = Date.now();
+    for (const message of batch) {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + visibilityMs;
+    }
+    this.inFlight += batch.length;
+    let failedIds: Set<string>;
+    try {
+      const response = (await this.consumer!({ Records: batch.map((m) => this.toRecord(m)) })) as
+        | SQSBatchResponse
+        | undefined;
+      failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      // A thrown handler fails the whole batch, as on AWS.
+      this.options.onError(`Consumer of ${this.options.name} threw; the batch will be retried`, error);
+      failedIds = new Set(batch.map((m) => m.messageId));
+    } finally {
+      this.inFlight -= batch.length;
+    }
+    for (const message of batch) {
+      if (!failedIds.has(message.messageId)) {
+        this.remove(message);
+      } else if (message.receiveCount >= this.options.spec.maxReceiveCount) {
+        this.remove(message);
+        this.deadLetters.push({
+          messageId: message.messageId,
+          body: message.body,
+          receiveCount: message.receiveCount,
+        });
+      }
+      // Otherwise it stays invisible until its visibility timeout passes, then is received again.
+    }
+  }
+
+  private remove(message: StoredMessage): void {
+    const index = this.messages.indexOf(message);
+    if (index >= 0) this.messages.splice(index, 1);
+  }
+
+  private toRecord(message: StoredMessage): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: 'local-eventbridge',
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: this.options.region,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm start`: runs the whole system on this machine, seeded with Ashford, until Ctrl-C.
+ * Flags: `--in-memory` (no data kept), `--no-schedules` (fire them with `npm run fire-schedule`).
+ * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCHEDULES } from '../functions/topology.ts';
+import { startLocalCloud } from './cloud.ts';
+import { LocalCloudError } from './errors.ts';
+import { portsFromEnv } from './ports.ts';
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+
+function log(message: string, error?: unknown) {
+  const detail =
+    error instanceof Error ? `: ${error.name}: ${error.message}` : error ? `: ${String(error)}` : '';
+  process.stderr.write(`[local-cloud] ${message}${detail}\n`);
+}
+
+async function main() {
+  const cloud = await startLocalCloud({
+    rootDir,
+    ports: portsFromEnv(),
+    dataDir: args.has('--in-memory') ? undefined : path.join(rootDir, '.data', 'dynamodb'),
+    runSchedules: !args.has('--no-schedules'),
+    timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
+    outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? 60),
+    log,
+  });
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping the local cloud...\n');
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  // When started by the test harness, stop with the parent.
+  process.on('disconnect', shutdown);
+
+  if (process.send) {
+    process.send({ ready: true, urls: cloud.urls });
+    return;
+  }
+  process.stdout.write(`
+Community Safety Partnership backend running locally (Ctrl-C stops everything)
+
+  API              ${cloud.urls.api}
+                   try: curl ${cloud.urls.api}/enquiry-categories
+  OpenAPI          ${cloud.urls.api}/openapi.json
+  Email inbox      ${cloud.urls.sesInbox}   (every email sent, readable in the browser)
+  DynamoDB Local   ${cloud.urls.dynamodb}   (table ${cloud.tableName})
+  EventBridge/SES  ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE / AWS_ENDPOINT_URL_SES)
+  Control          ${cloud.urls.control}/queues   (queues and dead letters)
+  Schedules        ${Object.entries(SCHEDULES)
+    .map(([name, s]) => `${name} ${s.expression}`)
+    .join(', ')}${args.has('--no-schedules') ? ' (not running: --no-schedules)' : ''}
+                   fire now: npm run fire-schedule -- <name>
+`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof LocalCloudError) {
+    process.stderr.write(`Cannot start the local cloud: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Cannot start the local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

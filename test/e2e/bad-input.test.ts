@@ -1,0 +1,197 @@
+/** Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored. */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { anEnquiry, callApi, cloud } from '../support/local-cloud.ts';
+
+const dynamo = new DynamoDBClient({
+  endpoint: inject('localCloud').dynamodb,
+  region: 'eu-west-2',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+/** Items whose description holds `marker`: the test's way to ask "was anything stored?". */
+async function storedWith(marker: string): Promise<number> {
+  const { Count = 0 } = await dynamo.send(
+    new ScanCommand({
+      TableName: 'csp-local',
+      FilterExpression: 'contains(description, :marker)',
+      ExpressionAttributeValues: { ':marker': { S: marker } },
+    }),
+  );
+  return Count;
+}
+
+const post = (body: string, contentType = 'application/json', headers: Record<string, string> = {}) =>
+  callApi('/enquiries', { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+
+const cases: {
+  name: string;
+  status: number;
+  field?: string;
+  type: string;
+  body: (marker: string) => string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}[] = [
+  {
+    name: 'invalid JSON',
+    status: 400,
+    type: 'malformed-request',
+    body: (m) => `{"category": "parking", "description": "${m}"`,
+  },
+  {
+    name: 'a JSON array',
+    status: 422,
+    type: 'validation-failed',
+    field: '(body)',
+    body: (m) => JSON.stringify([m]),
+  },
+  {
+    name: 'a wrong type',
+    status: 422,
+    type: 'validation-failed',
+    field: 'happeningNow',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, happeningNow: 'yes' })),
+  },
+  {
+    name: 'a missing description',
+    status: 422,
+    type: 'validation-failed',
+    field: 'description',
+    body: (m) => JSON.stringify({ category: 'parking', name: m }),
+  },
+  {
+    name: 'a blank description',
+    status: 422,
+    type: 'validation-failed',
+    field: 'description',
+    body: (m) => JSON.stringify({ category: 'parking', description: '   ', name: m }),
+  },
+  {
+    name: 'a description over 4,000 characters',
+    status: 422,
+    type: 'validation-failed',
+    field: 'description',
+    body: (m) => JSON.stringify(anEnquiry({ description: m + 'x'.repeat(4000) })),
+  },
+  {
+    name: 'an unknown category',
+    status: 422,
+    type: 'unknown-category',
+    field: 'category',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, category: 'alien-abduction' })),
+  },
+  {
+    name: 'an unknown field',
+    status: 422,
+    type: 'validation-failed',
+    field: 'catgory',
+    body: (m) => JSON.stringify({ ...anEnquiry({ description: m }), catgory: 'x' }),
+  },
+  {
+    name: 'CR/LF in the name',
+    status: 422,
+    type: 'validation-failed',
+    field: 'name',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam\r\nBcc: victim@example.com' })),
+  },
+  {
+    name: 'CR/LF in the email',
+    status: 422,
+    type: 'validation-failed',
+    field: 'email',
+    body: (m) =>
+      JSON.stringify(anEnquiry({ description: m, email: 'sam@example.com\r\nBcc: x@example.com' })),
+  },
+  {
+    name: 'LF in the phone number',
+    status: 422,
+    type: 'validation-failed',
+    field: 'phone',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, phone: '01233\n555' })),
+  },
+  {
+    name: 'an invalid email',
+    status: 422,
+    type: 'validation-failed',
+    field: 'email',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, email: 'not-an-email' })),
+  },
+  {
+    name: 'a bad postcode',
+    status: 422,
+    type: 'validation-failed',
+    field: 'location.postcode',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { postcode: 'NOT A CODE' } })),
+  },
+  {
+    name: 'latitude without longitude',
+    status: 422,
+    type: 'validation-failed',
+    field: 'location.latitude',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { latitude: 51.1 } })),
+  },
+  {
+    name: 'a body over 32 KB',
+    status: 413,
+    type: 'payload-too-large',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, padding: 'x'.repeat(40_000) })),
+  },
+  {
+    name: 'a text/plain body',
+    status: 415,
+    type: 'unsupported-media-type',
+    contentType: 'text/plain',
+    body: (m) => JSON.stringify(anEnquiry({ description: m })),
+  },
+  {
+    name: 'a form-encoded body',
+    status: 415,
+    type: 'unsupported-media-type',
+    contentType: 'application/x-www-form-urlencoded',
+    body: (m) => `category=parking&description=${m}`,
+  },
+  {
+    name: 'a malformed Idempotency-Key',
+    status: 422,
+    type: 'validation-failed',
+    field: 'Idempotency-Key',
+    headers: { 'Idempotency-Key': 'has spaces in it' },
+    body: (m) => JSON.stringify(anEnquiry({ description: m })),
+  },
+];
+
+describe('POST /enquiries with bad input', () => {
+  it.each(cases)('$name → $status problem, nothing stored', async (testCase) => {
+    const marker = `bad-input-${Math.random().toString(36).slice(2, 10)}`;
+
+    const { status, headers, body } = await post(
+      testCase.body(marker),
+      testCase.contentType,
+      testCase.headers,
+    );
+
+    expect(status).toBe(testCase.status);
+    expect(headers.get('content-type')).toContain('application/problem+json');
+    expect(body).toMatchObject({ type: `urn:csp:problem:${testCase.type}`, status: testCase.status });
+    expect(typeof body.title).toBe('string');
+    if (testCase.field) {
+      expect((body.errors as { field: string }[]).map((e) => e.field)).toContain(testCase.field);
+    }
+    expect(await storedWith(marker)).toBe(0);
+  });
+});
+
+describe('routing errors', () => {
+  it('answers an unknown path with 404 problem+json', async () => {
+    const { status, headers } = await callApi('/no-such-thing');
+    expect(status).toBe(404);
+    expect(headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('answers a wrong method with 405 and Allow', async () => {
+    const response = await fetch(`${cloud().api}/enquiries`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * At-least-once delivery under failure: no enquiry is lost when PutEvents fails, and an email SES keeps
+ * rejecting is retried, then dead-lettered, without holding up or duplicating the others.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../functions/topology.ts';
+import { ASHFORD } from '../../scripts/seed/ashford.ts';
+import {
+  anEnquiry,
+  deadLetters,
+  emailsFor,
+  fireSchedule,
+  setFaults,
+  submitEnquiry,
+  waitForQuiet,
+} from '../support/local-cloud.ts';
+
+const agencyEmail = (id: string) => ASHFORD.agencies.find((a) => a.id === id)!.email;
+
+afterEach(async () => {
+  await setFaults();
+});
+
+describe('when PutEvents fails after the enquiry is stored', () => {
+  it('still answers 201, and the outbox sweeper publishes it later, once', async () => {
+    await setFaults({ eventBridgeFailNextEntries: 1 });
+    const enquiry = anEnquiry({ category: 'noise-and-environment' });
+
+    const { status, body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const beforeSweep = await emailsFor(body.reference);
+    const firstSweep = await fireSchedule('enquiry-outbox-sweeper');
+    await waitForQuiet();
+    const afterSweep = await emailsFor(body.reference);
+    const secondSweep = await fireSchedule('enquiry-outbox-sweeper');
+    await waitForQuiet();
+    const afterSecondSweep = await emailsFor(body.reference);
+
+    expect(status).toBe(201);
+    expect(beforeSweep).toEqual([]);
+    expect(firstSweep).toEqual({ ok: true, value: { republished: 1 } });
+    expect(afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(
+      [ASHFORD.partnership.csuMailbox, agencyEmail('abc-environmental'), enquiry.email].sort(),
+    );
+    expect(secondSweep).toEqual({ ok: true, value: { republished: 0 } });
+    expect(afterSecondSweep).toHaveLength(afterSweep.length);
+  });
+});
+
+describe('when SES keeps rejecting one recipient', () => {
+  it('retries that email up to maxReceiveCount, dead-letters it, and delivers the rest once', async () => {
+    const rejected = agencyEmail('kcc-trading-standards');
+    await setFaults({ sesRejectRecipients: [rejected] });
+    const dlqBefore = (await deadLetters('mail')).length;
+
+    const { body } = await submitEnquiry(anEnquiry({ category: 'scams-and-trading-standards' }));
+    await waitForQuiet();
+
+    const emails = await emailsFor(body.reference);
+    expect(emails.map((e) => e.destination.to[0])).not.toContain(rejected);
+    expect(emails.filter((e) => e.destination.to[0] === ASHFORD.partnership.csuMailbox)).toHaveLength(1);
+    const dead = (await deadLetters('mail')).slice(dlqBefore);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.receiveCount).toBe(QUEUES.mail.maxReceiveCount);
+    const event = JSON.parse(dead[0]!.body) as {
+      detail: { data: { reference: string; recipient: { email: string } } };
+    };
+    expect(event.detail.data).toMatchObject({ reference: body.reference, recipient: { email: rejected } });
+  });
+});

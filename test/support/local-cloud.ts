@@ -1,0 +1,126 @@
+/**
+ * Helpers for tests that drive the local cloud the way a user would: over HTTP, then reading the SES
+ * emulator's store. Waiting is by polling for a condition with a deadline, never by sleeping a fixed time.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+export const cloud = () => inject('localCloud');
+
+/** An email as aws-ses-v2-local stores it. */
+export interface StoredEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly replyTo: string[];
+  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+  readonly subject: string;
+  readonly body: { text?: string; html?: string };
+  readonly at: number;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until every local queue is empty and nothing is being processed. */
+export async function waitForQuiet(): Promise<void> {
+  await eventually(async () => {
+    const response = await fetch(`${cloud().control}/idle`);
+    const { idle } = (await response.json()) as { idle: boolean };
+    return idle ? true : undefined;
+  }, 'the local queues to drain');
+}
+
+/** Every email in the SES emulator. */
+export async function allEmails(): Promise<StoredEmail[]> {
+  const response = await fetch(`${cloud().sesInbox}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  return emails;
+}
+
+/** Emails about one enquiry (the reference is in every subject we send). */
+export async function emailsFor(reference: string): Promise<StoredEmail[]> {
+  return (await allEmails()).filter((email) => email.subject.includes(reference));
+}
+
+/** Sets (or with no argument clears) the local cloud's injected faults. */
+export async function setFaults(faults?: {
+  eventBridgeFailNextEntries?: number;
+  sesRejectRecipients?: string[];
+}) {
+  const response = await fetch(`${cloud().control}/faults`, {
+    method: faults ? 'PUT' : 'DELETE',
+    body: faults ? JSON.stringify(faults) : undefined,
+  });
+  if (!response.ok) throw new Error(`Setting faults failed: ${response.status}`);
+}
+
+export async function fireSchedule(name: string): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  const response = await fetch(`${cloud().control}/schedules/${name}/fire`, { method: 'POST' });
+  const { result } = (await response.json()) as { result: { ok: boolean; value?: unknown; error?: string } };
+  return result;
+}
+
+export async function deadLetters(
+  queue: string,
+): Promise<{ messageId: string; body: string; receiveCount: number }[]> {
+  const response = await fetch(`${cloud().control}/queues/${queue}/dead-letters`);
+  return (
+    (await response.json()) as { deadLetters: { messageId: string; body: string; receiveCount: number }[] }
+  ).deadLetters;
+}
+
+/** A valid enquiry body; every personal field carries a unique marker so tests can trace (or miss) it. */
+export function anEnquiry(overrides: Record<string, unknown> = {}) {
+  const marker = randomUUID().slice(0, 8);
+  return {
+    category: 'anti-social-behaviour',
+    description: `Youths shouting outside the shops every night ${marker}`,
+    name: `Sam Tester ${marker}`,
+    email: `sam.${marker}@resident.example`,
+    phone: '01233 555 0101',
+    location: { postcode: 'tn23 1pl', address: '1 High Street, Ashford' },
+    happeningNow: false,
+    safeContact: { mayEmail: true, mayPhone: false },
+    ...overrides,
+  };
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** Calls the API and parses the JSON (or problem+json) response. */
+export async function callApi<T = Record<string, unknown>>(
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<ApiResponse<T>> {
+  const { json, ...rest } = init;
+  const response = await fetch(`${cloud().api}${path}`, {
+    ...rest,
+    headers: {
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(rest.headers ?? {}),
+    },
+    body: json !== undefined ? JSON.stringify(json) : rest.body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+export function submitEnquiry(body: unknown, headers: Record<string, string> = {}) {
+  return callApi<{ reference: string; statusUrl: string; status: string; receivedAt: string }>('/enquiries', {
+    method: 'POST',
+    json: body,
+    headers,
+  });
+}

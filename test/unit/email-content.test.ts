@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { acknowledgementEmail, agencyEmail, escapeHtml } from '../../functions/domain/email-content.ts';
+import type { Enquiry } from '../../functions/domain/enquiry.ts';
+
+const partnership = {
+  csuName: 'Ashford Community Safety Unit',
+  urgentPhone: '01233 331111',
+  urgentPhoneHours: 'weekends',
+};
+
+function anEnquiry(overrides: Partial<Enquiry> = {}): Enquiry {
+  return {
+    reference: 'CSU-2026-000042',
+    category: 'anti-social-behaviour',
+    description: 'Loud music <every> night & "parties"',
+    contact: { name: 'Sam', email: 'sam@resident.example', phone: '01233 000000' },
+    location: { postcode: 'TN23 1PL', address: '1 High St' },
+    happeningNow: false,
+    safeContact: { mayEmail: true, mayPhone: true },
+    status: 'received',
+    statusToken: 'secret-token',
+    receivedAt: '2026-11-26T10:00:00.000Z',
+    updatedAt: '2026-11-26T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('acknowledgementEmail', () => {
+  const ack = acknowledgementEmail({
+    reference: 'CSU-2026-000042',
+    partnership,
+    statusUrl: 'https://api.example/enquiries/CSU-2026-000042/status?token=a&b',
+  });
+
+  it('gives the reference, emergency advice, the urgent number and the status link', () => {
+    expect(ack.subject).toContain('CSU-2026-000042');
+    expect(ack.text).toContain('call 999');
+    expect(ack.text).toContain('(weekends), call 01233 331111');
+    expect(ack.text).toContain('https://api.example/enquiries/CSU-2026-000042/status?token=a&b');
+    expect(ack.html).toContain('href="https://api.example/enquiries/CSU-2026-000042/status?token=a&amp;b"');
+  });
+
+  it('has a single-line subject', () => {
+    expect(ack.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('agencyEmail', () => {
+  it('carries reference, category, location and description, escaped in HTML', () => {
+    const email = agencyEmail({
+      enquiry: anEnquiry(),
+      category: { title: 'Anti-social behaviour', sensitive: false },
+      recipientName: 'Kent Police',
+      partnership,
+    });
+
+    expect(email.subject).toBe('New enquiry CSU-2026-000042: Anti-social behaviour');
+    expect(email.text).toContain('Location: 1 High St, TN23 1PL');
+    expect(email.text).toContain('Loud music <every> night & "parties"');
+    expect(email.html).toContain('Loud music &lt;every&gt; night &amp; &quot;parties&quot;');
+    expect(email.html).not.toContain('<every>');
+  });
+
+  it('shows contact channels only where the enquirer consented', () => {
+    const email = agencyEmail({
+      enquiry: anEnquiry({ safeContact: { mayEmail: false, mayPhone: true } }),
+      category: { title: 'Violence', sensitive: false },
+      recipientName: 'Kent Police',
+      partnership,
+    });
+
+    expect(email.text).toContain('Phone: 01233 000000');
+    expect(email.text).toContain('Email: Not shared (no consent to email)');
+    expect(email.text).not.toContain('sam@resident.example');
+  });
+
+  it('hides the name too when no channel may be used', () => {
+    const email = agencyEmail({
+      enquiry: anEnquiry({ safeContact: { mayEmail: false, mayPhone: false } }),
+      category: { title: 'Violence', sensitive: false },
+      recipientName: 'Kent Police',
+      partnership,
+    });
+
+    expect(email.text).toContain('Name: Not shared');
+    expect(email.text).not.toContain('Sam');
+  });
+
+  it('warns about safe contact in sensitive categories and flags urgency in the subject', () => {
+    const email = agencyEmail({
+      enquiry: anEnquiry({ happeningNow: true }),
+      category: { title: 'Domestic abuse', sensitive: true },
+      recipientName: 'Kent Police',
+      partnership,
+    });
+
+    expect(email.subject).toBe('URGENT (happening now): New enquiry CSU-2026-000042: Domestic abuse');
+    expect(email.text).toContain('sensitive category');
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;',
+    );
+  });
+});

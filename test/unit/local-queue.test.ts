@@ -1,0 +1,88 @@
+/** The local queue must behave like SQS with a Lambda event source mapping, or local tests would lie. */
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { LocalQueue } from '../../local/queue.ts';
+
+const spec = {
+  consumer: 'mailer',
+  visibilityTimeoutSeconds: 1,
+  maxReceiveCount: 3,
+  batchSize: 2,
+  maxBatchingWindowSeconds: 0,
+  dlqRetentionDays: 14,
+} as const;
+
+function aQueue() {
+  const errors: string[] = [];
+  const queue = new LocalQueue({
+    name: 'test',
+    spec,
+    region: 'eu-west-2',
+    accountId: '000000000000',
+    timeScale: 0.01,
+    onError: (message) => errors.push(message),
+  });
+  return { queue, errors };
+}
+
+async function untilIdle(queue: LocalQueue) {
+  const deadline = Date.now() + 5000;
+  while (!queue.isIdle()) {
+    if (Date.now() > deadline) throw new Error('queue never drained');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('LocalQueue', () => {
+  it('delivers in batches of at most batchSize and deletes what succeeded', async () => {
+    const { queue } = aQueue();
+    const batches: string[][] = [];
+    queue.start(async (event: SQSEvent) => {
+      batches.push(event.Records.map((r) => r.body));
+    });
+
+    for (const body of ['a', 'b', 'c']) queue.send(body);
+    await untilIdle(queue);
+
+    expect(batches.flat().sort()).toEqual(['a', 'b', 'c']);
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(2);
+    expect(queue.stats()).toMatchObject({ pending: 0, deadLetters: 0 });
+  });
+
+  it('redelivers only the reported failures, counting receives, then dead-letters them', async () => {
+    const { queue } = aQueue();
+    const receives: Record<string, string[]> = {};
+    queue.start(async (event) => {
+      for (const r of event.Records) (receives[r.body] ??= []).push(r.attributes.ApproximateReceiveCount);
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
+    });
+
+    queue.send('good');
+    queue.send('bad');
+    await untilIdle(queue);
+
+    expect(receives.good).toEqual(['1']);
+    expect(receives.bad).toEqual(['1', '2', '3']);
+    expect(queue.listDeadLetters().map((d) => [d.body, d.receiveCount])).toEqual([['bad', 3]]);
+  });
+
+  it('retries the whole batch when the consumer throws', async () => {
+    const { queue, errors } = aQueue();
+    let calls = 0;
+    queue.start(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('cold start failed');
+    });
+
+    queue.send('x');
+    await untilIdle(queue);
+
+    expect(calls).toBe(2);
+    expect(queue.listDeadLetters()).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+});
