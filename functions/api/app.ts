@@ -176,7 +176,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     return c.json(
       {
         reference: enquiry.reference,
-        status: enquiry.status,
+        // The body describes the acceptance, so a replay answers exactly as the first request did even after
+        // the enquiry has moved on; its current status is behind statusUrl.
+        status: 'received' as const,
         receivedAt: enquiry.receivedAt,
         statusUrl: link,
       },
