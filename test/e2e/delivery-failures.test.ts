@@ -2,11 +2,14 @@
  * At-least-once delivery under failure: no enquiry is lost when PutEvents fails, and an email SES keeps
  * rejecting is retried, then dead-lettered, without holding up or duplicating the others.
  */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
+import { enquiryReceived } from '../../functions/events/enquiry-received.ts';
 import { QUEUES } from '../../functions/topology.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import {
   anEnquiry,
+  cloud,
   deadLetters,
   emailsFor,
   fireSchedule,
@@ -66,5 +69,52 @@ describe('when SES keeps rejecting one recipient', () => {
       detail: { data: { reference: string; recipient: { email: string } } };
     };
     expect(event.detail.data).toMatchObject({ reference: body.reference, recipient: { email: rejected } });
+  });
+});
+
+describe('when EnquiryReceived is delivered again (at-least-once)', () => {
+  it('routes and emails nothing a second time', async () => {
+    const enquiry = anEnquiry({ category: 'older-or-vulnerable-people' });
+    const { body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const first = await emailsFor(body.reference);
+    const duplicate = enquiryReceived(
+      {
+        ...enquiry,
+        contact: { email: enquiry.email },
+        reference: body.reference,
+        status: 'received',
+        statusToken: 'irrelevant',
+        receivedAt: body.receivedAt,
+        updatedAt: body.receivedAt,
+      },
+      new Date().toISOString(),
+    );
+    const bus = new EventBridgeClient({
+      endpoint: cloud().aws,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    for (let i = 0; i < 3; i++) {
+      await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'csp-local-enquiries',
+              Source: duplicate.source,
+              DetailType: duplicate.detailType,
+              Detail: JSON.stringify(duplicate.detail),
+            },
+          ],
+        }),
+      );
+    }
+    await waitForQuiet();
+
+    expect(first).toHaveLength(4); // CSU, Age UK, wardens, acknowledgement
+    expect((await emailsFor(body.reference)).map((e) => e.messageId).sort()).toEqual(
+      first.map((e) => e.messageId).sort(),
+    );
   });
 });
