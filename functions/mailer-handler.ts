@@ -2,10 +2,12 @@
 import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { sesClient } from './adapters/clients/ses.ts';
+import { sqsClient } from './adapters/clients/sqs.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
+import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
@@ -13,6 +15,7 @@ import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-request
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
+import { QUEUES } from './topology.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const retentionDays = requireIntEnv(ENV.enquiryRetentionDays);
@@ -25,9 +28,10 @@ const deps = {
   sender: requireEnv(ENV.senderAddress),
   publicApiUrl: requireEnv(ENV.publicApiUrl),
 };
+const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.mail };
 
 export const handler = (event: SQSEvent) =>
-  processSqsBatch(event, logger, async (record) => {
+  processSqsBatch(event, batchOptions, async (record) => {
     const delivered = deliveredEvent(record);
     switch (delivered['detail-type']) {
       case EnquiryReceivedEvent.detailType: {

@@ -2,15 +2,18 @@
 import type { SQSEvent } from 'aws-lambda';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { sqsClient } from './adapters/clients/sqs.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
+import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { routeEnquiry } from './domain/use-cases/route-enquiry.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
+import { QUEUES } from './topology.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const deps = {
@@ -23,9 +26,10 @@ const deps = {
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };
+const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.routing };
 
 export const handler = (event: SQSEvent) =>
-  processSqsBatch(event, logger, async (record) => {
+  processSqsBatch(event, batchOptions, async (record) => {
     const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, deliveredEvent(record).detail);
     const log = logger.createChild({ persistentKeys: { correlationId: metadata.correlationId } });
     const result = await routeEnquiry(deps, {

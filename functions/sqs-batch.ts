@@ -1,14 +1,22 @@
 /**
  * Runs an SQS batch one record at a time and reports only the failed ones (ReportBatchItemFailures), so a
- * single bad message is retried alone and, after the queue's maxReceiveCount, moves to its dead-letter queue.
+ * single bad message is retried alone, backing off between attempts, and after the queue's maxReceiveCount
+ * moves to its dead-letter queue.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { backoffSeconds } from './adapters/sqs-retry-delay.ts';
+import type { QueueSpec } from './topology.ts';
 
-/** Processes each record; a thrown error marks that record failed. */
+/** Port for postponing a failed message's next delivery. */
+export interface RetryDelay {
+  delay(record: SQSRecord, seconds: number): Promise<void>;
+}
+
+/** Processes each record; a thrown error marks that record failed and schedules its retry. */
 export async function processSqsBatch(
   event: SQSEvent,
-  log: Logger,
+  options: { log: Logger; retry: RetryDelay; queue: Pick<QueueSpec, 'retryBackoff'> },
   handleRecord: (record: SQSRecord) => Promise<void>,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -16,11 +24,23 @@ export async function processSqsBatch(
     try {
       await handleRecord(record);
     } catch (error) {
-      log.error('Message failed; it will be retried', {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      const delaySeconds = backoffSeconds(receiveCount, options.queue.retryBackoff);
+      options.log.error('Message failed; it will be retried', {
         messageId: record.messageId,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        receiveCount,
+        retryInSeconds: delaySeconds,
         error: error as Error,
       });
+      try {
+        await options.retry.delay(record, delaySeconds);
+      } catch (delayError) {
+        // Not fatal: the message is still retried, after the queue's own visibility timeout.
+        options.log.warn('Could not set the retry delay', {
+          messageId: record.messageId,
+          error: delayError as Error,
+        });
+      }
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -41,12 +41,13 @@ export const ROUTES = [
   { method: 'GET', path: '/enquiry-categories' },
   { method: 'POST', path: '/enquiries' },
   { method: 'GET', path: '/enquiries/{reference}/status' },
+  { method: 'GET', path: '/openapi.json' },
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
 /**
  * SQS queues between the bus and the functions. Times are in seconds. A message is received at most
- * `maxReceiveCount` times before it moves to the queue's dead-letter queue.
+ * `maxReceiveCount` times before it moves to the queue's dead-letter queue; between receives it backs off.
  */
 export const QUEUES = {
   routing: {
@@ -56,6 +57,7 @@ export const QUEUES = {
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     dlqRetentionDays: 14,
+    retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
   },
   mail: {
     consumer: 'mailer',
@@ -64,6 +66,7 @@ export const QUEUES = {
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     dlqRetentionDays: 14,
+    retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
   },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
@@ -75,6 +78,11 @@ export interface QueueSpec {
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly dlqRetentionDays: number;
+  /**
+   * A failed message becomes visible again after baseSeconds × 2^(receives − 1), at most maxSeconds (the
+   * consumer sets this with ChangeMessageVisibility; SQS alone would retry at a fixed visibility timeout).
+   */
+  readonly retryBackoff: { readonly baseSeconds: number; readonly maxSeconds: number };
 }
 
 /** Retry policy of every rule target; undeliverable events go to the bus's dead-letter queue. */

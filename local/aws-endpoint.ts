@@ -1,7 +1,7 @@
 /**
  * One HTTP endpoint on the local machine that speaks the AWS wire protocols our handlers use:
  * EventBridge `PutEvents` (AWS JSON 1.1) and SES v1 (AWS query protocol, forwarded to aws-ses-v2-local), so
- * the real SDK clients reach it through `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SES`. Under
+ * the real SDK clients reach it through `AWS_ENDPOINT_URL_EVENTBRIDGE`, `_SQS` and `_SES`. Under
  * `/_local/` it also serves the local cloud's control API (faults, queues, schedules).
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,8 @@ import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
 
 /** Operations the control API exposes; implemented by the local cloud. */
 export interface ControlPlane {
+  /** ChangeMessageVisibility on the named queue; false when the receipt handle is not current. */
+  changeMessageVisibility(queueName: string, receiptHandle: string, seconds: number): boolean;
   fireSchedule(name: string): Promise<unknown>;
   queueStats(): unknown;
   deadLetters(queue: string): unknown;
@@ -47,6 +49,41 @@ export function createAwsEndpoint(options: {
     const results = bus.putEvents(entries);
     const failed = results.filter((r) => 'ErrorCode' in r).length;
     return json(200, { Entries: results, FailedEntryCount: failed }, 'application/x-amz-json-1.1');
+  };
+
+  const handleSqs = (target: string, body: string) => {
+    if (target !== 'AmazonSQS.ChangeMessageVisibility') {
+      return awsJsonError(
+        400,
+        'com.amazonaws.sqs#UnsupportedOperation',
+        `${target} is not emulated locally`,
+        '1.0',
+      );
+    }
+    const request = JSON.parse(body) as {
+      QueueUrl?: string;
+      ReceiptHandle?: string;
+      VisibilityTimeout?: number;
+    };
+    const queueName = request.QueueUrl?.split('/').pop() ?? '';
+    const seconds = request.VisibilityTimeout ?? -1;
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+      return awsJsonError(
+        400,
+        'com.amazonaws.sqs#InvalidParameterValue',
+        'VisibilityTimeout must be 0-43200',
+        '1.0',
+      );
+    }
+    if (!control.changeMessageVisibility(queueName, request.ReceiptHandle ?? '', seconds)) {
+      return awsJsonError(
+        400,
+        'com.amazonaws.sqs#ReceiptHandleIsInvalid',
+        'The receipt handle is not valid',
+        '1.0',
+      );
+    }
+    return json(200, {}, 'application/x-amz-json-1.0');
   };
 
   const handleSes = async (req: http.IncomingMessage, body: string) => {
@@ -123,6 +160,8 @@ export function createAwsEndpoint(options: {
             reply = await handleControl(req.method ?? 'GET', url, body);
           else if (typeof target === 'string' && target.startsWith('AWSEvents.'))
             reply = handleEventBridge(target, body);
+          else if (typeof target === 'string' && target.startsWith('AmazonSQS.'))
+            reply = handleSqs(target, body);
           else if (req.method === 'POST' && url.pathname === '/') reply = await handleSes(req, body);
           else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
         }
@@ -146,6 +185,6 @@ function json(status: number, value: unknown, contentType = 'application/json'):
   return { status, headers: { 'content-type': contentType }, body: JSON.stringify(value) };
 }
 
-function awsJsonError(status: number, code: string, message: string): Reply {
-  return json(status, { __type: code, message }, 'application/x-amz-json-1.1');
+function awsJsonError(status: number, code: string, message: string, version = '1.1'): Reply {
+  return json(status, { __type: code, message }, `application/x-amz-json-${version}`);
 }

@@ -124,6 +124,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${ports.aws}`,
+      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.aws}`,
       [ENV.tableName]: TABLE_NAME,
       [ENV.eventBusName]: BUS_NAME,
       [ENV.senderAddress]: stageConfig.senderAddress,
@@ -184,6 +185,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             return { ok: false, error: error instanceof Error ? error.message : String(error) };
           }
         },
+        changeMessageVisibility: (queueName, receiptHandle, seconds) =>
+          [...queues.values()].some(
+            (q) => q.name === queueName && q.changeVisibility(receiptHandle, seconds),
+          ),
         queueStats: () => ({ queues: [...queues.entries()].map(([name, q]) => ({ ...q.stats(), name })) }),
         deadLetters: (name) => ({ deadLetters: queues.get(name as QueueName)?.listDeadLetters() ?? [] }),
         isIdle: () => [...queues.values()].every((q) => q.isIdle()),

@@ -15,6 +15,8 @@ interface StoredMessage {
   firstReceivedAt?: number;
   /** Epoch ms before which the message is invisible (in flight or backing off). */
   visibleAt: number;
+  /** Visibility timeouts the consumer asked for with ChangeMessageVisibility, in seconds. */
+  readonly visibilityChanges: number[];
 }
 
 /** A message that exhausted its receives, kept for inspection. */
@@ -22,6 +24,8 @@ export interface DeadLetter {
   readonly messageId: string;
   readonly body: string;
   readonly receiveCount: number;
+  /** Retry delays the consumer set (ChangeMessageVisibility), in seconds: shows the back-off it used. */
+  readonly visibilityChanges: readonly number[];
 }
 
 /** The consumer's result is read as an SQSBatchResponse when it has one (ReportBatchItemFailures). */
@@ -49,6 +53,10 @@ export class LocalQueue {
 
   constructor(private readonly options: LocalQueueOptions) {}
 
+  get name(): string {
+    return this.options.name;
+  }
+
   get arn(): string {
     return `arn:aws:sqs:${this.options.region}:${this.options.accountId}:${this.options.name}`;
   }
@@ -56,7 +64,14 @@ export class LocalQueue {
   /** Accepts a message; it becomes visible at once. */
   send(body: string): string {
     const messageId = randomUUID();
-    this.messages.push({ messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    this.messages.push({
+      messageId,
+      body,
+      sentAt: Date.now(),
+      receiveCount: 0,
+      visibleAt: 0,
+      visibilityChanges: [],
+    });
     this.schedulePoll(0);
     return messageId;
   }
@@ -71,6 +86,18 @@ export class LocalQueue {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * ChangeMessageVisibility: the message becomes visible `seconds` (scaled) from now. Only the receipt
+   * handle of the latest receive is valid, as in SQS.
+   */
+  changeVisibility(receiptHandle: string, seconds: number): boolean {
+    const message = this.messages.find((m) => this.receiptHandle(m) === receiptHandle);
+    if (!message) return false;
+    message.visibleAt = Date.now() + seconds * 1000 * this.options.timeScale;
+    message.visibilityChanges.push(seconds);
+    return true;
   }
 
   /** Messages waiting or in flight, and dead letters. */
@@ -146,6 +173,7 @@ export class LocalQueue {
           messageId: message.messageId,
           body: message.body,
           receiveCount: message.receiveCount,
+          visibilityChanges: message.visibilityChanges,
         });
       }
       // Otherwise it stays invisible until its visibility timeout passes, then is received again.
@@ -157,10 +185,14 @@ export class LocalQueue {
     if (index >= 0) this.messages.splice(index, 1);
   }
 
+  private receiptHandle(message: StoredMessage): string {
+    return `${message.messageId}#${message.receiveCount}`;
+  }
+
   private toRecord(message: StoredMessage): SQSRecord {
     return {
       messageId: message.messageId,
-      receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      receiptHandle: this.receiptHandle(message),
       body: message.body,
       attributes: {
         ApproximateReceiveCount: String(message.receiveCount),

@@ -55,7 +55,7 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
   OpenAPI          ${cloud.urls.api}/openapi.json
   Email inbox      ${cloud.urls.sesInbox}   (every email sent, readable in the browser)
   DynamoDB Local   ${cloud.urls.dynamodb}   (table ${cloud.tableName})
-  EventBridge/SES  ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE / AWS_ENDPOINT_URL_SES)
+  EventBridge/SQS/SES ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE, _SQS, _SES)
   Control          ${cloud.urls.control}/queues   (queues and dead letters)
   Schedules        ${Object.entries(SCHEDULES)
     .map(([name, s]) => `${name} ${s.expression}`)

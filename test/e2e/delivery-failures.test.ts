@@ -51,7 +51,7 @@ describe('when PutEvents fails after the enquiry is stored', () => {
 });
 
 describe('when SES keeps rejecting one recipient', () => {
-  it('retries that email up to maxReceiveCount, dead-letters it, and delivers the rest once', async () => {
+  it('retries that email with back-off up to maxReceiveCount, dead-letters it, and delivers the rest once', async () => {
     const rejected = agencyEmail('kcc-trading-standards');
     await setFaults({ sesRejectRecipients: [rejected] });
     const dlqBefore = (await deadLetters('mail')).length;
@@ -65,6 +65,13 @@ describe('when SES keeps rejecting one recipient', () => {
     const dead = (await deadLetters('mail')).slice(dlqBefore);
     expect(dead).toHaveLength(1);
     expect(dead[0]!.receiveCount).toBe(QUEUES.mail.maxReceiveCount);
+    // Each failed receive backed off exponentially (ChangeMessageVisibility), as the topology says.
+    const { baseSeconds, maxSeconds } = QUEUES.mail.retryBackoff;
+    expect(dead[0]!.visibilityChanges).toEqual(
+      Array.from({ length: QUEUES.mail.maxReceiveCount }, (_, i) =>
+        Math.min(maxSeconds, baseSeconds * 2 ** i),
+      ),
+    );
     const event = JSON.parse(dead[0]!.body) as {
       detail: { data: { reference: string; recipient: { email: string } } };
     };

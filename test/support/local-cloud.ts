@@ -68,13 +68,17 @@ export async function fireSchedule(name: string): Promise<{ ok: boolean; value?:
   return result;
 }
 
-export async function deadLetters(
-  queue: string,
-): Promise<{ messageId: string; body: string; receiveCount: number }[]> {
+/** A dead-lettered message, with the retry delays its consumer set. */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly visibilityChanges: number[];
+}
+
+export async function deadLetters(queue: string): Promise<DeadLetter[]> {
   const response = await fetch(`${cloud().control}/queues/${queue}/dead-letters`);
-  return (
-    (await response.json()) as { deadLetters: { messageId: string; body: string; receiveCount: number }[] }
-  ).deadLetters;
+  return ((await response.json()) as { deadLetters: DeadLetter[] }).deadLetters;
 }
 
 /** A valid enquiry body; every personal field carries a unique marker so tests can trace (or miss) it. */

@@ -10,6 +10,7 @@ const spec = {
   batchSize: 2,
   maxBatchingWindowSeconds: 0,
   dlqRetentionDays: 14,
+  retryBackoff: { baseSeconds: 1, maxSeconds: 10 },
 } as const;
 
 function aQueue() {
@@ -84,5 +85,27 @@ describe('LocalQueue', () => {
     expect(calls).toBe(2);
     expect(queue.listDeadLetters()).toEqual([]);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('LocalQueue.changeVisibility', () => {
+  it('accepts only the receipt handle of the latest receive, and records the delay', async () => {
+    const { queue } = aQueue();
+    const handles: string[] = [];
+    queue.start(async (event) => {
+      handles.push(event.Records[0]!.receiptHandle);
+      if (handles.length === 1) {
+        expect(queue.changeVisibility(event.Records[0]!.receiptHandle, 2)).toBe(true);
+        return { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] };
+      }
+      expect(queue.changeVisibility(handles[0]!, 2)).toBe(false);
+      return { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] };
+    });
+
+    queue.send('x');
+    await untilIdle(queue);
+
+    expect(handles).toHaveLength(3);
+    expect(queue.listDeadLetters()[0]!.visibilityChanges).toEqual([2]);
   });
 });

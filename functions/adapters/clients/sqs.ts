@@ -1,0 +1,7 @@
+/**
+ * The SQS client, created once per container. `useQueueUrlAsEndpoint: false` keeps requests on the endpoint
+ * the SDK resolves (the region's, or `AWS_ENDPOINT_URL_SQS` locally) rather than the host in a QueueUrl.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
