@@ -4,5 +4,5 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 
-/** Shared root logger; `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_LOG_LEVEL` configure it per function. */
-export const logger = new Logger({ serviceName: 'csp' });
+/** Shared root logger; `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_LOG_LEVEL` (set by the function construct) configure it. */
+export const logger = new Logger();

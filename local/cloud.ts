@@ -84,7 +84,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   const cleanups: (() => Promise<void> | void)[] = [];
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const cleanup of cleanups.reverse()) {
       try {
         await cleanup();
@@ -96,10 +98,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
-    let stopping = false;
-    cleanups.push(() => {
-      stopping = true;
-    });
     const dynamo: ChildProcess = await startDynamoDbLocal({
       port: ports.dynamodb,
       dataDir: options.dataDir,
