@@ -52,7 +52,7 @@ export type Route = (typeof ROUTES)[number];
 export const QUEUES = {
   routing: {
     consumer: 'router',
-    visibilityTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
@@ -61,7 +61,7 @@ export const QUEUES = {
   },
   mail: {
     consumer: 'mailer',
-    visibilityTimeoutSeconds: 60,
+    visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,
     maxBatchingWindowSeconds: 0,

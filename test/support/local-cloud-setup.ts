@@ -24,7 +24,7 @@ declare module 'vitest' {
   }
 }
 
-/** Queue timeouts run at this fraction of real time (60 s visibility → 1.2 s). */
+/** Queue timeouts run at this fraction of real time (180 s visibility → 3.6 s; 10 s back-off → 0.2 s). */
 const TIME_SCALE = 0.02;
 
 export default async function setup(project: TestProject) {

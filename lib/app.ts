@@ -1,0 +1,54 @@
+import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { isProtectedStage, loadStageConfig, type StageConfig } from './stage-config.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions extends AppProps {
+  /** Account and region to deploy to. @default environment-agnostic stacks */
+  readonly env?: Environment;
+  /** Run cdk-nag's AWS Solutions checks during synthesis. @default true */
+  readonly nag?: boolean;
+}
+
+/** The app and its two stacks, for `bin/app.ts` and for tests that synthesize in memory. */
+export interface CspApp {
+  readonly app: App;
+  readonly stage: StageConfig;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/**
+ * Builds the app for the stage named by context `stage`: `csp-<stage>-stateful` (key, table, bus, SES identity)
+ * and `csp-<stage>-stateless` (everything else), checked by cdk-nag.
+ */
+export function createApp(options: CreateAppOptions = {}): CspApp {
+  const { env, nag = true, ...appProps } = options;
+  const app = new App(appProps);
+  const stage = loadStageConfig(app.node);
+  const tags = { project: 'csp', stage: stage.name };
+
+  const stateful = new StatefulStack(app, `csp-${stage.name}-stateful`, {
+    env,
+    stage,
+    tags,
+    description: `CSP ${stage.name}: key, table, event bus and SES identity`,
+    terminationProtection: isProtectedStage(stage),
+  });
+  const stateless = new StatelessStack(app, `csp-${stage.name}-stateless`, {
+    env,
+    stage,
+    tags,
+    description: `CSP ${stage.name}: functions, queues, rules, schedules, API and alarms`,
+    key: stateful.key,
+    table: stateful.table,
+    eventBus: stateful.eventBus,
+    emailIdentity: stateful.emailIdentity,
+    configurationSetArn: stateful.configurationSetArn,
+  });
+
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stage, stateful, stateless };
+}

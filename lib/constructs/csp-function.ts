@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../../functions/adapters/table-keys.ts';
+import { ENV } from '../../functions/config.ts';
+import type { FUNCTIONS } from '../../functions/topology.ts';
+
+/** One entry of `FUNCTIONS` in the topology. */
+export type FunctionSpec = (typeof FUNCTIONS)[keyof typeof FUNCTIONS];
+
+/** Log group settings of a function. */
+export interface CspFunctionLogs {
+  readonly retention: RetentionDays;
+  /** Customer-managed key the log group is encrypted with; its policy must allow CloudWatch Logs. */
+  readonly encryptionKey?: IKey;
+  /** @default the LogGroup default (RETAIN) */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Props of {@link CspFunction}: a topology entry plus any `NodejsFunctionProps`, which override our defaults. */
+export interface CspFunctionProps
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'logRetention' | 'logRetentionRole' | 'logRetentionRetryOptions'
+  > {
+  /** The function's entry in `FUNCTIONS`: entry file, memory, timeout and description. */
+  readonly spec: FunctionSpec;
+  readonly logs: CspFunctionLogs;
+  /** Powertools service name. @default `csp-<construct id>` */
+  readonly serviceName?: string;
+  /** Powertools log level. @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** Access a function gets to the table. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** An SES identity a function may send as. */
+export interface EmailSender {
+  /** From header, e.g. `Ashford CSU <no-reply@csp.example.org>`; becomes `SENDER_ADDRESS`. */
+  readonly address: string;
+  /** ARN of the verified SES identity the address belongs to. */
+  readonly identityArn: string;
+  /** ARN of the configuration set applied to the identity's mail, which SES also authorises against. */
+  readonly configurationSetArn?: string;
+}
+
+/** Item actions by access level. No Scan: no access pattern needs one, and it would read every enquiry. */
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+/** Actions on the table's customer-managed key by access level. */
+const TABLE_KEY_ACTIONS: Record<TableAccess, string[]> = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  readWrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+};
+
+/** The table's indexes, named rather than `index/*`. */
+const TABLE_INDEXES = [TABLE_SCHEMA.byStatusIndex.name, TABLE_SCHEMA.outboxIndex.name];
+
+/** Repository root; `FUNCTIONS[*].entry` is relative to it. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * esbuild's ESM output has no `require`; some bundled CommonJS dependencies still call it, so give them one.
+ */
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * A Lambda function with the project's defaults: arm64, Node.js 22, an ESM esbuild bundle that includes the AWS
+ * SDK, its own log group with the stage's retention, Powertools settings, and an execution role that only holds
+ * what the `bind*` / `allow*` helpers grant.
+ *
+ * @example
+ * new CspFunction(this, 'Api', { spec: FUNCTIONS.api, logs: { retention } }).bindTable(table, 'readWrite');
+ */
+export class CspFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CspFunctionProps) {
+    const { spec, logs, serviceName, logLevel, environment, bundling, ...rest } = props;
+    // Own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy: the function only
+    // writes to its own log group, so it only gets that.
+    const role: IRole =
+      rest.role ??
+      new Role(scope, `${id}ServiceRole`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${spec.entry}`,
+      });
+    const logGroup =
+      rest.logGroup ??
+      new LogGroup(scope, `${id}LogGroup`, {
+        retention: logs.retention,
+        encryptionKey: logs.encryptionKey,
+        removalPolicy: logs.removalPolicy,
+      });
+
+    super(scope, id, {
+      entry: join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: spec.description,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      ...rest,
+      role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName ?? `csp-${id.toLowerCase()}`,
+        POWERTOOLS_LOG_LEVEL: logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: CREATE_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Mappings are enough for stack traces; embedding the sources would triple the package.
+        sourcesContent: false,
+        // Bundle the AWS SDK v3 rather than use the runtime's copy: the version we test is the one we run.
+        externalModules: [],
+        ...bundling,
+      },
+    });
+    this.logGroup.grantWrite(role);
+
+    if (props.tracing === undefined || props.tracing === Tracing.ACTIVE) {
+      this.acknowledgeOnPolicy({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        // An infra test checks that only X-Ray statements have Resource '*', so this cannot hide another.
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions',
+      });
+    }
+    if (props.runtime === undefined) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is pinned with the bundle target (node22) and the local cloud; upgrade them together',
+      });
+    }
+  }
+
+  /**
+   * Sets `TABLE_NAME` and grants `access` to the table's items, queries on its indexes, and use of its key.
+   * Written out rather than `table.grantReadWriteData`, which adds Scan, stream reads and `index/*`.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: TABLE_ACTIONS[access], resources: [table.tableArn] }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
+    // The key actions CDK's own table grants use; DynamoDB calls KMS with them on the caller's behalf.
+    table.encryptionKey?.grant(this, ...TABLE_KEY_ACTIONS[access]);
+    if (table.encryptionKey && access === 'readWrite') {
+      const reason =
+        'Only on the table key: the encrypt/decrypt set DynamoDB needs for a customer-managed key';
+      this.acknowledgeOnPolicy(
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+      );
+    }
+    return this;
+  }
+
+  /** Sets `EVENT_BUS_NAME` and allows `events:PutEvents` on that bus only. */
+  bindEventBus(bus: IEventBus): this {
+    this.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** Sets `SENDER_ADDRESS` and allows `ses:SendEmail` through the sender's identity (and configuration set) only. */
+  allowSendingEmailAs(sender: EmailSender): this {
+    this.addEnvironment(ENV.senderAddress, sender.address);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [sender.identityArn, ...(sender.configurationSetArn ? [sender.configurationSetArn] : [])],
+      }),
+    );
+    return this;
+  }
+
+  /** Acknowledges findings on the execution role's policy only (the narrowest construct holding them). */
+  private acknowledgeOnPolicy(...rules: { id: string; reason: string }[]): void {
+    const role = this.role;
+    if (!role) return;
+    Validations.of(role.node.tryFindChild('DefaultPolicy') ?? role).acknowledge(...rules);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Per-stage settings, read from the app context: `stage` picks an entry of `stages` (both in cdk.json; override
+ * the stage with `cdk synth -c stage=prod`). Everything is validated up front so a typo fails the synth with a
+ * message naming the key, instead of deploying a half-configured stack.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+/** A validated stage. */
+export interface StageConfig {
+  /** Stage name, e.g. `dev` or `prod`; part of every stack and resource name. */
+  readonly name: string;
+  readonly partnershipId: string;
+  /** From header of every email, e.g. `Ashford CSU <no-reply@csp.example.org>`. */
+  readonly senderAddress: string;
+  /** SES domain identity the sender address belongs to. */
+  readonly sesIdentity: string;
+  readonly csuMailbox: string;
+  /** Browser origins allowed by CORS. */
+  readonly allowedOrigins: readonly string[];
+  readonly enquiryRetentionDays: number;
+  /** Retention of every log group; one of CloudWatch Logs' allowed values. */
+  readonly logRetentionDays: RetentionDays;
+  /** Where alarm notifications are emailed. */
+  readonly alarmEmail: string;
+}
+
+/** The stage that keeps no data worth protecting: resources may be destroyed with the stack. */
+export const DEV_STAGE = 'dev';
+
+/** Thrown when the context does not describe a usable stage. */
+export class StageConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageConfigError';
+  }
+}
+
+const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const ALLOWED_RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter(
+    (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
+  ),
+);
+
+/** Reads and validates the stage selected by context `stage` from context `stages`. */
+export function loadStageConfig(node: Node): StageConfig {
+  const name = node.tryGetContext('stage');
+  if (typeof name !== 'string' || !STAGE_NAME.test(name)) {
+    throw new StageConfigError(
+      `Context "stage" must be a lower-case stage name (e.g. -c stage=prod), got ${JSON.stringify(name)}`,
+    );
+  }
+  const stages = parseMaybeJson(node.tryGetContext('stages'));
+  if (!isRecord(stages)) {
+    throw new StageConfigError(
+      'Context "stages" is missing: it must map stage names to settings (see cdk.json)',
+    );
+  }
+  const raw = stages[name];
+  if (!isRecord(raw)) {
+    const known = Object.keys(stages).join(', ') || 'none';
+    throw new StageConfigError(`Stage "${name}" is not in context "stages" (known stages: ${known})`);
+  }
+  return parseStage(name, raw);
+}
+
+/** Validates one stage's settings; exported for tests of the validation itself. */
+export function parseStage(name: string, raw: Record<string, unknown>): StageConfig {
+  const where = (key: string) => `stages.${name}.${key}`;
+  const text = (key: string): string => {
+    const value = raw[key];
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new StageConfigError(`${where(key)} must be a non-empty string`);
+    }
+    return value;
+  };
+  const email = (key: string): string => {
+    const value = text(key);
+    if (!EMAIL.test(value))
+      throw new StageConfigError(`${where(key)} must be an email address, got "${value}"`);
+    return value;
+  };
+  const positiveInt = (key: string): number => {
+    const value = raw[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      throw new StageConfigError(`${where(key)} must be a positive integer`);
+    }
+    return value;
+  };
+
+  const senderAddress = text('senderAddress');
+  const sesIdentity = text('sesIdentity').toLowerCase();
+  // SES only sends as an address on a verified identity; catch a mismatch at synth, not at the first email.
+  const senderEmail = /<([^>]+)>\s*$/.exec(senderAddress)?.[1] ?? senderAddress;
+  if (!EMAIL.test(senderEmail) || senderEmail.split('@')[1]?.toLowerCase() !== sesIdentity) {
+    throw new StageConfigError(
+      `${where('senderAddress')} must be an address at ${where('sesIdentity')} (${sesIdentity}), got "${senderAddress}"`,
+    );
+  }
+
+  const origins = raw['allowedOrigins'];
+  if (!Array.isArray(origins) || origins.length === 0) {
+    throw new StageConfigError(`${where('allowedOrigins')} must be a non-empty array of origins`);
+  }
+  const allowedOrigins = origins.map((origin, i) => {
+    if (typeof origin !== 'string' || !isOrigin(origin)) {
+      throw new StageConfigError(
+        `${where('allowedOrigins')}[${i}] must be an origin like https://www.example.org, got ${JSON.stringify(origin)}`,
+      );
+    }
+    return origin;
+  });
+
+  const logRetentionDays = positiveInt('logRetentionDays');
+  if (!ALLOWED_RETENTION_DAYS.has(logRetentionDays)) {
+    throw new StageConfigError(
+      `${where('logRetentionDays')} must be one of ${[...ALLOWED_RETENTION_DAYS].join(', ')}, got ${logRetentionDays}`,
+    );
+  }
+
+  return {
+    name,
+    partnershipId: text('partnershipId'),
+    senderAddress,
+    sesIdentity,
+    csuMailbox: email('csuMailbox'),
+    allowedOrigins,
+    enquiryRetentionDays: positiveInt('enquiryRetentionDays'),
+    logRetentionDays: logRetentionDays as RetentionDays,
+    alarmEmail: email('alarmEmail'),
+  };
+}
+
+/** True in stages whose data must survive a stack deletion. */
+export function isProtectedStage(stage: StageConfig): boolean {
+  return stage.name !== DEV_STAGE;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+// `-c stages='{...}'` on the command line arrives as a JSON string rather than an object.
+function parseMaybeJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

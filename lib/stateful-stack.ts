@@ -1,0 +1,128 @@
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailIdentity,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
+import { isProtectedStage, type StageConfig } from './stage-config.ts';
+
+/** Props of {@link StatefulStack}. */
+export interface StatefulStackProps extends StackProps {
+  readonly stage: StageConfig;
+}
+
+/** How long the bus archive keeps events, so a faulty consumer's events can be replayed after a fix. */
+const EVENT_ARCHIVE_RETENTION = Duration.days(30);
+
+/**
+ * Everything that holds data or identity and outlives a redeploy: the encryption key, the single table, the
+ * event bus with its archive, and the SES identity. Functions, queues and the API live in the stateless stack,
+ * which receives these as typed props.
+ */
+export class StatefulStack extends Stack {
+  /** Customer-managed key for the table, the log groups and the alarm topic. */
+  public readonly key: Key;
+  public readonly table: Table;
+  public readonly eventBus: EventBus;
+  public readonly emailIdentity: EmailIdentity;
+  public readonly configurationSet: ConfigurationSet;
+  /** ARN of {@link configurationSet}, which has no ARN attribute of its own. */
+  public readonly configurationSetArn: string;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const prefix = `csp-${stage.name}`;
+    const keep = isProtectedStage(stage);
+
+    this.key = new Key(this, 'DataKey', {
+      alias: `alias/${prefix}-data`,
+      description: `Encrypts the ${prefix} table, logs and alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(keep ? 30 : 7),
+    });
+    // CloudWatch Logs encrypts log groups with this key; only log groups of this account and region may use it.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(Fn.join('.', ['logs', this.region, this.urlSuffix]))],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted alarm topic, so CloudWatch must be able to use the key (AWS's
+    // documented statement; only topics encrypted with this key, i.e. ours, can make it do so).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      deletionProtection: keep,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of [TABLE_SCHEMA.byStatusIndex, TABLE_SCHEMA.outboxIndex]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: `${prefix}-enquiries`,
+      description: 'Enquiry events: EnquiryReceived, EnquiryReferralRequested',
+    });
+    this.eventBus.archive('Archive', {
+      description: `Every ${prefix} enquiry event, for replay`,
+      eventPattern: { account: [this.account] },
+      retention: EVENT_ARCHIVE_RETENTION,
+    });
+
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      // Referrals can carry sensitive enquiry details: never hand them to a server over plain SMTP.
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+    // The configuration set is the identity's default, so the mailer needs no code to use it.
+    this.emailIdentity = new EmailIdentity(this, 'EmailIdentity', {
+      identity: Identity.domain(stage.sesIdentity),
+      configurationSet: this.configurationSet,
+    });
+  }
+}

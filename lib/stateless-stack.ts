@@ -1,0 +1,446 @@
+import {
+  type CfnElement,
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type EventPattern as CdkEventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENV } from '../functions/config.ts';
+import {
+  type EventPattern,
+  FUNCTIONS,
+  type FunctionName,
+  QUEUES,
+  type QueueName,
+  ROUTES,
+  RULE_RETRY_POLICY,
+  RULES,
+  type RuleName,
+  SCHEDULES,
+  type ScheduleName,
+} from '../functions/topology.ts';
+import { ApiFirewall } from './constructs/api-firewall.ts';
+import { CspFunction } from './constructs/csp-function.ts';
+import { isProtectedStage, type StageConfig } from './stage-config.ts';
+
+/** Props of {@link StatelessStack}: the stage and the stateful stack's resources. */
+export interface StatelessStackProps extends StackProps {
+  readonly stage: StageConfig;
+  /** Customer-managed key for log groups and the alarm topic. */
+  readonly key: IKey;
+  readonly table: ITable;
+  readonly eventBus: IEventBus;
+  readonly emailIdentity: IEmailIdentity;
+  /** ARN of the identity's default configuration set, which SES also authorises `SendEmail` against. */
+  readonly configurationSetArn: string;
+}
+
+/** A work queue and the dead-letter queue its failed messages end up in. */
+export interface QueuePair {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+}
+
+/** Stage-wide API Gateway throttling: ample for a council enquiry form, and a ceiling on cost if abused. */
+export const API_THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;
+
+/** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
+export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
+
+/**
+ * Scheduler retries. A missed outbox sweep is followed by the next one a minute later, so retry briefly and let
+ * stale invocations go to the dead-letter queue instead of piling up.
+ */
+export const SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 60 } as const;
+
+/** Outbox sweeper: only enquiries unpublished for longer than this are republished, so it never races the API. */
+export const OUTBOX_GRACE_SECONDS = 120;
+
+/** Request headers the browser may send cross-origin (preflight); the function's CORS middleware agrees. */
+const CORS_ALLOW_HEADERS = ['Content-Type', 'Idempotency-Key'];
+
+/**
+ * Everything that can be replaced at will, built from `functions/topology.ts`: the functions, the queues between
+ * the bus and them, the bus rules, the schedules, the public REST API, and the alarms.
+ */
+export class StatelessStack extends Stack {
+  public readonly functions: Record<FunctionName, CspFunction>;
+  public readonly queues: Record<QueueName, QueuePair>;
+  /** Where the bus rules put events they could not deliver to their queue. */
+  public readonly undeliverableEventsQueue: Queue;
+  public readonly rules: Record<RuleName, Rule>;
+  /** Where the scheduler puts invocations it could not deliver. */
+  public readonly undeliverableSchedulesQueue: Queue;
+  public readonly schedules: Record<ScheduleName, Schedule>;
+  public readonly api: RestApi;
+  /** The API's base URL, derived from the API id (see the constructor for why not `api.url`). */
+  public readonly apiUrl: string;
+  public readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Strong (export/import) references, chosen explicitly rather than by default: CloudFormation then refuses
+    // to delete or replace the stateful stack's table, bus or key while this stack still uses them.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { stage, key, table, eventBus } = props;
+    const prefix = `csp-${stage.name}`;
+    const removalPolicy = isProtectedStage(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logs = { retention: stage.logRetentionDays, encryptionKey: key, removalPolicy };
+
+    this.functions = mapRecord(FUNCTIONS, (spec, name) => {
+      return new CspFunction(this, `${pascalCase(name)}Function`, {
+        spec,
+        logs,
+        serviceName: `csp-${kebabCase(name)}`,
+        environment: { [ENV.enquiryRetentionDays]: String(stage.enquiryRetentionDays) },
+      });
+    });
+
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `${prefix}-api`,
+      description: 'Public enquiry API',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Execution logging would need the region-wide API Gateway account role; access logs cover it (see nag).
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: stage.name,
+        throttlingRateLimit: API_THROTTLING.rateLimit,
+        throttlingBurstLimit: API_THROTTLING.burstLimit,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(new LogGroup(this, 'ApiAccessLogs', logs)),
+        accessLogFormat: accessLogFormat(),
+      },
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason:
+        'Access logs record every request with its error and integration error; execution logs would need the ' +
+        'region-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which no single stage should own',
+    });
+    // Not `api.url`: that names the deployment stage, which depends on the methods, which depend on the `api`
+    // function, whose environment would then depend on the stage: a cycle. The id and our own stage name give
+    // the same URL with only a function → RestApi dependency.
+    this.apiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
+    this.addRoutes(stage);
+    new ApiFirewall(this, 'ApiFirewall', {
+      name: `${prefix}-api`,
+      stageArn: this.api.deploymentStage.stageArn,
+      requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
+    });
+
+    const sender = {
+      address: stage.senderAddress,
+      identityArn: props.emailIdentity.emailIdentityArn,
+      configurationSetArn: props.configurationSetArn,
+    };
+    const { api, router, mailer, outboxSweeper } = this.functions;
+    api
+      .bindTable(table, 'readWrite')
+      .bindEventBus(eventBus)
+      .addEnvironment(ENV.publicApiUrl, this.apiUrl)
+      .addEnvironment(ENV.allowedOrigins, stage.allowedOrigins.join(','));
+    router.bindTable(table, 'readWrite').bindEventBus(eventBus);
+    // Read-write: the mailer records each sent email in the table's ledger so it is sent only once.
+    mailer
+      .bindTable(table, 'readWrite')
+      .allowSendingEmailAs(sender)
+      .addEnvironment(ENV.publicApiUrl, this.apiUrl);
+    outboxSweeper
+      .bindTable(table, 'readWrite')
+      .bindEventBus(eventBus)
+      .addEnvironment(ENV.outboxGraceSeconds, String(OUTBOX_GRACE_SECONDS));
+
+    this.queues = mapRecord(QUEUES, (spec, name) => {
+      const deadLetterQueue = new Queue(this, `${pascalCase(name)}Dlq`, {
+        ...QUEUE_DEFAULTS,
+        retentionPeriod: Duration.days(spec.dlqRetentionDays),
+      });
+      const queue = new Queue(this, `${pascalCase(name)}Queue`, {
+        ...QUEUE_DEFAULTS,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+      });
+      this.functions[spec.consumer].addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: spec.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+          // The consumers return the ids of failed records, so one bad message does not fail its batch.
+          reportBatchItemFailures: true,
+        }),
+      );
+      return { queue, deadLetterQueue };
+    });
+
+    this.undeliverableEventsQueue = this.targetDeadLetterQueue('UndeliverableEventsDlq', 'the bus rules');
+    this.rules = mapRecord(RULES, (spec, name) => {
+      const rule = new Rule(this, pascalCase(name), {
+        eventBus,
+        description: spec.description,
+        eventPattern: toCdkEventPattern(spec.eventPattern),
+      });
+      rule.addTarget(
+        new SqsQueue(this.queues[spec.targetQueue].queue, {
+          retryAttempts: RULE_RETRY_POLICY.maximumRetryAttempts,
+          maxEventAge: Duration.seconds(RULE_RETRY_POLICY.maximumEventAgeSeconds),
+          deadLetterQueue: this.undeliverableEventsQueue,
+        }),
+      );
+      return rule;
+    });
+
+    this.undeliverableSchedulesQueue = this.targetDeadLetterQueue(
+      'UndeliverableSchedulesDlq',
+      'the scheduler',
+    );
+    this.schedules = mapRecord(SCHEDULES, (spec, name) => {
+      const target = this.functions[spec.target];
+      const role = new Role(this, `${pascalCase(name)}ScheduleRole`, {
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        }),
+        description: `Lets the ${name} schedule invoke its function`,
+      });
+      const schedule = new Schedule(this, pascalCase(name), {
+        scheduleName: `${prefix}-${name}`,
+        description: spec.description,
+        schedule: ScheduleExpression.expression(spec.expression),
+        target: new LambdaInvoke(target, {
+          role,
+          retryAttempts: SCHEDULE_RETRY_POLICY.maximumRetryAttempts,
+          maxEventAge: Duration.seconds(SCHEDULE_RETRY_POLICY.maximumEventAgeSeconds),
+          deadLetterQueue: this.undeliverableSchedulesQueue,
+        }),
+      });
+      // LambdaInvoke grants through `grantInvoke`, which adds the function's versions (`<arn>:*`).
+      const functionLogicalId = this.getLogicalId(target.node.defaultChild as CfnElement);
+      Validations.of(role.node.tryFindChild('DefaultPolicy') ?? role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+        reason: 'Versions of the one function this schedule invokes; it invokes $LATEST',
+      });
+      return schedule;
+    });
+
+    this.alarmTopic = this.createAlarmTopic(stage, key);
+    const dlqs: Record<string, Queue> = {
+      ...Object.fromEntries(
+        Object.entries(this.queues).map(([name, q]) => [`${name}Dlq`, q.deadLetterQueue]),
+      ),
+      undeliverableEventsDlq: this.undeliverableEventsQueue,
+      undeliverableSchedulesDlq: this.undeliverableSchedulesQueue,
+    };
+    for (const [name, dlq] of Object.entries(dlqs)) {
+      this.alarm(`${pascalCase(name)}NotEmpty`, {
+        description: `Messages are waiting in the ${name} dead-letter queue; inspect and redrive them`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: Stats.MAXIMUM,
+        }),
+        evaluationPeriods: 1,
+      });
+    }
+    for (const [name, fn] of Object.entries(this.functions)) {
+      this.alarm(`${pascalCase(name)}Errors`, {
+        description: `The ${name} function is failing; see its log group`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        evaluationPeriods: 1,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the public API' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
+  }
+
+  /** One resource and method per `ROUTES` entry, all proxied to the `api` function, plus CORS preflight. */
+  private addRoutes(stage: StageConfig): void {
+    const integration = new LambdaIntegration(this.functions.api, { allowTestInvoke: false });
+    // Only checks that path parameters are present; the function validates bodies against its schemas.
+    const requestValidator = this.api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const methodsByPath = new Map<string, string[]>();
+    for (const route of ROUTES) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      const method = resource.addMethod(route.method, integration, {
+        authorizationType: AuthorizationType.NONE,
+        requestValidator,
+        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+      });
+      acknowledgePublicMethod(
+        method,
+        'Anyone may submit an enquiry or check one with its private status token',
+      );
+      methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    }
+    for (const [path, methods] of methodsByPath) {
+      const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
+        allowOrigins: [...stage.allowedOrigins],
+        allowMethods: [...methods, 'OPTIONS'],
+        allowHeaders: CORS_ALLOW_HEADERS,
+        maxAge: Duration.minutes(10),
+      });
+      acknowledgePublicMethod(preflight, 'Browsers send CORS preflight requests without credentials');
+    }
+  }
+
+  /** A dead-letter queue for a service's undeliverable target invocations (not an SQS redrive target). */
+  private targetDeadLetterQueue(id: string, owner: string): Queue {
+    const queue = new Queue(this, id, { ...QUEUE_DEFAULTS, retentionPeriod: Duration.days(14) });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself the dead-letter queue of ${owner}; a NotEmpty alarm watches it`,
+    });
+    return queue;
+  }
+
+  private createAlarmTopic(stage: StageConfig, key: IKey): Topic {
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: `CSP ${stage.name} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // The topic has a policy (enforceSSL), so CloudWatch must be named in it; only this account's alarms.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
+        },
+      }),
+    );
+    topic.addSubscription(new EmailSubscription(stage.alarmEmail));
+    return topic;
+  }
+
+  /** An alarm that fires on any non-zero value and notifies the alarm topic when it fires and clears. */
+  private alarm(
+    id: string,
+    props: { description: string; metric: IMetric; evaluationPeriods: number },
+  ): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: props.description,
+      metric: props.metric,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: props.evaluationPeriods,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(this.alarmTopic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
+  }
+}
+
+/** Every queue is encrypted and refuses plain-HTTP access. */
+const QUEUE_DEFAULTS = {
+  encryption: QueueEncryption.SQS_MANAGED,
+  enforceSSL: true,
+} as const satisfies QueueProps;
+
+/**
+ * Access log line: JSON, and no personal data: no source IP or user agent, and the resource template
+ * (`/enquiries/{reference}/status`) rather than the path.
+ */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: AccessLogField.contextRequestId(),
+      requestTime: AccessLogField.contextRequestTime(),
+      httpMethod: AccessLogField.contextHttpMethod(),
+      resourcePath: AccessLogField.contextResourcePath(),
+      status: AccessLogField.contextStatus(),
+      responseLength: AccessLogField.contextResponseLength(),
+      responseLatency: AccessLogField.contextResponseLatency(),
+      integrationStatus: AccessLogField.contextIntegrationStatus(),
+      integrationLatency: AccessLogField.contextIntegrationLatency(),
+      integrationError: AccessLogField.contextIntegrationErrorMessage(),
+      error: AccessLogField.contextErrorMessage(),
+      errorType: AccessLogField.contextErrorResponseType(),
+      wafStatus: AccessLogField.contextWafResponseCode(),
+      xrayTraceId: AccessLogField.contextXrayTraceId(),
+    }),
+  );
+}
+
+/** The public API has no caller identity by design: acknowledge the authorization rules on this method only. */
+function acknowledgePublicMethod(method: Method, reason: string): void {
+  Validations.of(method).acknowledge(
+    { id: 'AwsSolutions-APIG4', reason },
+    { id: 'AwsSolutions-COG4', reason: `No Cognito users exist. ${reason}` },
+  );
+}
+
+/**
+ * The topology writes patterns as EventBridge JSON (`detail-type`); CDK's `EventPattern` spells top-level keys in
+ * camelCase (`detailType`) and renders them back.
+ */
+export function toCdkEventPattern(pattern: EventPattern): CdkEventPattern {
+  return Object.fromEntries(
+    Object.entries(pattern).map(([key, value]) => [
+      key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  ) as CdkEventPattern;
+}
+
+function mapRecord<K extends string, V, R>(record: Record<K, V>, map: (value: V, key: K) => R): Record<K, R> {
+  return Object.fromEntries(
+    (Object.entries(record) as [K, V][]).map(([key, value]) => [key, map(value, key)]),
+  ) as Record<K, R>;
+}
+
+/** `outboxSweeper` → `outbox-sweeper`, for Powertools service names. */
+function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `outboxSweeper` / `enquiry-outbox-sweeper` → `OutboxSweeper` / `EnquiryOutboxSweeper`, for construct ids. */
+function pascalCase(name: string): string {
+  return name
+    .replace(/(^|[-_])([a-z])/g, (_, __, c: string) => c.toUpperCase())
+    .replace(/^[a-z]/, (c) => c.toUpperCase());
+}

@@ -1,0 +1,103 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TABLE_SCHEMA } from '../../functions/adapters/table-keys.ts';
+import { arnOf, logicalId, propertyOf, removeOutdirs, resource, synthApp } from './synth.ts';
+
+afterAll(removeOutdirs);
+
+describe('StatefulStack', () => {
+  const dev = synthApp('dev', { bundle: false });
+  const prod = synthApp('prod', { bundle: false });
+
+  describe.each([
+    ['dev', dev],
+    ['prod', prod],
+  ])('table (%s)', (_, { stateful, statefulTemplate }) => {
+    const table = resource(statefulTemplate, logicalId(stateful.table));
+
+    it('is encrypted with the customer-managed key, which rotates', () => {
+      expect(table.Properties?.['SSESpecification']).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: arnOf(stateful.key),
+      });
+      expect(resource(statefulTemplate, logicalId(stateful.key)).Properties?.['EnableKeyRotation']).toBe(
+        true,
+      );
+    });
+
+    it('has point-in-time recovery', () => {
+      expect(table.Properties?.['PointInTimeRecoverySpecification']).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+    });
+
+    it('expires items by the TTL attribute the adapters write', () => {
+      expect(table.Properties?.['TimeToLiveSpecification']).toEqual({
+        AttributeName: TABLE_SCHEMA.ttlAttribute,
+        Enabled: true,
+      });
+    });
+
+    it('has the keys and indexes of TABLE_SCHEMA, projecting all attributes, billed per request', () => {
+      expect(table.Properties?.['BillingMode']).toBe('PAY_PER_REQUEST');
+      expect(table.Properties?.['KeySchema']).toEqual([
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ]);
+      const indexes = [TABLE_SCHEMA.byStatusIndex, TABLE_SCHEMA.outboxIndex].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      }));
+      expect(table.Properties?.['GlobalSecondaryIndexes']).toEqual(indexes);
+    });
+  });
+
+  it('protects the prod table from deletion and keeps it when the stack goes', () => {
+    const table = resource(prod.statefulTemplate, logicalId(prod.stateful.table));
+
+    expect(table.Properties?.['DeletionProtectionEnabled']).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(resource(prod.statefulTemplate, logicalId(prod.stateful.key)).DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets the dev table be deleted with its stack', () => {
+    const table = resource(dev.statefulTemplate, logicalId(dev.stateful.table));
+
+    expect(table.Properties?.['DeletionProtectionEnabled']).toBe(false);
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+
+  it('lets CloudWatch Logs use the key only for log groups of this account and region', () => {
+    const key = resource(prod.statefulTemplate, logicalId(prod.stateful.key));
+    const { Statement: statements } = propertyOf<{ Statement: Record<string, unknown>[] }>(key, 'KeyPolicy');
+    const logs = statements.filter((s) => JSON.stringify(s['Principal']).includes('logs'));
+
+    expect(logs).toHaveLength(1);
+    expect(JSON.stringify(logs[0]?.['Condition'])).toContain('kms:EncryptionContext:aws:logs:arn');
+  });
+
+  it('archives the bus events for replay', () => {
+    prod.statefulTemplate.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: arnOf(prod.stateful.eventBus),
+      RetentionDays: Match.anyValue(),
+    });
+  });
+
+  it("verifies the stage's SES domain, with a TLS-only configuration set as its default", () => {
+    prod.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: prod.stage.sesIdentity,
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: logicalId(prod.stateful.configurationSet) },
+      },
+    });
+    prod.statefulTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+    });
+  });
+});

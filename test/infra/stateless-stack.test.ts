@@ -1,0 +1,314 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/config.ts';
+import { FUNCTIONS, QUEUES } from '../../functions/topology.ts';
+import { API_THROTTLING } from '../../lib/stateless-stack.ts';
+import {
+  actionsOf,
+  arnOf,
+  environmentOf,
+  identityStatements,
+  logicalId,
+  removeOutdirs,
+  rendered,
+  resource,
+  resourcesOf,
+  resourcesOfType,
+  synthApp,
+} from './synth.ts';
+
+afterAll(removeOutdirs);
+
+// The one synth in the infra tests that really bundles the functions with esbuild.
+const { stage, stateful, stateless, statelessTemplate: template, assemblyDirectory } = synthApp('dev');
+
+const functionIds = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'));
+const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+const alarmTopicRef = { Ref: logicalId(stateless.alarmTopic) };
+
+/** Queues some redrive policy, rule target or schedule target uses as its dead-letter queue. */
+function deadLetterQueueIds(): Set<string> {
+  const ids = new Set<string>();
+  const json = JSON.stringify(template.toJSON().Resources);
+  for (const match of json.matchAll(
+    /"(?:deadLetterTargetArn|DeadLetterConfig)":\{[^}]*?"Fn::GetAtt":\["(\w+)","Arn"\]/g,
+  )) {
+    if (match[1]) ids.add(match[1]);
+  }
+  return ids;
+}
+
+describe('functions', () => {
+  it.each(functionIds)('%s runs on arm64 with Node.js 22', (id) => {
+    const fn = resource(template, id);
+
+    expect(fn.Properties?.['Architectures']).toEqual(['arm64']);
+    expect(fn.Properties?.['Runtime']).toBe('nodejs22.x');
+    expect(fn.Properties?.['TracingConfig']).toEqual({ Mode: 'Active' });
+  });
+
+  it.each(Object.entries(FUNCTIONS))('%s has every environment variable its handler reads', (name, spec) => {
+    const source = readFileSync(new URL(`../../${spec.entry}`, import.meta.url), 'utf8');
+    const read = [...source.matchAll(/ENV\.(\w+)/g)].map((m) => ENV[m[1] as keyof typeof ENV]);
+    const fn = stateless.functions[name as keyof typeof FUNCTIONS];
+
+    const variables = environmentOf(template, fn);
+
+    expect(read.length).toBeGreaterThan(0);
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining([...read, 'POWERTOOLS_SERVICE_NAME']));
+  });
+
+  it('gives the API function the stage settings and a URL that does not depend on the deployment stage', () => {
+    const variables = environmentOf(template, stateless.functions.api);
+
+    expect(variables[ENV.allowedOrigins]).toBe(stage.allowedOrigins.join(','));
+    expect(variables[ENV.enquiryRetentionDays]).toBe(String(stage.enquiryRetentionDays));
+    // Referencing the stage would make function → stage → deployment → method → function a cycle.
+    expect(JSON.stringify(variables[ENV.publicApiUrl])).toContain(logicalId(stateless.api));
+    expect(JSON.stringify(variables[ENV.publicApiUrl])).not.toContain(
+      logicalId(stateless.api.deploymentStage),
+    );
+  });
+
+  it('writes each function log to its own KMS-encrypted log group with the stage retention', () => {
+    for (const fn of Object.values(stateless.functions)) {
+      const config = resource(template, logicalId(fn)).Properties?.['LoggingConfig'] as {
+        LogGroup: { Ref: string };
+      };
+      const logGroup = resource(template, config.LogGroup.Ref);
+
+      expect(logGroup.Properties?.['RetentionInDays']).toBe(stage.logRetentionDays);
+      expect(logGroup.Properties?.['KmsKeyId']).toEqual(rendered(stateless, stateful.key.keyArn));
+    }
+  });
+
+  it('bundles each handler as minified ESM with the AWS SDK inside and a source map', () => {
+    const bundles = readdirSync(assemblyDirectory).filter((entry) => entry.startsWith('asset.'));
+    const withCode = bundles.filter((dir) => readdirSync(join(assemblyDirectory, dir)).includes('index.mjs'));
+
+    expect(withCode).toHaveLength(Object.keys(FUNCTIONS).length);
+    for (const dir of withCode) {
+      const code = readFileSync(join(assemblyDirectory, dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(readdirSync(join(assemblyDirectory, dir))).toContain('index.mjs.map');
+    }
+  });
+});
+
+describe('IAM', () => {
+  const statements = identityStatements(template);
+
+  it('never allows every action', () => {
+    const wildcards = statements.filter(({ statement }) =>
+      actionsOf(statement).some((action) => action === '*' || action.endsWith(':*')),
+    );
+
+    expect(wildcards).toEqual([]);
+  });
+
+  it('allows Resource "*" only for X-Ray, which has no resource-level permissions', () => {
+    const unscoped = statements.filter(({ statement }) => resourcesOf(statement).includes('*'));
+
+    expect(unscoped.length).toBeGreaterThan(0);
+    for (const { statement } of unscoped) {
+      expect(actionsOf(statement).every((action) => action.startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  it('lets only the mailer send email, and only through the configured identity and configuration set', () => {
+    const ses = statements.filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:')));
+    const mailerPolicy = stateless.functions.mailer.role?.node.tryFindChild('DefaultPolicy');
+
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.policyId).toBe(mailerPolicy && logicalId(mailerPolicy));
+    expect(actionsOf(ses[0]!.statement)).toEqual(['ses:SendEmail']);
+    expect(resourcesOf(ses[0]!.statement)).toEqual([
+      rendered(stateless, stateful.emailIdentity.emailIdentityArn),
+      rendered(stateless, stateful.configurationSetArn),
+    ]);
+  });
+
+  it('grants the table by name and its indexes by name, without Scan', () => {
+    const dynamodb = statements.filter(({ statement }) =>
+      actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
+    );
+
+    expect(dynamodb.length).toBeGreaterThan(0);
+    for (const { statement } of dynamodb) {
+      expect(actionsOf(statement)).not.toContain('dynamodb:Scan');
+      expect(JSON.stringify(resourcesOf(statement))).not.toContain('*');
+    }
+  });
+
+  it('lets only publishers put events, on the enquiry bus only', () => {
+    const putEvents = statements.filter(({ statement }) => actionsOf(statement).includes('events:PutEvents'));
+    const publishers = ['api', 'router', 'outboxSweeper'] as const;
+
+    expect(putEvents.map((s) => s.policyId).sort()).toEqual(
+      publishers
+        .map((name) => logicalId(stateless.functions[name].role!.node.findChild('DefaultPolicy')))
+        .sort(),
+    );
+    for (const { statement } of putEvents) {
+      expect(resourcesOf(statement)).toEqual([rendered(stateless, stateful.eventBus.eventBusArn)]);
+    }
+  });
+});
+
+describe('queues', () => {
+  const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+  const dlqIds = deadLetterQueueIds();
+
+  it.each(Object.entries(QUEUES))(
+    '%s redrives to its own DLQ after maxReceiveCount receives',
+    (name, spec) => {
+      const { queue, deadLetterQueue } = stateless.queues[name as keyof typeof QUEUES];
+
+      expect(resource(template, logicalId(queue)).Properties?.['RedrivePolicy']).toEqual({
+        deadLetterTargetArn: arnOf(deadLetterQueue),
+        maxReceiveCount: spec.maxReceiveCount,
+      });
+    },
+  );
+
+  it('has a DLQ for every queue that is not itself a DLQ', () => {
+    for (const [id, queue] of Object.entries(queues)) {
+      if (!dlqIds.has(id)) expect(queue.Properties?.['RedrivePolicy'], id).toBeDefined();
+    }
+  });
+
+  it('encrypts every queue and refuses non-TLS access to it', () => {
+    const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy'));
+    for (const [id, queue] of Object.entries(queues)) {
+      expect(
+        queue.Properties?.['SqsManagedSseEnabled'] ?? queue.Properties?.['KmsMasterKeyId'],
+        id,
+      ).toBeTruthy();
+      const denyInsecure = policies.some((policy) => {
+        const json = JSON.stringify(policy.Properties);
+        return json.includes(`{"Ref":"${id}"}`) && json.includes('"aws:SecureTransport":"false"');
+      });
+      expect(denyInsecure, id).toBe(true);
+    }
+  });
+
+  it('alarms on a message in any dead-letter queue', () => {
+    expect(dlqIds.size).toBeGreaterThan(0);
+    for (const id of dlqIds) {
+      const alarm = alarms.find(
+        (a) =>
+          a.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Properties?.['Dimensions']) ===
+            JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]),
+      );
+      expect(alarm, id).toBeDefined();
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        AlarmActions: [alarmTopicRef],
+      });
+    }
+  });
+
+  it('reports batch item failures from every event source mapping', () => {
+    const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
+
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const mapping of mappings) {
+      expect(mapping.Properties?.['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+    }
+  });
+});
+
+describe('alarms', () => {
+  it.each(functionIds)('%s has an Errors alarm that notifies the alarm topic', (id) => {
+    const alarm = alarms.find(
+      (a) =>
+        a.Properties?.['MetricName'] === 'Errors' &&
+        JSON.stringify(a.Properties?.['Dimensions']) ===
+          JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+    );
+
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Threshold: 0,
+      AlarmActions: [alarmTopicRef],
+    });
+  });
+
+  it('sends alarms to an encrypted, TLS-only topic with the stage alarm email subscribed', () => {
+    const topic = resource(template, logicalId(stateless.alarmTopic));
+    const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'));
+
+    expect(topic.Properties?.['KmsMasterKeyId']).toEqual(rendered(stateless, stateful.key.keyArn));
+    expect(policies.some((p) => JSON.stringify(p.Properties).includes('"aws:SecureTransport":"false"'))).toBe(
+      true,
+    );
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: stage.alarmEmail,
+      TopicArn: alarmTopicRef,
+    });
+  });
+});
+
+describe('API', () => {
+  const apiStage = resource(template, logicalId(stateless.api.deploymentStage));
+
+  it('throttles the stage', () => {
+    expect(apiStage.Properties?.['MethodSettings']).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: API_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: API_THROTTLING.burstLimit,
+      }),
+    ]);
+  });
+
+  it('writes JSON access logs without client IPs to an encrypted log group, and traces requests', () => {
+    const setting = apiStage.Properties?.['AccessLogSetting'] as { DestinationArn: unknown; Format: string };
+    const logGroupId = (setting.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const logGroup = resource(template, logGroupId);
+
+    expect(JSON.parse(setting.Format)).toHaveProperty('requestId', '$context.requestId');
+    expect(setting.Format).not.toContain('sourceIp');
+    expect(logGroup.Properties?.['RetentionInDays']).toBe(stage.logRetentionDays);
+    expect(logGroup.Properties?.['KmsKeyId']).toBeDefined();
+    expect(apiStage.Properties?.['TracingEnabled']).toBe(true);
+  });
+
+  it('puts a WAF web ACL with a per-IP rate limit in front of the stage', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: rendered(stateless, stateless.api.deploymentStage.stageArn),
+    });
+    const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0];
+    expect(JSON.stringify(acl?.Properties)).toContain('"AggregateKeyType":"IP"');
+  });
+
+  it("answers CORS preflight for the stage's origins only", () => {
+    const options = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method')).filter(
+      (m) => m.Properties?.['HttpMethod'] === 'OPTIONS',
+    );
+
+    expect(options.length).toBeGreaterThan(0);
+    for (const method of options) {
+      const json = JSON.stringify(method.Properties);
+      for (const origin of stage.allowedOrigins) expect(json).toContain(origin);
+      expect(json).not.toContain("'*'");
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('exports the API URL, table name and bus name', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    expect(outputs['ApiUrl']?.Value).toEqual(rendered(stateless, stateless.apiUrl));
+    expect(outputs['TableName']?.Value).toEqual(rendered(stateless, stateful.table.tableName));
+    expect(outputs['EventBusName']?.Value).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
+  });
+});

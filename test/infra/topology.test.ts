@@ -1,0 +1,121 @@
+/**
+ * The deployed wiring agrees with `functions/topology.ts`, which the local cloud also runs: same rules, queues,
+ * schedules and routes, so what passes locally is what is deployed.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUES, ROUTES, RULE_RETRY_POLICY, RULES, SCHEDULES } from '../../functions/topology.ts';
+import { arnOf, logicalId, removeOutdirs, rendered, resource, resourcesOfType, synthApp } from './synth.ts';
+
+afterAll(removeOutdirs);
+
+const { stateful, stateless, statelessTemplate: template } = synthApp('dev', { bundle: false });
+
+describe('rules', () => {
+  it('are exactly the RULES', () => {
+    const ids = Object.keys(resourcesOfType(template, 'AWS::Events::Rule'));
+
+    expect(ids.sort()).toEqual(Object.values(stateless.rules).map(logicalId).sort());
+  });
+
+  it.each(Object.entries(RULES))('%s matches its pattern on the enquiry bus', (name, spec) => {
+    const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
+
+    expect(rule.Properties?.['EventPattern']).toEqual(spec.eventPattern);
+    expect(rule.Properties?.['EventBusName']).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
+  });
+
+  it.each(Object.entries(RULES))('%s delivers to its target queue with the retry policy', (name, spec) => {
+    const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
+
+    expect(rule.Properties?.['Targets']).toEqual([
+      {
+        Id: expect.any(String),
+        Arn: arnOf(stateless.queues[spec.targetQueue].queue),
+        RetryPolicy: {
+          MaximumRetryAttempts: RULE_RETRY_POLICY.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: RULE_RETRY_POLICY.maximumEventAgeSeconds,
+        },
+        DeadLetterConfig: { Arn: arnOf(stateless.undeliverableEventsQueue) },
+      },
+    ]);
+  });
+});
+
+describe('queues', () => {
+  const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
+
+  it.each(Object.entries(QUEUES))('%s feeds its consumer with the topology batching', (name, spec) => {
+    const { queue, deadLetterQueue } = stateless.queues[name as keyof typeof QUEUES];
+    const mapping = mappings.filter(
+      (m) => JSON.stringify(m.Properties?.['EventSourceArn']) === JSON.stringify(arnOf(queue)),
+    );
+
+    expect(mapping).toHaveLength(1);
+    expect(mapping[0]?.Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(stateless.functions[spec.consumer]) },
+      BatchSize: spec.batchSize,
+      MaximumBatchingWindowInSeconds: spec.maxBatchingWindowSeconds,
+    });
+    expect(resource(template, logicalId(queue)).Properties?.['VisibilityTimeout']).toBe(
+      spec.visibilityTimeoutSeconds,
+    );
+    expect(resource(template, logicalId(deadLetterQueue)).Properties?.['MessageRetentionPeriod']).toBe(
+      spec.dlqRetentionDays * 24 * 60 * 60,
+    );
+  });
+});
+
+describe('schedules', () => {
+  it('are exactly the SCHEDULES', () => {
+    const ids = Object.keys(resourcesOfType(template, 'AWS::Scheduler::Schedule'));
+
+    expect(ids.sort()).toEqual(Object.values(stateless.schedules).map(logicalId).sort());
+  });
+
+  it.each(Object.entries(SCHEDULES))('%s runs on its expression and invokes its function', (name, spec) => {
+    const schedule = resource(template, logicalId(stateless.schedules[name as keyof typeof SCHEDULES]));
+
+    expect(schedule.Properties?.['ScheduleExpression']).toBe(spec.expression);
+    expect(schedule.Properties?.['Target']).toMatchObject({
+      Arn: arnOf(stateless.functions[spec.target]),
+      DeadLetterConfig: { Arn: arnOf(stateless.undeliverableSchedulesQueue) },
+      RetryPolicy: expect.any(Object),
+    });
+  });
+});
+
+describe('API routes', () => {
+  const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
+  const methods = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'));
+
+  /** `/a/{b}` from a method's resource chain. */
+  function pathOf(resourceRef: unknown): string {
+    const id = (resourceRef as { Ref?: string }).Ref;
+    if (!id) return ''; // The root resource (Fn::GetAtt RootResourceId).
+    const res = resources[id];
+    if (!res) throw new Error(`Unknown API resource ${id}`);
+    return `${pathOf(res.Properties?.['ParentId'])}/${String(res.Properties?.['PathPart'])}`;
+  }
+
+  const routes = methods.map((m) => ({
+    method: String(m.Properties?.['HttpMethod']),
+    path: pathOf(m.Properties?.['ResourceId']),
+    integration: m.Properties?.['Integration'] as { Type: string; Uri: unknown },
+  }));
+
+  it('are exactly the ROUTES, plus CORS preflight on their paths', () => {
+    const served = routes.filter((r) => r.method !== 'OPTIONS').map((r) => `${r.method} ${r.path}`);
+    const preflight = routes.filter((r) => r.method === 'OPTIONS').map((r) => r.path);
+
+    expect(served.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(preflight.sort()).toEqual([...new Set(ROUTES.map((r) => r.path))].sort());
+  });
+
+  it('proxies every route to the api function', () => {
+    const apiFunctionId = logicalId(stateless.functions.api);
+    for (const route of routes.filter((r) => r.method !== 'OPTIONS')) {
+      expect(route.integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(route.integration.Uri)).toContain(`"${apiFunctionId}","Arn"`);
+    }
+  });
+});
