@@ -1,28 +1,21 @@
 /** Lambda entry point of the mailer: sends each email requested on the mail queue, exactly once. */
 import type { SQSEvent } from 'aws-lambda';
-import { documentClient } from './adapters/clients/dynamodb.ts';
 import { sesClient } from './adapters/clients/ses.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
-import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
-import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
-import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
-import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import { ENV, requireEnv } from './config.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
+import { tableAdapters } from './table-adapters.ts';
 import { QUEUES } from './topology.ts';
 
-const tableName = requireEnv(ENV.tableName);
-const retentionDays = requireIntEnv(ENV.enquiryRetentionDays);
 const deps = {
-  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName, retentionDays),
-  referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
-  ledger: new DynamoDbEmailLedger(documentClient, tableName, retentionDays),
+  ...tableAdapters(),
   mailer: new SesMailer(sesClient),
   clock: () => new Date(),
   sender: requireEnv(ENV.senderAddress),

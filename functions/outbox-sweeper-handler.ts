@@ -1,18 +1,13 @@
 /** Lambda entry point of the scheduled outbox sweeper. */
-import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
-import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sweepOutbox } from './domain/use-cases/sweep-outbox.ts';
 import { logger } from './observability.ts';
+import { tableAdapters } from './table-adapters.ts';
 
 const deps = {
-  enquiries: new DynamoDbEnquiryRepository(
-    documentClient,
-    requireEnv(ENV.tableName),
-    requireIntEnv(ENV.enquiryRetentionDays),
-  ),
+  enquiries: tableAdapters().enquiries,
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };

@@ -1,28 +1,22 @@
 /** Lambda entry point of the router: reads `EnquiryReceived` events from the routing queue. */
 import type { SQSEvent } from 'aws-lambda';
-import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
-import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
-import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
-import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import { ENV, requireEnv } from './config.ts';
 import { routeEnquiry } from './domain/use-cases/route-enquiry.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
+import { tableAdapters } from './table-adapters.ts';
 import { QUEUES } from './topology.ts';
 
-const tableName = requireEnv(ENV.tableName);
+const { enquiries, referenceData } = tableAdapters();
 const deps = {
-  enquiries: new DynamoDbEnquiryRepository(
-    documentClient,
-    tableName,
-    requireIntEnv(ENV.enquiryRetentionDays),
-  ),
-  referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
+  enquiries,
+  referenceData,
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };

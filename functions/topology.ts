@@ -45,29 +45,23 @@ export const ROUTES = [
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
+/** Settings both queues share. Visibility is six times the consumers' timeout, as AWS recommends. */
+const DEFAULT_QUEUE_SETTINGS = {
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  dlqRetentionDays: 14,
+  retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
+} as const;
+
 /**
  * SQS queues between the bus and the functions. Times are in seconds. A message is received at most
  * `maxReceiveCount` times before it moves to the queue's dead-letter queue; between receives it backs off.
  */
 export const QUEUES = {
-  routing: {
-    consumer: 'router',
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    batchSize: 10,
-    maxBatchingWindowSeconds: 0,
-    dlqRetentionDays: 14,
-    retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
-  },
-  mail: {
-    consumer: 'mailer',
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    batchSize: 10,
-    maxBatchingWindowSeconds: 0,
-    dlqRetentionDays: 14,
-    retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
-  },
+  routing: { consumer: 'router', ...DEFAULT_QUEUE_SETTINGS },
+  mail: { consumer: 'mailer', ...DEFAULT_QUEUE_SETTINGS },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, join as joinPath, normalize } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.ts';
 import { FUNCTIONS, QUEUES } from '../../functions/topology.ts';
@@ -49,8 +49,7 @@ describe('functions', () => {
   });
 
   it.each(Object.entries(FUNCTIONS))('%s has every environment variable its handler reads', (name, spec) => {
-    const source = readFileSync(new URL(`../../${spec.entry}`, import.meta.url), 'utf8');
-    const read = [...source.matchAll(/ENV\.(\w+)/g)].map((m) => ENV[m[1] as keyof typeof ENV]);
+    const read = [...environmentReadBy(spec.entry)];
     const fn = stateless.functions[name as keyof typeof FUNCTIONS];
 
     const variables = environmentOf(template, fn);
@@ -312,3 +311,17 @@ describe('outputs', () => {
     expect(outputs['EventBusName']?.Value).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
   });
 });
+
+/** `ENV.x` names read by a handler and the project modules it imports, followed transitively. */
+function environmentReadBy(entry: string, seen = new Set<string>()): Set<string> {
+  const names = new Set<string>();
+  if (seen.has(entry)) return names;
+  seen.add(entry);
+  const source = readFileSync(new URL(`../../${entry}`, import.meta.url), 'utf8');
+  for (const match of source.matchAll(/ENV\.(\w+)/g)) names.add(ENV[match[1] as keyof typeof ENV]);
+  for (const match of source.matchAll(/from '(\.[^']+\.ts)'/g)) {
+    for (const name of environmentReadBy(normalize(joinPath(dirname(entry), match[1]!)), seen))
+      names.add(name);
+  }
+  return names;
+}
