@@ -17,6 +17,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   type Method,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -35,6 +36,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { PROBLEM_CONTENT_TYPE, type ProblemSlug, problem } from '../functions/api/problem.ts';
 import { ENV } from '../functions/config.ts';
 import {
   type EventPattern,
@@ -320,6 +322,41 @@ export class StatelessStack extends Stack {
         maxAge: Duration.minutes(10),
       });
       acknowledgePublicMethod(preflight, 'Browsers send CORS preflight requests without credentials');
+    }
+    this.addGatewayProblems();
+  }
+
+  /**
+   * Errors API Gateway answers itself (unknown route, throttling, WAF, oversized body, integration failure)
+   * become the same problem+json documents the function returns, readable by browsers from any origin. Without
+   * this an unknown path answers 403 "Missing Authentication Token", which misleads every API consumer.
+   */
+  private addGatewayProblems(): void {
+    const responses: [ResponseType, ProblemSlug, string][] = [
+      [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'not-found', 'No such resource.'],
+      [ResponseType.RESOURCE_NOT_FOUND, 'not-found', 'No such resource.'],
+      [ResponseType.THROTTLED, 'too-many-requests', 'Too many requests; retry after a short wait.'],
+      [ResponseType.QUOTA_EXCEEDED, 'too-many-requests', 'Too many requests; retry after a short wait.'],
+      [ResponseType.WAF_FILTERED, 'request-blocked', 'The request was blocked by the firewall.'],
+      [ResponseType.REQUEST_TOO_LARGE, 'payload-too-large', 'The request body is too large.'],
+      [ResponseType.DEFAULT_4XX, 'malformed-request', 'The request could not be processed.'],
+      [ResponseType.DEFAULT_5XX, 'internal-error', 'Please try again later.'],
+    ];
+    for (const [type, slug, detail] of responses) {
+      const body = problem(slug, { detail });
+      // DEFAULT_4XX covers several statuses: keep API Gateway's own status there, and leave it out of the body.
+      const isCatchAll = type === ResponseType.DEFAULT_4XX;
+      this.api.addGatewayResponse(`Problem${pascalCase(type.responseType.toLowerCase())}`, {
+        type,
+        statusCode: isCatchAll ? undefined : String(body.status),
+        responseHeaders: {
+          'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
+          'Access-Control-Allow-Origin': "'*'",
+        },
+        templates: {
+          'application/json': JSON.stringify(isCatchAll ? { ...body, status: undefined } : body),
+        },
+      });
     }
   }
 

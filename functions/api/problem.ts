@@ -33,6 +33,8 @@ export const PROBLEM_TYPES = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
+  'request-blocked': { status: 403, title: 'Request blocked' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
 } as const;
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, join as joinPath, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.ts';
 import { FUNCTIONS, QUEUES } from '../../functions/topology.ts';
@@ -300,6 +300,26 @@ describe('API', () => {
       expect(json).not.toContain("'*'");
     }
   });
+
+  it.each([
+    ['MISSING_AUTHENTICATION_TOKEN', '404', 'not-found'],
+    ['THROTTLED', '429', 'too-many-requests'],
+    ['WAF_FILTERED', '403', 'request-blocked'],
+    ['DEFAULT_5XX', '500', 'internal-error'],
+  ])('answers its own %s errors with a %s problem+json', (responseType, status, slug) => {
+    const response = Object.values(resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse')).find(
+      (r) => r.Properties?.['ResponseType'] === responseType,
+    );
+
+    expect(response?.Properties?.['StatusCode']).toBe(status);
+    expect(response?.Properties?.['ResponseParameters']).toMatchObject({
+      'gatewayresponse.header.Content-Type': "'application/problem+json'",
+    });
+    const body = JSON.parse(
+      String((response?.Properties?.['ResponseTemplates'] as Record<string, string>)['application/json']),
+    );
+    expect(body).toMatchObject({ type: `urn:csp:problem:${slug}`, status: Number(status) });
+  });
 });
 
 describe('outputs', () => {
@@ -320,8 +340,7 @@ function environmentReadBy(entry: string, seen = new Set<string>()): Set<string>
   const source = readFileSync(new URL(`../../${entry}`, import.meta.url), 'utf8');
   for (const match of source.matchAll(/ENV\.(\w+)/g)) names.add(ENV[match[1] as keyof typeof ENV]);
   for (const match of source.matchAll(/from '(\.[^']+\.ts)'/g)) {
-    for (const name of environmentReadBy(normalize(joinPath(dirname(entry), match[1]!)), seen))
-      names.add(name);
+    for (const name of environmentReadBy(normalize(join(dirname(entry), match[1]!)), seen)) names.add(name);
   }
   return names;
 }
