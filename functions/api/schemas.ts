@@ -156,7 +156,7 @@ export const IdempotencyHeaderSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters')
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description: 'Retrying with the same key and body returns the first response and creates nothing new.',
     }),
 });

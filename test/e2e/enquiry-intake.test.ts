@@ -3,8 +3,9 @@
  * SES emulator, exactly once.
  */
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/topology.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { anEnquiry, callApi, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
+import { anEnquiry, callApi, cloud, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
 const agencyEmail = (id: string) => ASHFORD.agencies.find((a) => a.id === id)!.email;
 const CSU_MAILBOX = ASHFORD.partnership.csuMailbox;
@@ -209,5 +210,44 @@ describe('GET /enquiries/{reference}/status', () => {
     expect(wrongToken.status).toBe(404);
     expect(unknown.status).toBe(404);
     expect(wrongToken.body).toEqual({ ...unknown.body, instance: wrongToken.body.instance });
+  });
+});
+
+describe('the API surface', () => {
+  it('documents in /openapi.json exactly the routes the topology deploys', async () => {
+    const { status, body } = await callApi<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>('/openapi.json');
+
+    const documented = Object.entries(body.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(documented.sort()).toEqual(
+      ROUTES.filter((r) => r.path !== '/openapi.json')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+  });
+
+  it("allows the council website's origin by CORS, and no other", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${cloud().api}/enquiries`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type,idempotency-key',
+        },
+      });
+
+    const allowed = await preflight('http://localhost:8080');
+    const other = await preflight('https://evil.example');
+
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   const rootDir = path.resolve(import.meta.dirname, '../..');
   const logDir = path.join(rootDir, '.data', 'test-logs');
   mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `local-cloud-${process.pid}.log`);
+  const logFile = path.join(logDir, 'local-cloud.log');
   const logStream = createWriteStream(logFile);
 
   const env = {
