@@ -5,7 +5,7 @@
  * variables, so no handler knows it is local.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -24,7 +24,7 @@ import { LocalCloudError } from './errors.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { assertPortsFree, type LocalPorts } from './ports.ts';
-import { LocalQueue } from './queue.ts';
+import { LocalQueue, type QueueSnapshot } from './queue.ts';
 import { nextFireTime } from './schedule-expression.ts';
 
 const REGION = 'eu-west-2';
@@ -36,7 +36,10 @@ const STAGE = 'local';
 export interface LocalCloudOptions {
   readonly rootDir: string;
   readonly ports: LocalPorts;
-  /** Persist DynamoDB data here; omit for in-memory (tests). */
+  /**
+   * Keep state here across restarts: DynamoDB Local's files, and on a clean stop the local queues' messages
+   * and dead letters. Omit to keep everything in memory (tests).
+   */
   readonly dataDir?: string;
   /** Run schedules on their timers (`npm start`); tests fire them by hand instead. */
   readonly runSchedules: boolean;
@@ -100,7 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const dynamo: ChildProcess = await startDynamoDbLocal({
       port: ports.dynamodb,
-      dataDir: options.dataDir,
+      dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb'),
       onExit: (code) => {
         if (!stopping) log(`DynamoDB Local exited unexpectedly (code ${code})`);
       },
@@ -160,6 +163,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       queue.start((event) => runtime.invoke(spec.consumer, event));
       queues.set(name, queue);
       cleanups.push(() => queue.stop());
+    }
+    if (options.dataDir) {
+      const queueFile = path.join(options.dataDir, 'queues.json');
+      restoreQueues(queues, queueFile, log);
+      cleanups.push(() => saveQueues(queues, queueFile));
     }
     const bus = new LocalEventBus(BUS_NAME, queues, REGION, ACCOUNT_ID);
 
@@ -227,6 +235,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 
   return { urls, tableName: TABLE_NAME, busName: BUS_NAME, stop };
+}
+
+/** Reloads the queues' messages saved by the last clean stop, then forgets them (they are live again). */
+function restoreQueues(queues: ReadonlyMap<string, LocalQueue>, file: string, log: LocalCloudOptions['log']) {
+  if (!existsSync(file)) return;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, QueueSnapshot>;
+  let restored = 0;
+  for (const [name, snapshot] of Object.entries(saved)) {
+    const queue = queues.get(name);
+    if (!queue) continue;
+    queue.restore(snapshot);
+    restored += snapshot.messages.length;
+  }
+  rmSync(file);
+  if (restored > 0) log(`Restored ${restored} queued message(s) from the last run`);
+}
+
+function saveQueues(queues: ReadonlyMap<string, LocalQueue>, file: string) {
+  writeFileSync(
+    file,
+    JSON.stringify(Object.fromEntries([...queues].map(([name, q]) => [name, q.snapshot()]))),
+  );
 }
 
 /** Starts aws-ses-v2-local in this process (it is a CommonJS Express app exporting a start function). */

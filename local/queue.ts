@@ -29,6 +29,12 @@ export interface DeadLetter {
 }
 
 /** The consumer's result is read as an SQSBatchResponse when it has one (ReportBatchItemFailures). */
+/** A queue's contents as saved to disk. */
+export interface QueueSnapshot {
+  readonly messages: readonly { messageId: string; body: string; receiveCount: number }[];
+  readonly deadLetters: readonly DeadLetter[];
+}
+
 export type QueueConsumer = (event: SQSEvent) => Promise<unknown>;
 
 export interface LocalQueueOptions {
@@ -74,6 +80,27 @@ export class LocalQueue {
     });
     this.schedulePoll(0);
     return messageId;
+  }
+
+  /** Everything the queue holds, for keeping across a restart of the local cloud. */
+  snapshot(): QueueSnapshot {
+    return {
+      messages: this.messages.map((m) => ({
+        messageId: m.messageId,
+        body: m.body,
+        receiveCount: m.receiveCount,
+      })),
+      deadLetters: [...this.deadLetters],
+    };
+  }
+
+  /** Puts back what `snapshot` returned; messages that were in flight become visible again, as in SQS. */
+  restore(snapshot: QueueSnapshot): void {
+    for (const m of snapshot.messages) {
+      this.messages.push({ ...m, sentAt: Date.now(), visibleAt: 0, visibilityChanges: [] });
+    }
+    this.deadLetters.push(...snapshot.deadLetters);
+    this.schedulePoll(0);
   }
 
   /** Starts delivering to `consumer`. */

@@ -23,7 +23,7 @@ async function main() {
   const cloud = await startLocalCloud({
     rootDir,
     ports: portsFromEnv(),
-    dataDir: args.has('--in-memory') ? undefined : path.join(rootDir, '.data', 'dynamodb'),
+    dataDir: args.has('--in-memory') ? undefined : path.join(rootDir, '.data'),
     runSchedules: !args.has('--no-schedules'),
     timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
     outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? 60),

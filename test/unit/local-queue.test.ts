@@ -109,3 +109,29 @@ describe('LocalQueue.changeVisibility', () => {
     expect(queue.listDeadLetters()[0]!.visibilityChanges).toEqual([2]);
   });
 });
+
+describe('LocalQueue snapshot', () => {
+  it('keeps waiting messages and dead letters across a restart', async () => {
+    const { queue: before } = aQueue();
+    before.start(async (event) => ({
+      batchItemFailures: event.Records.filter((r) => r.body === 'poison').map((r) => ({
+        itemIdentifier: r.messageId,
+      })),
+    }));
+    before.send('poison');
+    await untilIdle(before);
+    before.stop();
+    before.send('waiting');
+    const { queue: after } = aQueue();
+    const delivered: string[] = [];
+
+    after.restore(JSON.parse(JSON.stringify(before.snapshot())));
+    after.start(async (event) => {
+      delivered.push(...event.Records.map((r) => r.body));
+    });
+    await untilIdle(after);
+
+    expect(delivered).toEqual(['waiting']);
+    expect(after.listDeadLetters().map((d) => d.body)).toEqual(['poison']);
+  });
+});
