@@ -12,6 +12,7 @@ import {
   type EnquiryRepository,
   IdempotencyKeyTaken,
   type IdempotencyRecord,
+  type ListByStatusOptions,
   type Page,
 } from '../domain/ports.ts';
 import { formatReference } from '../domain/reference.ts';
@@ -162,16 +163,21 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     }
   }
 
-  async listByStatus(
-    status: EnquiryStatus,
-    options: { limit: number; cursor?: string },
-  ): Promise<Page<Enquiry>> {
+  async listByStatus(status: EnquiryStatus, options: ListByStatusOptions): Promise<Page<Enquiry>> {
+    // GSI1SK is `<receivedAt>#<reference>`. BETWEEN is inclusive, and `<before>#` sorts just below every key
+    // of an enquiry received exactly at `before`, so the range is [from, before).
+    const from = options.receivedFrom ?? '0000';
+    const before = options.receivedBefore ?? '9999';
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: TABLE_SCHEMA.byStatusIndex.name,
-        KeyConditionExpression: 'GSI1PK = :status',
-        ExpressionAttributeValues: { ':status': keys.enquiryStatusPartition(status) },
+        KeyConditionExpression: 'GSI1PK = :status AND GSI1SK BETWEEN :from AND :before',
+        ExpressionAttributeValues: {
+          ':status': keys.enquiryStatusPartition(status),
+          ':from': from,
+          ':before': `${before}#`,
+        },
         ScanIndexForward: false,
         Limit: options.limit,
         ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,

@@ -29,6 +29,13 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+export interface ListByStatusOptions {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly receivedFrom?: string;
+  readonly receivedBefore?: string;
+}
+
 export interface EnquiryRepository {
   /** Reserves the next reference of `year`. Gaps are possible (a failed create); duplicates are not. */
   nextReference(year: number): Promise<string>;
@@ -52,8 +59,11 @@ export interface EnquiryRepository {
     recipients: readonly Recipient[],
     at: string,
   ): Promise<readonly Recipient[]>;
-  /** Staff view: enquiries in `status`, newest first, without a Scan. */
-  listByStatus(status: EnquiryStatus, options: { limit: number; cursor?: string }): Promise<Page<Enquiry>>;
+  /**
+   * Staff view: enquiries in `status`, newest first, optionally only those received in
+   * [`receivedFrom`, `receivedBefore`) (ISO timestamps), without a Scan.
+   */
+  listByStatus(status: EnquiryStatus, options: ListByStatusOptions): Promise<Page<Enquiry>>;
 }
 
 export interface ReferenceDataRepository {

@@ -159,3 +159,21 @@ describe('DynamoDbEnquiryRepository', () => {
     ).rejects.toBeInstanceOf(ValidationFailed);
   });
 });
+
+describe('DynamoDbEnquiryRepository.listByStatus with dates', () => {
+  it('returns only enquiries received in [from, before), newest first', async () => {
+    const day = (d: number) => `2003-03-0${d}T12:00:00.000Z`;
+    const stored: Enquiry[] = [];
+    for (const d of [1, 2, 3, 4])
+      stored.push(await aStoredEnquiry({ status: 'in-progress', receivedAt: day(d) }));
+
+    const page = await repository.listByStatus('in-progress', {
+      limit: 50,
+      receivedFrom: day(2),
+      receivedBefore: day(4),
+    });
+
+    const ours = page.items.map((e) => e.reference).filter((r) => stored.some((s) => s.reference === r));
+    expect(ours).toEqual([stored[2]!.reference, stored[1]!.reference]);
+  });
+});
