@@ -43,7 +43,7 @@ export const handler = (event: SQSEvent) =>
         logger.info('Referral handled', {
           correlationId: metadata.correlationId,
           reference: data.reference,
-          recipientId: data.recipient.id,
+          recipientId: data.recipientId,
           outcome: result.outcome,
         });
         return;

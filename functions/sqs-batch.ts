@@ -6,6 +6,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { backoffSeconds } from './adapters/sqs-retry-delay.ts';
+import { safeError } from './observability.ts';
 import type { QueueSpec } from './topology.ts';
 
 /** Port for postponing a failed message's next delivery. */
@@ -30,7 +31,7 @@ export async function processSqsBatch(
         messageId: record.messageId,
         receiveCount,
         retryInSeconds: delaySeconds,
-        error: error as Error,
+        error: safeError(error),
       });
       try {
         await options.retry.delay(record, delaySeconds);
@@ -38,7 +39,7 @@ export async function processSqsBatch(
         // Not fatal: the message is still retried, after the queue's own visibility timeout.
         options.log.warn('Could not set the retry delay', {
           messageId: record.messageId,
-          error: delayError as Error,
+          error: safeError(delayError),
         });
       }
       batchItemFailures.push({ itemIdentifier: record.messageId });

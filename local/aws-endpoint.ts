@@ -36,6 +36,8 @@ export function createAwsEndpoint(options: {
 }): http.Server {
   const { bus, sesUrl, control, log } = options;
   let rejectRecipients = new Set<string>();
+  /** Sends refused per address since the faults were last set. */
+  let rejections = new Map<string, number>();
 
   const handleEventBridge = (target: string, body: string) => {
     if (target !== 'AWSEvents.PutEvents') {
@@ -91,11 +93,14 @@ export function createAwsEndpoint(options: {
     const recipients = [...form.entries()]
       .filter(([key]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(key))
       .map(([, value]) => value.toLowerCase());
-    if (recipients.some((r) => rejectRecipients.has(r))) {
+    const rejected = recipients.filter((r) => rejectRecipients.has(r));
+    if (rejected.length > 0) {
+      for (const r of rejected) rejections.set(r, (rejections.get(r) ?? 0) + 1);
+      // SES's own wording, address included, so tests prove such messages never reach our logs.
       return {
         status: 400,
         headers: { 'content-type': 'text/xml' },
-        body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>Rejected by a fault injected in the local cloud</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>Email address is not verified. The following identities failed the check in region EU-WEST-2: ${rejected.join(', ')}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
       };
     }
     const forwarded = await fetch(sesUrl, {
@@ -132,9 +137,13 @@ export function createAwsEndpoint(options: {
       const faults: Faults = method === 'PUT' ? (JSON.parse(body || '{}') as Faults) : {};
       bus.failNextEntries = faults.eventBridgeFailNextEntries ?? 0;
       rejectRecipients = new Set((faults.sesRejectRecipients ?? []).map((r) => r.toLowerCase()));
+      rejections = new Map();
+    }
+    if (parts[0] === 'faults' && ['GET', 'PUT', 'DELETE'].includes(method)) {
       return json(200, {
         eventBridgeFailNextEntries: bus.failNextEntries,
         sesRejectRecipients: [...rejectRecipients],
+        sesRejections: Object.fromEntries(rejections),
       });
     }
     return json(404, { message: `No control operation ${method} ${url.pathname}` });

@@ -218,6 +218,7 @@ function toEnquiry(item: Item): Enquiry {
     receivedAt: String(item.receivedAt),
     updatedAt: String(item.updatedAt),
     routedTo: item.routedTo as string[] | undefined,
+    routing: item.routing as Recipient[] | undefined,
   };
 }
 

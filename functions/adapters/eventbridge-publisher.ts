@@ -3,19 +3,12 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { EventsNotPublished } from '../domain/errors.ts';
 import type { EventPublisher } from '../domain/ports.ts';
 import type { OutgoingEvent } from '../events/envelope.ts';
 
 /** PutEvents accepts at most 10 entries per call. */
 const MAX_ENTRIES_PER_CALL = 10;
-
-/** Thrown when EventBridge refused some entries; `failures` has their error codes, never their content. */
-export class EventPublishFailed extends Error {
-  constructor(readonly failures: readonly { detailType: string; errorCode?: string }[]) {
-    super(`EventBridge refused ${failures.length} event(s): ${failures.map((f) => f.errorCode).join(', ')}`);
-    this.name = 'EventPublishFailed';
-  }
-}
 
 /** Publishes events on one custom bus, checking FailedEntryCount instead of trusting a 200. */
 export class EventBridgePublisher implements EventPublisher {
@@ -42,7 +35,7 @@ export class EventBridgePublisher implements EventPublisher {
             detailType: event?.detailType ?? 'unknown',
             errorCode: entry.ErrorCode,
           }));
-        throw new EventPublishFailed(failures.length > 0 ? failures : [{ detailType: 'unknown' }]);
+        throw new EventsNotPublished(failures.length > 0 ? failures : [{ detailType: 'unknown' }]);
       }
     }
   }

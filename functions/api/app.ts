@@ -14,6 +14,7 @@ import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository 
 import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { statusUrl } from '../domain/use-cases/send-enquiry-email.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
+import { safeError } from '../observability.ts';
 import { ROUTES } from '../topology.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
 import {
@@ -162,10 +163,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     log.appendKeys({ reference: enquiry.reference });
     if (!result.published) {
       log.warn('EnquiryReceived not published; left for the outbox sweeper', {
-        error: result.publishError as Error,
+        error: safeError(result.publishError),
       });
     } else if (result.publishError) {
-      log.warn('Published but could not clear the outbox mark', { error: result.publishError as Error });
+      log.warn('Published but could not clear the outbox mark', { error: safeError(result.publishError) });
     }
     log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
       category: enquiry.category,
@@ -217,7 +218,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     const known = problemForError(error, instance);
     if (known) return sendProblem(c, known);
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
-    c.get('log').error('Unhandled error', { error });
+    c.get('log').error('Unhandled error', { error: safeError(error) });
     return sendProblem(
       c,
       problem('internal-error', { detail: `Quote correlation id ${c.get('correlationId')}.`, instance }),

@@ -56,6 +56,15 @@ export interface Enquiry extends NewEnquiry {
   readonly updatedAt: string;
   /** Agency ids the router chose; set once, when the enquiry is routed. */
   readonly routedTo?: readonly string[];
+  /** The recipients the router chose, with their mailboxes; the mailer sends only to these. */
+  readonly routing?: readonly RoutedRecipient[];
+}
+
+/** A mailbox an enquiry was routed to (an organisation's, not personal data). */
+export interface RoutedRecipient {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
 }
 
 /** Maximum description length, in characters. */

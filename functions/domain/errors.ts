@@ -55,6 +55,30 @@ export class ReferenceDataMissing extends DomainError {
   }
 }
 
+/**
+ * The mail provider answered and did not accept the email, so it was certainly not sent and may be retried.
+ * Carries the provider's error name only: provider messages can quote addresses.
+ */
+export class EmailNotAccepted extends DomainError {
+  constructor(readonly providerError: string) {
+    super(`The mail provider did not accept the email (${providerError})`);
+  }
+}
+
+/** EventBridge refused some events; `failures` holds their error codes, never their content. */
+export class EventsNotPublished extends DomainError {
+  constructor(readonly failures: readonly { detailType: string; errorCode?: string }[]) {
+    super(`EventBridge refused ${failures.length} event(s): ${failures.map((f) => f.errorCode).join(', ')}`);
+  }
+}
+
+/** A request with the same Idempotency-Key is still being processed; the client should retry shortly. */
+export class IdempotencyKeyInUse extends DomainError {
+  constructor() {
+    super('A request with this Idempotency-Key is in progress');
+  }
+}
+
 /** Another worker holds the send lease for this email; retry later rather than risk a duplicate. */
 export class EmailSendInProgress extends DomainError {
   constructor(readonly emailId: string) {

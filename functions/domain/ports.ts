@@ -88,12 +88,17 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  /** Sends and returns the provider's message id. */
+  /**
+   * Sends and returns the provider's message id.
+   * @throws EmailNotAccepted when the provider answered with a refusal (the email was certainly not sent).
+   */
   send(email: OutgoingEmail): Promise<string>;
 }
 
-/** Outcome of claiming an email for sending. */
-export type EmailClaim = 'claimed' | 'already-sent';
+/** Outcome of claiming an email for sending; a claim's `leaseId` is needed to release it. */
+export type EmailClaim =
+  | { readonly outcome: 'claimed'; readonly leaseId: string }
+  | { readonly outcome: 'already-sent' };
 
 /** Remembers each email sent, so a redelivered message never sends twice. */
 export interface EmailLedger {
@@ -103,6 +108,8 @@ export interface EmailLedger {
    */
   claim(emailId: EmailId, now: Date, leaseSeconds: number): Promise<EmailClaim>;
   markSent(emailId: EmailId, providerMessageId: string, at: string): Promise<void>;
+  /** Gives up a claim whose send certainly failed, so the next attempt can claim at once. */
+  release(emailId: EmailId, leaseId: string): Promise<void>;
 }
 
 /** Identifies one email: one enquiry, one kind, one recipient. */

@@ -1,11 +1,8 @@
+import type { RoutedRecipient } from './enquiry.ts';
 import { type Agency, CSU_RECIPIENT_ID, type Partnership, type RoutingRule } from './partnership.ts';
 
 /** One mailbox an enquiry is sent to. */
-export interface Recipient {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-}
+export type Recipient = RoutedRecipient;
 
 /**
  * Decides who receives an enquiry: the agencies the routing rule names, plus the CSU mailbox, always.

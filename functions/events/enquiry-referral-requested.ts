@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { ENQUIRIES_SOURCE, type EventDefinition } from './envelope.ts';
 
-/** Data of `EnquiryReferralRequested` v1: send one enquiry to one recipient mailbox (an organisation's). */
+/**
+ * Data of `EnquiryReferralRequested` v1: send one enquiry to one of the recipients recorded on it. Only the
+ * recipient's id travels; the mailer reads the address from the enquiry's recorded routing.
+ */
 export const enquiryReferralRequestedSchema = z.object({
   reference: z.string(),
-  recipient: z.object({
-    id: z.string(),
-    name: z.string(),
-    email: z.email(),
-  }),
+  recipientId: z.string(),
 });
 export type EnquiryReferralRequested = z.infer<typeof enquiryReferralRequestedSchema>;
 

@@ -1,7 +1,8 @@
 /** The EventBridge publisher against the local bus, which speaks the PutEvents wire protocol. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { EventBridgePublisher, EventPublishFailed } from '../../functions/adapters/eventbridge-publisher.ts';
+import { EventBridgePublisher } from '../../functions/adapters/eventbridge-publisher.ts';
+import { EventsNotPublished } from '../../functions/domain/errors.ts';
 import type { OutgoingEvent } from '../../functions/events/envelope.ts';
 import { cloud, setFaults } from '../support/local-cloud.ts';
 
@@ -50,14 +51,14 @@ describe('EventBridgePublisher', () => {
 
     const failure = await publisher.publish([anEvent(1), anEvent(2)]).catch((e: unknown) => e);
 
-    expect(failure).toBeInstanceOf(EventPublishFailed);
-    expect((failure as EventPublishFailed).failures).toEqual([
+    expect(failure).toBeInstanceOf(EventsNotPublished);
+    expect((failure as EventsNotPublished).failures).toEqual([
       { detailType: 'AdapterTest1', errorCode: 'InternalFailure' },
     ]);
   });
 
   it('throws for an unknown bus rather than reporting success', async () => {
     const wrongBus = new EventBridgePublisher(client, 'no-such-bus');
-    await expect(wrongBus.publish([anEvent(3)])).rejects.toBeInstanceOf(EventPublishFailed);
+    await expect(wrongBus.publish([anEvent(3)])).rejects.toBeInstanceOf(EventsNotPublished);
   });
 });

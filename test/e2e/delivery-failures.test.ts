@@ -13,6 +13,7 @@ import {
   deadLetters,
   emailsFor,
   fireSchedule,
+  sesRejections,
   setFaults,
   submitEnquiry,
   waitForQuiet,
@@ -73,9 +74,11 @@ describe('when SES keeps rejecting one recipient', () => {
       ),
     );
     const event = JSON.parse(dead[0]!.body) as {
-      detail: { data: { reference: string; recipient: { email: string } } };
+      detail: { data: { reference: string; recipientId: string } };
     };
-    expect(event.detail.data).toMatchObject({ reference: body.reference, recipient: { email: rejected } });
+    expect(event.detail.data).toEqual({ reference: body.reference, recipientId: 'kcc-trading-standards' });
+    // Every receive really reached SES: a refused send releases its claim instead of blocking the retries.
+    expect(await sesRejections()).toEqual({ [rejected]: QUEUES.mail.maxReceiveCount });
   });
 });
 

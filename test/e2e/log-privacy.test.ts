@@ -1,9 +1,13 @@
 /** Personal data never reaches the logs: the functions' whole log output is searched for it. */
 import { readFileSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
-import { anEnquiry, eventually, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { anEnquiry, eventually, setFaults, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
 describe('logs', () => {
+  afterEach(async () => {
+    await setFaults();
+  });
+
   it('carry the reference of an enquiry but none of its personal data or its status token', async () => {
     const enquiry = anEnquiry({
       category: 'domestic-abuse',
@@ -32,5 +36,25 @@ describe('logs', () => {
       expect(logs).not.toContain(secret);
     }
     expect(logs).toContain(body.reference);
+  });
+});
+
+describe('logs of a failed send', () => {
+  afterEach(async () => {
+    await setFaults();
+  });
+
+  it('leave out the address SES quotes when it refuses an email', async () => {
+    const enquiry = anEnquiry({ category: 'parking' });
+    await setFaults({ sesRejectRecipients: [enquiry.email] });
+
+    const { body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const logs = await eventually(async () => {
+      const text = readFileSync(inject('localCloudLogFile'), 'utf8');
+      return text.includes('MessageRejected') && text.includes(body.reference) ? text : undefined;
+    }, 'the refusal to be logged');
+
+    expect(logs).not.toContain(enquiry.email);
   });
 });

@@ -62,6 +62,12 @@ export async function setFaults(faults?: {
   if (!response.ok) throw new Error(`Setting faults failed: ${response.status}`);
 }
 
+/** How many sends SES refused, per address, since the faults were last set. */
+export async function sesRejections(): Promise<Record<string, number>> {
+  const response = await fetch(`${cloud().control}/faults`);
+  return ((await response.json()) as { sesRejections: Record<string, number> }).sesRejections;
+}
+
 export async function fireSchedule(name: string): Promise<{ ok: boolean; value?: unknown; error?: string }> {
   const response = await fetch(`${cloud().control}/schedules/${name}/fire`, { method: 'POST' });
   const { result } = (await response.json()) as { result: { ok: boolean; value?: unknown; error?: string } };

@@ -46,7 +46,7 @@ export async function routeEnquiry(
     recipients.map((recipient) =>
       createEvent(
         EnquiryReferralRequestedEvent,
-        { reference: enquiry.reference, recipient },
+        { reference: enquiry.reference, recipientId: recipient.id },
         { correlationId: input.correlationId, occurredAt: now },
       ),
     ),

@@ -1,6 +1,6 @@
 import { acknowledgementEmail, agencyEmail, type EmailContent } from '../email-content.ts';
 import { type Enquiry, wantsAcknowledgement } from '../enquiry.ts';
-import { ReferenceDataMissing } from '../errors.ts';
+import { EmailNotAccepted, ReferenceDataMissing } from '../errors.ts';
 import type {
   Clock,
   EmailId,
@@ -9,7 +9,6 @@ import type {
   Mailer,
   ReferenceDataRepository,
 } from '../ports.ts';
-import type { Recipient } from '../routing.ts';
 
 /**
  * How long one worker may hold an email before another may try it. Longer than the mailer's timeout, so a
@@ -32,7 +31,10 @@ export interface SendEnquiryEmailDeps {
 export type SendEmailResult =
   | { readonly outcome: 'sent'; readonly providerMessageId: string }
   | { readonly outcome: 'already-sent' }
-  | { readonly outcome: 'skipped'; readonly reason: 'enquiry-not-found' | 'no-consent-to-email' };
+  | {
+      readonly outcome: 'skipped';
+      readonly reason: 'enquiry-not-found' | 'no-consent-to-email' | 'recipient-not-routed';
+    };
 
 /** The enquirer's status page; the token is the only credential. */
 export function statusUrl(publicApiUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
@@ -69,13 +71,18 @@ export async function sendAcknowledgement(
   );
 }
 
-/** Sends one recipient its referral of the enquiry, once. */
+/**
+ * Sends one recipient its referral of the enquiry, once. The address comes from the routing recorded on the
+ * enquiry, never from the event: whoever can publish an event cannot have an enquiry sent anywhere else.
+ */
 export async function sendReferral(
   deps: SendEnquiryEmailDeps,
-  input: { reference: string; recipient: Recipient },
+  input: { reference: string; recipientId: string },
 ): Promise<SendEmailResult> {
   const enquiry = await deps.enquiries.get(input.reference);
   if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  const recipient = enquiry.routing?.find((r) => r.id === input.recipientId);
+  if (!recipient) return { outcome: 'skipped', reason: 'recipient-not-routed' };
   const [partnership, category] = await Promise.all([
     deps.referenceData.getPartnership(),
     deps.referenceData.getCategory(enquiry.category),
@@ -85,14 +92,14 @@ export async function sendReferral(
     enquiry,
     // A category withdrawn after submission still has a readable name in the email.
     category: category ?? { title: enquiry.category, sensitive: true },
-    recipientName: input.recipient.name,
+    recipientName: recipient.name,
     partnership,
   });
   return sendOnce(
     deps,
-    { reference: enquiry.reference, kind: 'referral', recipientId: input.recipient.id },
+    { reference: enquiry.reference, kind: 'referral', recipientId: recipient.id },
     {
-      to: input.recipient.email,
+      to: recipient.email,
       replyTo: partnership.csuMailbox,
       content,
     },
@@ -105,8 +112,16 @@ async function sendOnce(
   email: { to: string; replyTo: string; content: EmailContent },
 ): Promise<SendEmailResult> {
   const claim = await deps.ledger.claim(emailId, deps.clock(), EMAIL_LEASE_SECONDS);
-  if (claim === 'already-sent') return { outcome: 'already-sent' };
-  const providerMessageId = await deps.mailer.send({ from: deps.sender, ...email });
+  if (claim.outcome === 'already-sent') return { outcome: 'already-sent' };
+  let providerMessageId: string;
+  try {
+    providerMessageId = await deps.mailer.send({ from: deps.sender, ...email });
+  } catch (error) {
+    // A refusal means nothing was sent: free the claim so the retry sends. Any other failure (a timeout, a
+    // lost connection) may have sent it, so the lease stays and only expires after EMAIL_LEASE_SECONDS.
+    if (error instanceof EmailNotAccepted) await deps.ledger.release(emailId, claim.leaseId);
+    throw error;
+  }
   await deps.ledger.markSent(emailId, providerMessageId, deps.clock().toISOString());
   return { outcome: 'sent', providerMessageId };
 }
