@@ -322,9 +322,8 @@ describe('API', () => {
     expect(response?.Properties?.['ResponseParameters']).toMatchObject({
       'gatewayresponse.header.Content-Type': "'application/problem+json'",
     });
-    const body = JSON.parse(
-      String((response?.Properties?.['ResponseTemplates'] as Record<string, string>)['application/json']),
-    );
+    const templates = response?.Properties?.['ResponseTemplates'] as Record<string, string> | undefined;
+    const body = JSON.parse(String(templates?.['application/json']));
     expect(body).toMatchObject({ type: `urn:csp:problem:${slug}`, status: Number(status) });
   });
 });
