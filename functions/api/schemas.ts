@@ -13,17 +13,21 @@ const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
+/**
+ * A string that is valid Unicode: JSON may carry lone surrogates (`"\ud800"`), which no email can encode, so
+ * accepting one would store an enquiry that can never be sent.
+ */
+const text = () => z.string().refine((s) => s.isWellFormed(), 'must be valid Unicode text');
+
 const singleLine = (max: number) =>
-  z
-    .string()
+  text()
     .max(max)
     .regex(SINGLE_LINE, 'must be a single line without control characters')
     .transform((s) => s.trim())
     .pipe(z.string().min(1, 'must not be blank'));
 
 const multiLine = (max: number) =>
-  z
-    .string()
+  text()
     .max(max)
     .regex(MULTI_LINE, 'must not contain control characters')
     .transform((s) => s.trim())

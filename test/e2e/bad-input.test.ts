@@ -1,5 +1,5 @@
 /** Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored. */
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { anEnquiry, callApi, cloud } from '../support/local-cloud.ts';
 
@@ -9,16 +9,28 @@ const dynamo = new DynamoDBClient({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 
-/** Items whose description holds `marker`: the test's way to ask "was anything stored?". */
-async function storedWith(marker: string): Promise<number> {
-  const { Count = 0 } = await dynamo.send(
-    new ScanCommand({
+/** The whole table, as JSON: the test's way to ask "was anything stored?" of every attribute. */
+async function tableContents(): Promise<string> {
+  const items: unknown[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: 'csp-local', ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return JSON.stringify(items);
+}
+
+/** The last reference number handed out this year: a refused request must not use one up. */
+async function lastReferenceNumber(): Promise<number> {
+  const { Item } = await dynamo.send(
+    new GetItemCommand({
       TableName: 'csp-local',
-      FilterExpression: 'contains(description, :marker)',
-      ExpressionAttributeValues: { ':marker': { S: marker } },
+      Key: { PK: { S: 'COUNTER#ENQUIRY_REFERENCE' }, SK: { S: `YEAR#${new Date().getUTCFullYear()}` } },
+      ConsistentRead: true,
     }),
   );
-  return Count;
+  return Number(Item?.lastSequence?.N ?? 0);
 }
 
 const post = (body: string, contentType = 'application/json', headers: Record<string, string> = {}) =>
@@ -111,6 +123,13 @@ const cases: {
     body: (m) => JSON.stringify(anEnquiry({ description: m, phone: '01233\n555' })),
   },
   {
+    name: 'a lone surrogate (text no email can carry)',
+    status: 422,
+    type: 'validation-failed',
+    field: 'name',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam \ud800' })),
+  },
+  {
     name: 'an invalid email',
     status: 422,
     type: 'validation-failed',
@@ -164,6 +183,7 @@ const cases: {
 describe('POST /enquiries with bad input', () => {
   it.each(cases)('$name → $status problem, nothing stored', async (testCase) => {
     const marker = `bad-input-${Math.random().toString(36).slice(2, 10)}`;
+    const referenceBefore = await lastReferenceNumber();
 
     const { status, headers, body } = await post(
       testCase.body(marker),
@@ -178,7 +198,8 @@ describe('POST /enquiries with bad input', () => {
     if (testCase.field) {
       expect((body.errors as { field: string }[]).map((e) => e.field)).toContain(testCase.field);
     }
-    expect(await storedWith(marker)).toBe(0);
+    expect(await tableContents()).not.toContain(marker);
+    expect(await lastReferenceNumber()).toBe(referenceBefore);
   });
 });
 
