@@ -65,7 +65,10 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
             reference: idempotency.reference,
             [TABLE_SCHEMA.ttlAttribute]: idempotency.expiresAt,
           },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          // TTL deletes lazily: a record past its expiry may still be there, and may be replaced.
+          ConditionExpression: 'attribute_not_exists(PK) OR #expiresAt < :now',
+          ExpressionAttributeNames: { '#expiresAt': TABLE_SCHEMA.ttlAttribute },
+          ExpressionAttributeValues: { ':now': Math.floor(new Date(enquiry.receivedAt).getTime() / 1000) },
         },
       });
     }
@@ -73,7 +76,11 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
       await this.client.send(new TransactWriteCommand({ TransactItems: transactItems }));
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (idempotency && reasons[1]?.Code === 'ConditionalCheckFailed') throw new IdempotencyKeyTaken();
+      // ConditionalCheckFailed: the key is recorded. TransactionConflict: another request is writing it now.
+      const keyReason = reasons[1]?.Code;
+      if (idempotency && (keyReason === 'ConditionalCheckFailed' || keyReason === 'TransactionConflict')) {
+        throw new IdempotencyKeyTaken();
+      }
       throw error;
     }
   }

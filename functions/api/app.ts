@@ -104,7 +104,7 @@ const submitEnquiryRoute = createRoute({
       description: 'Stored; acknowledgement and routing follow within seconds',
       content: { 'application/json': { schema: EnquiryAcceptedSchema } },
     },
-    ...problemResponses(400, 413, 415, 422, 500),
+    ...problemResponses(400, 409, 413, 415, 422, 500),
   },
 });
 
@@ -216,7 +216,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   app.onError((error, c) => {
     const instance = new URL(c.req.url).pathname;
     const known = problemForError(error, instance);
-    if (known) return sendProblem(c, known);
+    if (known) return sendProblem(c, known, known.status === 409 ? { 'Retry-After': '1' } : {});
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
     c.get('log').error('Unhandled error', { error: safeError(error) });
     return sendProblem(

@@ -6,6 +6,7 @@ import {
   DomainError,
   EnquiryNotFound,
   type FieldViolation,
+  IdempotencyKeyInUse,
   IdempotencyKeyReused,
   UnknownCategory,
   ValidationFailed,
@@ -30,6 +31,7 @@ export const PROBLEM_TYPES = {
   'unknown-category': { status: 422, title: 'Unknown enquiry category' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'not-found': { status: 404, title: 'Not found' },
+  'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
@@ -70,6 +72,9 @@ export function problemForError(error: unknown, instance: string): Problem | und
   }
   if (error instanceof EnquiryNotFound) {
     return problem('not-found', { detail: 'No enquiry matches this reference and token.', instance });
+  }
+  if (error instanceof IdempotencyKeyInUse) {
+    return problem('idempotency-key-in-use', { detail: 'Retry the same request in a second.', instance });
   }
   if (error instanceof IdempotencyKeyReused) {
     return problem('idempotency-key-reused', {

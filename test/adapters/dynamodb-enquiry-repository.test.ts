@@ -177,3 +177,28 @@ describe('DynamoDbEnquiryRepository.listByStatus with dates', () => {
     expect(ours).toEqual([stored[2]!.reference, stored[1]!.reference]);
   });
 });
+
+describe('DynamoDbEnquiryRepository idempotency records past their TTL', () => {
+  it('lets a new request reuse a key whose record expired but was not yet deleted', async () => {
+    const enquiry = await aStoredEnquiry();
+    const first = await repository.nextReference(2026);
+    const keyHash = `expired-${first}`;
+    await repository.create(
+      { ...enquiry, reference: first },
+      { keyHash, requestHash: 'a', reference: first, expiresAt: 1 },
+    );
+    const second = await repository.nextReference(2026);
+
+    await repository.create(
+      { ...enquiry, reference: second },
+      { keyHash, requestHash: 'b', reference: second, expiresAt: 4_000_000_000 },
+    );
+
+    expect(await repository.findIdempotencyRecord(keyHash)).toEqual({
+      keyHash,
+      requestHash: 'b',
+      reference: second,
+    });
+    expect(await repository.get(second)).toBeDefined();
+  });
+});

@@ -164,6 +164,24 @@ describe('Idempotency-Key', () => {
     expect(new Set(emails.map((e) => e.destination.to[0])).size).toBe(4);
   });
 
+  it('creates one enquiry when retries with the same key race each other', async () => {
+    const enquiry = anEnquiry({ category: 'licensed-premises' });
+    const key = `race-${enquiry.name.slice(-8)}`;
+
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => submitEnquiry(enquiry, { 'Idempotency-Key': key })),
+    );
+    await waitForQuiet();
+
+    expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const references = new Set(responses.filter((r) => r.status === 201).map((r) => r.body.reference));
+    expect(references.size).toBe(1);
+    const [reference] = references;
+    const recipients = (await emailsFor(reference!)).map((e) => e.destination.to[0]);
+    expect(recipients).toHaveLength(5); // CSU, licensing, police, street pastors, acknowledgement
+    expect(new Set(recipients).size).toBe(5);
+  });
+
   it('rejects the same key with a different body', async () => {
     const enquiry = anEnquiry();
     const key = `reuse-${enquiry.name.slice(-8)}`;

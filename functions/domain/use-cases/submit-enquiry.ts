@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { enquiryReceived } from '../../events/enquiry-received.ts';
 import type { Enquiry, NewEnquiry } from '../enquiry.ts';
-import { IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
+import { IdempotencyKeyInUse, IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
 import {
   type Clock,
   type EnquiryRepository,
@@ -92,10 +92,12 @@ export async function submitEnquiry(
         : undefined,
     );
   } catch (error) {
-    // A concurrent retry with the same key won the race: answer as it did.
+    // A concurrent request with the same key won the race: answer as it did, or, while it is still being
+    // written, ask the client to retry.
     if (error instanceof IdempotencyKeyTaken && keyHash) {
       const replay = await replayIfKnown(deps, keyHash, requestHash);
       if (replay) return replay;
+      throw new IdempotencyKeyInUse();
     }
     throw error;
   }
