@@ -36,7 +36,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { PROBLEM_CONTENT_TYPE, type ProblemSlug, problem } from '../functions/api/problem.ts';
+import {
+  GATEWAY_PROBLEMS,
+  type GatewayResponseType,
+  gatewayProblem,
+  PROBLEM_CONTENT_TYPE,
+} from '../functions/api/problem.ts';
 import { ENV } from '../functions/config.ts';
 import {
   type EventPattern,
@@ -332,30 +337,16 @@ export class StatelessStack extends Stack {
    * this an unknown path answers 403 "Missing Authentication Token", which misleads every API consumer.
    */
   private addGatewayProblems(): void {
-    const responses: [ResponseType, ProblemSlug, string][] = [
-      [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'not-found', 'No such resource.'],
-      [ResponseType.RESOURCE_NOT_FOUND, 'not-found', 'No such resource.'],
-      [ResponseType.THROTTLED, 'too-many-requests', 'Too many requests; retry after a short wait.'],
-      [ResponseType.QUOTA_EXCEEDED, 'too-many-requests', 'Too many requests; retry after a short wait.'],
-      [ResponseType.WAF_FILTERED, 'request-blocked', 'The request was blocked by the firewall.'],
-      [ResponseType.REQUEST_TOO_LARGE, 'payload-too-large', 'The request body is too large.'],
-      [ResponseType.DEFAULT_4XX, 'malformed-request', 'The request could not be processed.'],
-      [ResponseType.DEFAULT_5XX, 'internal-error', 'Please try again later.'],
-    ];
-    for (const [type, slug, detail] of responses) {
-      const body = problem(slug, { detail });
-      // DEFAULT_4XX covers several statuses: keep API Gateway's own status there, and leave it out of the body.
-      const isCatchAll = type === ResponseType.DEFAULT_4XX;
-      this.api.addGatewayResponse(`Problem${pascalCase(type.responseType.toLowerCase())}`, {
-        type,
-        statusCode: isCatchAll ? undefined : String(body.status),
+    for (const type of Object.keys(GATEWAY_PROBLEMS) as GatewayResponseType[]) {
+      const { status, body } = gatewayProblem(type);
+      this.api.addGatewayResponse(`Problem${pascalCase(type.toLowerCase())}`, {
+        type: ResponseType.of(type),
+        statusCode: status === undefined ? undefined : String(status),
         responseHeaders: {
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           'Access-Control-Allow-Origin': "'*'",
         },
-        templates: {
-          'application/json': JSON.stringify(isCatchAll ? { ...body, status: undefined } : body),
-        },
+        templates: { 'application/json': JSON.stringify(body) },
       });
     }
   }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
 import { ROUTES } from '../functions/topology.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
@@ -24,7 +25,17 @@ export function createApiGateway(options: {
     });
     req.on('end', async () => {
       if (size > API_GATEWAY_MAX_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Too Long"}');
+        sendGatewayProblem(res, 'REQUEST_TOO_LARGE');
+        return;
+      }
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const method = req.method ?? 'GET';
+      // As on AWS: only the routes' methods reach the function (plus CORS preflight on their paths).
+      const known =
+        matchRoute(method, path) ??
+        (method === 'OPTIONS' && ROUTES.some((r) => routeRegex(r.path).regex.test(path)));
+      if (!known) {
+        sendGatewayProblem(res, 'MISSING_AUTHENTICATION_TOKEN');
         return;
       }
       try {
@@ -37,11 +48,8 @@ export function createApiGateway(options: {
         res.writeHead(result.statusCode, headers);
         res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
       } catch (error) {
-        // What API Gateway answers when the integration fails.
         options.log('The api function failed', error);
-        res
-          .writeHead(502, { 'content-type': 'application/json' })
-          .end('{"message": "Internal server error"}');
+        sendGatewayProblem(res, 'DEFAULT_5XX');
       }
     });
   });
@@ -100,16 +108,30 @@ function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): A
   };
 }
 
+/** The answer API Gateway gives itself, configured from the same GATEWAY_PROBLEMS as the CDK stack. */
+function sendGatewayProblem(res: http.ServerResponse, type: GatewayResponseType): void {
+  const { status, body } = gatewayProblem(type);
+  res
+    .writeHead(status ?? 400, { 'content-type': PROBLEM_CONTENT_TYPE, 'access-control-allow-origin': '*' })
+    .end(JSON.stringify(body));
+}
+
+/** `/enquiries/{reference}/status` → a regex for concrete paths, and the parameter names in order. */
+function routeRegex(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const regex = new RegExp(
+    `^${path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return { regex, names };
+}
+
 /** Finds the topology route for a request, as API Gateway's resource tree does. */
 function matchRoute(method: string, path: string) {
   for (const route of ROUTES) {
-    const names: string[] = [];
-    const pattern = new RegExp(
-      `^${route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      })}$`,
-    );
+    const { regex: pattern, names } = routeRegex(route.path);
     const found = pattern.exec(path);
     if (!found || route.method !== method) continue;
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));

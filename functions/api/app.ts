@@ -15,7 +15,6 @@ import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { statusUrl } from '../domain/use-cases/send-enquiry-email.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
-import { ROUTES } from '../topology.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
 import {
   EnquiryAcceptedSchema,
@@ -204,14 +203,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     },
   });
 
-  app.notFound((c) => {
-    const path = new URL(c.req.url).pathname;
-    const allowed = ROUTES.filter((r) => routePattern(r.path).test(path)).map((r) => r.method);
-    if (allowed.length > 0) {
-      return sendProblem(c, problem('method-not-allowed', { instance: path }), { Allow: allowed.join(', ') });
-    }
-    return sendProblem(c, problem('not-found', { detail: 'No such resource.', instance: path }));
-  });
+  // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.
+  app.notFound((c) =>
+    sendProblem(
+      c,
+      problem('not-found', { detail: 'No such resource.', instance: new URL(c.req.url).pathname }),
+    ),
+  );
 
   app.onError((error, c) => {
     const instance = new URL(c.req.url).pathname;
@@ -226,11 +224,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   });
 
   return app;
-}
-
-/** `/enquiries/{reference}/status` → a regex matching concrete paths. */
-function routePattern(path: string): RegExp {
-  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
 }
 
 /** A correlation id for every request, a per-request child logger, and one access-log line with no query string. */

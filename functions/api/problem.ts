@@ -32,7 +32,6 @@ export const PROBLEM_TYPES = {
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'not-found': { status: 404, title: 'Not found' },
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
@@ -84,4 +83,30 @@ export function problemForError(error: unknown, instance: string): Problem | und
     });
   }
   return undefined;
+}
+
+/**
+ * Errors API Gateway answers itself, without calling the function, by its gateway response type. The CDK stack
+ * configures these responses and the local API gateway answers with the same documents.
+ */
+export const GATEWAY_PROBLEMS = {
+  // A REST API answers an unknown path or method with this type.
+  MISSING_AUTHENTICATION_TOKEN: { slug: 'not-found', detail: 'No such resource.' },
+  RESOURCE_NOT_FOUND: { slug: 'not-found', detail: 'No such resource.' },
+  THROTTLED: { slug: 'too-many-requests', detail: 'Too many requests; retry after a short wait.' },
+  QUOTA_EXCEEDED: { slug: 'too-many-requests', detail: 'Too many requests; retry after a short wait.' },
+  WAF_FILTERED: { slug: 'request-blocked', detail: 'The request was blocked by the firewall.' },
+  REQUEST_TOO_LARGE: { slug: 'payload-too-large', detail: 'The request body is too large.' },
+  // Covers several statuses, so API Gateway keeps its own status and the body names none.
+  DEFAULT_4XX: { slug: 'malformed-request', detail: 'The request could not be processed.' },
+  DEFAULT_5XX: { slug: 'internal-error', detail: 'Please try again later.' },
+} as const satisfies Record<string, { slug: ProblemSlug; detail: string }>;
+export type GatewayResponseType = keyof typeof GATEWAY_PROBLEMS;
+
+/** The status and problem document API Gateway sends for `type`; `status` is undefined for DEFAULT_4XX. */
+export function gatewayProblem(type: GatewayResponseType): { status?: number; body: Partial<Problem> } {
+  const { slug, detail } = GATEWAY_PROBLEMS[type];
+  const body = problem(slug, { detail });
+  if (type === 'DEFAULT_4XX') return { body: { ...body, status: undefined } };
+  return { status: body.status, body };
 }

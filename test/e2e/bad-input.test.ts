@@ -210,9 +210,11 @@ describe('routing errors', () => {
     expect(headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('answers a wrong method with 405 and Allow', async () => {
+  it('answers a method the route does not have with 404, as API Gateway does', async () => {
     const response = await fetch(`${cloud().api}/enquiries`, { method: 'DELETE' });
-    expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST');
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ type: 'urn:csp:problem:not-found' });
   });
 });
