@@ -5,6 +5,7 @@ import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sweepOutbox } from './domain/use-cases/sweep-outbox.ts';
 import { logger } from './observability.ts';
 import { tableAdapters } from './table-adapters.ts';
+import { OUTBOX_SWEEP } from './topology.ts';
 
 const deps = {
   enquiries: tableAdapters().enquiries,
@@ -13,11 +14,8 @@ const deps = {
 };
 const graceSeconds = requireIntEnv(ENV.outboxGraceSeconds);
 
-/** Enquiries republished per run; the schedule runs every minute, so a backlog drains quickly. */
-const BATCH_SIZE = 100;
-
 export const handler = async () => {
-  const result = await sweepOutbox(deps, { graceSeconds, batchSize: BATCH_SIZE });
+  const result = await sweepOutbox(deps, { graceSeconds, batchSize: OUTBOX_SWEEP.batchSize });
   if (result.republished.length > 0 || result.failed.length > 0) {
     logger.warn('Outbox sweep republished enquiries', {
       republished: result.republished,

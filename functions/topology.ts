@@ -55,6 +55,13 @@ const DEFAULT_QUEUE_SETTINGS = {
   retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
 } as const;
 
+/** CORS for browsers (the council website); allowed origins come from the stage config. */
+export const API_CORS = {
+  allowHeaders: ['Content-Type', 'Idempotency-Key'],
+  exposeHeaders: ['Location', 'Idempotent-Replayed', 'X-Correlation-Id'],
+  maxAgeSeconds: 600,
+} as const;
+
 /**
  * SQS queues between the bus and the functions. Times are in seconds. A message is received at most
  * `maxReceiveCount` times before it moves to the queue's dead-letter queue; between receives it backs off.
@@ -111,6 +118,12 @@ export const RULES = {
   { description: string; eventPattern: EventPattern; targetQueue: QueueName }
 >;
 export type RuleName = keyof typeof RULES;
+
+/**
+ * The outbox sweeper: it republishes enquiries still unpublished `graceSeconds` after they were received (so
+ * it rarely races a request that is still publishing), at most `batchSize` per run.
+ */
+export const OUTBOX_SWEEP = { graceSeconds: 120, batchSize: 100 } as const;
 
 /** Schedules (EventBridge Scheduler expressions) and the function each invokes. */
 export const SCHEDULES = {

@@ -75,6 +75,8 @@ export class StatefulStack extends Stack {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Only on behalf of this account's alarms: no confused deputy from another account.
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
 

@@ -44,9 +44,11 @@ import {
 } from '../functions/api/problem.ts';
 import { ENV } from '../functions/config.ts';
 import {
+  API_CORS,
   type EventPattern,
   FUNCTIONS,
   type FunctionName,
+  OUTBOX_SWEEP,
   QUEUES,
   type QueueName,
   ROUTES,
@@ -89,12 +91,6 @@ export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
  * stale invocations go to the dead-letter queue instead of piling up.
  */
 export const SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 60 } as const;
-
-/** Outbox sweeper: only enquiries unpublished for longer than this are republished, so it never races the API. */
-export const OUTBOX_GRACE_SECONDS = 120;
-
-/** Request headers the browser may send cross-origin (preflight); the function's CORS middleware agrees. */
-const CORS_ALLOW_HEADERS = ['Content-Type', 'Idempotency-Key'];
 
 /**
  * Everything that can be replaced at will, built from `functions/topology.ts`: the functions, the queues between
@@ -186,7 +182,7 @@ export class StatelessStack extends Stack {
     outboxSweeper
       .bindTable(table, 'readWrite')
       .bindEventBus(eventBus)
-      .addEnvironment(ENV.outboxGraceSeconds, String(OUTBOX_GRACE_SECONDS));
+      .addEnvironment(ENV.outboxGraceSeconds, String(OUTBOX_SWEEP.graceSeconds));
 
     this.queues = mapRecord(QUEUES, (spec, name) => {
       const deadLetterQueue = new Queue(this, `${pascalCase(name)}Dlq`, {
@@ -323,8 +319,8 @@ export class StatelessStack extends Stack {
       const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
         allowOrigins: [...stage.allowedOrigins],
         allowMethods: [...methods, 'OPTIONS'],
-        allowHeaders: CORS_ALLOW_HEADERS,
-        maxAge: Duration.minutes(10),
+        allowHeaders: [...API_CORS.allowHeaders],
+        maxAge: Duration.seconds(API_CORS.maxAgeSeconds),
       });
       acknowledgePublicMethod(preflight, 'Browsers send CORS preflight requests without credentials');
     }

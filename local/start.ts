@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCHEDULES } from '../functions/topology.ts';
+import { OUTBOX_SWEEP, SCHEDULES } from '../functions/topology.ts';
 import { startLocalCloud } from './cloud.ts';
 import { LocalCloudError } from './errors.ts';
 import { portsFromEnv } from './ports.ts';
@@ -26,7 +26,7 @@ async function main() {
     dataDir: args.has('--in-memory') ? undefined : path.join(rootDir, '.data'),
     runSchedules: !args.has('--no-schedules'),
     timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
-    outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? 60),
+    outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? OUTBOX_SWEEP.graceSeconds),
     log,
   });
 

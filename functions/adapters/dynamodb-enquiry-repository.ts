@@ -175,6 +175,9 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     // of an enquiry received exactly at `before`, so the range is [from, before).
     const from = options.receivedFrom ?? '0000';
     const before = options.receivedBefore ?? '9999';
+    if (from > before) {
+      throw new ValidationFailed([{ field: 'receivedFrom', message: 'must not be after receivedBefore' }]);
+    }
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -9,12 +9,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ZodError } from 'zod';
+import { statusUrl } from '../domain/enquiry.ts';
 import type { FieldViolation } from '../domain/errors.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
 import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
-import { statusUrl } from '../domain/use-cases/send-enquiry-email.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
+import { API_CORS } from '../topology.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
 import {
   EnquiryAcceptedSchema,
@@ -140,9 +141,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     cors({
       origin: [...deps.allowedOrigins],
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['Location', 'Idempotent-Replayed', 'X-Correlation-Id'],
-      maxAge: 600,
+      allowHeaders: [...API_CORS.allowHeaders],
+      exposeHeaders: [...API_CORS.exposeHeaders],
+      maxAge: API_CORS.maxAgeSeconds,
     }),
   );
   app.post('/enquiries', jsonBodyOnly());

@@ -87,3 +87,9 @@ export function contactSharedWithAgencies(
   const name = email || phone ? enquiry.contact.name : undefined;
   return { name, email, phone };
 }
+
+/** The enquirer's status page; the token is the only credential. */
+export function statusUrl(publicApiUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
+  const base = publicApiUrl.replace(/\/+$/, '');
+  return `${base}/enquiries/${encodeURIComponent(enquiry.reference)}/status?token=${encodeURIComponent(enquiry.statusToken)}`;
+}

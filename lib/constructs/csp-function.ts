@@ -53,7 +53,10 @@ export interface EmailSender {
   readonly configurationSetArn?: string;
 }
 
-/** Item actions by access level. No Scan: no access pattern needs one, and it would read every enquiry. */
+/**
+ * Item actions by access level. No Scan: no access pattern needs one, and it would read every enquiry. No
+ * delete either: records expire through TTL.
+ */
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   readWrite: [
@@ -63,8 +66,8 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
     'dynamodb:ConditionCheckItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
+    // Conditional puts and updates inside TransactWriteItems are authorised as PutItem/UpdateItem. Nothing
+    // deletes: expiry is DynamoDB's TTL.
   ],
 };
 

@@ -1,5 +1,5 @@
 import { acknowledgementEmail, agencyEmail, type EmailContent } from '../email-content.ts';
-import { type Enquiry, wantsAcknowledgement } from '../enquiry.ts';
+import { statusUrl, wantsAcknowledgement } from '../enquiry.ts';
 import { EmailNotAccepted, ReferenceDataMissing } from '../errors.ts';
 import type {
   Clock,
@@ -35,12 +35,6 @@ export type SendEmailResult =
       readonly outcome: 'skipped';
       readonly reason: 'enquiry-not-found' | 'no-consent-to-email' | 'recipient-not-routed';
     };
-
-/** The enquirer's status page; the token is the only credential. */
-export function statusUrl(publicApiUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
-  const base = publicApiUrl.replace(/\/+$/, '');
-  return `${base}/enquiries/${encodeURIComponent(enquiry.reference)}/status?token=${encodeURIComponent(enquiry.statusToken)}`;
-}
 
 /** Sends the enquirer their acknowledgement, once, and only if they said email is safe. */
 export async function sendAcknowledgement(
