@@ -51,6 +51,8 @@ const DEFAULT_QUEUE_SETTINGS = {
   maxReceiveCount: 5,
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
+  // Concurrent batches per queue: keeps the mailer under SES's sending rate and DynamoDB bursts small.
+  maxConcurrency: 5,
   dlqRetentionDays: 14,
   retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
 } as const;
@@ -78,6 +80,8 @@ export interface QueueSpec {
   readonly maxReceiveCount: number;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
+  /** Most batches processed at once (the event source mapping's maximum concurrency, 2-1000). */
+  readonly maxConcurrency: number;
   readonly dlqRetentionDays: number;
   /**
    * A failed message becomes visible again after baseSeconds × 2^(receives − 1), at most maxSeconds (the

@@ -198,6 +198,7 @@ export class StatelessStack extends Stack {
         new SqsEventSource(queue, {
           batchSize: spec.batchSize,
           maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+          maxConcurrency: spec.maxConcurrency,
           // The consumers return the ids of failed records, so one bad message does not fail its batch.
           reportBatchItemFailures: true,
         }),

@@ -53,7 +53,7 @@ export class LocalQueue {
   private readonly deadLetters: DeadLetter[] = [];
   private consumer?: QueueConsumer;
   private timer?: NodeJS.Timeout;
-  private polling = false;
+  private activeBatches = 0;
   private inFlight = 0;
   private stopped = false;
 
@@ -149,24 +149,27 @@ export class LocalQueue {
   private schedulePoll(delayMs: number): void {
     if (this.stopped || !this.consumer) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), Math.max(0, delayMs));
+    this.timer = setTimeout(() => this.poll(), Math.max(0, delayMs));
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.stopped || !this.consumer) return;
-    this.polling = true;
-    try {
-      for (;;) {
-        const now = Date.now();
-        const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.spec.batchSize);
-        if (batch.length === 0) break;
-        await this.deliver(batch);
-      }
-    } finally {
-      this.polling = false;
+  /**
+   * Hands visible messages to the consumer in batches, up to `maxConcurrency` batches at once, as the Lambda
+   * event source mapping does: concurrent deliveries are what make the consumers' idempotency matter.
+   */
+  private poll(): void {
+    if (this.stopped || !this.consumer) return;
+    const now = Date.now();
+    while (this.activeBatches < this.options.spec.maxConcurrency) {
+      const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.spec.batchSize);
+      if (batch.length === 0) break;
+      this.activeBatches += 1;
+      void this.deliver(batch).finally(() => {
+        this.activeBatches -= 1;
+        this.poll();
+      });
     }
-    const nextVisible = Math.min(...this.messages.map((m) => m.visibleAt));
-    if (Number.isFinite(nextVisible)) this.schedulePoll(nextVisible - Date.now());
+    const nextVisible = Math.min(...this.messages.filter((m) => m.visibleAt > now).map((m) => m.visibleAt));
+    if (Number.isFinite(nextVisible)) this.schedulePoll(nextVisible - now);
   }
 
   private async deliver(batch: StoredMessage[]): Promise<void> {

@@ -55,6 +55,7 @@ describe('queues', () => {
       FunctionName: { Ref: logicalId(stateless.functions[spec.consumer]) },
       BatchSize: spec.batchSize,
       MaximumBatchingWindowInSeconds: spec.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
     });
     expect(resource(template, logicalId(queue)).Properties?.['VisibilityTimeout']).toBe(
       spec.visibilityTimeoutSeconds,

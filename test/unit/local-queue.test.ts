@@ -9,6 +9,7 @@ const spec = {
   maxReceiveCount: 3,
   batchSize: 2,
   maxBatchingWindowSeconds: 0,
+  maxConcurrency: 2,
   dlqRetentionDays: 14,
   retryBackoff: { baseSeconds: 1, maxSeconds: 10 },
 } as const;
