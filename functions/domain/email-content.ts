@@ -62,7 +62,7 @@ export function acknowledgementEmail(input: {
     `You can check the progress of your enquiry at: ${statusUrl}`,
     '',
     'In an emergency, or if a crime is happening now, call 999.',
-    `For urgent help that is not an emergency (${partnership.urgentPhoneHours}), call ${partnership.urgentPhone}.`,
+    `For urgent help that is not an emergency, call ${partnership.urgentPhone} (${partnership.urgentPhoneHours}).`,
     '',
     partnership.csuName,
   ].join('\n');
@@ -74,10 +74,25 @@ export function acknowledgementEmail(input: {
 <p>We will pass your enquiry to the agencies who can help. If we need to contact you, we will only use the contact details you said are safe to use.</p>
 <p><a href="${escapeHtml(statusUrl)}">Check the progress of your enquiry</a></p>
 <p><strong>In an emergency, or if a crime is happening now, call 999.</strong><br>
-For urgent help that is not an emergency (${escapeHtml(partnership.urgentPhoneHours)}), call ${escapeHtml(partnership.urgentPhone)}.</p>
+For urgent help that is not an emergency, call ${escapeHtml(partnership.urgentPhone)} (${escapeHtml(partnership.urgentPhoneHours)}).</p>
 <p>${escapeHtml(partnership.csuName)}</p>`,
   );
   return { subject, text, html };
+}
+
+const UK_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** An instant as UK staff read it: `Thursday 26 November 2026 at 08:16 (UK time)`, GMT or BST as due. */
+export function ukDateTime(iso: string): string {
+  return `${UK_DATE_TIME.format(new Date(iso)).replace(', ', ' ')} (UK time)`;
 }
 
 function describeLocation(location: EnquiryLocation | undefined): string {
@@ -108,7 +123,7 @@ export function agencyEmail(input: {
   const fields: Array<[string, string]> = [
     ['Reference', enquiry.reference],
     ['Category', category.title],
-    ['Received', enquiry.receivedAt],
+    ['Received', ukDateTime(enquiry.receivedAt)],
     ['Happening now', enquiry.happeningNow ? 'Yes' : 'No'],
     ['Location', describeLocation(enquiry.location)],
     ['Name', contact.name ?? 'Not shared'],

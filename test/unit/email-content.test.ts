@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgementEmail, agencyEmail, escapeHtml } from '../../functions/domain/email-content.ts';
+import {
+  acknowledgementEmail,
+  agencyEmail,
+  escapeHtml,
+  ukDateTime,
+} from '../../functions/domain/email-content.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
 
 const partnership = {
@@ -35,7 +40,7 @@ describe('acknowledgementEmail', () => {
   it('gives the reference, emergency advice, the urgent number and the status link', () => {
     expect(ack.subject).toContain('CSU-2026-000042');
     expect(ack.text).toContain('call 999');
-    expect(ack.text).toContain('(weekends), call 01233 331111');
+    expect(ack.text).toContain('call 01233 331111 (weekends)');
     expect(ack.text).toContain('https://api.example/enquiries/CSU-2026-000042/status?token=a&b');
     expect(ack.html).toContain('href="https://api.example/enquiries/CSU-2026-000042/status?token=a&amp;b"');
   });
@@ -104,5 +109,12 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe(
       '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;',
     );
+  });
+});
+
+describe('ukDateTime', () => {
+  it('shows UK time, GMT in winter and BST in summer', () => {
+    expect(ukDateTime('2026-11-26T08:16:04.000Z')).toBe('Thursday 26 November 2026 at 08:16 (UK time)');
+    expect(ukDateTime('2026-07-01T08:16:04.000Z')).toBe('Wednesday 1 July 2026 at 09:16 (UK time)');
   });
 });
