@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
 import { ROUTES } from '../functions/topology.ts';
+import { readBody } from './http.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -16,42 +17,35 @@ export function createApiGateway(options: {
   stage: string;
   log: (message: string, error?: unknown) => void;
 }): http.Server {
-  return http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= API_GATEWAY_MAX_BYTES) chunks.push(chunk);
-    });
-    req.on('end', async () => {
-      if (size > API_GATEWAY_MAX_BYTES) {
-        sendGatewayProblem(res, 'REQUEST_TOO_LARGE');
-        return;
-      }
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const method = req.method ?? 'GET';
-      // As on AWS: only the routes' methods reach the function (plus CORS preflight on their paths).
-      const known =
-        matchRoute(method, path) ??
-        (method === 'OPTIONS' && ROUTES.some((r) => routeRegex(r.path).regex.test(path)));
-      if (!known) {
-        sendGatewayProblem(res, 'MISSING_AUTHENTICATION_TOKEN');
-        return;
-      }
-      try {
-        const event = toProxyEvent(req, Buffer.concat(chunks), options.stage);
-        const result = (await options.invoke(event)) as APIGatewayProxyResult & {
-          multiValueHeaders?: Record<string, string[]>;
-        };
-        const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
-        for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
-        res.writeHead(result.statusCode, headers);
-        res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-      } catch (error) {
-        options.log('The api function failed', error);
-        sendGatewayProblem(res, 'DEFAULT_5XX');
-      }
-    });
+  return http.createServer(async (req, res) => {
+    const body = await readBody(req, API_GATEWAY_MAX_BYTES);
+    if (!body) {
+      sendGatewayProblem(res, 'REQUEST_TOO_LARGE');
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    // As on AWS: only the routes' methods reach the function (plus CORS preflight on their paths).
+    const known =
+      matchRoute(method, path) ??
+      (method === 'OPTIONS' && ROUTES.some((r) => routeRegex(r.path).regex.test(path)));
+    if (!known) {
+      sendGatewayProblem(res, 'MISSING_AUTHENTICATION_TOKEN');
+      return;
+    }
+    try {
+      const event = toProxyEvent(req, body, options.stage);
+      const result = (await options.invoke(event)) as APIGatewayProxyResult & {
+        multiValueHeaders?: Record<string, string[]>;
+      };
+      const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
+      res.writeHead(result.statusCode, headers);
+      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    } catch (error) {
+      options.log('The api function failed', error);
+      sendGatewayProblem(res, 'DEFAULT_5XX');
+    }
   });
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
+import { readBody } from './http.ts';
 
 /** Operations the control API exposes; implemented by the local cloud. */
 export interface ControlPlane {
@@ -149,38 +150,30 @@ export function createAwsEndpoint(options: {
     return json(404, { message: `No control operation ${method} ${url.pathname}` });
   };
 
-  return http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', async () => {
-      let reply: Reply;
-      try {
-        if (size > MAX_REQUEST_BYTES) {
-          reply = awsJsonError(413, 'RequestEntityTooLarge', 'Request too large');
-        } else {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const url = new URL(req.url ?? '/', 'http://localhost');
-          const target = req.headers['x-amz-target'];
-          if (url.pathname.startsWith('/_local/'))
-            reply = await handleControl(req.method ?? 'GET', url, body);
-          else if (typeof target === 'string' && target.startsWith('AWSEvents.'))
-            reply = handleEventBridge(target, body);
-          else if (typeof target === 'string' && target.startsWith('AmazonSQS.'))
-            reply = handleSqs(target, body);
-          else if (req.method === 'POST' && url.pathname === '/') reply = await handleSes(req, body);
-          else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
-        }
-      } catch (error) {
-        log('Local AWS endpoint failed a request', error);
-        reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
+  return http.createServer(async (req, res) => {
+    const raw = await readBody(req, MAX_REQUEST_BYTES);
+    let reply: Reply;
+    try {
+      if (!raw) {
+        reply = awsJsonError(413, 'RequestEntityTooLarge', 'Request too large');
+      } else {
+        const body = raw.toString('utf8');
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const target = req.headers['x-amz-target'];
+        if (url.pathname.startsWith('/_local/')) reply = await handleControl(req.method ?? 'GET', url, body);
+        else if (typeof target === 'string' && target.startsWith('AWSEvents.'))
+          reply = handleEventBridge(target, body);
+        else if (typeof target === 'string' && target.startsWith('AmazonSQS.'))
+          reply = handleSqs(target, body);
+        else if (req.method === 'POST' && url.pathname === '/') reply = await handleSes(req, body);
+        else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
       }
-      res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
-      res.end(reply.body);
-    });
+    } catch (error) {
+      log('Local AWS endpoint failed a request', error);
+      reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
+    }
+    res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
+    res.end(reply.body);
   });
 }
 
