@@ -7,11 +7,12 @@ import { ENV, requireEnv } from './config.ts';
 import { logger } from './observability.ts';
 import { tableAdapters } from './table-adapters.ts';
 
-const { enquiries, referenceData } = tableAdapters();
+const { enquiries, referenceData, governance } = tableAdapters();
 
 const app = createApi({
   enquiries,
   referenceData,
+  governance,
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
   logger,

@@ -5,7 +5,9 @@ import { sqsClient } from './adapters/clients/sqs.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv } from './config.ts';
+import { sendChairRotationNotices } from './domain/use-cases/send-chair-rotation-notices.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
+import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { parseEventDetail } from './events/envelope.ts';
@@ -46,6 +48,12 @@ export const handler = (event: SQSEvent) =>
           recipientId: data.recipientId,
           outcome: result.outcome,
         });
+        return;
+      }
+      case ChairRotatedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(ChairRotatedEvent, delivered.detail);
+        const result = await sendChairRotationNotices(deps, data);
+        logger.info('Chair rotation notices handled', { correlationId: metadata.correlationId, ...result });
         return;
       }
       default:

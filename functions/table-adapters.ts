@@ -5,6 +5,7 @@
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 
@@ -16,5 +17,6 @@ export function tableAdapters() {
     enquiries: new DynamoDbEnquiryRepository(documentClient, tableName, retentionDays),
     referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
     ledger: new DynamoDbEmailLedger(documentClient, tableName, retentionDays),
+    governance: new DynamoDbGovernanceRepository(documentClient, tableName),
   };
 }

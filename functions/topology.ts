@@ -3,9 +3,11 @@
  * schedules. `lib/` builds AWS resources from it and `local/` runs the same topology on one machine; a test
  * checks the two agree. Change wiring here, never in only one of them.
  */
+
+import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
-import { ENQUIRIES_SOURCE } from './events/envelope.ts';
+import { ENQUIRIES_SOURCE, GOVERNANCE_SOURCE } from './events/envelope.ts';
 
 /** Lambda functions. `entry` is relative to the repository root and exports `handler`. */
 export const FUNCTIONS = {
@@ -33,6 +35,12 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     description: 'Republishes enquiries whose first publish failed',
   },
+  chairRotation: {
+    entry: 'functions/chair-rotation-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    description: 'Records each new chair term once and announces it',
+  },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -42,6 +50,11 @@ export const ROUTES = [
   { method: 'POST', path: '/enquiries' },
   { method: 'GET', path: '/enquiries/{reference}/status' },
   { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/partnership' },
+  { method: 'GET', path: '/partners' },
+  { method: 'GET', path: '/chair' },
+  { method: 'GET', path: '/chair/history' },
+  { method: 'GET', path: '/priorities' },
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
@@ -112,6 +125,11 @@ export const RULES = {
     },
     targetQueue: 'mail',
   },
+  announceChairRotation: {
+    description: 'Each new chair term is announced to every partner representative by email',
+    eventPattern: { source: [GOVERNANCE_SOURCE], 'detail-type': [ChairRotatedEvent.detailType] },
+    targetQueue: 'mail',
+  },
   sendReferrals: {
     description: 'Each referral the router requests is emailed',
     eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralRequestedEvent.detailType] },
@@ -135,6 +153,12 @@ export const SCHEDULES = {
     description: 'Republish enquiries whose EnquiryReceived event was not published',
     expression: 'rate(1 minute)',
     target: 'outboxSweeper',
+  },
+  'chair-rotation': {
+    // Daily, so a run missed on the day a term starts is caught up the next day.
+    description: 'Start the next chair term when it is due, and announce it',
+    expression: 'cron(5 0 * * ? *)',
+    target: 'chairRotation',
   },
 } as const satisfies Record<string, { description: string; expression: string; target: FunctionName }>;
 export type ScheduleName = keyof typeof SCHEDULES;

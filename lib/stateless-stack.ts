@@ -29,7 +29,12 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -167,7 +172,7 @@ export class StatelessStack extends Stack {
       identityArn: props.emailIdentity.emailIdentityArn,
       configurationSetArn: props.configurationSetArn,
     };
-    const { api, router, mailer, outboxSweeper } = this.functions;
+    const { api, router, mailer, outboxSweeper, chairRotation } = this.functions;
     api
       .bindTable(table, 'readWrite')
       .bindEventBus(eventBus)
@@ -179,6 +184,7 @@ export class StatelessStack extends Stack {
       .bindTable(table, 'readWrite')
       .allowSendingEmailAs(sender)
       .addEnvironment(ENV.publicApiUrl, this.apiUrl);
+    chairRotation.bindTable(table, 'readWrite').bindEventBus(eventBus);
     outboxSweeper
       .bindTable(table, 'readWrite')
       .bindEventBus(eventBus)
@@ -248,6 +254,8 @@ export class StatelessStack extends Stack {
         schedule: ScheduleExpression.expression(spec.expression),
         target: new LambdaInvoke(target, {
           role,
+          // The handlers decide for the time the run was scheduled, not when a retry happens to arrive.
+          input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
           retryAttempts: SCHEDULE_RETRY_POLICY.maximumRetryAttempts,
           maxEventAge: Duration.seconds(SCHEDULE_RETRY_POLICY.maximumEventAgeSeconds),
           deadLetterQueue: this.undeliverableSchedulesQueue,

@@ -13,7 +13,8 @@ import { readBody } from './http.ts';
 export interface ControlPlane {
   /** ChangeMessageVisibility on the named queue; false when the receipt handle is not current. */
   changeMessageVisibility(queueName: string, receiptHandle: string, seconds: number): boolean;
-  fireSchedule(name: string): Promise<unknown>;
+  /** Runs a schedule now, as if scheduled at `scheduledTime` (default now). */
+  fireSchedule(name: string, scheduledTime?: string): Promise<unknown>;
   queueStats(): unknown;
   deadLetters(queue: string): unknown;
   isIdle(): boolean;
@@ -132,7 +133,11 @@ export function createAwsEndpoint(options: {
       return json(200, control.deadLetters(parts[1] ?? ''));
     }
     if (method === 'POST' && parts[0] === 'schedules' && parts[2] === 'fire') {
-      return json(200, { schedule: parts[1], result: await control.fireSchedule(parts[1] ?? '') });
+      const { scheduledTime } = JSON.parse(body || '{}') as { scheduledTime?: string };
+      return json(200, {
+        schedule: parts[1],
+        result: await control.fireSchedule(parts[1] ?? '', scheduledTime),
+      });
     }
     if (parts[0] === 'faults' && (method === 'PUT' || method === 'DELETE')) {
       const faults: Faults = method === 'PUT' ? (JSON.parse(body || '{}') as Faults) : {};

@@ -12,10 +12,13 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ENV } from '../functions/config.ts';
 import { QUEUES, type QueueName, SCHEDULES, type ScheduleName } from '../functions/topology.ts';
 import { ASHFORD } from '../scripts/seed/ashford.ts';
+import { ASHFORD_GOVERNANCE } from '../scripts/seed/ashford-governance.ts';
+import { seedGovernance } from '../scripts/seed/seed-governance.ts';
 import { seedReferenceData } from '../scripts/seed/seed-reference-data.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
@@ -145,6 +148,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await seedReferenceData(referenceData, ASHFORD);
       log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
     }
+    const governance = new DynamoDbGovernanceRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+    if (!(await governance.getProfile())) {
+      await seedGovernance(governance, ASHFORD_GOVERNANCE, new Date());
+      log(`Seeded ${ASHFORD.partnership.name} governance records`);
+    }
 
     const sesServer = await startSesEmulator(ports.sesInbox);
     cleanups.push(() => closeServer(sesServer));
@@ -171,12 +179,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const bus = new LocalEventBus(BUS_NAME, queues, REGION, ACCOUNT_ID);
 
-    const fireSchedule = async (name: string) => {
+    /** Invokes a schedule's target with the input the AWS schedule sends: its scheduled time. */
+    const fireSchedule = async (name: string, scheduledTime = new Date().toISOString()) => {
       if (!(name in SCHEDULES)) {
         throw new LocalCloudError(`No schedule named ${name}; known: ${Object.keys(SCHEDULES).join(', ')}`);
       }
       const schedule = SCHEDULES[name as ScheduleName];
-      return runtime.invoke(schedule.target, {});
+      return runtime.invoke(schedule.target, { scheduledTime });
     };
 
     const awsEndpoint = createAwsEndpoint({
@@ -184,9 +193,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
       log,
       control: {
-        fireSchedule: async (name) => {
+        fireSchedule: async (name, scheduledTime) => {
           try {
-            return { ok: true, value: await fireSchedule(name) };
+            return { ok: true, value: await fireSchedule(name, scheduledTime) };
           } catch (error) {
             return { ok: false, error: error instanceof Error ? error.message : String(error) };
           }

@@ -4,8 +4,11 @@
  * Uses the standard AWS credential chain and region. Safe to run again: it only puts.
  */
 import { documentClient } from '../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ASHFORD } from './seed/ashford.ts';
+import { ASHFORD_GOVERNANCE } from './seed/ashford-governance.ts';
+import { seedGovernance } from './seed/seed-governance.ts';
 import { seedReferenceData } from './seed/seed-reference-data.ts';
 
 const tableName = process.env.TABLE_NAME;
@@ -18,4 +21,9 @@ await seedReferenceData(new DynamoDbReferenceDataRepository(documentClient, tabl
   ...ASHFORD,
   partnership: { ...ASHFORD.partnership, csuMailbox },
 });
+await seedGovernance(
+  new DynamoDbGovernanceRepository(documentClient, tableName),
+  ASHFORD_GOVERNANCE,
+  new Date(),
+);
 process.stdout.write(`Seeded ${ASHFORD.partnership.name} into ${tableName} (CSU mailbox ${csuMailbox}).\n`);

@@ -46,7 +46,7 @@ export class DynamoDbEmailLedger implements EmailLedger {
       new GetCommand({ TableName: this.tableName, Key: keys.email(emailId), ConsistentRead: true }),
     );
     if (Item?.status === 'sent') return { outcome: 'already-sent' };
-    throw new EmailSendInProgress(`${emailId.reference}/${emailId.kind}/${emailId.recipientId}`);
+    throw new EmailSendInProgress(`${emailId.topic}/${emailId.kind}/${emailId.recipientId}`);
   }
 
   async markSent(emailId: EmailId, providerMessageId: string, at: string): Promise<void> {

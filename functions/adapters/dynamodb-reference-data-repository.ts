@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
 import type { ReferenceDataRepository } from '../domain/ports.ts';
 import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
@@ -48,9 +54,21 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     return items.map((item) => ({ id: String(item.id), name: String(item.name), email: String(item.email) }));
   }
 
-  /** Writes (or replaces) the partnership record. */
+  /** Writes the enquiry part of the partnership record, leaving its governance part as it is. */
   async putPartnership(partnership: Partnership): Promise<void> {
-    await this.put({ ...keys.partnership(), type: 'Partnership', ...partnership });
+    const fields = { type: 'Partnership', ...partnership };
+    const names = Object.keys(fields);
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.partnership(),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          Object.values(fields).map((value, i) => [`:v${i}`, value]),
+        ),
+      }),
+    );
   }
 
   /** Writes (or replaces) a category; `position` orders the public list. */

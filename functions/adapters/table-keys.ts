@@ -29,17 +29,27 @@ export const keys = {
   }),
   referenceCounter: (year: number) => ({ PK: 'COUNTER#ENQUIRY_REFERENCE', SK: `YEAR#${year}` }),
   idempotency: (keyHash: string) => ({ PK: `IDEMPOTENCY#${keyHash}`, SK: 'IDEMPOTENCY' }),
-  email: (id: EmailId) => ({ PK: `ENQUIRY#${id.reference}`, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
+  /** An email record sits in the partition of what it is about (e.g. beside its enquiry). */
+  email: (id: EmailId) => ({ PK: id.topic, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
   partnership: () => ({ PK: 'PARTNERSHIP', SK: 'PROFILE' }),
   category: (code: string) => ({ PK: CATEGORY_PARTITION, SK: code }),
   routingRule: (category: string) => ({ PK: ROUTING_PARTITION, SK: category }),
   agency: (id: string) => ({ PK: AGENCY_PARTITION, SK: id }),
+  organisation: (id: string) => ({ PK: ORGANISATION_PARTITION, SK: id }),
+  chairTerm: (startsOn: string) => ({ PK: CHAIR_TERM_PARTITION, SK: startsOn }),
+  priority: (planYear: string, position: number) => ({
+    PK: PRIORITY_PARTITION,
+    SK: `${planYear}#${String(position).padStart(3, '0')}`,
+  }),
 } as const;
 
 export const OUTBOX_PARTITION = 'OUTBOX#UNPUBLISHED';
 export const CATEGORY_PARTITION = 'ENQUIRY_CATEGORY';
 export const ROUTING_PARTITION = 'ROUTING';
 export const AGENCY_PARTITION = 'AGENCY';
+export const ORGANISATION_PARTITION = 'ORGANISATION';
+export const CHAIR_TERM_PARTITION = 'CHAIR_TERM';
+export const PRIORITY_PARTITION = 'PRIORITY';
 
 /** Epoch seconds `days` after `from`, for the TTL attribute. */
 export function expiryAfterDays(from: Date, days: number): number {

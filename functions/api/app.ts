@@ -11,11 +11,13 @@ import { cors } from 'hono/cors';
 import type { ZodError } from 'zod';
 import { statusUrl } from '../domain/enquiry.ts';
 import type { FieldViolation } from '../domain/errors.ts';
+import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
 import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS } from '../topology.ts';
+import { registerGovernanceRoutes } from './governance-routes.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
 import {
   EnquiryAcceptedSchema,
@@ -35,6 +37,7 @@ export const MAX_BODY_BYTES = 32 * 1024;
 export interface ApiDeps {
   readonly enquiries: EnquiryRepository;
   readonly referenceData: ReferenceDataRepository;
+  readonly governance: GovernanceRepository;
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -194,6 +197,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     c.header('Cache-Control', 'no-store');
     return c.json(view, 200);
   });
+
+  registerGovernanceRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

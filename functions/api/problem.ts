@@ -8,6 +8,7 @@ import {
   type FieldViolation,
   IdempotencyKeyInUse,
   IdempotencyKeyReused,
+  NoChairRecorded,
   UnknownCategory,
   ValidationFailed,
 } from '../domain/errors.ts';
@@ -68,6 +69,9 @@ export function problemForError(error: unknown, instance: string): Problem | und
       instance,
       errors: [{ field: 'category', message: 'Not a category this partnership offers' }],
     });
+  }
+  if (error instanceof NoChairRecorded) {
+    return problem('not-found', { detail: 'No chair term is recorded for today yet.', instance });
   }
   if (error instanceof EnquiryNotFound) {
     return problem('not-found', { detail: 'No enquiry matches this reference and token.', instance });

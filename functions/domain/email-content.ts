@@ -165,3 +165,45 @@ ${sensitiveNote ? `<p><strong>${escapeHtml(sensitiveNote)}</strong></p>\n` : ''}
   );
   return { subject, text, html };
 }
+
+/** The long date UK readers expect: `1 April 2027`. */
+function ukDate(isoDate: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** Notice to a partner's representative that a new chair term has started. */
+export function chairRotatedEmail(input: {
+  partnershipName: string;
+  recipientName: string;
+  chairName: string;
+  previousChairName?: string;
+  startsOn: string;
+  endsOn: string;
+}): EmailContent {
+  const { partnershipName, recipientName, chairName, previousChairName, startsOn, endsOn } = input;
+  const subject = `${partnershipName}: ${chairName} chairs the partnership from ${ukDate(startsOn)}`;
+  const handover = previousChairName ? `, taking over from ${previousChairName}` : '';
+  const sentence = `${chairName} chairs the ${partnershipName} from ${ukDate(startsOn)} until ${ukDate(endsOn)}${handover}.`;
+  const text = [
+    `Dear ${recipientName},`,
+    '',
+    sentence,
+    '',
+    'The chair alternates yearly under the partnership’s rotation. You are receiving this as a representative of a partner organisation.',
+    '',
+    partnershipName,
+  ].join('\n');
+  const html = htmlDocument(
+    subject,
+    `<p>Dear ${escapeHtml(recipientName)},</p>
+<p>${escapeHtml(sentence)}</p>
+<p>The chair alternates yearly under the partnership’s rotation. You are receiving this as a representative of a partner organisation.</p>
+<p>${escapeHtml(partnershipName)}</p>`,
+  );
+  return { subject, text, html };
+}

@@ -41,6 +41,13 @@ export class EnquiryNotFound extends DomainError {
   }
 }
 
+/** No chair term is recorded for the day asked about (the rotation has not run since it began). */
+export class NoChairRecorded extends DomainError {
+  constructor(readonly on: string) {
+    super(`No chair term is recorded for ${on}`);
+  }
+}
+
 /** An Idempotency-Key was sent again with a different request body. */
 export class IdempotencyKeyReused extends DomainError {
   constructor() {

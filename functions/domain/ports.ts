@@ -112,10 +112,13 @@ export interface EmailLedger {
   release(emailId: EmailId, leaseId: string): Promise<void>;
 }
 
-/** Identifies one email: one enquiry, one kind, one recipient. */
+/**
+ * Identifies one email: what it is about (`topic`, e.g. `ENQUIRY#CSU-2026-000123` or
+ * `CHAIR_TERM#2027-04-01`), its kind and its recipient.
+ */
 export interface EmailId {
-  readonly reference: string;
-  readonly kind: 'acknowledgement' | 'referral';
+  readonly topic: string;
+  readonly kind: 'acknowledgement' | 'referral' | 'chair-rotation';
   readonly recipientId: string;
 }
 

@@ -8,6 +8,9 @@ import { z } from 'zod';
 /** Source of every event the enquiry slice publishes. */
 export const ENQUIRIES_SOURCE = 'csp.enquiries';
 
+/** Source of governance events (chair rotation). */
+export const GOVERNANCE_SOURCE = 'csp.governance';
+
 export const eventMetadataSchema = z.object({
   eventName: z.string(),
   version: z.number().int(),

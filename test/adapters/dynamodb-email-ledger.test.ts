@@ -7,7 +7,7 @@ import { aFreshTable } from '../support/dynamodb.ts';
 let ledger: DynamoDbEmailLedger;
 let counter = 0;
 const anEmailId = (): EmailId => ({
-  reference: `CSU-2026-${String(++counter).padStart(6, '0')}`,
+  topic: `ENQUIRY#CSU-2026-${String(++counter).padStart(6, '0')}`,
   kind: 'referral',
   recipientId: 'police',
 });

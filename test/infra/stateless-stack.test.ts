@@ -144,9 +144,9 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only publishers put events, on the enquiry bus only', () => {
+  it('lets only publishers put events, on the partnership bus only', () => {
     const putEvents = statements.filter(({ statement }) => actionsOf(statement).includes('events:PutEvents'));
-    const publishers = ['api', 'router', 'outboxSweeper'] as const;
+    const publishers = ['api', 'router', 'outboxSweeper', 'chairRotation'] as const;
 
     expect(putEvents.map((s) => s.policyId).sort()).toEqual(
       publishers

@@ -120,7 +120,7 @@ export class InMemoryLedger implements EmailLedger {
     string,
     { status: 'sending' | 'sent'; leaseId: string; leaseExpiresAt: number }
   >();
-  private key = (id: EmailId) => `${id.reference}/${id.kind}/${id.recipientId}`;
+  private key = (id: EmailId) => `${id.topic}/${id.kind}/${id.recipientId}`;
   async claim(id: EmailId, now: Date, leaseSeconds: number): Promise<EmailClaim> {
     const existing = this.records.get(this.key(id));
     if (existing?.status === 'sent') return { outcome: 'already-sent' };

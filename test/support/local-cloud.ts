@@ -68,8 +68,15 @@ export async function sesRejections(): Promise<Record<string, number>> {
   return ((await response.json()) as { sesRejections: Record<string, number> }).sesRejections;
 }
 
-export async function fireSchedule(name: string): Promise<{ ok: boolean; value?: unknown; error?: string }> {
-  const response = await fetch(`${cloud().control}/schedules/${name}/fire`, { method: 'POST' });
+/** Runs a schedule now, as if it had been scheduled at `scheduledTime`. */
+export async function fireSchedule(
+  name: string,
+  scheduledTime?: string,
+): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  const response = await fetch(`${cloud().control}/schedules/${name}/fire`, {
+    method: 'POST',
+    body: JSON.stringify({ scheduledTime }),
+  });
   const { result } = (await response.json()) as { result: { ok: boolean; value?: unknown; error?: string } };
   return result;
 }

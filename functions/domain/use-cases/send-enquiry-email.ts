@@ -16,6 +16,9 @@ import type {
  */
 export const EMAIL_LEASE_SECONDS = 120;
 
+/** What sending any email needs. */
+export type SendOnceDeps = Pick<SendEnquiryEmailDeps, 'ledger' | 'mailer' | 'clock' | 'sender'>;
+
 export interface SendEnquiryEmailDeps {
   readonly enquiries: Pick<EnquiryRepository, 'get'>;
   readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership' | 'getCategory'>;
@@ -56,7 +59,7 @@ export async function sendAcknowledgement(
   });
   return sendOnce(
     deps,
-    { reference: enquiry.reference, kind: 'acknowledgement', recipientId: 'enquirer' },
+    { topic: enquiryTopic(enquiry.reference), kind: 'acknowledgement', recipientId: 'enquirer' },
     {
       to: enquiry.contact.email,
       replyTo: partnership.csuMailbox,
@@ -91,7 +94,7 @@ export async function sendReferral(
   });
   return sendOnce(
     deps,
-    { reference: enquiry.reference, kind: 'referral', recipientId: recipient.id },
+    { topic: enquiryTopic(enquiry.reference), kind: 'referral', recipientId: recipient.id },
     {
       to: recipient.email,
       replyTo: partnership.csuMailbox,
@@ -100,8 +103,12 @@ export async function sendReferral(
   );
 }
 
-async function sendOnce(
-  deps: SendEnquiryEmailDeps,
+/** Emails about an enquiry are kept beside it. */
+const enquiryTopic = (reference: string) => `ENQUIRY#${reference}`;
+
+/** Claims, sends and records one email, so that it is sent at most once whatever is redelivered. */
+export async function sendOnce(
+  deps: SendOnceDeps,
   emailId: EmailId,
   email: { to: string; replyTo: string; content: EmailContent },
 ): Promise<SendEmailResult> {

@@ -1,0 +1,167 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChairTerm } from '../domain/chair-rotation.ts';
+import type { Organisation } from '../domain/governance.ts';
+import type {
+  GovernanceRepository,
+  PartnershipProfile,
+  Priority,
+  RecordedChairTerm,
+} from '../domain/governance-ports.ts';
+import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION } from './table-keys.ts';
+
+type Item = Record<string, unknown>;
+
+/** The partnership profile, organisations, chair terms and plan priorities, in the single table. */
+export class DynamoDbGovernanceRepository implements GovernanceRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getProfile(): Promise<PartnershipProfile | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.partnership() }),
+    );
+    if (!Item?.chairRotation) return undefined;
+    return {
+      id: String(Item.id),
+      name: String(Item.name),
+      csuName: String(Item.csuName),
+      csuMailbox: String(Item.csuMailbox),
+      urgentPhone: String(Item.urgentPhone),
+      urgentPhoneHours: String(Item.urgentPhoneHours),
+      area: String(Item.area),
+      description: String(Item.description),
+      chairRotation: Item.chairRotation as PartnershipProfile['chairRotation'],
+      quorum: Number(Item.quorum),
+    };
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    const items = await this.queryPartition(ORGANISATION_PARTITION);
+    return items
+      .map((item) => ({
+        id: String(item.id),
+        name: String(item.name),
+        memberships: item.memberships as Organisation['memberships'],
+        representatives: item.representatives as Organisation['representatives'],
+        csuAgency: Boolean(item.csuAgency),
+        position: Number(item.position ?? 0),
+      }))
+      .sort((a, b) => a.position - b.position)
+      .map(({ position: _position, ...organisation }) => organisation);
+  }
+
+  async listChairTerms(): Promise<RecordedChairTerm[]> {
+    const items = await this.queryPartition(CHAIR_TERM_PARTITION, false);
+    return items.map((item) => ({
+      startsOn: String(item.startsOn),
+      endsOn: String(item.endsOn),
+      organisationId: String(item.organisationId),
+      source: item.source as ChairTerm['source'],
+      recordedAt: String(item.recordedAt),
+      announcedAt: item.announcedAt as string | undefined,
+    }));
+  }
+
+  async recordChairTerm(term: ChairTerm, at: string): Promise<'recorded' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.chairTerm(term.startsOn), type: 'ChairTerm', ...term, recordedAt: at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async markChairTermAnnounced(startsOn: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.chairTerm(startsOn),
+        UpdateExpression: 'SET announcedAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async listPriorities(planYear?: string): Promise<Priority[]> {
+    const items = await this.queryPartition(PRIORITY_PARTITION, true, planYear ? `${planYear}#` : undefined);
+    return items.map((item) => ({
+      planYear: String(item.planYear),
+      position: Number(item.position),
+      title: String(item.title),
+    }));
+  }
+
+  /** Writes the governance part of the partnership record, leaving the enquiry part as it is. */
+  async putProfile(profile: Pick<PartnershipProfile, 'area' | 'description' | 'chairRotation' | 'quorum'>) {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.partnership(),
+        UpdateExpression:
+          'SET area = :area, description = :description, chairRotation = :rotation, #quorum = :quorum',
+        // QUORUM is a DynamoDB reserved word.
+        ExpressionAttributeNames: { '#quorum': 'quorum' },
+        ExpressionAttributeValues: {
+          ':area': profile.area,
+          ':description': profile.description,
+          ':rotation': profile.chairRotation,
+          ':quorum': profile.quorum,
+        },
+      }),
+    );
+  }
+
+  async putOrganisation(organisation: Organisation, position: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.organisation(organisation.id), type: 'Organisation', ...organisation, position },
+      }),
+    );
+  }
+
+  async putPriority(priority: Priority): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.priority(priority.planYear, priority.position), type: 'Priority', ...priority },
+      }),
+    );
+  }
+
+  private async queryPartition(pk: string, ascending = true, skPrefix?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: skPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':prefix': skPrefix } : {}) },
+          ScanIndexForward: ascending,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

@@ -1,0 +1,217 @@
+/** Public reads of the partnership's governance records: profile, partners, chair, priorities. */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { PARTNER_KINDS } from '../domain/governance.ts';
+import type { GovernanceRepository } from '../domain/governance-ports.ts';
+import type { Clock } from '../domain/ports.ts';
+import {
+  chairHistory,
+  currentChair,
+  listPartners,
+  partnershipProfile,
+} from '../domain/use-cases/governance-reads.ts';
+import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { ProblemSchema } from './schemas.ts';
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  );
+
+const ChairTermSchema = z
+  .object({
+    startsOn: z.string().openapi({ example: '2026-04-01' }),
+    endsOn: z.string().openapi({ example: '2027-04-01' }),
+    organisationId: z.string(),
+    organisationName: z.string(),
+    source: z.enum(['rotation', 'appointment']),
+  })
+  .openapi('ChairTerm');
+
+const PartnerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(PARTNER_KINDS),
+    votingRights: z.boolean().openapi({ description: 'Derived: statutory partners vote.' }),
+    csuAgency: z.boolean(),
+    memberSince: z.string(),
+    representatives: z.array(z.object({ name: z.string(), role: z.string() })),
+  })
+  .openapi('Partner');
+
+const isoDate = z.iso.date().openapi({ example: '2026-11-26' });
+
+const partnershipRoute = createRoute({
+  method: 'get',
+  path: '/partnership',
+  summary: 'The partnership: name, area, urgent number and how the chair rotates',
+  responses: {
+    200: {
+      description: 'Profile',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              name: z.string(),
+              area: z.string(),
+              description: z.string(),
+              csuName: z.string(),
+              urgentPhone: z.string(),
+              urgentPhoneHours: z.string(),
+              quorum: z.number().int(),
+              chairRotation: z.object({
+                organisations: z.array(z.object({ id: z.string(), name: z.string() })),
+                termStarts: z.string().openapi({ description: 'Month and day each term starts (MM-DD)' }),
+                cycle: z.literal('yearly'),
+              }),
+            })
+            .openapi('Partnership'),
+        },
+      },
+    },
+    ...problems(500),
+  },
+});
+
+const partnersRoute = createRoute({
+  method: 'get',
+  path: '/partners',
+  summary: 'Current partners, optionally of one kind, with derived voting rights',
+  request: {
+    query: z.object({
+      kind: z.enum(PARTNER_KINDS).optional(),
+      on: isoDate.optional().openapi({ description: 'Membership on this day (default today)' }),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+      cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of partners',
+      content: {
+        'application/json': {
+          schema: z.object({ partners: z.array(PartnerSchema), cursor: z.string().optional() }),
+        },
+      },
+    },
+    ...problems(422, 500),
+  },
+});
+
+const chairRoute = createRoute({
+  method: 'get',
+  path: '/chair',
+  summary: 'The current chair term',
+  responses: {
+    200: { description: 'Current term', content: { 'application/json': { schema: ChairTermSchema } } },
+    ...problems(404, 500),
+  },
+});
+
+const chairHistoryRoute = createRoute({
+  method: 'get',
+  path: '/chair/history',
+  summary: 'Every chair term, newest first',
+  responses: {
+    200: {
+      description: 'Terms',
+      content: { 'application/json': { schema: z.object({ terms: z.array(ChairTermSchema) }) } },
+    },
+    ...problems(500),
+  },
+});
+
+const prioritiesRoute = createRoute({
+  method: 'get',
+  path: '/priorities',
+  summary: 'The partnership plan’s yearly priorities',
+  request: {
+    query: z.object({
+      planYear: z
+        .string()
+        .regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22')
+        .optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Priorities in order',
+      content: {
+        'application/json': {
+          schema: z.object({
+            priorities: z.array(
+              z.object({ planYear: z.string(), position: z.number().int(), title: z.string() }),
+            ),
+          }),
+        },
+      },
+    },
+    ...problems(422, 500),
+  },
+});
+
+/** Adds the governance reads to `app`. */
+export function registerGovernanceRoutes(
+  // biome-ignore lint/suspicious/noExplicitAny: the app's Env type belongs to app.ts
+  app: OpenAPIHono<any>,
+  deps: { governance: GovernanceRepository; clock: Clock },
+): void {
+  const today = () => deps.clock().toISOString().slice(0, 10);
+  const publicCache = (c: { header: (name: string, value: string) => void }) =>
+    c.header('Cache-Control', 'public, max-age=300');
+
+  app.openapi(partnershipRoute, async (c) => {
+    const profile = await partnershipProfile(deps.governance);
+    const organisations = await deps.governance.listOrganisations();
+    const names = new Map(organisations.map((o) => [o.id, o.name]));
+    const { chairRotation } = profile;
+    publicCache(c);
+    return c.json(
+      {
+        name: profile.name,
+        area: profile.area,
+        description: profile.description,
+        csuName: profile.csuName,
+        urgentPhone: profile.urgentPhone,
+        urgentPhoneHours: profile.urgentPhoneHours,
+        quorum: profile.quorum,
+        chairRotation: {
+          organisations: chairRotation.organisationIds.map((id) => ({ id, name: names.get(id) ?? id })),
+          termStarts: `${String(chairRotation.termStartMonth).padStart(2, '0')}-${String(chairRotation.termStartDay).padStart(2, '0')}`,
+          cycle: 'yearly' as const,
+        },
+      },
+      200,
+    );
+  });
+
+  app.openapi(partnersRoute, async (c) => {
+    const query = c.req.valid('query');
+    const page = await listPartners(deps.governance, { ...query, on: query.on ?? today() });
+    publicCache(c);
+    return c.json(page, 200);
+  });
+
+  app.openapi(chairRoute, async (c) => {
+    const term = await currentChair(deps.governance, today());
+    publicCache(c);
+    return c.json(term, 200);
+  });
+
+  app.openapi(chairHistoryRoute, async (c) => {
+    publicCache(c);
+    return c.json({ terms: await chairHistory(deps.governance) }, 200);
+  });
+
+  app.openapi(prioritiesRoute, async (c) => {
+    const { planYear } = c.req.valid('query');
+    publicCache(c);
+    return c.json({ priorities: await deps.governance.listPriorities(planYear) }, 200);
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Lambda entry point of the scheduled chair rotation. The schedule passes its scheduled time, so a delayed
+ * or retried invocation still decides for the day it was meant for.
+ */
+import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
+import { ENV, requireEnv } from './config.ts';
+import { rotateChair } from './domain/use-cases/rotate-chair.ts';
+import { logger } from './observability.ts';
+import { tableAdapters } from './table-adapters.ts';
+
+const deps = {
+  governance: tableAdapters().governance,
+  events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
+  clock: () => new Date(),
+};
+
+/** Input of the schedule's target: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
+export interface ScheduledInput {
+  readonly scheduledTime?: string;
+}
+
+export const handler = async (event: ScheduledInput = {}) => {
+  const at = event.scheduledTime ? new Date(event.scheduledTime) : deps.clock();
+  if (Number.isNaN(at.getTime())) throw new Error('scheduledTime is not a date');
+  const result = await rotateChair(deps, { at });
+  logger.info('Chair rotation ran', { at: at.toISOString(), ...result });
+  return result;
+};

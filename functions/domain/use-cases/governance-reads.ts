@@ -1,0 +1,98 @@
+/** Public reads of the partnership's governance records. */
+import { type ChairTerm, termYearOn } from '../chair-rotation.ts';
+import { NoChairRecorded, ReferenceDataMissing, ValidationFailed } from '../errors.ts';
+import { hasVotingRights, membershipOn, type PartnerKind } from '../governance.ts';
+import type { GovernanceRepository, PartnershipProfile } from '../governance-ports.ts';
+
+/** A partner as the public sees it: no contact details, voting rights derived for the day asked about. */
+export interface PartnerView {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: PartnerKind;
+  readonly votingRights: boolean;
+  readonly csuAgency: boolean;
+  readonly memberSince: string;
+  readonly representatives: { name: string; role: string }[];
+}
+
+export interface ChairTermView extends ChairTerm {
+  readonly organisationName: string;
+}
+
+/** The partnership's profile, or an error if it was never seeded. */
+export async function partnershipProfile(governance: GovernanceRepository): Promise<PartnershipProfile> {
+  const profile = await governance.getProfile();
+  if (!profile) throw new ReferenceDataMissing('partnership profile');
+  return profile;
+}
+
+/** Current members on `on`, optionally of one kind, in the partnership's order, a page at a time. */
+export async function listPartners(
+  governance: GovernanceRepository,
+  options: { on: string; kind?: PartnerKind; limit: number; cursor?: string },
+): Promise<{ partners: PartnerView[]; cursor?: string }> {
+  const start = options.cursor === undefined ? 0 : decodeOffset(options.cursor);
+  const partners = (await governance.listOrganisations()).flatMap((organisation) => {
+    const membership = membershipOn(organisation, options.on);
+    if (!membership || (options.kind && membership.kind !== options.kind)) return [];
+    const since =
+      organisation.memberships.find((m) => m.kind === membership.kind)?.startsOn ?? membership.startsOn;
+    return [
+      {
+        id: organisation.id,
+        name: organisation.name,
+        kind: membership.kind,
+        votingRights: hasVotingRights(organisation, options.on),
+        csuAgency: organisation.csuAgency,
+        memberSince: since,
+        representatives: organisation.representatives.map(({ name, role }) => ({ name, role })),
+      },
+    ];
+  });
+  const page = partners.slice(start, start + options.limit);
+  const next = start + options.limit;
+  return { partners: page, cursor: next < partners.length ? encodeOffset(next) : undefined };
+}
+
+/** Chair terms, newest first, with organisation names. */
+export async function chairHistory(governance: GovernanceRepository): Promise<ChairTermView[]> {
+  const [terms, organisations] = await Promise.all([
+    governance.listChairTerms(),
+    governance.listOrganisations(),
+  ]);
+  const names = new Map(organisations.map((o) => [o.id, o.name]));
+  return terms.map(({ startsOn, endsOn, organisationId, source }) => ({
+    startsOn,
+    endsOn,
+    organisationId,
+    source,
+    organisationName: names.get(organisationId) ?? organisationId,
+  }));
+}
+
+/** The term in force on `on`. @throws NoChairRecorded when none is recorded. */
+export async function currentChair(governance: GovernanceRepository, on: string): Promise<ChairTermView> {
+  const term = (await chairHistory(governance)).find((t) => t.startsOn <= on && on < t.endsOn);
+  if (!term) throw new NoChairRecorded(on);
+  return term;
+}
+
+/** The plan year (`2026-27`) whose chair term contains `on`; plan years follow the same April start. */
+export function planYearOn(profile: PartnershipProfile, on: string): string {
+  const year = termYearOn(profile.chairRotation, on);
+  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
+}
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function decodeOffset(cursor: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // Fall through to the validation error.
+  }
+  throw new ValidationFailed([{ field: 'cursor', message: 'Not a cursor this API returned' }]);
+}

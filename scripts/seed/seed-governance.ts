@@ -1,0 +1,33 @@
+import type { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
+import { termsToRecord } from '../../functions/domain/chair-rotation.ts';
+import type { GovernanceSeed } from './ashford-governance.ts';
+
+/**
+ * Writes a partnership's governance records (profile, organisations, plan priorities), and, when no chair
+ * term is recorded yet, the current term from the rotation policy, marked as announced: a first deployment
+ * must not email every partner about a chair they already have. Plain puts otherwise, so it can run again.
+ */
+export async function seedGovernance(
+  repository: DynamoDbGovernanceRepository,
+  seed: GovernanceSeed,
+  now: Date,
+) {
+  const ids = new Set(seed.organisations.map((o) => o.id));
+  for (const id of seed.profile.chairRotation.organisationIds) {
+    if (!ids.has(id)) throw new Error(`Chair rotation names unknown organisation ${id}`);
+  }
+  await repository.putProfile(seed.profile);
+  await Promise.all(seed.organisations.map((organisation, i) => repository.putOrganisation(organisation, i)));
+  await Promise.all(
+    seed.priorities.flatMap(({ planYear, titles }) =>
+      titles.map((title, i) => repository.putPriority({ planYear, position: i + 1, title })),
+    ),
+  );
+  if ((await repository.listChairTerms()).length === 0) {
+    const today = now.toISOString().slice(0, 10);
+    for (const term of termsToRecord(seed.profile.chairRotation, undefined, today)) {
+      await repository.recordChairTerm(term, now.toISOString());
+      await repository.markChairTermAnnounced(term.startsOn, now.toISOString());
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Governance records end to end: public reads of the seeded Ashford data match the seed page, and the chair
+ * rotation job changes the chair once per term and tells every partner representative once.
+ */
+import { describe, expect, it } from 'vitest';
+import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
+import { allEmails, callApi, fireSchedule, waitForQuiet } from '../support/local-cloud.ts';
+
+interface Partner {
+  id: string;
+  name: string;
+  kind: string;
+  votingRights: boolean;
+}
+
+/** The seed page's lists, word for word. */
+const STATUTORY_ON_PAGE = [
+  'Kent Police',
+  'Kent County Council (Community Safety)',
+  'Kent Fire and Rescue Service',
+  'Kent, Surrey and Sussex Community Rehabilitation Company and/or National Probation Service',
+  'Ashford Clinical Commissioning Group',
+];
+const OTHER_ON_PAGE = [
+  'Ashford Borough Council Member – Portfolio Holder for Highways, Wellbeing and Safety',
+  'Ashford Domestic Abuse Forum',
+  'Kent County Council Member',
+  'Early Help and Preventative Services/Local Children’s Partnership Group (KCC)',
+  'Head Teachers Forum',
+  'Tenterden Town Council',
+];
+
+async function allPartners(query: string): Promise<Partner[]> {
+  const partners: Partner[] = [];
+  let cursor: string | undefined;
+  do {
+    const { status, body } = await callApi<{ partners: Partner[]; cursor?: string }>(
+      `/partners?${query}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    expect(status).toBe(200);
+    partners.push(...body.partners);
+    cursor = body.cursor;
+  } while (cursor);
+  return partners;
+}
+
+describe('public governance reads', () => {
+  it('describe the partnership, its urgent number and how the chair rotates', async () => {
+    const { status, body } = await callApi<Record<string, unknown>>('/partnership');
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      name: 'Ashford Community Safety Partnership',
+      urgentPhone: '01233 331111',
+      chairRotation: {
+        organisations: [
+          { id: 'ashford-borough-council', name: 'Ashford Borough Council' },
+          { id: 'kent-police', name: 'Kent Police' },
+        ],
+        cycle: 'yearly',
+      },
+    });
+  });
+
+  it('list the statutory partners of the seed page, each with voting rights', async () => {
+    const statutory = await allPartners('kind=statutory');
+
+    expect(statutory.map((p) => p.name)).toEqual(['Ashford Borough Council', ...STATUTORY_ON_PAGE]);
+    expect(statutory.every((p) => p.votingRights)).toBe(true);
+  });
+
+  it('list the other partners of the seed page, none with voting rights', async () => {
+    const other = await allPartners('kind=other');
+
+    expect(other.map((p) => p.name)).toEqual(OTHER_ON_PAGE);
+    expect(other.some((p) => p.votingRights)).toBe(false);
+  });
+
+  it('page through every partner with an opaque cursor, and refuse a forged one', async () => {
+    const paged = await allPartners('limit=4');
+    const { body } = await callApi<{ partners: Partner[] }>('/partners?limit=100');
+    const forged = await callApi('/partners?cursor=not-a-cursor');
+
+    expect(paged.map((p) => p.id)).toEqual(body.partners.map((p) => p.id));
+    expect(paged).toHaveLength(ASHFORD_GOVERNANCE.organisations.length);
+    expect(forged.status).toBe(422);
+    expect(forged.body).toMatchObject({ errors: [{ field: 'cursor' }] });
+  });
+
+  it("list 2021-22's priorities as published", async () => {
+    const { body } = await callApi<{ priorities: { title: string }[] }>('/priorities?planYear=2021-22');
+
+    expect(body.priorities.map((p) => p.title)).toEqual([
+      'Tackling violence',
+      'Tackling domestic abuse and sexual offences',
+      'Tackling anti-social behaviour',
+      'Building community capacity and increasing public confidence',
+    ]);
+  });
+
+  it('show the current chair: the rotation alternates between the council and Kent Police', async () => {
+    const { status, body } = await callApi<{ organisationId: string; startsOn: string }>('/chair');
+
+    expect(status).toBe(200);
+    const startYear = Number(body.startsOn.slice(0, 4));
+    expect(body.organisationId).toBe(startYear % 2 === 1 ? 'ashford-borough-council' : 'kent-police');
+  });
+});
+
+describe('the chair rotation job', () => {
+  const partnerRepresentatives = ASHFORD_GOVERNANCE.organisations
+    .filter((o) => o.memberships[0]!.kind !== 'invited')
+    .flatMap((o) => o.representatives.map((r) => r.email))
+    .sort();
+
+  it('starts the next term once however often it fires, and tells each partner representative once', async () => {
+    const history = await callApi<{ terms: { startsOn: string; organisationId: string }[] }>(
+      '/chair/history',
+    );
+    const latest = history.body.terms[0]!;
+    const nextStart = `${Number(latest.startsOn.slice(0, 4)) + 1}-04-01T00:05:00.000Z`;
+
+    const runs = await Promise.all([
+      fireSchedule('chair-rotation', nextStart),
+      fireSchedule('chair-rotation', nextStart),
+    ]);
+    const again = await fireSchedule('chair-rotation', nextStart);
+    await waitForQuiet();
+
+    const recorded = runs.flatMap((r) => (r.value as { recorded: string[] }).recorded);
+    expect(recorded).toEqual([nextStart.slice(0, 10)]);
+    expect(again).toEqual({ ok: true, value: { recorded: [] } });
+    const after = await callApi<{ terms: { startsOn: string; organisationId: string }[] }>('/chair/history');
+    expect(after.body.terms[0]).toMatchObject({
+      startsOn: nextStart.slice(0, 10),
+      organisationId: latest.organisationId === 'kent-police' ? 'ashford-borough-council' : 'kent-police',
+    });
+    const notices = (await allEmails()).filter((e) =>
+      e.subject.includes(`from 1 April ${nextStart.slice(0, 4)}`),
+    );
+    expect(notices.map((e) => e.destination.to[0]).sort()).toEqual(partnerRepresentatives);
+  });
+
+  it('catches up missed terms in order and announces only the one in force', async () => {
+    const history = await callApi<{ terms: { startsOn: string }[] }>('/chair/history');
+    const latestYear = Number(history.body.terms[0]!.startsOn.slice(0, 4));
+
+    const run = await fireSchedule('chair-rotation', `${latestYear + 3}-06-01T00:05:00.000Z`);
+    await waitForQuiet();
+
+    expect(run).toEqual({
+      ok: true,
+      value: {
+        recorded: [1, 2, 3].map((n) => `${latestYear + n}-04-01`),
+        announced: `${latestYear + 3}-04-01`,
+      },
+    });
+    const emails = await allEmails();
+    expect(emails.filter((e) => e.subject.includes(`from 1 April ${latestYear + 1}`))).toEqual([]);
+    expect(emails.filter((e) => e.subject.includes(`from 1 April ${latestYear + 3}`))).toHaveLength(
+      partnerRepresentatives.length,
+    );
+  });
+});
