@@ -2,6 +2,7 @@
 import { handle } from 'hono/aws-lambda';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
+import { JwtStaffVerifier } from './adapters/jwt-staff-verifier.ts';
 import { createApi } from './api/app.ts';
 import { ENV, requireEnv } from './config.ts';
 import { logger } from './observability.ts';
@@ -13,6 +14,11 @@ const app = createApi({
   enquiries,
   referenceData,
   governance,
+  staffTokens: new JwtStaffVerifier({
+    issuer: requireEnv(ENV.authIssuer),
+    audience: requireEnv(ENV.authAudience),
+    jwksUrl: requireEnv(ENV.authJwksUrl),
+  }),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
   logger,

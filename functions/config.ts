@@ -17,6 +17,12 @@ export const ENV = {
   outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
   /** Comma-separated origins allowed by CORS. */
   allowedOrigins: 'ALLOWED_ORIGINS',
+  /** Issuer of staff tokens (the Cognito user pool's URL on AWS). */
+  authIssuer: 'AUTH_ISSUER',
+  /** Audience of staff tokens (the Cognito app client id). */
+  authAudience: 'AUTH_AUDIENCE',
+  /** Where the issuer publishes its signing keys (JWKS). */
+  authJwksUrl: 'AUTH_JWKS_URL',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

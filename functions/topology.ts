@@ -55,7 +55,20 @@ export const ROUTES = [
   { method: 'GET', path: '/chair' },
   { method: 'GET', path: '/chair/history' },
   { method: 'GET', path: '/priorities' },
-] as const;
+  { method: 'GET', path: '/motions/{id}' },
+  // Staff routes: API Gateway checks the Cognito token first; the function checks it again with the role.
+  { method: 'PUT', path: '/chair', staff: true },
+  { method: 'POST', path: '/motions', staff: true },
+  { method: 'POST', path: '/motions/{id}/votes', staff: true },
+  { method: 'POST', path: '/motions/{id}/close', staff: true },
+] as const satisfies readonly RouteSpec[];
+
+/** A route of the API; `staff` routes need a staff token (Cognito on AWS). */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly path: string;
+  readonly staff?: boolean;
+}
 export type Route = (typeof ROUTES)[number];
 
 /** Settings both queues share. Visibility is six times the consumers' timeout, as AWS recommends. */
@@ -72,8 +85,8 @@ const DEFAULT_QUEUE_SETTINGS = {
 
 /** CORS for browsers (the council website); allowed origins come from the stage config. */
 export const API_CORS = {
-  allowHeaders: ['Content-Type', 'Idempotency-Key'],
-  exposeHeaders: ['Location', 'Idempotent-Replayed', 'X-Correlation-Id'],
+  allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization', 'If-Match'],
+  exposeHeaders: ['Location', 'Idempotent-Replayed', 'X-Correlation-Id', 'ETag'],
   maxAgeSeconds: 600,
 } as const;
 

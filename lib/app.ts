@@ -47,6 +47,8 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     eventBus: stateful.eventBus,
     emailIdentity: stateful.emailIdentity,
     configurationSetArn: stateful.configurationSetArn,
+    staffUserPool: stateful.staffUserPool,
+    staffClient: stateful.staffClient,
   });
 
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

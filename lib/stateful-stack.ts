@@ -1,4 +1,14 @@
 import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,6 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
+import { STAFF_ROLES } from '../functions/domain/staff.ts';
 import { isProtectedStage, type StageConfig } from './stage-config.ts';
 
 /** Props of {@link StatefulStack}. */
@@ -36,6 +47,10 @@ export class StatefulStack extends Stack {
   public readonly configurationSet: ConfigurationSet;
   /** ARN of {@link configurationSet}, which has no ARN attribute of its own. */
   public readonly configurationSetArn: string;
+  /** Staff users; each role in STAFF_ROLES is a group. */
+  public readonly staffUserPool: UserPool;
+  /** The app client staff tools sign in with; its id is the audience of staff ID tokens. */
+  public readonly staffClient: UserPoolClient;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -125,6 +140,41 @@ export class StatefulStack extends Stack {
     this.emailIdentity = new EmailIdentity(this, 'EmailIdentity', {
       identity: Identity.domain(stage.sesIdentity),
       configurationSet: this.configurationSet,
+    });
+
+    // Staff sign in here: no self sign-up, MFA required, threat protection on; roles are groups.
+    this.staffUserPool = new UserPool(this, 'StaffUserPool', {
+      userPoolName: `${prefix}-staff`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // The organisation a partner representative votes for.
+      customAttributes: { organisation_id: new StringAttribute({ mutable: true, maxLen: 100 }) },
+      deletionProtection: keep,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const role of STAFF_ROLES) {
+      this.staffUserPool.addGroup(`${role}Group`, { groupName: role, description: `Staff role ${role}` });
+    }
+    this.staffClient = this.staffUserPool.addClient('StaffClient', {
+      userPoolClientName: `${prefix}-staff-tools`,
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      // Only admins may set which organisation a user represents.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
   }
 }

@@ -13,6 +13,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
+  CognitoUserPoolsAuthorizer,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -22,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern as CdkEventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -57,6 +59,7 @@ import {
   QUEUES,
   type QueueName,
   ROUTES,
+  type RouteSpec,
   RULE_RETRY_POLICY,
   RULES,
   type RuleName,
@@ -77,6 +80,9 @@ export interface StatelessStackProps extends StackProps {
   readonly emailIdentity: IEmailIdentity;
   /** ARN of the identity's default configuration set, which SES also authorises `SendEmail` against. */
   readonly configurationSetArn: string;
+  /** Staff users, whose ID tokens the staff routes accept. */
+  readonly staffUserPool: IUserPool;
+  readonly staffClient: IUserPoolClient;
 }
 
 /** A work queue and the dead-letter queue its failed messages end up in. */
@@ -160,7 +166,7 @@ export class StatelessStack extends Stack {
     // function, whose environment would then depend on the stage: a cycle. The id and our own stage name give
     // the same URL with only a function → RestApi dependency.
     this.apiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
-    this.addRoutes(stage);
+    this.addRoutes(stage, props.staffUserPool);
     new ApiFirewall(this, 'ApiFirewall', {
       name: `${prefix}-api`,
       stageArn: this.api.deploymentStage.stageArn,
@@ -173,9 +179,13 @@ export class StatelessStack extends Stack {
       configurationSetArn: props.configurationSetArn,
     };
     const { api, router, mailer, outboxSweeper, chairRotation } = this.functions;
+    const staffIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${props.staffUserPool.userPoolId}`;
     api
       .bindTable(table, 'readWrite')
       .bindEventBus(eventBus)
+      .addEnvironment(ENV.authIssuer, staffIssuer)
+      .addEnvironment(ENV.authAudience, props.staffClient.userPoolClientId)
+      .addEnvironment(ENV.authJwksUrl, `${staffIssuer}/.well-known/jwks.json`)
       .addEnvironment(ENV.publicApiUrl, this.apiUrl)
       .addEnvironment(ENV.allowedOrigins, stage.allowedOrigins.join(','));
     router.bindTable(table, 'readWrite').bindEventBus(eventBus);
@@ -302,7 +312,11 @@ export class StatelessStack extends Stack {
   }
 
   /** One resource and method per `ROUTES` entry, all proxied to the `api` function, plus CORS preflight. */
-  private addRoutes(stage: StageConfig): void {
+  private addRoutes(stage: StageConfig, staffUserPool: IUserPool): void {
+    const staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+      cognitoUserPools: [staffUserPool],
+      authorizerName: 'staff-id-token',
+    });
     const integration = new LambdaIntegration(this.functions.api, { allowTestInvoke: false });
     // Only checks that path parameters are present; the function validates bodies against its schemas.
     const requestValidator = this.api.addRequestValidator('RequestValidator', {
@@ -310,18 +324,28 @@ export class StatelessStack extends Stack {
       validateRequestParameters: true,
     });
     const methodsByPath = new Map<string, string[]>();
-    for (const route of ROUTES) {
+    for (const route of ROUTES as readonly RouteSpec[]) {
       const resource = this.api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-      const method = resource.addMethod(route.method, integration, {
-        authorizationType: AuthorizationType.NONE,
-        requestValidator,
-        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
-      });
-      acknowledgePublicMethod(
-        method,
-        'Anyone may submit an enquiry or check one with its private status token',
+      const requestParameters = Object.fromEntries(
+        pathParameters.map((p) => [`method.request.path.${p}`, true]),
       );
+      if (route.staff) {
+        // API Gateway rejects a missing or invalid staff token before the function runs.
+        resource.addMethod(route.method, integration, {
+          authorizationType: AuthorizationType.COGNITO,
+          authorizer: staffAuthorizer,
+          requestValidator,
+          requestParameters,
+        });
+      } else {
+        const method = resource.addMethod(route.method, integration, {
+          authorizationType: AuthorizationType.NONE,
+          requestValidator,
+          requestParameters,
+        });
+        acknowledgePublicMethod(method, 'Public by design: enquiries, status links and published records');
+      }
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
     }
     for (const [path, methods] of methodsByPath) {

@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import type { LocalIssuer } from './auth-issuer.ts';
+import { LocalCloudError } from './errors.ts';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
 import { readBody } from './http.ts';
 
@@ -32,6 +34,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export function createAwsEndpoint(options: {
   bus: LocalEventBus;
+  issuer: LocalIssuer;
   sesUrl: string;
   control: ControlPlane;
   log: (message: string, error?: unknown) => void;
@@ -123,6 +126,18 @@ export function createAwsEndpoint(options: {
   const handleControl = async (method: string, url: URL, body: string) => {
     const parts = url.pathname.split('/').filter(Boolean).slice(1);
     if (method === 'GET' && parts[0] === 'health') return json(200, { ok: true });
+    // The local user pool: its JWKS, and tokens on request (what `npm run token` prints).
+    if (method === 'GET' && parts[0] === 'auth' && parts[1] === '.well-known' && parts[2] === 'jwks.json') {
+      return json(200, options.issuer.jwks());
+    }
+    if (method === 'POST' && parts[0] === 'auth' && parts[1] === 'token') {
+      const request = JSON.parse(body || '{}') as {
+        role?: string;
+        organisationId?: string;
+        lifetimeSeconds?: number;
+      };
+      return json(200, { token: await options.issuer.issue({ role: request.role ?? '', ...request }) });
+    }
     if (method === 'GET' && parts[0] === 'idle') return json(200, { idle: control.isIdle() });
     if (method === 'GET' && parts[0] === 'events') {
       return json(200, { events: bus.recent(Number(url.searchParams.get('limit') ?? 100)) });
@@ -174,8 +189,12 @@ export function createAwsEndpoint(options: {
         else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
       }
     } catch (error) {
-      log('Local AWS endpoint failed a request', error);
-      reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
+      if (error instanceof LocalCloudError) {
+        reply = json(400, { message: error.message });
+      } else {
+        log('Local AWS endpoint failed a request', error);
+        reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
+      }
     }
     res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
     res.end(reply.body);

@@ -21,6 +21,7 @@ import { ASHFORD_GOVERNANCE } from '../scripts/seed/ashford-governance.ts';
 import { seedGovernance } from '../scripts/seed/seed-governance.ts';
 import { seedReferenceData } from '../scripts/seed/seed-reference-data.ts';
 import { createApiGateway } from './api-gateway.ts';
+import { createLocalIssuer, LOCAL_AUDIENCE } from './auth-issuer.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
 import { ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalCloudError } from './errors.ts';
@@ -120,6 +121,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         }),
     );
 
+    const issuer = await createLocalIssuer({
+      baseUrl: `http://127.0.0.1:${ports.aws}`,
+      keyFile: options.dataDir && path.join(options.dataDir, 'local-auth', 'signing-key.json'),
+    });
+
     // The environment every handler reads, exactly as the CDK construct sets it on AWS.
     Object.assign(process.env, {
       AWS_REGION: REGION,
@@ -136,6 +142,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),
       [ENV.outboxGraceSeconds]: String(options.outboxGraceSeconds),
       [ENV.allowedOrigins]: stageConfig.allowedOrigins.join(','),
+      [ENV.authIssuer]: issuer.issuer,
+      [ENV.authAudience]: LOCAL_AUDIENCE,
+      [ENV.authJwksUrl]: issuer.jwksUrl,
       POWERTOOLS_SERVICE_NAME: 'csp-local',
     });
     process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
@@ -190,6 +199,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const awsEndpoint = createAwsEndpoint({
       bus,
+      issuer,
       sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
       log,
       control: {

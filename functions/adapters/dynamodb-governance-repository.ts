@@ -1,19 +1,25 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChairTerm } from '../domain/chair-rotation.ts';
+import { StaleVersion } from '../domain/errors.ts';
 import type { Organisation } from '../domain/governance.ts';
 import type {
+  AuditEntry,
   GovernanceRepository,
+  Motion,
   PartnershipProfile,
   Priority,
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
+import type { Vote } from '../domain/voting.ts';
 import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -68,6 +74,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       source: item.source as ChairTerm['source'],
       recordedAt: String(item.recordedAt),
       announcedAt: item.announcedAt as string | undefined,
+      version: Number(item.version ?? 1),
     }));
   }
 
@@ -76,7 +83,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.chairTerm(term.startsOn), type: 'ChairTerm', ...term, recordedAt: at },
+          Item: { ...keys.chairTerm(term.startsOn), type: 'ChairTerm', ...term, recordedAt: at, version: 1 },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -106,6 +113,112 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       position: Number(item.position),
       title: String(item.title),
     }));
+  }
+
+  async appointChair(startsOn: string, organisationId: string, expectedVersion: number, audit: AuditEntry) {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.chairTerm(startsOn),
+                UpdateExpression: 'SET organisationId = :org, #source = :appointment, version = :next',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeNames: { '#source': 'source' },
+                ExpressionAttributeValues: {
+                  ':org': organisationId,
+                  ':appointment': 'appointment',
+                  ':expected': expectedVersion,
+                  ':next': expectedVersion + 1,
+                },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const current = (await this.listChairTerms()).find((t) => t.startsOn === startsOn);
+        throw new StaleVersion(`"${current?.version ?? 0}"`);
+      }
+      throw error;
+    }
+  }
+
+  async listAudit(entity: string): Promise<AuditEntry[]> {
+    const items = await this.queryPartition(`AUDIT#${entity}`, false);
+    return items.map((item) => ({
+      entity: String(item.entity),
+      action: String(item.action),
+      actor: String(item.actor),
+      at: String(item.at),
+      before: item.before,
+      after: item.after,
+    }));
+  }
+
+  async createMotion(motion: Omit<Motion, 'votes'>): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.motion(motion.id), type: 'Motion', ...motion },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async getMotion(id: string): Promise<Motion | undefined> {
+    const items = await this.queryPartition(keys.motion(id).PK);
+    const motion = items.find((item) => item.SK === keys.motion(id).SK);
+    if (!motion) return undefined;
+    return {
+      id: String(motion.id),
+      title: String(motion.title),
+      quorum: Number(motion.quorum),
+      status: motion.status as Motion['status'],
+      createdAt: String(motion.createdAt),
+      closedAt: motion.closedAt as string | undefined,
+      votes: items
+        .filter((item) => item.type === 'Vote')
+        .map((item) => ({
+          organisationId: String(item.organisationId),
+          choice: item.choice as Vote['choice'],
+        })),
+    };
+  }
+
+  async recordVote(motionId: string, vote: Vote, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.vote(motionId, vote.organisationId), type: 'Vote', ...vote, at },
+          // One vote per organisation, however many requests race.
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async closeMotion(id: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.motion(id),
+        UpdateExpression: 'SET #status = :closed, closedAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':closed': 'closed', ':at': at },
+      }),
+    );
   }
 
   /** Writes the governance part of the partnership record, leaving the enquiry part as it is. */
@@ -164,4 +277,14 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     } while (startKey);
     return items;
   }
+}
+
+/** An audit entry, in the partition of the entity it is about, newest last by sort key. */
+function auditItem(entry: AuditEntry): Item {
+  return {
+    PK: `AUDIT#${entry.entity}`,
+    SK: `${entry.at}#${randomUUID()}`,
+    type: 'AuditEntry',
+    ...entry,
+  };
 }

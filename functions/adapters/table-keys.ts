@@ -36,6 +36,11 @@ export const keys = {
   routingRule: (category: string) => ({ PK: ROUTING_PARTITION, SK: category }),
   agency: (id: string) => ({ PK: AGENCY_PARTITION, SK: id }),
   organisation: (id: string) => ({ PK: ORGANISATION_PARTITION, SK: id }),
+  motion: (id: string) => ({ PK: `MOTION#${id}`, SK: 'MOTION' }),
+  vote: (motionId: string, organisationId: string) => ({
+    PK: `MOTION#${motionId}`,
+    SK: `VOTE#${organisationId}`,
+  }),
   chairTerm: (startsOn: string) => ({ PK: CHAIR_TERM_PARTITION, SK: startsOn }),
   priority: (planYear: string, position: number) => ({
     PK: PRIORITY_PARTITION,

@@ -13,12 +13,20 @@ import { statusUrl } from '../domain/enquiry.ts';
 import type { FieldViolation } from '../domain/errors.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
+import type { StaffTokenVerifier } from '../domain/staff.ts';
 import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS } from '../topology.ts';
 import { registerGovernanceRoutes } from './governance-routes.ts';
-import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemSlug, problem, problemForError } from './problem.ts';
+import {
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  type ProblemSlug,
+  problem,
+  problemForError,
+  problemHeaders,
+} from './problem.ts';
 import {
   EnquiryAcceptedSchema,
   EnquiryCategoryListSchema,
@@ -29,6 +37,7 @@ import {
   ReferenceParamSchema,
   StatusTokenQuerySchema,
 } from './schemas.ts';
+import { registerStaffRoutes } from './staff-routes.ts';
 
 /** Largest accepted request body. A full enquiry with a 4,000-character description is well under it. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -38,6 +47,8 @@ export interface ApiDeps {
   readonly enquiries: EnquiryRepository;
   readonly referenceData: ReferenceDataRepository;
   readonly governance: GovernanceRepository;
+  /** Verifies staff bearer tokens for the staff routes. */
+  readonly staffTokens: StaffTokenVerifier;
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -143,7 +154,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     '*',
     cors({
       origin: [...deps.allowedOrigins],
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
       allowHeaders: [...API_CORS.allowHeaders],
       exposeHeaders: [...API_CORS.exposeHeaders],
       maxAge: API_CORS.maxAgeSeconds,
@@ -199,6 +210,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   });
 
   registerGovernanceRoutes(app, deps);
+  registerStaffRoutes(app, { ...deps, verifier: deps.staffTokens });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -220,7 +232,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   app.onError((error, c) => {
     const instance = new URL(c.req.url).pathname;
     const known = problemForError(error, instance);
-    if (known) return sendProblem(c, known, known.status === 409 ? { 'Retry-After': '1' } : {});
+    if (known) return sendProblem(c, known, problemHeaders(known));
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
     c.get('log').error('Unhandled error', { error: safeError(error) });
     return sendProblem(

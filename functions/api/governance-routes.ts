@@ -9,6 +9,7 @@ import {
   listPartners,
   partnershipProfile,
 } from '../domain/use-cases/governance-reads.ts';
+import { etagOf } from '../domain/use-cases/governance-writes.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
 
@@ -199,14 +200,17 @@ export function registerGovernanceRoutes(
   });
 
   app.openapi(chairRoute, async (c) => {
-    const term = await currentChair(deps.governance, today());
-    publicCache(c);
+    const { version, ...term } = await currentChair(deps.governance, today());
+    // Staff send this back in If-Match to appoint a chair: a change since then is refused with 412.
+    c.header('ETag', etagOf(version));
+    c.header('Cache-Control', 'no-cache');
     return c.json(term, 200);
   });
 
   app.openapi(chairHistoryRoute, async (c) => {
     publicCache(c);
-    return c.json({ terms: await chairHistory(deps.governance) }, 200);
+    const terms = (await chairHistory(deps.governance)).map(({ version: _version, ...term }) => term);
+    return c.json({ terms }, 200);
   });
 
   app.openapi(prioritiesRoute, async (c) => {

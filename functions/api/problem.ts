@@ -9,8 +9,14 @@ import {
   IdempotencyKeyInUse,
   IdempotencyKeyReused,
   NoChairRecorded,
+  NotAuthenticated,
+  NotPermitted,
+  PreconditionRequired,
+  RecordNotFound,
+  StaleVersion,
   UnknownCategory,
   ValidationFailed,
+  VoteRefused,
 } from '../domain/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -32,6 +38,13 @@ export const PROBLEM_TYPES = {
   'unknown-category': { status: 422, title: 'Unknown enquiry category' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'not-found': { status: 404, title: 'Not found' },
+  'not-authenticated': { status: 401, title: 'A valid staff token is required' },
+  'not-permitted': { status: 403, title: 'Your role does not allow this' },
+  'no-voting-rights': { status: 403, title: 'Only statutory partners may vote' },
+  'already-voted': { status: 409, title: 'Your organisation has already voted on this motion' },
+  'motion-closed': { status: 409, title: 'The motion is closed' },
+  'stale-version': { status: 412, title: 'The record has changed since you read it' },
+  'precondition-required': { status: 428, title: 'Send If-Match with the ETag you read' },
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
@@ -69,6 +82,34 @@ export function problemForError(error: unknown, instance: string): Problem | und
       instance,
       errors: [{ field: 'category', message: 'Not a category this partnership offers' }],
     });
+  }
+  if (error instanceof NotAuthenticated) {
+    return problem('not-authenticated', { detail: 'Send Authorization: Bearer <staff ID token>.', instance });
+  }
+  if (error instanceof NotPermitted) {
+    return problem('not-permitted', {
+      detail: `This needs one of: ${error.requiredRoles.join(', ')}.`,
+      instance,
+    });
+  }
+  if (error instanceof PreconditionRequired) {
+    return problem('precondition-required', {
+      detail: 'Read the record, then send its ETag in If-Match.',
+      instance,
+      errors: [{ field: 'If-Match', message: 'is required' }],
+    });
+  }
+  if (error instanceof StaleVersion) {
+    return problem('stale-version', {
+      detail: `Read it again; the current ETag is ${error.currentEtag}.`,
+      instance,
+    });
+  }
+  if (error instanceof VoteRefused) {
+    return problem(error.refusal, { instance });
+  }
+  if (error instanceof RecordNotFound) {
+    return problem('not-found', { detail: `${error.what} does not exist.`, instance });
   }
   if (error instanceof NoChairRecorded) {
     return problem('not-found', { detail: 'No chair term is recorded for today yet.', instance });
@@ -113,4 +154,11 @@ export function gatewayProblem(type: GatewayResponseType): { status?: number; bo
   const body = problem(slug, { detail });
   if (type === 'DEFAULT_4XX') return { body: { ...body, status: undefined } };
   return { status: body.status, body };
+}
+
+/** Response headers a problem needs besides its body. */
+export function problemHeaders(body: Problem): Record<string, string> {
+  if (body.status === 401) return { 'WWW-Authenticate': 'Bearer' };
+  if (body.type.endsWith(':idempotency-key-in-use')) return { 'Retry-After': '1' };
+  return {};
 }

@@ -41,6 +41,48 @@ export class EnquiryNotFound extends DomainError {
   }
 }
 
+/** No valid staff token came with a request that needs one. */
+export class NotAuthenticated extends DomainError {
+  constructor(readonly reason: string) {
+    super(`Not authenticated: ${reason}`);
+  }
+}
+
+/** The caller is authenticated but their role does not allow this. */
+export class NotPermitted extends DomainError {
+  constructor(readonly requiredRoles: readonly string[]) {
+    super(`This needs one of the roles: ${requiredRoles.join(', ')}`);
+  }
+}
+
+/** A conditional update named a version (If-Match) that is no longer current. */
+export class StaleVersion extends DomainError {
+  constructor(readonly currentEtag: string) {
+    super('The record has changed since it was read');
+  }
+}
+
+/** A conditional update came without If-Match: the caller must say which version they read. */
+export class PreconditionRequired extends DomainError {
+  constructor() {
+    super('If-Match is required');
+  }
+}
+
+/** A vote the rules refuse: no voting rights, a second vote, or a closed motion. */
+export class VoteRefused extends DomainError {
+  constructor(readonly refusal: 'no-voting-rights' | 'already-voted' | 'motion-closed') {
+    super(`Vote refused: ${refusal}`);
+  }
+}
+
+/** A record the request names does not exist. */
+export class RecordNotFound extends DomainError {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
 /** No chair term is recorded for the day asked about (the rotation has not run since it began). */
 export class NoChairRecorded extends DomainError {
   constructor(readonly on: string) {

@@ -2,6 +2,7 @@
 import type { ChairRotationPolicy, ChairTerm } from './chair-rotation.ts';
 import type { Organisation } from './governance.ts';
 import type { Partnership } from './partnership.ts';
+import type { Vote } from './voting.ts';
 
 /** The partnership's public profile: the enquiry-facing record plus its governance settings. */
 export interface PartnershipProfile extends Partnership {
@@ -15,6 +16,29 @@ export interface PartnershipProfile extends Partnership {
 export interface RecordedChairTerm extends ChairTerm {
   readonly recordedAt: string;
   readonly announcedAt?: string;
+  /** Incremented on every change; the ETag clients send back in If-Match. */
+  readonly version: number;
+}
+
+/** Who changed what, when, from what to what. */
+export interface AuditEntry {
+  readonly entity: string;
+  readonly action: string;
+  readonly actor: string;
+  readonly at: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** A motion put to the partnership, with the votes cast so far. */
+export interface Motion {
+  readonly id: string;
+  readonly title: string;
+  readonly quorum: number;
+  readonly status: 'open' | 'closed';
+  readonly createdAt: string;
+  readonly closedAt?: string;
+  readonly votes: readonly Vote[];
 }
 
 /** One yearly priority of the partnership plan. */
@@ -38,4 +62,21 @@ export interface GovernanceRepository {
   markChairTermAnnounced(startsOn: string, at: string): Promise<void>;
   /** Priorities of `planYear` in order; every plan year's when omitted. */
   listPriorities(planYear?: string): Promise<Priority[]>;
+  /**
+   * Replaces the chair of the term starting `startsOn`, if its version is still `expectedVersion`, writing the
+   * audit entry in the same transaction. @throws StaleVersion otherwise.
+   */
+  appointChair(
+    startsOn: string,
+    organisationId: string,
+    expectedVersion: number,
+    audit: AuditEntry,
+  ): Promise<void>;
+  /** Audit entries of one entity, newest first. */
+  listAudit(entity: string): Promise<AuditEntry[]>;
+  createMotion(motion: Omit<Motion, 'votes'>): Promise<void>;
+  getMotion(id: string): Promise<Motion | undefined>;
+  /** Records a vote unless the organisation has voted: @returns false when it already had. */
+  recordVote(motionId: string, vote: Vote, at: string): Promise<boolean>;
+  closeMotion(id: string, at: string): Promise<void>;
 }

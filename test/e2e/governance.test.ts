@@ -98,12 +98,22 @@ describe('public governance reads', () => {
     ]);
   });
 
-  it('show the current chair: the rotation alternates between the council and Kent Police', async () => {
-    const { status, body } = await callApi<{ organisationId: string; startsOn: string }>('/chair');
+  it('show the current chair, and a history that alternates between the council and Kent Police', async () => {
+    const current = await callApi<{ organisationId: string; startsOn: string }>('/chair');
+    const history = await callApi<{ terms: { startsOn: string; organisationId: string; source: string }[] }>(
+      '/chair/history',
+    );
 
-    expect(status).toBe(200);
-    const startYear = Number(body.startsOn.slice(0, 4));
-    expect(body.organisationId).toBe(startYear % 2 === 1 ? 'ashford-borough-council' : 'kent-police');
+    expect(current.status).toBe(200);
+    expect(current.headers.get('etag')).toMatch(/^"\d+"$/);
+    // Newest first: every term the rotation made hands the chair to the other organisation.
+    const terms = history.body.terms;
+    terms.forEach((term, i) => {
+      const previous = terms[i + 1];
+      if (term.source === 'rotation' && previous)
+        expect(term.organisationId).not.toBe(previous.organisationId);
+    });
+    expect(['ashford-borough-council', 'kent-police']).toContain(current.body.organisationId);
   });
 });
 

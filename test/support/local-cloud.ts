@@ -94,6 +94,16 @@ export async function deadLetters(queue: string): Promise<DeadLetter[]> {
   return ((await response.json()) as { deadLetters: DeadLetter[] }).deadLetters;
 }
 
+/** A staff token from the local user pool, as `npm run token` prints it. */
+export async function staffToken(role: string, organisationId?: string): Promise<string> {
+  const response = await fetch(`${cloud().control}/auth/token`, {
+    method: 'POST',
+    body: JSON.stringify({ role, organisationId }),
+  });
+  const { token } = (await response.json()) as { token: string };
+  return token;
+}
+
 /** A valid enquiry body; every personal field carries a unique marker so tests can trace (or miss) it. */
 export function anEnquiry(overrides: Record<string, unknown> = {}) {
   const marker = randomUUID().slice(0, 8);

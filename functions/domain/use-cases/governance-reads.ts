@@ -17,6 +17,8 @@ export interface PartnerView {
 
 export interface ChairTermView extends ChairTerm {
   readonly organisationName: string;
+  /** For the ETag; not part of the public body. */
+  readonly version: number;
 }
 
 /** The partnership's profile, or an error if it was never seeded. */
@@ -61,11 +63,12 @@ export async function chairHistory(governance: GovernanceRepository): Promise<Ch
     governance.listOrganisations(),
   ]);
   const names = new Map(organisations.map((o) => [o.id, o.name]));
-  return terms.map(({ startsOn, endsOn, organisationId, source }) => ({
+  return terms.map(({ startsOn, endsOn, organisationId, source, version }) => ({
     startsOn,
     endsOn,
     organisationId,
     source,
+    version,
     organisationName: names.get(organisationId) ?? organisationId,
   }));
 }

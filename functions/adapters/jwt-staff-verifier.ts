@@ -1,0 +1,45 @@
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { NotAuthenticated } from '../domain/errors.ts';
+import {
+  STAFF_ROLES,
+  type StaffPrincipal,
+  type StaffRole,
+  type StaffTokenVerifier,
+} from '../domain/staff.ts';
+
+/**
+ * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use: id`) against the issuer's JWKS,
+ * which is fetched once and cached. Roles are the user's Cognito groups; a partner representative's
+ * organisation is the `custom:organisation_id` attribute. The local cloud issues tokens of the same shape.
+ */
+export class JwtStaffVerifier implements StaffTokenVerifier {
+  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly options: { issuer: string; audience: string; jwksUrl: string }) {
+    this.keys = createRemoteJWKSet(new URL(options.jwksUrl));
+  }
+
+  async verify(token: string): Promise<StaffPrincipal> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ['RS256'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JOSEError) throw new NotAuthenticated(error.code);
+      throw error;
+    }
+    if (payload.token_use !== 'id') throw new NotAuthenticated('not an ID token');
+    if (typeof payload.sub !== 'string') throw new NotAuthenticated('no subject');
+    const groups = Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'] : [];
+    const roles = groups.filter((g): g is StaffRole => STAFF_ROLES.includes(g as StaffRole));
+    const organisationId = payload['custom:organisation_id'];
+    return {
+      subject: payload.sub,
+      roles,
+      organisationId: typeof organisationId === 'string' ? organisationId : undefined,
+    };
+  }
+}

@@ -1,0 +1,200 @@
+/** Staff writes on governance records, behind a staff token: appoint the chair, motions and votes. */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { GovernanceRepository } from '../domain/governance-ports.ts';
+import type { Clock } from '../domain/ports.ts';
+import type { StaffTokenVerifier } from '../domain/staff.ts';
+import {
+  appointChair,
+  castVote,
+  closeMotion,
+  createMotion,
+  etagOf,
+  getMotion,
+} from '../domain/use-cases/governance-writes.ts';
+import { VOTE_CHOICES } from '../domain/voting.ts';
+import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { ProblemSchema } from './schemas.ts';
+import { requireStaff, type StaffVariables } from './staff-auth.ts';
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  );
+
+/** Name of the bearer security scheme in the OpenAPI document. */
+export const STAFF_SECURITY = 'staffToken';
+const staffOnly = [{ [STAFF_SECURITY]: [] }];
+
+const singleLineText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    .refine((s) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line of text');
+
+const MotionSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(['open', 'closed']),
+    quorum: z.number().int(),
+    createdAt: z.string(),
+    closedAt: z.string().optional(),
+    votes: z.array(z.object({ organisationId: z.string(), choice: z.enum(VOTE_CHOICES) })),
+    result: z.object({
+      for: z.number().int(),
+      against: z.number().int(),
+      abstain: z.number().int(),
+      turnout: z.number().int(),
+      quorate: z.boolean(),
+      outcome: z.enum(['carried', 'defeated', 'tied', 'inquorate']),
+    }),
+  })
+  .openapi('Motion');
+
+const MotionIdParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+/** Adds the staff routes to `app`. */
+export function registerStaffRoutes(
+  // biome-ignore lint/suspicious/noExplicitAny: the app's Env type belongs to app.ts
+  app: OpenAPIHono<any>,
+  deps: { governance: GovernanceRepository; clock: Clock; verifier: StaffTokenVerifier },
+): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', STAFF_SECURITY, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Cognito ID token of a staff user (locally: npm run token -- --role <role>)',
+  });
+  const admin = requireStaff(deps.verifier, 'partnership-admin');
+  const representative = requireStaff(deps.verifier, 'partner-representative');
+
+  const appointRoute = createRoute({
+    method: 'put',
+    path: '/chair',
+    summary: 'Appoint or correct the chair of the current term (audited)',
+    security: staffOnly,
+    middleware: [admin] as const,
+    request: {
+      headers: z.object({
+        'if-match': z
+          .string()
+          .optional()
+          .openapi({ param: { name: 'if-match', in: 'header' } }),
+      }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ organisationId: z.string().max(100), reason: singleLineText(500) }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'The current term, changed' },
+      ...problems(401, 403, 412, 422, 428),
+    },
+  });
+  app.openapi(appointRoute, async (c) => {
+    const principal = (c.var as StaffVariables).principal;
+    const body = c.req.valid('json');
+    const term = await appointChair(deps, { principal, ...body, ifMatch: c.req.valid('header')['if-match'] });
+    const { version, ...view } = term;
+    c.header('ETag', etagOf(version));
+    return c.json(view, 200);
+  });
+
+  const createMotionRoute = createRoute({
+    method: 'post',
+    path: '/motions',
+    summary: 'Put a motion to the partnership',
+    security: staffOnly,
+    middleware: [admin] as const,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({
+              title: singleLineText(300),
+              quorum: z.number().int().min(1).max(100).optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: 'Created', content: { 'application/json': { schema: MotionSchema } } },
+      ...problems(401, 403, 422),
+    },
+  });
+  app.openapi(createMotionRoute, async (c) => {
+    const motion = await createMotion(deps, c.req.valid('json'));
+    c.header('Location', `/motions/${motion.id}`);
+    return c.json(motion, 201);
+  });
+
+  const getMotionRoute = createRoute({
+    method: 'get',
+    path: '/motions/{id}',
+    summary: 'A motion, its votes and its result',
+    request: { params: MotionIdParam },
+    responses: {
+      200: { description: 'Motion', content: { 'application/json': { schema: MotionSchema } } },
+      ...problems(404, 422),
+    },
+  });
+  app.openapi(getMotionRoute, async (c) => c.json(await getMotion(deps, c.req.valid('param').id), 200));
+
+  const voteRoute = createRoute({
+    method: 'post',
+    path: '/motions/{id}/votes',
+    summary: "Cast the caller's organisation's vote (statutory partners only, once)",
+    security: staffOnly,
+    middleware: [representative] as const,
+    request: {
+      params: MotionIdParam,
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.strictObject({ choice: z.enum(VOTE_CHOICES) }) } },
+      },
+    },
+    responses: {
+      201: { description: 'Recorded', content: { 'application/json': { schema: MotionSchema } } },
+      ...problems(401, 403, 404, 409, 422),
+    },
+  });
+  app.openapi(voteRoute, async (c) => {
+    const principal = (c.var as StaffVariables).principal;
+    const motion = await castVote(deps, {
+      principal,
+      motionId: c.req.valid('param').id,
+      choice: c.req.valid('json').choice,
+    });
+    return c.json(motion, 201);
+  });
+
+  const closeRoute = createRoute({
+    method: 'post',
+    path: '/motions/{id}/close',
+    summary: 'Close a motion; its result is final',
+    security: staffOnly,
+    middleware: [admin] as const,
+    request: { params: MotionIdParam },
+    responses: {
+      200: { description: 'Closed', content: { 'application/json': { schema: MotionSchema } } },
+      ...problems(401, 403, 404),
+    },
+  });
+  app.openapi(closeRoute, async (c) => c.json(await closeMotion(deps, c.req.valid('param').id), 200));
+}

@@ -1,0 +1,136 @@
+/** Staff changes to governance records: appointing a chair, motions and votes. Every change is checked here. */
+import { randomUUID } from 'node:crypto';
+import {
+  NotPermitted,
+  PreconditionRequired,
+  RecordNotFound,
+  ValidationFailed,
+  VoteRefused,
+} from '../errors.ts';
+import { membershipOn } from '../governance.ts';
+import type { GovernanceRepository, Motion } from '../governance-ports.ts';
+import type { Clock } from '../ports.ts';
+import type { StaffPrincipal } from '../staff.ts';
+import { type MotionResult, motionResult, refuseVote, type Vote, type VoteChoice } from '../voting.ts';
+import { currentChair } from './governance-reads.ts';
+
+export interface GovernanceWriteDeps {
+  readonly governance: GovernanceRepository;
+  readonly clock: Clock;
+}
+
+/** Parses an ETag such as `"3"` (or `W/"3"`) into the version it names. */
+export function versionFromEtag(ifMatch: string | undefined): number {
+  if (ifMatch === undefined) throw new PreconditionRequired();
+  const version = Number(/^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1]);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new ValidationFailed([
+      { field: 'If-Match', message: 'must be an ETag this API returned, e.g. "3"' },
+    ]);
+  }
+  return version;
+}
+
+/** The ETag of a version. */
+export const etagOf = (version: number) => `"${version}"`;
+
+/** Appoints (or corrects) the chair of the current term by hand; audited, and refused if the term changed. */
+export async function appointChair(
+  deps: GovernanceWriteDeps,
+  input: { principal: StaffPrincipal; organisationId: string; reason: string; ifMatch?: string },
+) {
+  const expectedVersion = versionFromEtag(input.ifMatch);
+  const today = deps.clock().toISOString().slice(0, 10);
+  const term = await currentChair(deps.governance, today);
+  const organisation = (await deps.governance.listOrganisations()).find((o) => o.id === input.organisationId);
+  if (!organisation || !membershipOn(organisation, today)) {
+    throw new ValidationFailed([{ field: 'organisationId', message: 'is not a current partner' }]);
+  }
+  const at = deps.clock().toISOString();
+  await deps.governance.appointChair(term.startsOn, organisation.id, expectedVersion, {
+    entity: `CHAIR_TERM#${term.startsOn}`,
+    action: 'appoint-chair',
+    actor: input.principal.subject,
+    at,
+    before: { organisationId: term.organisationId, source: term.source },
+    after: { organisationId: organisation.id, source: 'appointment', reason: input.reason },
+  });
+  return currentChair(deps.governance, today);
+}
+
+/** A motion as the public sees it, with its result so far. */
+export interface MotionView {
+  readonly id: string;
+  readonly title: string;
+  readonly status: Motion['status'];
+  readonly quorum: number;
+  readonly createdAt: string;
+  readonly closedAt?: string;
+  readonly votes: Vote[];
+  readonly result: MotionResult;
+}
+
+export function motionView(motion: Motion): MotionView {
+  return { ...motion, votes: [...motion.votes], result: motionResult(motion.votes, motion.quorum) };
+}
+
+/** Puts a motion to the partnership; its quorum defaults to the partnership's. */
+export async function createMotion(deps: GovernanceWriteDeps, input: { title: string; quorum?: number }) {
+  const profile = await deps.governance.getProfile();
+  const motion = {
+    id: randomUUID(),
+    title: input.title,
+    quorum: input.quorum ?? profile?.quorum ?? 1,
+    status: 'open' as const,
+    createdAt: deps.clock().toISOString(),
+  };
+  await deps.governance.createMotion(motion);
+  return motionView({ ...motion, votes: [] });
+}
+
+export async function getMotion(
+  deps: Pick<GovernanceWriteDeps, 'governance'>,
+  id: string,
+): Promise<MotionView> {
+  const motion = await deps.governance.getMotion(id);
+  if (!motion) throw new RecordNotFound('Motion');
+  return motionView(motion);
+}
+
+/**
+ * Records the vote of the caller's organisation. Only statutory partners vote, once per motion, while the
+ * motion is open; a race between two representatives of one organisation still leaves one vote.
+ */
+export async function castVote(
+  deps: GovernanceWriteDeps,
+  input: { principal: StaffPrincipal; motionId: string; choice: VoteChoice },
+): Promise<MotionView> {
+  const organisationId = input.principal.organisationId;
+  // A representative token must say whom it represents.
+  if (!organisationId) throw new NotPermitted(['partner-representative of an organisation']);
+  const motion = await deps.governance.getMotion(input.motionId);
+  if (!motion) throw new RecordNotFound('Motion');
+  const organisation = (await deps.governance.listOrganisations()).find((o) => o.id === organisationId);
+  if (!organisation) throw new VoteRefused('no-voting-rights');
+  const now = deps.clock();
+  const refusal = refuseVote({
+    organisation,
+    on: now.toISOString().slice(0, 10),
+    existing: motion.votes,
+    motionOpen: motion.status === 'open',
+  });
+  if (refusal) throw new VoteRefused(refusal);
+  const recorded = await deps.governance.recordVote(
+    motion.id,
+    { organisationId, choice: input.choice },
+    now.toISOString(),
+  );
+  if (!recorded) throw new VoteRefused('already-voted');
+  return getMotion(deps, motion.id);
+}
+
+export async function closeMotion(deps: GovernanceWriteDeps, id: string): Promise<MotionView> {
+  await getMotion(deps, id);
+  await deps.governance.closeMotion(id, deps.clock().toISOString());
+  return getMotion(deps, id);
+}

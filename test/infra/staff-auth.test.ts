@@ -1,0 +1,66 @@
+/** Staff routes are behind the Cognito authorizer on AWS; everything else is public by design. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { STAFF_ROLES } from '../../functions/domain/staff.ts';
+import { ROUTES, type RouteSpec } from '../../functions/topology.ts';
+import { removeOutdirs, resourcesOfType, synthApp } from './synth.ts';
+
+afterAll(removeOutdirs);
+
+const { statefulTemplate, statelessTemplate } = synthApp('prod', { bundle: false });
+
+/** `PUT /chair` → the template's method resource for it. */
+function methodFor(route: RouteSpec) {
+  const resources = resourcesOfType(statelessTemplate, 'AWS::ApiGateway::Resource');
+  const pathOf = (id: string): string => {
+    const r = resources[id];
+    if (!r) return '';
+    const parent = (r.Properties?.['ParentId'] as { Ref?: string } | undefined)?.Ref;
+    return `${parent ? pathOf(parent) : ''}/${r.Properties?.['PathPart']}`;
+  };
+  const resourceId = Object.keys(resources).find((id) => pathOf(id) === route.path);
+  return Object.values(resourcesOfType(statelessTemplate, 'AWS::ApiGateway::Method')).find(
+    (m) =>
+      m.Properties?.['HttpMethod'] === route.method &&
+      (m.Properties?.['ResourceId'] as { Ref?: string } | undefined)?.Ref === resourceId,
+  );
+}
+
+describe('staff routes', () => {
+  const routes = ROUTES as readonly RouteSpec[];
+
+  it.each(routes.filter((r) => r.staff).map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s needs a Cognito staff token',
+    (_name, route) => {
+      const method = methodFor(route);
+      expect(method?.Properties?.['AuthorizationType']).toBe('COGNITO_USER_POOLS');
+      expect(method?.Properties?.['AuthorizerId']).toBeDefined();
+    },
+  );
+
+  it.each(routes.filter((r) => !r.staff).map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s is public',
+    (_name, route) => {
+      expect(methodFor(route)?.Properties?.['AuthorizationType']).toBe('NONE');
+    },
+  );
+});
+
+describe('staff user pool', () => {
+  const pools = Object.values(resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPool'));
+
+  it('admits nobody by self sign-up, requires MFA, and is protected from deletion in prod', () => {
+    expect(pools).toHaveLength(1);
+    expect(pools[0]?.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has one group per staff role', () => {
+    const groups = Object.values(resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties?.['GroupName'],
+    );
+    expect(groups.sort()).toEqual([...STAFF_ROLES].sort());
+  });
+});
