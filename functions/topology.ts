@@ -50,6 +50,7 @@ export const ROUTES = [
   { method: 'POST', path: '/enquiries' },
   { method: 'GET', path: '/enquiries/{reference}/status' },
   { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/docs' },
   { method: 'GET', path: '/partnership' },
   { method: 'GET', path: '/partners' },
   { method: 'GET', path: '/chair' },

@@ -18,6 +18,7 @@ import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS } from '../topology.ts';
+import { renderDocsPage } from './docs-page.ts';
 import { registerGovernanceRoutes } from './governance-routes.ts';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -212,13 +213,21 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   registerGovernanceRoutes(app, deps);
   registerStaffRoutes(app, { ...deps, verifier: deps.staffTokens });
 
-  app.doc31('/openapi.json', {
+  const documentConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Community Safety Partnership API',
       version: '1.0.0',
-      description: 'Public enquiries to the Community Safety Unit. Errors are RFC 9457 problem details.',
+      description:
+        'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
     },
+  };
+  app.doc31('/openapi.json', documentConfig);
+  app.get('/docs', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.html(
+      renderDocsPage(app.getOpenAPI31Document(documentConfig) as unknown as Record<string, unknown>),
+    );
   });
 
   // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.

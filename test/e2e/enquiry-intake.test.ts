@@ -244,10 +244,21 @@ describe('the API surface', () => {
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(documented.sort()).toEqual(
-      ROUTES.filter((r) => r.path !== '/openapi.json')
+      ROUTES.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     );
+  });
+
+  it('renders a readable reference of every documented route at /docs', async () => {
+    const response = await fetch(`${cloud().api}/docs`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    for (const route of ROUTES.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')) {
+      expect(html).toContain(`<code>${route.method} ${route.path}</code>`);
+    }
   });
 
   it("allows the council website's origin by CORS, and no other", async () => {
