@@ -62,6 +62,9 @@ export const ROUTES = [
   { method: 'POST', path: '/motions', staff: true },
   { method: 'POST', path: '/motions/{id}/votes', staff: true },
   { method: 'POST', path: '/motions/{id}/close', staff: true },
+  { method: 'GET', path: '/routing/{category}', staff: true },
+  { method: 'PUT', path: '/routing/{category}', staff: true },
+  { method: 'GET', path: '/routing/{category}/history', staff: true },
 ] as const satisfies readonly RouteSpec[];
 
 /** A route of the API; `staff` routes need a staff token (Cognito on AWS). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -20,7 +19,13 @@ import type {
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
 import type { Vote } from '../domain/voting.ts';
-import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION } from './table-keys.ts';
+import {
+  auditItem,
+  CHAIR_TERM_PARTITION,
+  keys,
+  ORGANISATION_PARTITION,
+  PRIORITY_PARTITION,
+} from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -277,14 +282,4 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     } while (startKey);
     return items;
   }
-}
-
-/** An audit entry, in the partition of the entity it is about, newest last by sort key. */
-function auditItem(entry: AuditEntry): Item {
-  return {
-    PK: `AUDIT#${entry.entity}`,
-    SK: `${entry.at}#${randomUUID()}`,
-    type: 'AuditEntry',
-    ...entry,
-  };
 }

@@ -1,13 +1,17 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { StaleVersion } from '../domain/errors.ts';
+import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
-import type { ReferenceDataRepository } from '../domain/ports.ts';
-import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
+import type { ReferenceDataRepository, VersionedRoutingRule } from '../domain/ports.ts';
+import { AGENCY_PARTITION, auditItem, CATEGORY_PARTITION, keys } from './table-keys.ts';
 
 /** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
 export class DynamoDbReferenceDataRepository implements ReferenceDataRepository {
@@ -44,9 +48,49 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     return category;
   }
 
-  async getRoutingRule(category: string): Promise<RoutingRule | undefined> {
+  async getRoutingRule(category: string): Promise<VersionedRoutingRule | undefined> {
     const item = await this.getItem(keys.routingRule(category));
-    return item ? { category, agencyIds: (item.agencyIds as string[] | undefined) ?? [] } : undefined;
+    if (!item) return undefined;
+    return {
+      category,
+      agencyIds: (item.agencyIds as string[] | undefined) ?? [],
+      version: Number(item.version ?? 1),
+    };
+  }
+
+  async updateRoutingRule(rule: RoutingRule, expectedVersion: number, audit: AuditEntry): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.routingRule(rule.category),
+                UpdateExpression: 'SET agencyIds = :ids, version = :next',
+                // Seeded rules have no version yet: they count as version 1.
+                ConditionExpression:
+                  'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
+                ExpressionAttributeValues: {
+                  ':ids': rule.agencyIds,
+                  ':expected': expectedVersion,
+                  ':next': expectedVersion + 1,
+                  ':one': 1,
+                },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const current = await this.getRoutingRule(rule.category);
+        throw new StaleVersion(`"${current?.version ?? 0}"`);
+      }
+      throw error;
+    }
   }
 
   async listAgencies(): Promise<Agency[]> {

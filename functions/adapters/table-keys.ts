@@ -2,6 +2,8 @@
  * Key design of the single table (see docs/data-model.md). Every key the adapters write is built here, so the
  * access patterns can be read in one place.
  */
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { EmailId } from '../domain/ports.ts';
 
 /** Attribute names of the table's keys and indexes; the CDK table definition imports these too. */
@@ -59,4 +61,9 @@ export const PRIORITY_PARTITION = 'PRIORITY';
 /** Epoch seconds `days` after `from`, for the TTL attribute. */
 export function expiryAfterDays(from: Date, days: number): number {
   return Math.floor(from.getTime() / 1000) + days * 24 * 60 * 60;
+}
+
+/** An audit entry as an item, in the partition of the entity it is about (`AUDIT#<entity>`), by time. */
+export function auditItem(entry: AuditEntry): Record<string, unknown> {
+  return { PK: `AUDIT#${entry.entity}`, SK: `${entry.at}#${randomUUID()}`, type: 'AuditEntry', ...entry };
 }

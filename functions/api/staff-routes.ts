@@ -1,7 +1,7 @@
 /** Staff writes on governance records, behind a staff token: appoint the chair, motions and votes. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
-import type { Clock } from '../domain/ports.ts';
+import type { Clock, ReferenceDataRepository } from '../domain/ports.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
 import {
   appointChair,
@@ -11,6 +11,7 @@ import {
   etagOf,
   getMotion,
 } from '../domain/use-cases/governance-writes.ts';
+import { getRouting, routingHistory, updateRouting } from '../domain/use-cases/update-routing.ts';
 import { VOTE_CHOICES } from '../domain/voting.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
@@ -67,7 +68,12 @@ const MotionIdParam = z.object({
 export function registerStaffRoutes(
   // biome-ignore lint/suspicious/noExplicitAny: the app's Env type belongs to app.ts
   app: OpenAPIHono<any>,
-  deps: { governance: GovernanceRepository; clock: Clock; verifier: StaffTokenVerifier },
+  deps: {
+    governance: GovernanceRepository;
+    referenceData: ReferenceDataRepository;
+    clock: Clock;
+    verifier: StaffTokenVerifier;
+  },
 ): void {
   app.openAPIRegistry.registerComponent('securitySchemes', STAFF_SECURITY, {
     type: 'http',
@@ -77,6 +83,95 @@ export function registerStaffRoutes(
   });
   const admin = requireStaff(deps.verifier, 'partnership-admin');
   const representative = requireStaff(deps.verifier, 'partner-representative');
+  const csuOfficer = requireStaff(deps.verifier, 'csu-officer');
+
+  const CategoryParam = z.object({
+    category: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9-]+$/)
+      .openapi({ param: { name: 'category', in: 'path' } }),
+  });
+  const RoutingSchema = z
+    .object({ category: z.string(), agencyIds: z.array(z.string()) })
+    .openapi('RoutingRule');
+
+  const getRoutingRoute = createRoute({
+    method: 'get',
+    path: '/routing/{category}',
+    summary: 'Which CSU agencies receive enquiries of a category (ETag for updates)',
+    security: staffOnly,
+    middleware: [csuOfficer] as const,
+    request: { params: CategoryParam },
+    responses: {
+      200: { description: 'Rule', content: { 'application/json': { schema: RoutingSchema } } },
+      ...problems(401, 403, 404),
+    },
+  });
+  app.openapi(getRoutingRoute, async (c) => {
+    const { version, category, agencyIds } = await getRouting(
+      deps.referenceData,
+      c.req.valid('param').category,
+    );
+    c.header('ETag', etagOf(version));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ category, agencyIds: [...agencyIds] }, 200);
+  });
+
+  const putRoutingRoute = createRoute({
+    method: 'put',
+    path: '/routing/{category}',
+    summary: 'Change which agencies receive a category (audited; If-Match required)',
+    security: staffOnly,
+    middleware: [csuOfficer] as const,
+    request: {
+      params: CategoryParam,
+      headers: z.object({
+        'if-match': z
+          .string()
+          .optional()
+          .openapi({ param: { name: 'if-match', in: 'header' } }),
+      }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ agencyIds: z.array(z.string().max(100)).max(50) }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Changed', content: { 'application/json': { schema: RoutingSchema } } },
+      ...problems(401, 403, 404, 412, 422, 428),
+    },
+  });
+  app.openapi(putRoutingRoute, async (c) => {
+    const { version, category, agencyIds } = await updateRouting(deps, {
+      principal: (c.var as StaffVariables).principal,
+      category: c.req.valid('param').category,
+      agencyIds: c.req.valid('json').agencyIds,
+      ifMatch: c.req.valid('header')['if-match'],
+    });
+    c.header('ETag', etagOf(version));
+    return c.json({ category, agencyIds: [...agencyIds] }, 200);
+  });
+
+  const routingHistoryRoute = createRoute({
+    method: 'get',
+    path: '/routing/{category}/history',
+    summary: 'Every change to a category’s routing: who, when, before and after',
+    security: staffOnly,
+    middleware: [csuOfficer] as const,
+    request: { params: CategoryParam },
+    responses: {
+      200: { description: 'Audit entries, newest first' },
+      ...problems(401, 403),
+    },
+  });
+  app.openapi(routingHistoryRoute, async (c) =>
+    c.json({ entries: await routingHistory(deps.governance, c.req.valid('param').category) }, 200),
+  );
 
   const appointRoute = createRoute({
     method: 'put',

@@ -5,6 +5,7 @@
 import type { OutgoingEvent } from '../events/envelope.ts';
 import type { EmailContent } from './email-content.ts';
 import type { Enquiry, EnquiryStatus } from './enquiry.ts';
+import type { AuditEntry } from './governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from './partnership.ts';
 import type { Recipient } from './routing.ts';
 
@@ -66,12 +67,22 @@ export interface EnquiryRepository {
   listByStatus(status: EnquiryStatus, options: ListByStatusOptions): Promise<Page<Enquiry>>;
 }
 
+/** A routing rule with its version, for optimistic concurrency. */
+export interface VersionedRoutingRule extends RoutingRule {
+  readonly version: number;
+}
+
 export interface ReferenceDataRepository {
   getPartnership(): Promise<Partnership | undefined>;
   listCategories(): Promise<EnquiryCategory[]>;
   getCategory(code: string): Promise<EnquiryCategory | undefined>;
-  getRoutingRule(category: string): Promise<RoutingRule | undefined>;
+  getRoutingRule(category: string): Promise<VersionedRoutingRule | undefined>;
   listAgencies(): Promise<Agency[]>;
+  /**
+   * Replaces a rule's agencies if its version is still `expectedVersion`, with the audit entry in the same
+   * transaction. @throws StaleVersion otherwise.
+   */
+  updateRoutingRule(rule: RoutingRule, expectedVersion: number, audit: AuditEntry): Promise<void>;
 }
 
 export interface EventPublisher {

@@ -148,3 +148,57 @@ describe('appointing the chair', () => {
     expect(after.body.organisationId).toBe(other);
   });
 });
+
+describe('the routing table', () => {
+  it('is changed by CSU officers only, with If-Match, and every change is audited', async () => {
+    const officer = bearer(await staffToken('csu-officer'));
+    const admin = bearer(await staffToken('partnership-admin'));
+    const read = await callApi<{ agencyIds: string[] }>('/routing/parking', { headers: officer });
+    const etag = read.headers.get('etag')!;
+
+    const byAdmin = await callApi('/routing/parking', {
+      method: 'PUT',
+      json: { agencyIds: ['abc-parking', 'kent-police'] },
+      headers: { ...admin, 'If-Match': etag },
+    });
+    const unknownAgency = await callApi('/routing/parking', {
+      method: 'PUT',
+      json: { agencyIds: ['ghost-agency'] },
+      headers: { ...officer, 'If-Match': etag },
+    });
+    const changed = await callApi<{ agencyIds: string[] }>('/routing/parking', {
+      method: 'PUT',
+      json: { agencyIds: ['abc-parking', 'kent-police'] },
+      headers: { ...officer, 'If-Match': etag },
+    });
+    const stale = await callApi('/routing/parking', {
+      method: 'PUT',
+      json: { agencyIds: ['abc-parking'] },
+      headers: { ...officer, 'If-Match': etag },
+    });
+    const history = await callApi<{ entries: { actor: string; before: unknown; after: unknown }[] }>(
+      '/routing/parking/history',
+      { headers: officer },
+    );
+
+    // Put the seeded rule back for the other tests.
+    await callApi('/routing/parking', {
+      method: 'PUT',
+      json: { agencyIds: read.body.agencyIds },
+      headers: { ...officer, 'If-Match': changed.headers.get('etag')! },
+    });
+
+    expect(byAdmin.status).toBe(403);
+    expect(unknownAgency.status).toBe(422);
+    expect(unknownAgency.body).toMatchObject({ errors: [{ field: 'agencyIds' }] });
+    expect(changed.status).toBe(200);
+    expect(changed.body.agencyIds).toEqual(['abc-parking', 'kent-police']);
+    expect(stale.status).toBe(412);
+    expect(history.body.entries).toHaveLength(1);
+    expect(history.body.entries[0]).toMatchObject({
+      before: { agencyIds: read.body.agencyIds },
+      after: { agencyIds: ['abc-parking', 'kent-police'] },
+      actor: expect.stringMatching(/^local-csu-officer-/),
+    });
+  });
+});

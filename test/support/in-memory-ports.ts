@@ -93,7 +93,15 @@ export class InMemoryReferenceData implements ReferenceDataRepository {
     return this.categories.find((c) => c.code === code);
   }
   async getRoutingRule(category: string) {
-    return this.routing.find((r) => r.category === category);
+    const rule = this.routing.find((r) => r.category === category);
+    return rule && { ...rule, version: 1 };
+  }
+  async updateRoutingRule(rule: RoutingRule) {
+    this.routing.splice(
+      this.routing.findIndex((r) => r.category === rule.category),
+      1,
+      rule,
+    );
   }
   async listAgencies() {
     return this.agencies;

@@ -1,0 +1,50 @@
+import { RecordNotFound, ValidationFailed } from '../errors.ts';
+import type { AuditEntry, GovernanceRepository } from '../governance-ports.ts';
+import type { Clock, ReferenceDataRepository, VersionedRoutingRule } from '../ports.ts';
+import type { StaffPrincipal } from '../staff.ts';
+import { versionFromEtag } from './governance-writes.ts';
+
+/** Reads a category's routing rule, with its version for If-Match. */
+export async function getRouting(
+  referenceData: Pick<ReferenceDataRepository, 'getRoutingRule'>,
+  category: string,
+): Promise<VersionedRoutingRule> {
+  const rule = await referenceData.getRoutingRule(category);
+  if (!rule) throw new RecordNotFound(`Routing for ${category}`);
+  return rule;
+}
+
+/**
+ * Changes which agencies receive a category's enquiries. Refused if the rule changed since it was read (412)
+ * or names an agency that is not on record (422); every change is audited with who, when, before and after.
+ */
+export async function updateRouting(
+  deps: { referenceData: ReferenceDataRepository; clock: Clock },
+  input: { principal: StaffPrincipal; category: string; agencyIds: string[]; ifMatch?: string },
+): Promise<VersionedRoutingRule> {
+  const expectedVersion = versionFromEtag(input.ifMatch);
+  const current = await getRouting(deps.referenceData, input.category);
+  const known = new Set((await deps.referenceData.listAgencies()).map((a) => a.id));
+  const unknown = input.agencyIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new ValidationFailed(
+      unknown.map((id) => ({ field: 'agencyIds', message: `${id} is not a CSU agency` })),
+    );
+  }
+  const agencyIds = [...new Set(input.agencyIds)];
+  const audit: AuditEntry = {
+    entity: `ROUTING#${input.category}`,
+    action: 'update-routing',
+    actor: input.principal.subject,
+    at: deps.clock().toISOString(),
+    before: { agencyIds: current.agencyIds },
+    after: { agencyIds },
+  };
+  await deps.referenceData.updateRoutingRule({ category: input.category, agencyIds }, expectedVersion, audit);
+  return getRouting(deps.referenceData, input.category);
+}
+
+/** The audit trail of a category's routing, newest first. */
+export async function routingHistory(governance: Pick<GovernanceRepository, 'listAudit'>, category: string) {
+  return governance.listAudit(`ROUTING#${category}`);
+}
