@@ -39,6 +39,7 @@ describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
     expect(await repository.getRoutingRule('parking')).toEqual({
       category: 'parking',
       agencyIds: ['abc-parking'],
+      version: 1,
     });
     expect(await repository.getRoutingRule('no-such-category')).toBeUndefined();
   });
