@@ -8,12 +8,13 @@ import { ENV, requireEnv } from './config.ts';
 import { logger } from './observability.ts';
 import { tableAdapters } from './table-adapters.ts';
 
-const { enquiries, referenceData, governance } = tableAdapters();
+const { enquiries, referenceData, governance, records } = tableAdapters();
 
 const app = createApi({
   enquiries,
   referenceData,
   governance,
+  records,
   staffTokens: new JwtStaffVerifier({
     issuer: requireEnv(ENV.authIssuer),
     audience: requireEnv(ENV.authAudience),

@@ -6,6 +6,7 @@ import { documentClient } from './adapters/clients/dynamodb.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
+import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 
@@ -18,5 +19,6 @@ export function tableAdapters() {
     referenceData: new DynamoDbReferenceDataRepository(documentClient, tableName),
     ledger: new DynamoDbEmailLedger(documentClient, tableName, retentionDays),
     governance: new DynamoDbGovernanceRepository(documentClient, tableName),
+    records: new DynamoDbRecordsRepository(documentClient, tableName),
   };
 }

@@ -57,6 +57,10 @@ export const ROUTES = [
   { method: 'GET', path: '/chair/history' },
   { method: 'GET', path: '/priorities' },
   { method: 'GET', path: '/motions/{id}' },
+  { method: 'GET', path: '/assessments' },
+  { method: 'GET', path: '/action-plan' },
+  { method: 'GET', path: '/action-plan/{id}' },
+  { method: 'GET', path: '/meetings' },
   // Staff routes: API Gateway checks the Cognito token first; the function checks it again with the role.
   { method: 'PUT', path: '/chair', staff: true },
   { method: 'POST', path: '/motions', staff: true },
@@ -65,11 +69,15 @@ export const ROUTES = [
   { method: 'GET', path: '/routing/{category}', staff: true },
   { method: 'PUT', path: '/routing/{category}', staff: true },
   { method: 'GET', path: '/routing/{category}/history', staff: true },
+  { method: 'POST', path: '/action-plan', staff: true },
+  { method: 'PATCH', path: '/action-plan/{id}', staff: true },
+  { method: 'POST', path: '/meetings', staff: true },
+  { method: 'PUT', path: '/meetings/{id}/minutes', staff: true },
 ] as const satisfies readonly RouteSpec[];
 
 /** A route of the API; `staff` routes need a staff token (Cognito on AWS). */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly path: string;
   readonly staff?: boolean;
 }

@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
+import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ENV } from '../functions/config.ts';
 import { QUEUES, type QueueName, SCHEDULES, type ScheduleName } from '../functions/topology.ts';
@@ -159,7 +160,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const governance = new DynamoDbGovernanceRepository(createDocumentClient(dynamoClient), TABLE_NAME);
     if (!(await governance.getProfile())) {
-      await seedGovernance(governance, ASHFORD_GOVERNANCE, new Date());
+      const records = new DynamoDbRecordsRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+      await seedGovernance(governance, records, ASHFORD_GOVERNANCE, new Date());
       log(`Seeded ${ASHFORD.partnership.name} governance records`);
     }
 

@@ -5,6 +5,7 @@
  */
 import { documentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
+import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ASHFORD } from './seed/ashford.ts';
 import { ASHFORD_GOVERNANCE } from './seed/ashford-governance.ts';
@@ -23,6 +24,7 @@ await seedReferenceData(new DynamoDbReferenceDataRepository(documentClient, tabl
 });
 await seedGovernance(
   new DynamoDbGovernanceRepository(documentClient, tableName),
+  new DynamoDbRecordsRepository(documentClient, tableName),
   ASHFORD_GOVERNANCE,
   new Date(),
 );

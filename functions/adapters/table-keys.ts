@@ -39,6 +39,8 @@ export const keys = {
   agency: (id: string) => ({ PK: AGENCY_PARTITION, SK: id }),
   organisation: (id: string) => ({ PK: ORGANISATION_PARTITION, SK: id }),
   motion: (id: string) => ({ PK: `MOTION#${id}`, SK: 'MOTION' }),
+  action: (id: string) => ({ PK: 'ACTION', SK: id }),
+  meeting: (date: string, id: string) => ({ PK: 'MEETING', SK: `${date}#${id}` }),
   vote: (motionId: string, organisationId: string) => ({
     PK: `MOTION#${motionId}`,
     SK: `VOTE#${organisationId}`,

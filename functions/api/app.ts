@@ -13,6 +13,7 @@ import { statusUrl } from '../domain/enquiry.ts';
 import type { FieldViolation } from '../domain/errors.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
+import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
 import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
@@ -28,6 +29,7 @@ import {
   problemForError,
   problemHeaders,
 } from './problem.ts';
+import { registerRecordsRoutes } from './records-routes.ts';
 import {
   EnquiryAcceptedSchema,
   EnquiryCategoryListSchema,
@@ -48,6 +50,7 @@ export interface ApiDeps {
   readonly enquiries: EnquiryRepository;
   readonly referenceData: ReferenceDataRepository;
   readonly governance: GovernanceRepository;
+  readonly records: RecordsRepository;
   /** Verifies staff bearer tokens for the staff routes. */
   readonly staffTokens: StaffTokenVerifier;
   readonly events: EventPublisher;
@@ -155,7 +158,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     '*',
     cors({
       origin: [...deps.allowedOrigins],
-      allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
       allowHeaders: [...API_CORS.allowHeaders],
       exposeHeaders: [...API_CORS.exposeHeaders],
       maxAge: API_CORS.maxAgeSeconds,
@@ -212,6 +215,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
 
   registerGovernanceRoutes(app, deps);
   registerStaffRoutes(app, { ...deps, verifier: deps.staffTokens });
+  registerRecordsRoutes(app, { ...deps, verifier: deps.staffTokens });
 
   const documentConfig = {
     openapi: '3.1.0',

@@ -5,6 +5,7 @@
  */
 import type { ChairRotationPolicy } from '../../functions/domain/chair-rotation.ts';
 import type { Organisation, PartnerKind } from '../../functions/domain/governance.ts';
+import type { StrategicAssessment } from '../../functions/domain/records.ts';
 
 /** A partnership's public profile and governance records. */
 export interface GovernanceSeed {
@@ -17,6 +18,7 @@ export interface GovernanceSeed {
   };
   readonly organisations: readonly Organisation[];
   readonly priorities: readonly { readonly planYear: string; readonly titles: readonly string[] }[];
+  readonly assessments: readonly StrategicAssessment[];
 }
 
 /** The date from which the seeded memberships are recorded (the page does not date them). */
@@ -101,6 +103,21 @@ export const ASHFORD_GOVERNANCE: GovernanceSeed = {
     {
       planYear: '2021-22',
       titles: [
+        'Tackling violence',
+        'Tackling domestic abuse and sexual offences',
+        'Tackling anti-social behaviour',
+        'Building community capacity and increasing public confidence',
+      ],
+    },
+  ],
+  assessments: [
+    {
+      planYear: '2021-22',
+      // The page gives no publication date; the start of the plan year stands in until the document is added.
+      publishedOn: '2021-04-01',
+      summary:
+        'The annual strategic assessment provides information and understanding of community safety issues within the borough of Ashford, and identified the priorities for 2021-22.',
+      findings: [
         'Tackling violence',
         'Tackling domestic abuse and sexual offences',
         'Tackling anti-social behaviour',

@@ -1,4 +1,5 @@
 import type { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
+import type { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { termsToRecord } from '../../functions/domain/chair-rotation.ts';
 import type { GovernanceSeed } from './ashford-governance.ts';
 
@@ -9,6 +10,7 @@ import type { GovernanceSeed } from './ashford-governance.ts';
  */
 export async function seedGovernance(
   repository: DynamoDbGovernanceRepository,
+  records: DynamoDbRecordsRepository,
   seed: GovernanceSeed,
   now: Date,
 ) {
@@ -23,6 +25,7 @@ export async function seedGovernance(
       titles.map((title, i) => repository.putPriority({ planYear, position: i + 1, title })),
     ),
   );
+  await Promise.all(seed.assessments.map((assessment) => records.putAssessment(assessment)));
   if ((await repository.listChairTerms()).length === 0) {
     const today = now.toISOString().slice(0, 10);
     for (const term of termsToRecord(seed.profile.chairRotation, undefined, today)) {

@@ -1,0 +1,122 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { StaleVersion } from '../domain/errors.ts';
+import type { AuditEntry } from '../domain/governance-ports.ts';
+import type { Action, Meeting, RecordsRepository, StrategicAssessment } from '../domain/records.ts';
+import { auditItem, keys } from './table-keys.ts';
+
+type Item = Record<string, unknown>;
+
+/** Strategic assessments, the action plan and meetings, in the single table. */
+export class DynamoDbRecordsRepository implements RecordsRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listAssessments(): Promise<StrategicAssessment[]> {
+    return (await this.partition('ASSESSMENT', false)).map(
+      ({ PK: _pk, SK: _sk, type: _type, ...item }) => item as unknown as StrategicAssessment,
+    );
+  }
+
+  async putAssessment(assessment: StrategicAssessment): Promise<void> {
+    await this.put({ PK: 'ASSESSMENT', SK: assessment.planYear, type: 'Assessment', ...assessment });
+  }
+
+  async listActions(): Promise<Action[]> {
+    return (await this.partition('ACTION')).map(toAction);
+  }
+
+  async getAction(id: string): Promise<Action | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.action(id), ConsistentRead: true }),
+    );
+    return Item ? toAction(Item) : undefined;
+  }
+
+  async createAction(action: Action): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.action(action.id), type: 'Action', ...action },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async updateAction(action: Action, expectedVersion: number, audit: AuditEntry): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.action(action.id), type: 'Action', ...action },
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        throw new StaleVersion(`"${(await this.getAction(action.id))?.version ?? 0}"`);
+      }
+      throw error;
+    }
+  }
+
+  async listMeetings(): Promise<Meeting[]> {
+    return (await this.partition('MEETING', false)).map(toMeeting);
+  }
+
+  async getMeeting(id: string): Promise<Meeting | undefined> {
+    return (await this.listMeetings()).find((m) => m.id === id);
+  }
+
+  async putMeeting(meeting: Meeting): Promise<void> {
+    await this.put({ ...keys.meeting(meeting.date, meeting.id), type: 'Meeting', ...meeting });
+  }
+
+  private async put(item: Item): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private async partition(pk: string, ascending = true): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: ascending,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function toAction({ PK: _pk, SK: _sk, type: _type, ...item }: Item): Action {
+  return item as unknown as Action;
+}
+
+function toMeeting({ PK: _pk, SK: _sk, type: _type, ...item }: Item): Meeting {
+  return item as unknown as Meeting;
+}

@@ -1,0 +1,322 @@
+/** The partnership's records: assessments, the rolling action plan and meetings (public reads, staff writes). */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { RecordNotFound } from '../domain/errors.ts';
+import type { GovernanceRepository } from '../domain/governance-ports.ts';
+import type { Clock } from '../domain/ports.ts';
+import { ACTION_STATUSES, MEETING_KINDS, RAG_RATINGS, type RecordsRepository } from '../domain/records.ts';
+import type { StaffTokenVerifier } from '../domain/staff.ts';
+import { etagOf } from '../domain/use-cases/governance-writes.ts';
+import {
+  createAction,
+  createMeeting,
+  listActionPlan,
+  publishMinutes,
+  updateAction,
+} from '../domain/use-cases/records.ts';
+import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { ProblemSchema } from './schemas.ts';
+import { requireStaff, type StaffVariables } from './staff-auth.ts';
+import { STAFF_SECURITY } from './staff-routes.ts';
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  );
+const staffOnly = [{ [STAFF_SECURITY]: [] }];
+
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
+const planYear = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
+const isoDate = z.iso.date();
+const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+const IfMatch = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'if-match', in: 'header' } }),
+});
+
+const ActionSchema = z
+  .object({
+    id: z.string(),
+    planYear: z.string(),
+    priority: z.number().int(),
+    title: z.string(),
+    leadOrganisationId: z.string(),
+    dueOn: z.string(),
+    status: z.enum(ACTION_STATUSES),
+    rag: z.enum(RAG_RATINGS),
+    updates: z.array(
+      z.object({
+        at: z.string(),
+        actor: z.string(),
+        note: z.string(),
+        status: z.enum(ACTION_STATUSES),
+        rag: z.enum(RAG_RATINGS),
+      }),
+    ),
+  })
+  .openapi('Action');
+
+const MeetingSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(MEETING_KINDS),
+    date: z.string(),
+    attendees: z.array(z.string()),
+    agenda: z.array(z.string()),
+    minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
+  })
+  .openapi('Meeting');
+
+/** Adds the records routes to `app`. */
+export function registerRecordsRoutes(
+  // biome-ignore lint/suspicious/noExplicitAny: the app's Env type belongs to app.ts
+  app: OpenAPIHono<any>,
+  deps: {
+    records: RecordsRepository;
+    governance: GovernanceRepository;
+    clock: Clock;
+    verifier: StaffTokenVerifier;
+  },
+): void {
+  const admin = requireStaff(deps.verifier, 'partnership-admin');
+  const meetingView = (m: Awaited<ReturnType<RecordsRepository['listMeetings']>>[number]) => ({
+    ...m,
+    attendees: [...m.attendees],
+    agenda: [...m.agenda],
+    minutes: m.minutes ?? null,
+  });
+  const actionView = ({
+    version: _version,
+    ...a
+  }: Awaited<ReturnType<RecordsRepository['listActions']>>[number]) => ({
+    ...a,
+    updates: [...a.updates],
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/assessments',
+      summary: 'Annual strategic assessments, newest first',
+      responses: { 200: { description: 'Assessments' }, ...problems(500) },
+    }),
+    async (c) => c.json({ assessments: await deps.records.listAssessments() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/action-plan',
+      summary: 'The rolling action plan, by due date',
+      request: {
+        query: z.object({
+          planYear: planYear.optional(),
+          priority: z.coerce.number().int().min(1).max(50).optional(),
+          status: z.enum(ACTION_STATUSES).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Actions',
+          content: { 'application/json': { schema: z.object({ actions: z.array(ActionSchema) }) } },
+        },
+        ...problems(422),
+      },
+    }),
+    async (c) =>
+      c.json({ actions: (await listActionPlan(deps.records, c.req.valid('query'))).map(actionView) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/action-plan',
+      summary: 'Add an action to the plan',
+      security: staffOnly,
+      middleware: [admin] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                planYear,
+                priority: z.number().int().min(1).max(50),
+                title: text(300),
+                leadOrganisationId: z.string().max(100),
+                dueOn: isoDate,
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Added', content: { 'application/json': { schema: ActionSchema } } },
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const action = await createAction(deps, {
+        principal: (c.var as StaffVariables).principal,
+        ...c.req.valid('json'),
+      });
+      c.header('ETag', etagOf(action.version));
+      c.header('Location', `/action-plan/${action.id}`);
+      return c.json(actionView(action), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/action-plan/{id}',
+      summary: 'One action and its history (ETag for updates)',
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'Action', content: { 'application/json': { schema: ActionSchema } } },
+        ...problems(404, 422),
+      },
+    }),
+    async (c) => {
+      const action = await deps.records.getAction(c.req.valid('param').id);
+      if (!action) throw new RecordNotFound('Action');
+      c.header('ETag', etagOf(action.version));
+      return c.json(actionView(action), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/action-plan/{id}',
+      summary: 'Record progress: status, RAG rating and a note (If-Match required)',
+      security: staffOnly,
+      middleware: [admin] as const,
+      request: {
+        params: IdParam,
+        headers: IfMatch,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                note: text(2000),
+                status: z.enum(ACTION_STATUSES).optional(),
+                rag: z.enum(RAG_RATINGS).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Updated', content: { 'application/json': { schema: ActionSchema } } },
+        ...problems(401, 403, 404, 412, 422, 428),
+      },
+    }),
+    async (c) => {
+      const action = await updateAction(deps, {
+        principal: (c.var as StaffVariables).principal,
+        id: c.req.valid('param').id,
+        ifMatch: c.req.valid('header')['if-match'],
+        ...c.req.valid('json'),
+      });
+      c.header('ETag', etagOf(action.version));
+      return c.json(actionView(action), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/meetings',
+      summary: 'Meetings, newest first, with published minutes',
+      request: { query: z.object({ kind: z.enum(MEETING_KINDS).optional() }) },
+      responses: {
+        200: {
+          description: 'Meetings',
+          content: { 'application/json': { schema: z.object({ meetings: z.array(MeetingSchema) }) } },
+        },
+        ...problems(422),
+      },
+    }),
+    async (c) => {
+      const { kind } = c.req.valid('query');
+      const meetings = (await deps.records.listMeetings()).filter((m) => !kind || m.kind === kind);
+      return c.json({ meetings: meetings.map(meetingView) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/meetings',
+      summary: 'Schedule a meeting',
+      security: staffOnly,
+      middleware: [admin] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({
+                kind: z.enum(MEETING_KINDS),
+                date: isoDate,
+                attendees: z.array(z.string().max(100)).max(100),
+                agenda: z.array(text(500)).max(50),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Scheduled', content: { 'application/json': { schema: MeetingSchema } } },
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const meeting = await createMeeting(deps, c.req.valid('json'));
+      c.header('Location', `/meetings/${meeting.id}`);
+      return c.json(meetingView(meeting), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/meetings/{id}/minutes',
+      summary: 'Publish (or correct) the minutes of a meeting',
+      security: staffOnly,
+      middleware: [admin] as const,
+      request: {
+        params: IdParam,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.strictObject({ text: text(50_000) }) } },
+        },
+      },
+      responses: {
+        200: { description: 'Published', content: { 'application/json': { schema: MeetingSchema } } },
+        ...problems(401, 403, 404, 422),
+      },
+    }),
+    async (c) =>
+      c.json(
+        meetingView(
+          await publishMinutes(deps, { id: c.req.valid('param').id, text: c.req.valid('json').text }),
+        ),
+        200,
+      ),
+  );
+}

@@ -1,0 +1,123 @@
+/** The partnership's records over HTTP: assessments, the rolling action plan and meetings with minutes. */
+import { describe, expect, it } from 'vitest';
+import { callApi, staffToken } from '../support/local-cloud.ts';
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+describe('strategic assessments', () => {
+  it("publish 2021-22's assessment with the priorities it identified", async () => {
+    const { status, body } = await callApi<{ assessments: { planYear: string; findings: string[] }[] }>(
+      '/assessments',
+    );
+
+    expect(status).toBe(200);
+    expect(body.assessments.find((a) => a.planYear === '2021-22')?.findings).toContain(
+      'Tackling anti-social behaviour',
+    );
+  });
+});
+
+describe('the rolling action plan', () => {
+  it('takes actions linked to a priority, tracks progress with history, and refuses stale updates', async () => {
+    const admin = bearer(await staffToken('partnership-admin'));
+    const created = await callApi<{ id: string; status: string }>('/action-plan', {
+      method: 'POST',
+      headers: admin,
+      json: {
+        planYear: '2021-22',
+        priority: 3,
+        title: 'Joint patrols in the town centre on Friday and Saturday nights',
+        leadOrganisationId: 'kent-police',
+        dueOn: '2022-03-31',
+      },
+    });
+    const etag = created.headers.get('etag')!;
+
+    const update = (note: string, ifMatch: string) =>
+      callApi<{ status: string; rag: string; updates: unknown[] }>(`/action-plan/${created.body.id}`, {
+        method: 'PATCH',
+        headers: { ...admin, 'If-Match': ifMatch },
+        json: { note, status: 'in-progress', rag: 'amber' },
+      });
+    const first = await update('Patrols started; staffing is tight', etag);
+    const stale = await update('A second editor with an old copy', etag);
+    const filtered = await callApi<{ actions: { id: string }[] }>(
+      '/action-plan?planYear=2021-22&priority=3&status=in-progress',
+    );
+    const otherPriority = await callApi<{ actions: { id: string }[] }>(
+      '/action-plan?planYear=2021-22&priority=1',
+    );
+
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('not-started');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'in-progress', rag: 'amber' });
+    expect(first.body.updates).toHaveLength(2);
+    expect(stale.status).toBe(412);
+    expect(filtered.body.actions.map((a) => a.id)).toContain(created.body.id);
+    expect(otherPriority.body.actions.map((a) => a.id)).not.toContain(created.body.id);
+  });
+
+  it('refuses an action for a priority the plan year does not have, or a lead that is not a partner', async () => {
+    const admin = bearer(await staffToken('partnership-admin'));
+    const base = {
+      planYear: '2021-22',
+      priority: 1,
+      title: 'x',
+      leadOrganisationId: 'kent-police',
+      dueOn: '2022-01-01',
+    };
+
+    const noPriority = await callApi('/action-plan', {
+      method: 'POST',
+      headers: admin,
+      json: { ...base, priority: 9 },
+    });
+    const noLead = await callApi('/action-plan', {
+      method: 'POST',
+      headers: admin,
+      json: { ...base, leadOrganisationId: 'nobody' },
+    });
+
+    expect(noPriority.status).toBe(422);
+    expect(noPriority.body).toMatchObject({ errors: [{ field: 'priority' }] });
+    expect(noLead.status).toBe(422);
+    expect(noLead.body).toMatchObject({ errors: [{ field: 'leadOrganisationId' }] });
+  });
+});
+
+describe('meetings', () => {
+  it('are scheduled by admins, and their minutes are public once published', async () => {
+    const admin = bearer(await staffToken('partnership-admin'));
+    const scheduled = await callApi<{ id: string; minutes: unknown }>('/meetings', {
+      method: 'POST',
+      headers: admin,
+      json: {
+        kind: 'annual-public-meeting',
+        date: '2027-06-15',
+        attendees: ['ashford-borough-council', 'kent-police'],
+        agenda: ['Annual strategic assessment', 'Questions from the public'],
+      },
+    });
+    const byRepresentative = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
+      method: 'PUT',
+      headers: bearer(await staffToken('partner-representative', 'kent-police')),
+      json: { text: 'x' },
+    });
+    await callApi(`/meetings/${scheduled.body.id}/minutes`, {
+      method: 'PUT',
+      headers: admin,
+      json: { text: 'The assessment was presented and questions answered.' },
+    });
+    const listed = await callApi<{ meetings: { id: string; minutes: { text: string } | null }[] }>(
+      '/meetings?kind=annual-public-meeting',
+    );
+
+    expect(scheduled.status).toBe(201);
+    expect(scheduled.body.minutes).toBeNull();
+    expect(byRepresentative.status).toBe(403);
+    expect(listed.body.meetings.find((m) => m.id === scheduled.body.id)?.minutes?.text).toBe(
+      'The assessment was presented and questions answered.',
+    );
+  });
+});
