@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { RecordNotFound } from '../domain/errors.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
+import { paginate } from '../domain/pagination.ts';
 import type { Clock } from '../domain/ports.ts';
 import { ACTION_STATUSES, MEETING_KINDS, RAG_RATINGS, type RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
@@ -38,6 +39,11 @@ const text = (max: number) =>
     .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
 const planYear = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
 const isoDate = z.iso.date();
+/** `limit` and `cursor` of every paginated list. */
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+};
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const IfMatch = z.object({
   'if-match': z
@@ -125,18 +131,26 @@ export function registerRecordsRoutes(
           planYear: planYear.optional(),
           priority: z.coerce.number().int().min(1).max(50).optional(),
           status: z.enum(ACTION_STATUSES).optional(),
+          ...pageQuery,
         }),
       },
       responses: {
         200: {
-          description: 'Actions',
-          content: { 'application/json': { schema: z.object({ actions: z.array(ActionSchema) }) } },
+          description: 'A page of actions',
+          content: {
+            'application/json': {
+              schema: z.object({ actions: z.array(ActionSchema), cursor: z.string().optional() }),
+            },
+          },
         },
         ...problems(422),
       },
     }),
-    async (c) =>
-      c.json({ actions: (await listActionPlan(deps.records, c.req.valid('query'))).map(actionView) }, 200),
+    async (c) => {
+      const { limit, cursor, ...filter } = c.req.valid('query');
+      const { page, cursor: next } = paginate(await listActionPlan(deps.records, filter), { limit, cursor });
+      return c.json({ actions: page.map(actionView), cursor: next }, 200);
+    },
   );
 
   app.openapi(
@@ -242,19 +256,24 @@ export function registerRecordsRoutes(
       method: 'get',
       path: '/meetings',
       summary: 'Meetings, newest first, with published minutes',
-      request: { query: z.object({ kind: z.enum(MEETING_KINDS).optional() }) },
+      request: { query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery }) },
       responses: {
         200: {
-          description: 'Meetings',
-          content: { 'application/json': { schema: z.object({ meetings: z.array(MeetingSchema) }) } },
+          description: 'A page of meetings',
+          content: {
+            'application/json': {
+              schema: z.object({ meetings: z.array(MeetingSchema), cursor: z.string().optional() }),
+            },
+          },
         },
         ...problems(422),
       },
     }),
     async (c) => {
-      const { kind } = c.req.valid('query');
+      const { kind, limit, cursor } = c.req.valid('query');
       const meetings = (await deps.records.listMeetings()).filter((m) => !kind || m.kind === kind);
-      return c.json({ meetings: meetings.map(meetingView) }, 200);
+      const { page, cursor: next } = paginate(meetings, { limit, cursor });
+      return c.json({ meetings: page.map(meetingView), cursor: next }, 200);
     },
   );
 

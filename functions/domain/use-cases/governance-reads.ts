@@ -1,8 +1,9 @@
 /** Public reads of the partnership's governance records. */
 import { type ChairTerm, termYearOn } from '../chair-rotation.ts';
-import { NoChairRecorded, ReferenceDataMissing, ValidationFailed } from '../errors.ts';
+import { NoChairRecorded, ReferenceDataMissing } from '../errors.ts';
 import { hasVotingRights, membershipOn, type PartnerKind } from '../governance.ts';
 import type { GovernanceRepository, PartnershipProfile } from '../governance-ports.ts';
+import { paginate } from '../pagination.ts';
 
 /** A partner as the public sees it: no contact details, voting rights derived for the day asked about. */
 export interface PartnerView {
@@ -33,7 +34,6 @@ export async function listPartners(
   governance: GovernanceRepository,
   options: { on: string; kind?: PartnerKind; limit: number; cursor?: string },
 ): Promise<{ partners: PartnerView[]; cursor?: string }> {
-  const start = options.cursor === undefined ? 0 : decodeOffset(options.cursor);
   const partners = (await governance.listOrganisations()).flatMap((organisation) => {
     const membership = membershipOn(organisation, options.on);
     if (!membership || (options.kind && membership.kind !== options.kind)) return [];
@@ -51,9 +51,8 @@ export async function listPartners(
       },
     ];
   });
-  const page = partners.slice(start, start + options.limit);
-  const next = start + options.limit;
-  return { partners: page, cursor: next < partners.length ? encodeOffset(next) : undefined };
+  const { page, cursor } = paginate(partners, options);
+  return { partners: page, cursor };
 }
 
 /** Chair terms, newest first, with organisation names. */
@@ -84,18 +83,4 @@ export async function currentChair(governance: GovernanceRepository, on: string)
 export function planYearOn(profile: PartnershipProfile, on: string): string {
   const year = termYearOn(profile.chairRotation, on);
   return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
-}
-
-function encodeOffset(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
-}
-
-function decodeOffset(cursor: string): number {
-  try {
-    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // Fall through to the validation error.
-  }
-  throw new ValidationFailed([{ field: 'cursor', message: 'Not a cursor this API returned' }]);
 }
