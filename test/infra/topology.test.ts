@@ -82,6 +82,9 @@ describe('schedules', () => {
       DeadLetterConfig: { Arn: arnOf(stateless.undeliverableSchedulesQueue) },
       RetryPolicy: expect.any(Object),
     });
+    // The handlers decide for the scheduled time, as the local scheduler passes it.
+    const target = schedule.Properties?.['Target'] as { Input?: string } | undefined;
+    expect(JSON.parse(String(target?.Input))).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
   });
 });
 
