@@ -367,13 +367,14 @@ export class StatelessStack extends Stack {
    */
   private addGatewayProblems(): void {
     for (const type of Object.keys(GATEWAY_PROBLEMS) as GatewayResponseType[]) {
-      const { status, body } = gatewayProblem(type);
+      const { status, body, headers } = gatewayProblem(type);
       this.api.addGatewayResponse(`Problem${pascalCase(type.toLowerCase())}`, {
         type: ResponseType.of(type),
         statusCode: status === undefined ? undefined : String(status),
         responseHeaders: {
           'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
           'Access-Control-Allow-Origin': "'*'",
+          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
         },
         templates: { 'application/json': JSON.stringify(body) },
       });

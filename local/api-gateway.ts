@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
-import { ROUTES } from '../functions/topology.ts';
+import { ROUTES, type RouteSpec } from '../functions/topology.ts';
 import { readBody } from './http.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
@@ -31,6 +31,13 @@ export function createApiGateway(options: {
       (method === 'OPTIONS' && ROUTES.some((r) => routeRegex(r.path).regex.test(path)));
     if (!known) {
       sendGatewayProblem(res, 'MISSING_AUTHENTICATION_TOKEN');
+      return;
+    }
+    // The Cognito authorizer's first check: a staff route without a bearer token never reaches the function.
+    // (It also verifies the token; the function verifies it again, so local and AWS refuse the same tokens.)
+    const route = matchRoute(method, path);
+    if (route?.staff && !/^Bearer\s+\S+$/i.test(String(req.headers.authorization ?? ''))) {
+      sendGatewayProblem(res, 'UNAUTHORIZED');
       return;
     }
     try {
@@ -104,9 +111,13 @@ function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): A
 
 /** The answer API Gateway gives itself, configured from the same GATEWAY_PROBLEMS as the CDK stack. */
 function sendGatewayProblem(res: http.ServerResponse, type: GatewayResponseType): void {
-  const { status, body } = gatewayProblem(type);
+  const { status, body, headers } = gatewayProblem(type);
   res
-    .writeHead(status ?? 400, { 'content-type': PROBLEM_CONTENT_TYPE, 'access-control-allow-origin': '*' })
+    .writeHead(status ?? 400, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'access-control-allow-origin': '*',
+      ...headers,
+    })
     .end(JSON.stringify(body));
 }
 
@@ -129,7 +140,11 @@ function matchRoute(method: string, path: string) {
     const found = pattern.exec(path);
     if (!found || route.method !== method) continue;
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
-    return { resource: route.path, params: names.length > 0 ? params : null };
+    return {
+      resource: route.path,
+      params: names.length > 0 ? params : null,
+      staff: (route as RouteSpec).staff === true,
+    };
   }
   return undefined;
 }

@@ -99,6 +99,25 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     }
   }
 
+  async claimChairTermAnnouncement(startsOn: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.chairTerm(startsOn),
+          UpdateExpression: 'SET announcementLeaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(PK) AND attribute_not_exists(announcedAt) AND (attribute_not_exists(announcementLeaseUntil) OR announcementLeaseUntil < :now)',
+          ExpressionAttributeValues: { ':until': now.getTime() + leaseSeconds * 1000, ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async markChairTermAnnounced(startsOn: string, at: string): Promise<void> {
     await this.client.send(
       new UpdateCommand({
@@ -147,8 +166,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const current = (await this.listChairTerms()).find((t) => t.startsOn === startsOn);
-        throw new StaleVersion(`"${current?.version ?? 0}"`);
+        throw new StaleVersion();
       }
       throw error;
     }
@@ -196,14 +214,57 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     };
   }
 
-  async recordVote(motionId: string, vote: Vote, at: string): Promise<boolean> {
+  async recordVote(
+    motionId: string,
+    vote: Vote,
+    at: string,
+  ): Promise<'recorded' | 'already-voted' | 'closed'> {
     try {
       await this.client.send(
-        new PutCommand({
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // Only while the motion is open: a close racing this vote cannot be overtaken by it.
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: keys.motion(motionId),
+                ConditionExpression: '#status = :open',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':open': 'open' },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.vote(motionId, vote.organisationId), type: 'Vote', ...vote, at },
+                // One vote per organisation, however many requests race.
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'closed';
+      if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'TransactionConflict') {
+        return 'already-voted';
+      }
+      throw error;
+    }
+  }
+
+  async closeMotion(id: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { ...keys.vote(motionId, vote.organisationId), type: 'Vote', ...vote, at },
-          // One vote per organisation, however many requests race.
-          ConditionExpression: 'attribute_not_exists(PK)',
+          Key: keys.motion(id),
+          UpdateExpression: 'SET #status = :closed, closedAt = :at',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at },
         }),
       );
       return true;
@@ -211,19 +272,6 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  async closeMotion(id: string, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.motion(id),
-        UpdateExpression: 'SET #status = :closed, closedAt = :at',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':closed': 'closed', ':at': at },
-      }),
-    );
   }
 
   /** Writes the governance part of the partnership record, leaving the enquiry part as it is. */

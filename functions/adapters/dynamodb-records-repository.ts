@@ -71,7 +71,7 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new StaleVersion(`"${(await this.getAction(action.id))?.version ?? 0}"`);
+        throw new StaleVersion();
       }
       throw error;
     }

@@ -86,8 +86,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const current = await this.getRoutingRule(rule.category);
-        throw new StaleVersion(`"${current?.version ?? 0}"`);
+        throw new StaleVersion();
       }
       throw error;
     }

@@ -28,6 +28,8 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
         algorithms: ['RS256'],
       }));
     } catch (error) {
+      // The key server failing is our outage, not the caller's bad token: let it be a 500 and raise the alarm.
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) throw error;
       if (error instanceof errors.JOSEError) throw new NotAuthenticated(error.code);
       throw error;
     }

@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { statusUrl } from '../domain/enquiry.ts';
 import type { FieldViolation } from '../domain/errors.ts';
@@ -164,7 +165,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       maxAge: API_CORS.maxAgeSeconds,
     }),
   );
-  app.post('/enquiries', jsonBodyOnly());
+  app.use('*', jsonBodies());
 
   app.openapi(listCategoriesRoute, async (c) => {
     const categories = await deps.referenceData.listCategories();
@@ -244,6 +245,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
 
   app.onError((error, c) => {
     const instance = new URL(c.req.url).pathname;
+    // Hono's own 4xx (e.g. a body its validator could not read) is the client's mistake, never a 500.
+    if (error instanceof HTTPException && error.status < 500) {
+      return sendProblem(
+        c,
+        problem('malformed-request', { detail: 'The request could not be read.', instance }),
+      );
+    }
     const known = problemForError(error, instance);
     if (known) return sendProblem(c, known, problemHeaders(known));
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
@@ -278,27 +286,39 @@ function requestContext(logger: Logger): MiddlewareHandler<Env> {
   };
 }
 
-/** Rejects non-JSON, oversized and unparseable bodies before validation, each with its own problem. */
-function jsonBodyOnly(): MiddlewareHandler<Env> {
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      sendProblem(
-        c,
-        problem('payload-too-large', { detail: `The body must be at most ${MAX_BODY_BYTES} bytes.` }),
-      ),
-  });
+/** Largest body of a staff write (meeting minutes are the longest). */
+export const MAX_STAFF_BODY_BYTES = 256 * 1024;
+
+/**
+ * Rejects non-JSON, oversized and unparseable bodies of every write before validation, each with its own
+ * problem. A public enquiry must have a body; a staff write may have none (e.g. closing a motion).
+ */
+function jsonBodies(): MiddlewareHandler<Env> {
   return async (c, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    const isEnquiry = c.req.path === '/enquiries';
+    const maxBytes = isEnquiry ? MAX_BODY_BYTES : MAX_STAFF_BODY_BYTES;
     const fail = (slug: ProblemSlug, detail: string) =>
-      sendProblem(c, problem(slug, { detail, instance: new URL(c.req.url).pathname }));
+      sendProblem(c, problem(slug, { detail, instance: c.req.path }));
+    const hasBody =
+      Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+    if (!hasBody && !isEnquiry) return next();
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType.trim())) {
-      return fail('unsupported-media-type', 'Send the enquiry as Content-Type: application/json.');
+      return fail('unsupported-media-type', 'Send the body as Content-Type: application/json.');
     }
+    const limit = bodyLimit({
+      maxSize: maxBytes,
+      onError: (limited) =>
+        sendProblem(
+          limited,
+          problem('payload-too-large', { detail: `The body must be at most ${maxBytes} bytes.` }),
+        ),
+    });
     return limit(c, async () => {
       const text = await c.req.text();
-      if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-        c.res = fail('payload-too-large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+      if (Buffer.byteLength(text) > maxBytes) {
+        c.res = fail('payload-too-large', `The body must be at most ${maxBytes} bytes.`);
         return;
       }
       try {

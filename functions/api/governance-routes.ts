@@ -202,7 +202,7 @@ export function registerGovernanceRoutes(
   app.openapi(chairRoute, async (c) => {
     const { version, ...term } = await currentChair(deps.governance, today());
     // Staff send this back in If-Match to appoint a chair: a change since then is refused with 412.
-    c.header('ETag', etagOf(version));
+    c.header('ETag', etagOf(version, term.startsOn));
     c.header('Cache-Control', 'no-cache');
     return c.json(term, 200);
   });

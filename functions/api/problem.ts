@@ -101,7 +101,7 @@ export function problemForError(error: unknown, instance: string): Problem | und
   }
   if (error instanceof StaleVersion) {
     return problem('stale-version', {
-      detail: `Read it again; the current ETag is ${error.currentEtag}.`,
+      detail: 'Read it again for the current ETag, then retry.',
       instance,
     });
   }
@@ -137,6 +137,9 @@ export function problemForError(error: unknown, instance: string): Problem | und
 export const GATEWAY_PROBLEMS = {
   // A REST API answers an unknown path or method with this type.
   MISSING_AUTHENTICATION_TOKEN: { slug: 'not-found', detail: 'No such resource.' },
+  // The Cognito authorizer of a staff route refused the token (missing, expired, not ours).
+  UNAUTHORIZED: { slug: 'not-authenticated', detail: 'Send Authorization: Bearer <staff ID token>.' },
+  ACCESS_DENIED: { slug: 'not-permitted', detail: 'This token may not call this route.' },
   RESOURCE_NOT_FOUND: { slug: 'not-found', detail: 'No such resource.' },
   THROTTLED: { slug: 'too-many-requests', detail: 'Too many requests; retry after a short wait.' },
   QUOTA_EXCEEDED: { slug: 'too-many-requests', detail: 'Too many requests; retry after a short wait.' },
@@ -148,12 +151,19 @@ export const GATEWAY_PROBLEMS = {
 } as const satisfies Record<string, { slug: ProblemSlug; detail: string }>;
 export type GatewayResponseType = keyof typeof GATEWAY_PROBLEMS;
 
-/** The status and problem document API Gateway sends for `type`; `status` is undefined for DEFAULT_4XX. */
-export function gatewayProblem(type: GatewayResponseType): { status?: number; body: Partial<Problem> } {
+/**
+ * The status, problem document and extra headers API Gateway sends for `type`; `status` is undefined for
+ * DEFAULT_4XX.
+ */
+export function gatewayProblem(type: GatewayResponseType): {
+  status?: number;
+  body: Partial<Problem>;
+  headers: Record<string, string>;
+} {
   const { slug, detail } = GATEWAY_PROBLEMS[type];
   const body = problem(slug, { detail });
-  if (type === 'DEFAULT_4XX') return { body: { ...body, status: undefined } };
-  return { status: body.status, body };
+  if (type === 'DEFAULT_4XX') return { body: { ...body, status: undefined }, headers: {} };
+  return { status: body.status, body, headers: problemHeaders(body) };
 }
 
 /** Response headers a problem needs besides its body. */

@@ -205,7 +205,7 @@ export function registerStaffRoutes(
     const body = c.req.valid('json');
     const term = await appointChair(deps, { principal, ...body, ifMatch: c.req.valid('header')['if-match'] });
     const { version, ...view } = term;
-    c.header('ETag', etagOf(version));
+    c.header('ETag', etagOf(version, view.startsOn));
     return c.json(view, 200);
   });
 

@@ -57,7 +57,7 @@ export class NotPermitted extends DomainError {
 
 /** A conditional update named a version (If-Match) that is no longer current. */
 export class StaleVersion extends DomainError {
-  constructor(readonly currentEtag: string) {
+  constructor() {
     super('The record has changed since it was read');
   }
 }

@@ -58,6 +58,11 @@ export interface GovernanceRepository {
    * @returns 'recorded', or 'exists' when another run recorded it first.
    */
   recordChairTerm(term: ChairTerm, at: string): Promise<'recorded' | 'exists'>;
+  /**
+   * Claims the right to announce a term for `leaseSeconds`: false if it is announced, or another run holds a
+   * live claim. A run that dies after claiming leaves a lease that expires, so a later run announces.
+   */
+  claimChairTermAnnouncement(startsOn: string, now: Date, leaseSeconds: number): Promise<boolean>;
   /** Marks a term's ChairRotated notice as published. */
   markChairTermAnnounced(startsOn: string, at: string): Promise<void>;
   /** Priorities of `planYear` in order; every plan year's when omitted. */
@@ -76,7 +81,8 @@ export interface GovernanceRepository {
   listAudit(entity: string): Promise<AuditEntry[]>;
   createMotion(motion: Omit<Motion, 'votes'>): Promise<void>;
   getMotion(id: string): Promise<Motion | undefined>;
-  /** Records a vote unless the organisation has voted: @returns false when it already had. */
-  recordVote(motionId: string, vote: Vote, at: string): Promise<boolean>;
-  closeMotion(id: string, at: string): Promise<void>;
+  /** Records a vote while the motion is open and the organisation has not voted. */
+  recordVote(motionId: string, vote: Vote, at: string): Promise<'recorded' | 'already-voted' | 'closed'>;
+  /** Closes an open motion: @returns false if it was already closed. */
+  closeMotion(id: string, at: string): Promise<boolean>;
 }

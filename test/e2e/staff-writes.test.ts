@@ -68,6 +68,32 @@ describe('authentication and roles', () => {
   });
 });
 
+describe('bad input on staff routes', () => {
+  it('is a 4xx problem, never a 500: bad JSON, wrong media type, absurd If-Match, unknown fields', async () => {
+    const admin = bearer(await staffToken('partnership-admin'));
+    const raw = (body: string, contentType: string, headers: Record<string, string> = {}) =>
+      callApi('/motions', {
+        method: 'POST',
+        body,
+        headers: { ...admin, 'content-type': contentType, ...headers },
+      });
+
+    const badJson = await raw('{"title": ', 'application/json');
+    const plain = await raw('title=x', 'text/plain');
+    const unknown = await raw(JSON.stringify({ title: 'x', colour: 'red' }), 'application/json');
+    const hugeIfMatch = await callApi('/chair', {
+      method: 'PUT',
+      json: { organisationId: 'kent-police', reason: 'x' },
+      headers: { ...admin, 'If-Match': '"99999999999999999999"' },
+    });
+
+    expect([badJson.status, plain.status, unknown.status, hugeIfMatch.status]).toEqual([400, 415, 422, 422]);
+    for (const response of [badJson, plain, unknown, hugeIfMatch]) {
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+});
+
 describe('votes', () => {
   it('let each statutory partner vote once, refuse others clearly, and compute the result', async () => {
     const motionId = await aMotion();
@@ -101,12 +127,13 @@ describe('votes', () => {
     });
   });
 
-  it('refuse votes once the motion is closed', async () => {
+  it('refuse votes once the motion is closed, and a second close', async () => {
     const motionId = await aMotion();
-    await callApi(`/motions/${motionId}/close`, {
-      method: 'POST',
-      headers: bearer(await staffToken('partnership-admin')),
-    });
+    const admin = bearer(await staffToken('partnership-admin'));
+    const close = () => callApi(`/motions/${motionId}/close`, { method: 'POST', headers: admin });
+    const first = await close();
+    const second = await close();
+    expect([first.status, second.status]).toEqual([200, 409]);
 
     const late = await callApi(`/motions/${motionId}/votes`, {
       method: 'POST',

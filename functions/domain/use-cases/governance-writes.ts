@@ -4,6 +4,7 @@ import {
   NotPermitted,
   PreconditionRequired,
   RecordNotFound,
+  StaleVersion,
   ValidationFailed,
   VoteRefused,
 } from '../errors.ts';
@@ -19,35 +20,46 @@ export interface GovernanceWriteDeps {
   readonly clock: Clock;
 }
 
-/** Parses an ETag such as `"3"` (or `W/"3"`) into the version it names. */
-export function versionFromEtag(ifMatch: string | undefined): number {
+/**
+ * Parses a strong ETag this API returned, `"3"` or `"<scope>.3"`, into its scope and version. If-Match
+ * compares strongly (RFC 9110), so weak ETags are refused.
+ */
+export function parseEtag(ifMatch: string | undefined): { scope?: string; version: number } {
   if (ifMatch === undefined) throw new PreconditionRequired();
-  const version = Number(/^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1]);
-  if (!Number.isInteger(version) || version < 1) {
+  const match = /^"(?:([0-9-]{10})\.)?(\d{1,9})"$/.exec(ifMatch.trim());
+  const version = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(version) || version < 1) {
     throw new ValidationFailed([
       { field: 'If-Match', message: 'must be an ETag this API returned, e.g. "3"' },
     ]);
   }
-  return version;
+  return { scope: match[1], version };
 }
 
-/** The ETag of a version. */
-export const etagOf = (version: number) => `"${version}"`;
+/** The version named by a plain ETag (`"3"`). */
+export function versionFromEtag(ifMatch: string | undefined): number {
+  return parseEtag(ifMatch).version;
+}
+
+/** The ETag of a version, optionally scoped (a chair term's start), so it cannot match another record. */
+export const etagOf = (version: number, scope?: string) => (scope ? `"${scope}.${version}"` : `"${version}"`);
 
 /** Appoints (or corrects) the chair of the current term by hand; audited, and refused if the term changed. */
 export async function appointChair(
   deps: GovernanceWriteDeps,
   input: { principal: StaffPrincipal; organisationId: string; reason: string; ifMatch?: string },
 ) {
-  const expectedVersion = versionFromEtag(input.ifMatch);
+  const expected = parseEtag(input.ifMatch);
   const today = deps.clock().toISOString().slice(0, 10);
   const term = await currentChair(deps.governance, today);
+  // An ETag read in an earlier term must not change the new one, whatever its version number.
+  if (expected.scope !== term.startsOn) throw new StaleVersion();
   const organisation = (await deps.governance.listOrganisations()).find((o) => o.id === input.organisationId);
   if (!organisation || !membershipOn(organisation, today)) {
     throw new ValidationFailed([{ field: 'organisationId', message: 'is not a current partner' }]);
   }
   const at = deps.clock().toISOString();
-  await deps.governance.appointChair(term.startsOn, organisation.id, expectedVersion, {
+  await deps.governance.appointChair(term.startsOn, organisation.id, expected.version, {
     entity: `CHAIR_TERM#${term.startsOn}`,
     action: 'appoint-chair',
     actor: input.principal.subject,
@@ -120,17 +132,20 @@ export async function castVote(
     motionOpen: motion.status === 'open',
   });
   if (refusal) throw new VoteRefused(refusal);
-  const recorded = await deps.governance.recordVote(
+  const outcome = await deps.governance.recordVote(
     motion.id,
     { organisationId, choice: input.choice },
     now.toISOString(),
   );
-  if (!recorded) throw new VoteRefused('already-voted');
+  if (outcome === 'closed') throw new VoteRefused('motion-closed');
+  if (outcome === 'already-voted') throw new VoteRefused('already-voted');
   return getMotion(deps, motion.id);
 }
 
 export async function closeMotion(deps: GovernanceWriteDeps, id: string): Promise<MotionView> {
   await getMotion(deps, id);
-  await deps.governance.closeMotion(id, deps.clock().toISOString());
+  // Closing twice would move closedAt and reopen the question of when the result became final.
+  if (!(await deps.governance.closeMotion(id, deps.clock().toISOString())))
+    throw new VoteRefused('motion-closed');
   return getMotion(deps, id);
 }

@@ -5,6 +5,9 @@ import { ReferenceDataMissing } from '../errors.ts';
 import type { GovernanceRepository } from '../governance-ports.ts';
 import type { Clock, EventPublisher } from '../ports.ts';
 
+/** How long a run may take to announce a term before another run may try. */
+export const ANNOUNCEMENT_LEASE_SECONDS = 300;
+
 export interface RotateChairDeps {
   readonly governance: GovernanceRepository;
   readonly events: EventPublisher;
@@ -39,6 +42,16 @@ export async function rotateChair(deps: RotateChairDeps, input: { at: Date }): P
   const currentIndex = terms.findIndex((t) => t.startsOn <= today && today < t.endsOn);
   const current = terms[currentIndex];
   if (!current || current.announcedAt) return { recorded };
+  // One run announces: the others (a second firing, a race) find the claim taken and stop here.
+  if (
+    !(await deps.governance.claimChairTermAnnouncement(
+      current.startsOn,
+      deps.clock(),
+      ANNOUNCEMENT_LEASE_SECONDS,
+    ))
+  ) {
+    return { recorded };
+  }
   const previous = terms[currentIndex + 1];
   await deps.events.publish([
     createEvent(

@@ -10,7 +10,7 @@ export interface ChairRotationNoticeDeps extends SendOnceDeps {
 }
 
 /**
- * Emails every representative of every partner (statutory and other partners on the day the term starts)
+ * Emails every representative of every partner (statutory, other and invited, on the day the term starts)
  * about the new chair, each once. Every representative is tried even if one fails; the failure is then
  * thrown so the message is retried, and those already sent are skipped by the ledger.
  */
@@ -24,10 +24,7 @@ export async function sendChairRotationNotices(
   ]);
   if (!profile) throw new ReferenceDataMissing('partnership profile');
   const names = new Map(organisations.map((o) => [o.id, o.name]));
-  const partners = organisations.filter((o) => {
-    const kind = membershipOn(o, term.startsOn)?.kind;
-    return kind === 'statutory' || kind === 'other';
-  });
+  const partners = organisations.filter((o) => membershipOn(o, term.startsOn) !== undefined);
   let sent = 0;
   let alreadySent = 0;
   const failures: unknown[] = [];
