@@ -1,5 +1,7 @@
 /** Public reads of the partnership's governance records: profile, partners, chair, priorities. */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { ukDate } from '../domain/dates.ts';
 import { PARTNER_KINDS } from '../domain/governance.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock } from '../domain/ports.ts';
@@ -163,7 +165,7 @@ export function registerGovernanceRoutes(
   app: OpenAPIHono<any>,
   deps: { governance: GovernanceRepository; clock: Clock },
 ): void {
-  const today = () => deps.clock().toISOString().slice(0, 10);
+  const today = () => ukDate(deps.clock());
   const publicCache = (c: { header: (name: string, value: string) => void }) =>
     c.header('Cache-Control', 'public, max-age=300');
 

@@ -6,6 +6,7 @@ import {
   termsToRecord,
   termYearOn,
 } from '../../functions/domain/chair-rotation.ts';
+import { ukDate } from '../../functions/domain/dates.ts';
 import { hasVotingRights, membershipOn, type Organisation } from '../../functions/domain/governance.ts';
 import { motionResult, refuseVote, type Vote } from '../../functions/domain/voting.ts';
 
@@ -133,5 +134,12 @@ describe('votes', () => {
       quorate: false,
       turnout: 2,
     });
+  });
+});
+
+describe('ukDate', () => {
+  it('is the calendar date in Ashford: BST moves midnight an hour earlier in UTC', () => {
+    expect(ukDate(new Date('2027-03-31T23:30:00Z'))).toBe('2027-04-01');
+    expect(ukDate(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
   });
 });

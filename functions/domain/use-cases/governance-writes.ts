@@ -1,5 +1,7 @@
 /** Staff changes to governance records: appointing a chair, motions and votes. Every change is checked here. */
+
 import { randomUUID } from 'node:crypto';
+import { ukDate } from '../dates.ts';
 import {
   NotPermitted,
   PreconditionRequired,
@@ -50,7 +52,7 @@ export async function appointChair(
   input: { principal: StaffPrincipal; organisationId: string; reason: string; ifMatch?: string },
 ) {
   const expected = parseEtag(input.ifMatch);
-  const today = deps.clock().toISOString().slice(0, 10);
+  const today = ukDate(deps.clock());
   const term = await currentChair(deps.governance, today);
   // An ETag read in an earlier term must not change the new one, whatever its version number.
   if (expected.scope !== term.startsOn) throw new StaleVersion();
@@ -127,7 +129,7 @@ export async function castVote(
   const now = deps.clock();
   const refusal = refuseVote({
     organisation,
-    on: now.toISOString().slice(0, 10),
+    on: ukDate(now),
     existing: motion.votes,
     motionOpen: motion.status === 'open',
   });

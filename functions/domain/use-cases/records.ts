@@ -1,5 +1,7 @@
 /** Reading and changing the action plan and meetings; every rule about them is checked here. */
+
 import { randomUUID } from 'node:crypto';
+import { ukDate } from '../dates.ts';
 import { RecordNotFound, ValidationFailed } from '../errors.ts';
 import type { GovernanceRepository } from '../governance-ports.ts';
 import type { Clock } from '../ports.ts';
@@ -133,7 +135,7 @@ export async function publishMinutes(
   if (!meeting) throw new RecordNotFound('Meeting');
   const published = {
     ...meeting,
-    minutes: { publishedOn: deps.clock().toISOString().slice(0, 10), text: input.text },
+    minutes: { publishedOn: ukDate(deps.clock()), text: input.text },
   };
   await deps.records.putMeeting(published);
   return published;

@@ -1,6 +1,7 @@
 import { ChairRotatedEvent } from '../../events/chair-rotated.ts';
 import { createEvent } from '../../events/envelope.ts';
 import { termsToRecord } from '../chair-rotation.ts';
+import { ukDate } from '../dates.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import type { GovernanceRepository } from '../governance-ports.ts';
 import type { Clock, EventPublisher } from '../ports.ts';
@@ -29,7 +30,7 @@ export interface RotateChairResult {
 export async function rotateChair(deps: RotateChairDeps, input: { at: Date }): Promise<RotateChairResult> {
   const profile = await deps.governance.getProfile();
   if (!profile) throw new ReferenceDataMissing('partnership profile');
-  const today = input.at.toISOString().slice(0, 10);
+  const today = ukDate(input.at);
   const history = await deps.governance.listChairTerms();
   const recorded: string[] = [];
   for (const term of termsToRecord(profile.chairRotation, history[0], today)) {
