@@ -63,6 +63,7 @@ export const ROUTES = [
   { method: 'GET', path: '/meetings' },
   // Staff routes: API Gateway checks the Cognito token first; the function checks it again with the role.
   { method: 'PUT', path: '/chair', staff: true },
+  { method: 'PUT', path: '/priorities/{planYear}', staff: true },
   { method: 'POST', path: '/motions', staff: true },
   { method: 'POST', path: '/motions/{id}/votes', staff: true },
   { method: 'POST', path: '/motions/{id}/close', staff: true },

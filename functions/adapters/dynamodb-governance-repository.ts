@@ -15,6 +15,7 @@ import type {
   GovernanceRepository,
   Motion,
   PartnershipProfile,
+  PlanYear,
   Priority,
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
@@ -131,12 +132,69 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
   }
 
   async listPriorities(planYear?: string): Promise<Priority[]> {
-    const items = await this.queryPartition(PRIORITY_PARTITION, true, planYear ? `${planYear}#` : undefined);
-    return items.map((item) => ({
-      planYear: String(item.planYear),
-      position: Number(item.position),
-      title: String(item.title),
-    }));
+    const years = planYear
+      ? [
+          (
+            await this.client.send(
+              new GetCommand({ TableName: this.tableName, Key: keys.planYear(planYear) }),
+            )
+          ).Item,
+        ]
+      : await this.queryPartition(PRIORITY_PARTITION);
+    return years.flatMap((item) =>
+      item
+        ? (item.titles as string[]).map((title, i) => ({
+            planYear: String(item.planYear),
+            position: i + 1,
+            title,
+          }))
+        : [],
+    );
+  }
+
+  async getPlanYear(planYear: string): Promise<PlanYear | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.planYear(planYear), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      planYear,
+      titles: Item.titles as string[],
+      revisedOn: String(Item.revisedOn),
+      version: Number(Item.version ?? 1),
+    };
+  }
+
+  async putPlanYear(year: Omit<PlanYear, 'version'>, expectedVersion: number | undefined, audit: AuditEntry) {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.planYear(year.planYear),
+                  type: 'PlanYear',
+                  ...year,
+                  version: (expectedVersion ?? 0) + 1,
+                },
+                // A new plan year must not exist yet; a revision must be of the version read.
+                ConditionExpression:
+                  expectedVersion === undefined ? 'attribute_not_exists(PK)' : 'version = :expected',
+                ExpressionAttributeValues:
+                  expectedVersion === undefined ? undefined : { ':expected': expectedVersion },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
+      throw error;
+    }
   }
 
   async appointChair(startsOn: string, organisationId: string, expectedVersion: number, audit: AuditEntry) {
@@ -303,11 +361,12 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     );
   }
 
-  async putPriority(priority: Priority): Promise<void> {
+  /** Seeds a plan year's priorities (version 1), replacing what is there. */
+  async seedPlanYear(planYear: string, titles: readonly string[], revisedOn: string): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.priority(priority.planYear, priority.position), type: 'Priority', ...priority },
+        Item: { ...keys.planYear(planYear), type: 'PlanYear', planYear, titles, revisedOn, version: 1 },
       }),
     );
   }

@@ -46,10 +46,8 @@ export const keys = {
     SK: `VOTE#${organisationId}`,
   }),
   chairTerm: (startsOn: string) => ({ PK: CHAIR_TERM_PARTITION, SK: startsOn }),
-  priority: (planYear: string, position: number) => ({
-    PK: PRIORITY_PARTITION,
-    SK: `${planYear}#${String(position).padStart(3, '0')}`,
-  }),
+  /** One item per plan year, holding its priorities in order. */
+  planYear: (planYear: string) => ({ PK: PRIORITY_PARTITION, SK: planYear }),
 } as const;
 
 export const OUTBOX_PARTITION = 'OUTBOX#UNPUBLISHED';

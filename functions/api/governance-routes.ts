@@ -217,6 +217,11 @@ export function registerGovernanceRoutes(
 
   app.openapi(prioritiesRoute, async (c) => {
     const { planYear } = c.req.valid('query');
+    if (planYear) {
+      // The ETag to send back when revising this year's priorities.
+      const year = await deps.governance.getPlanYear(planYear);
+      if (year) c.header('ETag', etagOf(year.version));
+    }
     publicCache(c);
     return c.json({ priorities: await deps.governance.listPriorities(planYear) }, 200);
   });

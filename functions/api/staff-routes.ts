@@ -10,6 +10,7 @@ import {
   createMotion,
   etagOf,
   getMotion,
+  revisePriorities,
 } from '../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../domain/use-cases/update-routing.ts';
 import { VOTE_CHOICES } from '../domain/voting.ts';
@@ -207,6 +208,50 @@ export function registerStaffRoutes(
     const { version, ...view } = term;
     c.header('ETag', etagOf(version, view.startsOn));
     return c.json(view, 200);
+  });
+
+  const prioritiesRoute = createRoute({
+    method: 'put',
+    path: '/priorities/{planYear}',
+    summary: 'Set or revise a plan year’s priorities (audited; If-Match when revising)',
+    security: staffOnly,
+    middleware: [admin] as const,
+    request: {
+      params: z.object({
+        planYear: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2027-28')
+          .openapi({ param: { name: 'planYear', in: 'path' } }),
+      }),
+      headers: z.object({
+        'if-match': z
+          .string()
+          .optional()
+          .openapi({ param: { name: 'if-match', in: 'header' } }),
+      }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ titles: z.array(singleLineText(300)).min(1).max(20) }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'The plan year as saved' },
+      ...problems(401, 403, 412, 422, 428),
+    },
+  });
+  app.openapi(prioritiesRoute, async (c) => {
+    const year = await revisePriorities(deps, {
+      principal: (c.var as StaffVariables).principal,
+      planYear: c.req.valid('param').planYear,
+      titles: c.req.valid('json').titles,
+      ifMatch: c.req.valid('header')['if-match'],
+    });
+    c.header('ETag', etagOf(year.version));
+    return c.json({ planYear: year.planYear, titles: [...year.titles], revisedOn: year.revisedOn }, 200);
   });
 
   const createMotionRoute = createRoute({

@@ -41,6 +41,14 @@ export interface Motion {
   readonly votes: readonly Vote[];
 }
 
+/** One year of the partnership plan: its priorities in order, and when they were last revised. */
+export interface PlanYear {
+  readonly planYear: string;
+  readonly titles: readonly string[];
+  readonly revisedOn: string;
+  readonly version: number;
+}
+
 /** One yearly priority of the partnership plan. */
 export interface Priority {
   readonly planYear: string;
@@ -67,6 +75,16 @@ export interface GovernanceRepository {
   markChairTermAnnounced(startsOn: string, at: string): Promise<void>;
   /** Priorities of `planYear` in order; every plan year's when omitted. */
   listPriorities(planYear?: string): Promise<Priority[]>;
+  getPlanYear(planYear: string): Promise<PlanYear | undefined>;
+  /**
+   * Creates a plan year (`expectedVersion` undefined) or revises it if still at `expectedVersion`, with the
+   * audit entry in the same transaction. @throws StaleVersion otherwise.
+   */
+  putPlanYear(
+    year: Omit<PlanYear, 'version'>,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ): Promise<void>;
   /**
    * Replaces the chair of the term starting `startsOn`, if its version is still `expectedVersion`, writing the
    * audit entry in the same transaction. @throws StaleVersion otherwise.

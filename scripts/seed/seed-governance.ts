@@ -21,8 +21,8 @@ export async function seedGovernance(
   await repository.putProfile(seed.profile);
   await Promise.all(seed.organisations.map((organisation, i) => repository.putOrganisation(organisation, i)));
   await Promise.all(
-    seed.priorities.flatMap(({ planYear, titles }) =>
-      titles.map((title, i) => repository.putPriority({ planYear, position: i + 1, title })),
+    seed.priorities.map(({ planYear, titles }) =>
+      repository.seedPlanYear(planYear, titles, `${planYear.slice(0, 4)}-04-01`),
     ),
   );
   await Promise.all(seed.assessments.map((assessment) => records.putAssessment(assessment)));

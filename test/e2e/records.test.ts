@@ -121,3 +121,37 @@ describe('meetings', () => {
     );
   });
 });
+
+describe('the partnership plan’s priorities', () => {
+  it('are set for a new plan year, then revised only with a fresh If-Match', async () => {
+    const admin = bearer(await staffToken('partnership-admin'));
+    const planYear = `${2030 + Math.floor(Math.random() * 60)}-${String(Math.floor(Math.random() * 90) + 10)}`;
+    const put = (titles: string[], headers: Record<string, string> = {}) =>
+      callApi<{ titles: string[] }>(`/priorities/${planYear}`, {
+        method: 'PUT',
+        json: { titles },
+        headers: { ...admin, ...headers },
+      });
+
+    const created = await put(['Tackling violence', 'Reducing reoffending']);
+    const unconditional = await put(['Only one']);
+    const revised = await put(['Tackling violence', 'Reducing reoffending', 'Road safety'], {
+      'If-Match': created.headers.get('etag')!,
+    });
+    const stale = await put(['Stale'], { 'If-Match': created.headers.get('etag')! });
+    const read = await callApi<{ priorities: { position: number; title: string }[] }>(
+      `/priorities?planYear=${planYear}`,
+    );
+
+    expect(created.status).toBe(200);
+    expect(unconditional.status).toBe(428);
+    expect(revised.status).toBe(200);
+    expect(stale.status).toBe(412);
+    expect(read.body.priorities.map((p) => p.title)).toEqual([
+      'Tackling violence',
+      'Reducing reoffending',
+      'Road safety',
+    ]);
+    expect(read.headers.get('etag')).toBe(revised.headers.get('etag'));
+  });
+});

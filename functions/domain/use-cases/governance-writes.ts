@@ -151,3 +151,32 @@ export async function closeMotion(deps: GovernanceWriteDeps, id: string): Promis
     throw new VoteRefused('motion-closed');
   return getMotion(deps, id);
 }
+
+/**
+ * Sets a plan year's priorities: creates the year, or revises it (the plan is revised yearly) if it has not
+ * changed since it was read. Audited.
+ */
+export async function revisePriorities(
+  deps: GovernanceWriteDeps,
+  input: { principal: StaffPrincipal; planYear: string; titles: string[]; ifMatch?: string },
+) {
+  const existing = await deps.governance.getPlanYear(input.planYear);
+  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
+  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
+  const revisedOn = ukDate(deps.clock());
+  await deps.governance.putPlanYear(
+    { planYear: input.planYear, titles: input.titles, revisedOn },
+    expectedVersion,
+    {
+      entity: `PLAN_YEAR#${input.planYear}`,
+      action: existing ? 'revise-priorities' : 'create-plan-year',
+      actor: input.principal.subject,
+      at: deps.clock().toISOString(),
+      before: existing ? { titles: existing.titles } : null,
+      after: { titles: input.titles },
+    },
+  );
+  const saved = await deps.governance.getPlanYear(input.planYear);
+  if (!saved) throw new RecordNotFound('Plan year');
+  return saved;
+}
