@@ -61,6 +61,7 @@ export const ROUTES = [
   { method: 'GET', path: '/action-plan' },
   { method: 'GET', path: '/action-plan/{id}' },
   { method: 'GET', path: '/meetings' },
+  { method: 'GET', path: '/meetings/{id}' },
   // Staff routes: API Gateway checks the Cognito token first; the function checks it again with the role.
   { method: 'PUT', path: '/chair', staff: true },
   { method: 'PUT', path: '/priorities/{planYear}', staff: true },

@@ -242,12 +242,32 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     }));
   }
 
-  async createMotion(motion: Omit<Motion, 'votes'>): Promise<void> {
+  async createMotion(motion: Omit<Motion, 'votes'>, meeting?: { id: string; date: string }): Promise<void> {
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.motion(motion.id), type: 'Motion', ...motion },
-        ConditionExpression: 'attribute_not_exists(PK)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.motion(motion.id), type: 'Motion', ...motion },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          // The meeting lists its motions, so its page shows them without a scan; both or neither.
+          ...(meeting
+            ? [
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: keys.meeting(meeting.date, meeting.id),
+                    UpdateExpression: 'SET motionIds = list_append(if_not_exists(motionIds, :none), :id)',
+                    ConditionExpression: 'attribute_exists(PK)',
+                    ExpressionAttributeValues: { ':none': [], ':id': [motion.id] },
+                  },
+                },
+              ]
+            : []),
+        ],
       }),
     );
   }
@@ -262,6 +282,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       quorum: Number(motion.quorum),
       status: motion.status as Motion['status'],
       createdAt: String(motion.createdAt),
+      meetingId: motion.meetingId as string | undefined,
       closedAt: motion.closedAt as string | undefined,
       votes: items
         .filter((item) => item.type === 'Vote')

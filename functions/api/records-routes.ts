@@ -6,7 +6,7 @@ import { paginate } from '../domain/pagination.ts';
 import type { Clock } from '../domain/ports.ts';
 import { ACTION_STATUSES, MEETING_KINDS, RAG_RATINGS, type RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
-import { etagOf } from '../domain/use-cases/governance-writes.ts';
+import { etagOf, getMotion } from '../domain/use-cases/governance-writes.ts';
 import {
   createAction,
   createMeeting,
@@ -81,6 +81,7 @@ const MeetingSchema = z
     date: z.string(),
     attendees: z.array(z.string()),
     agenda: z.array(z.string()),
+    motionIds: z.array(z.string()),
     minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
   })
   .openapi('Meeting');
@@ -97,8 +98,12 @@ export function registerRecordsRoutes(
   },
 ): void {
   const admin = requireStaff(deps.verifier, 'partnership-admin');
-  const meetingView = (m: Awaited<ReturnType<RecordsRepository['listMeetings']>>[number]) => ({
+  const meetingView = ({
+    motionIds,
+    ...m
+  }: Awaited<ReturnType<RecordsRepository['listMeetings']>>[number]) => ({
     ...m,
+    motionIds: [...(motionIds ?? [])],
     attendees: [...m.attendees],
     agenda: [...m.agenda],
     minutes: m.minutes ?? null,
@@ -274,6 +279,22 @@ export function registerRecordsRoutes(
       const meetings = (await deps.records.listMeetings()).filter((m) => !kind || m.kind === kind);
       const { page, cursor: next } = paginate(meetings, { limit, cursor });
       return c.json({ meetings: page.map(meetingView), cursor: next }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/meetings/{id}',
+      summary: 'A meeting, its published minutes, and the motions put to it with their results',
+      request: { params: IdParam },
+      responses: { 200: { description: 'Meeting' }, ...problems(404, 422) },
+    }),
+    async (c) => {
+      const meeting = await deps.records.getMeeting(c.req.valid('param').id);
+      if (!meeting) throw new RecordNotFound('Meeting');
+      const motions = await Promise.all((meeting.motionIds ?? []).map((id) => getMotion(deps, id)));
+      return c.json({ ...meetingView(meeting), motions }, 200);
     },
   );
 

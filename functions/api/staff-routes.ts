@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, ReferenceDataRepository } from '../domain/ports.ts';
+import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
 import {
   appointChair,
@@ -49,6 +50,7 @@ const MotionSchema = z
     quorum: z.number().int(),
     createdAt: z.string(),
     closedAt: z.string().optional(),
+    meetingId: z.string().optional(),
     votes: z.array(z.object({ organisationId: z.string(), choice: z.enum(VOTE_CHOICES) })),
     result: z.object({
       for: z.number().int(),
@@ -72,6 +74,7 @@ export function registerStaffRoutes(
   deps: {
     governance: GovernanceRepository;
     referenceData: ReferenceDataRepository;
+    records: RecordsRepository;
     clock: Clock;
     verifier: StaffTokenVerifier;
   },
@@ -268,6 +271,7 @@ export function registerStaffRoutes(
             schema: z.strictObject({
               title: singleLineText(300),
               quorum: z.number().int().min(1).max(100).optional(),
+              meetingId: z.uuid().optional(),
             }),
           },
         },

@@ -38,6 +38,8 @@ export interface Motion {
   readonly status: 'open' | 'closed';
   readonly createdAt: string;
   readonly closedAt?: string;
+  /** The meeting it was put to, if any. */
+  readonly meetingId?: string;
   readonly votes: readonly Vote[];
 }
 
@@ -97,7 +99,8 @@ export interface GovernanceRepository {
   ): Promise<void>;
   /** Audit entries of one entity, newest first. */
   listAudit(entity: string): Promise<AuditEntry[]>;
-  createMotion(motion: Omit<Motion, 'votes'>): Promise<void>;
+  /** Creates a motion, linked to `meeting` (and listed on it) when given. */
+  createMotion(motion: Omit<Motion, 'votes'>, meeting?: { id: string; date: string }): Promise<void>;
   getMotion(id: string): Promise<Motion | undefined>;
   /** Records a vote while the motion is open and the organisation has not voted. */
   recordVote(motionId: string, vote: Vote, at: string): Promise<'recorded' | 'already-voted' | 'closed'>;

@@ -53,6 +53,8 @@ export interface Meeting {
   /** Organisations attending. */
   readonly attendees: readonly string[];
   readonly agenda: readonly string[];
+  /** Motions put to this meeting. */
+  readonly motionIds?: readonly string[];
   /** Published minutes; absent until published. */
   readonly minutes?: { readonly publishedOn: string; readonly text: string };
 }

@@ -112,9 +112,19 @@ describe('meetings', () => {
     const listed = await callApi<{ meetings: { id: string; minutes: { text: string } | null }[] }>(
       '/meetings?kind=annual-public-meeting',
     );
+    const motion = await callApi<{ id: string; meetingId: string }>('/motions', {
+      method: 'POST',
+      headers: admin,
+      json: { title: 'Receive the annual report', meetingId: scheduled.body.id },
+    });
+    const page = await callApi<{ motions: { id: string; result: { outcome: string } }[] }>(
+      `/meetings/${scheduled.body.id}`,
+    );
 
     expect(scheduled.status).toBe(201);
     expect(scheduled.body.minutes).toBeNull();
+    expect(motion.body.meetingId).toBe(scheduled.body.id);
+    expect(page.body.motions.map((m) => [m.id, m.result.outcome])).toEqual([[motion.body.id, 'inquorate']]);
     expect(byRepresentative.status).toBe(403);
     expect(listed.body.meetings.find((m) => m.id === scheduled.body.id)?.minutes?.text).toBe(
       'The assessment was presented and questions answered.',

@@ -13,6 +13,7 @@ import {
 import { membershipOn } from '../governance.ts';
 import type { GovernanceRepository, Motion } from '../governance-ports.ts';
 import type { Clock } from '../ports.ts';
+import type { RecordsRepository } from '../records.ts';
 import type { StaffPrincipal } from '../staff.ts';
 import { type MotionResult, motionResult, refuseVote, type Vote, type VoteChoice } from '../voting.ts';
 import { currentChair } from './governance-reads.ts';
@@ -88,17 +89,25 @@ export function motionView(motion: Motion): MotionView {
   return { ...motion, votes: [...motion.votes], result: motionResult(motion.votes, motion.quorum) };
 }
 
-/** Puts a motion to the partnership; its quorum defaults to the partnership's. */
-export async function createMotion(deps: GovernanceWriteDeps, input: { title: string; quorum?: number }) {
+/** Puts a motion to the partnership, optionally at a meeting; its quorum defaults to the partnership's. */
+export async function createMotion(
+  deps: GovernanceWriteDeps & { records: Pick<RecordsRepository, 'getMeeting'> },
+  input: { title: string; quorum?: number; meetingId?: string },
+) {
   const profile = await deps.governance.getProfile();
+  const meeting = input.meetingId ? await deps.records.getMeeting(input.meetingId) : undefined;
+  if (input.meetingId && !meeting) {
+    throw new ValidationFailed([{ field: 'meetingId', message: 'is not a meeting on record' }]);
+  }
   const motion = {
     id: randomUUID(),
     title: input.title,
     quorum: input.quorum ?? profile?.quorum ?? 1,
     status: 'open' as const,
     createdAt: deps.clock().toISOString(),
+    meetingId: meeting?.id,
   };
-  await deps.governance.createMotion(motion);
+  await deps.governance.createMotion(motion, meeting && { id: meeting.id, date: meeting.date });
   return motionView({ ...motion, votes: [] });
 }
 
