@@ -89,6 +89,40 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     await this.put({ ...keys.meeting(meeting.date, meeting.id), type: 'Meeting', ...meeting });
   }
 
+  async setMinutes(
+    meeting: Pick<Meeting, 'id' | 'date'>,
+    minutes: NonNullable<Meeting['minutes']>,
+    expectedVersion: number,
+    audit: AuditEntry,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.meeting(meeting.date, meeting.id),
+                UpdateExpression: 'SET minutes = :minutes, version = :next',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: {
+                  ':minutes': minutes,
+                  ':expected': expectedVersion,
+                  ':next': expectedVersion + 1,
+                },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
+      throw error;
+    }
+  }
+
   private async put(item: Item): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }

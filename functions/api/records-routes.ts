@@ -294,6 +294,7 @@ export function registerRecordsRoutes(
       const meeting = await deps.records.getMeeting(c.req.valid('param').id);
       if (!meeting) throw new RecordNotFound('Meeting');
       const motions = await Promise.all((meeting.motionIds ?? []).map((id) => getMotion(deps, id)));
+      c.header('ETag', etagOf(meeting.version));
       return c.json({ ...meetingView(meeting), motions }, 200);
     },
   );
@@ -341,6 +342,7 @@ export function registerRecordsRoutes(
       middleware: [admin] as const,
       request: {
         params: IdParam,
+        headers: IfMatch,
         body: {
           required: true,
           content: { 'application/json': { schema: z.strictObject({ text: text(50_000) }) } },
@@ -348,15 +350,18 @@ export function registerRecordsRoutes(
       },
       responses: {
         200: { description: 'Published', content: { 'application/json': { schema: MeetingSchema } } },
-        ...problems(401, 403, 404, 422),
+        ...problems(401, 403, 404, 412, 422, 428),
       },
     }),
-    async (c) =>
-      c.json(
-        meetingView(
-          await publishMinutes(deps, { id: c.req.valid('param').id, text: c.req.valid('json').text }),
-        ),
-        200,
-      ),
+    async (c) => {
+      const meeting = await publishMinutes(deps, {
+        principal: (c.var as StaffVariables).principal,
+        id: c.req.valid('param').id,
+        text: c.req.valid('json').text,
+        ifMatch: c.req.valid('header')['if-match'],
+      });
+      c.header('ETag', etagOf(meeting.version));
+      return c.json(meetingView(meeting), 200);
+    },
   );
 }

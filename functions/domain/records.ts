@@ -57,6 +57,8 @@ export interface Meeting {
   readonly motionIds?: readonly string[];
   /** Published minutes; absent until published. */
   readonly minutes?: { readonly publishedOn: string; readonly text: string };
+  /** Incremented when the minutes change; the meeting's ETag. */
+  readonly version: number;
 }
 
 export interface RecordsRepository {
@@ -70,4 +72,14 @@ export interface RecordsRepository {
   listMeetings(): Promise<Meeting[]>;
   getMeeting(id: string): Promise<Meeting | undefined>;
   putMeeting(meeting: Meeting): Promise<void>;
+  /**
+   * Sets a meeting's minutes if its version is still `expectedVersion`, leaving the rest of the meeting (e.g.
+   * motions added meanwhile) as it is, with the audit entry in the same transaction. @throws StaleVersion.
+   */
+  setMinutes(
+    meeting: Pick<Meeting, 'id' | 'date'>,
+    minutes: NonNullable<Meeting['minutes']>,
+    expectedVersion: number,
+    audit: AuditEntry,
+  ): Promise<void>;
 }

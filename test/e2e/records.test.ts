@@ -104,10 +104,21 @@ describe('meetings', () => {
       headers: bearer(await staffToken('partner-representative', 'kent-police')),
       json: { text: 'x' },
     });
-    await callApi(`/meetings/${scheduled.body.id}/minutes`, {
+    const etag = (await callApi(`/meetings/${scheduled.body.id}`)).headers.get('etag')!;
+    const withoutIfMatch = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
       method: 'PUT',
       headers: admin,
+      json: { text: 'Draft' },
+    });
+    const published = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
+      method: 'PUT',
+      headers: { ...admin, 'If-Match': etag },
       json: { text: 'The assessment was presented and questions answered.' },
+    });
+    const staleCorrection = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
+      method: 'PUT',
+      headers: { ...admin, 'If-Match': etag },
+      json: { text: 'Overwriting with an old copy' },
     });
     const listed = await callApi<{ meetings: { id: string; minutes: { text: string } | null }[] }>(
       '/meetings?kind=annual-public-meeting',
@@ -126,6 +137,7 @@ describe('meetings', () => {
     expect(motion.body.meetingId).toBe(scheduled.body.id);
     expect(page.body.motions.map((m) => [m.id, m.result.outcome])).toEqual([[motion.body.id, 'inquorate']]);
     expect(byRepresentative.status).toBe(403);
+    expect([withoutIfMatch.status, published.status, staleCorrection.status]).toEqual([428, 200, 412]);
     expect(listed.body.meetings.find((m) => m.id === scheduled.body.id)?.minutes?.text).toBe(
       'The assessment was presented and questions answered.',
     );

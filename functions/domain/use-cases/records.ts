@@ -121,22 +121,32 @@ export async function createMeeting(
   input: { kind: MeetingKind; date: string; attendees: string[]; agenda: string[] },
 ): Promise<Meeting> {
   await assertOrganisations(deps, 'attendees', input.attendees);
-  const meeting: Meeting = { id: randomUUID(), ...input, attendees: [...new Set(input.attendees)] };
+  const meeting: Meeting = {
+    id: randomUUID(),
+    ...input,
+    attendees: [...new Set(input.attendees)],
+    version: 1,
+  };
   await deps.records.putMeeting(meeting);
   return meeting;
 }
 
-/** Publishes a meeting's minutes (replacing earlier ones: corrections are republished). */
+/** Publishes a meeting's minutes, or corrects them, if the meeting has not changed since read; audited. */
 export async function publishMinutes(
   deps: RecordsDeps,
-  input: { id: string; text: string },
+  input: { principal: StaffPrincipal; id: string; text: string; ifMatch?: string },
 ): Promise<Meeting> {
+  const expectedVersion = versionFromEtag(input.ifMatch);
   const meeting = await deps.records.getMeeting(input.id);
   if (!meeting) throw new RecordNotFound('Meeting');
-  const published = {
-    ...meeting,
-    minutes: { publishedOn: ukDate(deps.clock()), text: input.text },
-  };
-  await deps.records.putMeeting(published);
-  return published;
+  const minutes = { publishedOn: ukDate(deps.clock()), text: input.text };
+  await deps.records.setMinutes(meeting, minutes, expectedVersion, {
+    entity: `MEETING#${meeting.id}`,
+    action: meeting.minutes ? 'correct-minutes' : 'publish-minutes',
+    actor: input.principal.subject,
+    at: deps.clock().toISOString(),
+    before: meeting.minutes ?? null,
+    after: minutes,
+  });
+  return { ...meeting, minutes, version: expectedVersion + 1 };
 }
