@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -8,7 +9,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StaleVersion } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
-import type { Action, Meeting, RecordsRepository, StrategicAssessment } from '../domain/records.ts';
+import type {
+  Action,
+  ActionUpdate,
+  Meeting,
+  RecordsRepository,
+  StrategicAssessment,
+} from '../domain/records.ts';
 import { auditItem, keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -30,28 +37,48 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     await this.put({ PK: 'ASSESSMENT', SK: assessment.planYear, type: 'Assessment', ...assessment });
   }
 
+  /**
+   * Every action with only its latest update: the history lives in items of its own (one per update), so an
+   * action updated for years never outgrows DynamoDB's item size.
+   */
   async listActions(): Promise<Action[]> {
     return (await this.partition('ACTION')).map(toAction);
   }
 
+  /** One action with its whole history, oldest update first. */
   async getAction(id: string): Promise<Action | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.action(id), ConsistentRead: true }),
     );
-    return Item ? toAction(Item) : undefined;
+    if (!Item) return undefined;
+    const updates = await this.partition(keys.actionUpdate(id, '').PK);
+    return {
+      ...toAction(Item),
+      updates: updates.map(({ PK: _pk, SK: _sk, type: _type, ...u }) => u as unknown as ActionUpdate),
+    };
   }
 
   async createAction(action: Action): Promise<void> {
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.action(action.id), type: 'Action', ...action },
-        ConditionExpression: 'attribute_not_exists(PK)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: actionItem(action),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...action.updates.map((update) => ({
+            Put: { TableName: this.tableName, Item: updateItem(action.id, update) },
+          })),
+        ],
       }),
     );
   }
 
   async updateAction(action: Action, expectedVersion: number, audit: AuditEntry): Promise<void> {
+    const latest = action.updates.at(-1);
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -59,20 +86,20 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.action(action.id), type: 'Action', ...action },
+                Item: actionItem(action),
                 ConditionExpression: 'version = :expected',
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               },
             },
+            // Only the new update is written; earlier ones are already items of their own.
+            ...(latest ? [{ Put: { TableName: this.tableName, Item: updateItem(action.id, latest) } }] : []),
             { Put: { TableName: this.tableName, Item: auditItem(audit) } },
           ],
         }),
       );
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new StaleVersion();
-      }
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
       throw error;
     }
   }
@@ -147,8 +174,20 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
   }
 }
 
-function toAction({ PK: _pk, SK: _sk, type: _type, ...item }: Item): Action {
-  return item as unknown as Action;
+/** The action's own item: everything but its history, plus the latest update for lists. */
+function actionItem({ updates, ...action }: Action): Item {
+  return { ...keys.action(action.id), type: 'Action', ...action, latestUpdate: updates.at(-1) };
+}
+
+function updateItem(actionId: string, update: ActionUpdate): Item {
+  return { ...keys.actionUpdate(actionId, `${update.at}#${randomUUID()}`), type: 'ActionUpdate', ...update };
+}
+
+function toAction({ PK: _pk, SK: _sk, type: _type, latestUpdate, ...item }: Item): Action {
+  return {
+    ...(item as unknown as Omit<Action, 'updates'>),
+    updates: latestUpdate ? [latestUpdate as ActionUpdate] : [],
+  };
 }
 
 function toMeeting({ PK: _pk, SK: _sk, type: _type, ...item }: Item): Meeting {

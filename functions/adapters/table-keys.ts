@@ -40,6 +40,7 @@ export const keys = {
   organisation: (id: string) => ({ PK: ORGANISATION_PARTITION, SK: id }),
   motion: (id: string) => ({ PK: `MOTION#${id}`, SK: 'MOTION' }),
   action: (id: string) => ({ PK: 'ACTION', SK: id }),
+  actionUpdate: (actionId: string, suffix: string) => ({ PK: `ACTION#${actionId}`, SK: `UPDATE#${suffix}` }),
   meeting: (date: string, id: string) => ({ PK: 'MEETING', SK: `${date}#${id}` }),
   vote: (motionId: string, organisationId: string) => ({
     PK: `MOTION#${motionId}`,

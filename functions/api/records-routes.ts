@@ -130,7 +130,8 @@ export function registerRecordsRoutes(
     createRoute({
       method: 'get',
       path: '/action-plan',
-      summary: 'The rolling action plan, by due date',
+      summary:
+        'The rolling action plan by due date, each action with its latest update (history: GET /action-plan/{id})',
       request: {
         query: z.object({
           planYear: planYear.optional(),
@@ -154,6 +155,7 @@ export function registerRecordsRoutes(
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid('query');
       const { page, cursor: next } = paginate(await listActionPlan(deps.records, filter), { limit, cursor });
+      // Lists carry each action's latest update; GET /action-plan/{id} has the whole history.
       return c.json({ actions: page.map(actionView), cursor: next }, 200);
     },
   );

@@ -64,7 +64,9 @@ export interface Meeting {
 export interface RecordsRepository {
   listAssessments(): Promise<StrategicAssessment[]>;
   putAssessment(assessment: StrategicAssessment): Promise<void>;
+  /** Every action, each with only its latest update in `updates`. */
   listActions(): Promise<Action[]>;
+  /** One action with its whole history. */
   getAction(id: string): Promise<Action | undefined>;
   createAction(action: Action): Promise<void>;
   /** Replaces an action if its version is still `expectedVersion`. @throws StaleVersion otherwise. */

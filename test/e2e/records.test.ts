@@ -44,6 +44,7 @@ describe('the rolling action plan', () => {
     const filtered = await callApi<{ actions: { id: string }[] }>(
       '/action-plan?planYear=2021-22&priority=3&status=in-progress',
     );
+    const detail = await callApi<{ updates: { note: string }[] }>(`/action-plan/${created.body.id}`);
     const otherPriority = await callApi<{ actions: { id: string }[] }>(
       '/action-plan?planYear=2021-22&priority=1',
     );
@@ -55,6 +56,10 @@ describe('the rolling action plan', () => {
     expect(first.body.updates).toHaveLength(2);
     expect(stale.status).toBe(412);
     expect(filtered.body.actions.map((a) => a.id)).toContain(created.body.id);
+    expect(detail.body.updates.map((u) => u.note)).toEqual([
+      'Action added to the plan',
+      'Patrols started; staffing is tight',
+    ]);
     expect(otherPriority.body.actions.map((a) => a.id)).not.toContain(created.body.id);
   });
 
