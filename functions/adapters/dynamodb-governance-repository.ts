@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +19,7 @@ import type {
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
 import type { Vote } from '../domain/voting.ts';
+import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
 import {
   auditItem,
   CHAIR_TERM_PARTITION,
@@ -191,8 +191,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
       throw error;
     }
   }
@@ -222,8 +221,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') {
         throw new StaleVersion();
       }
       throw error;
@@ -325,9 +323,9 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       );
       return 'recorded';
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'closed';
-      if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'TransactionConflict') {
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') return 'closed';
+      const voteReason = cancellationReason(error, 1);
+      if (voteReason === 'ConditionalCheckFailed' || voteReason === 'TransactionConflict') {
         return 'already-voted';
       }
       throw error;
@@ -392,22 +390,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     );
   }
 
-  private async queryPartition(pk: string, ascending = true, skPrefix?: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: skPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':prefix': skPrefix } : {}) },
-          ScanIndexForward: ascending,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryPartition(pk: string, ascending = true, skPrefix?: string): Promise<Item[]> {
+    return queryPartition(this.client, this.tableName, pk, { ascending, skPrefix });
   }
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleVersion } from '../domain/errors.ts';
@@ -16,6 +14,7 @@ import type {
   RecordsRepository,
   StrategicAssessment,
 } from '../domain/records.ts';
+import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
 import { auditItem, keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -98,8 +97,7 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
       throw error;
     }
   }
@@ -144,8 +142,7 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion();
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
       throw error;
     }
   }
@@ -154,23 +151,8 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
-  private async partition(pk: string, ascending = true): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ScanIndexForward: ascending,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private partition(pk: string, ascending = true): Promise<Item[]> {
+    return queryPartition(this.client, this.tableName, pk, { ascending });
   }
 }
 

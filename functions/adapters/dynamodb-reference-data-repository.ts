@@ -1,9 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +9,7 @@ import { StaleVersion } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
 import type { ReferenceDataRepository, VersionedRoutingRule } from '../domain/ports.ts';
+import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
 import { AGENCY_PARTITION, auditItem, CATEGORY_PARTITION, keys } from './table-keys.ts';
 
 /** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
@@ -84,8 +83,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
         }),
       );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') {
         throw new StaleVersion();
       }
       throw error;
@@ -136,22 +134,8 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     return Item;
   }
 
-  private async queryPartition(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.client, this.tableName, pk);
   }
 }
 

@@ -22,6 +22,7 @@ import { safeError } from '../observability.ts';
 import { API_CORS } from '../topology.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { registerGovernanceRoutes } from './governance-routes.ts';
+import { problemResponses } from './openapi-parts.ts';
 import {
   PROBLEM_CONTENT_TYPE,
   type Problem,
@@ -37,7 +38,6 @@ import {
   EnquiryStatusSchema,
   IdempotencyHeaderSchema,
   NewEnquirySchema,
-  ProblemSchema,
   ReferenceParamSchema,
   StatusTokenQuerySchema,
 } from './schemas.ts';
@@ -64,17 +64,6 @@ export interface ApiDeps {
 }
 
 type Env = { Variables: { log: Logger; correlationId: string } };
-
-const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-      },
-    ]),
-  );
 
 function sendProblem(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
   return c.body(JSON.stringify(body), body.status as 400, {

@@ -12,19 +12,7 @@ import {
   partnershipProfile,
 } from '../domain/use-cases/governance-reads.ts';
 import { etagOf } from '../domain/use-cases/governance-writes.ts';
-import { PROBLEM_CONTENT_TYPE } from './problem.ts';
-import { ProblemSchema } from './schemas.ts';
-
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-      },
-    ]),
-  );
+import { problemResponses } from './openapi-parts.ts';
 
 const ChairTermSchema = z
   .object({
@@ -78,7 +66,7 @@ const partnershipRoute = createRoute({
         },
       },
     },
-    ...problems(500),
+    ...problemResponses(500),
   },
 });
 
@@ -103,7 +91,7 @@ const partnersRoute = createRoute({
         },
       },
     },
-    ...problems(422, 500),
+    ...problemResponses(422, 500),
   },
 });
 
@@ -113,7 +101,7 @@ const chairRoute = createRoute({
   summary: 'The current chair term',
   responses: {
     200: { description: 'Current term', content: { 'application/json': { schema: ChairTermSchema } } },
-    ...problems(404, 500),
+    ...problemResponses(404, 500),
   },
 });
 
@@ -126,7 +114,7 @@ const chairHistoryRoute = createRoute({
       description: 'Terms',
       content: { 'application/json': { schema: z.object({ terms: z.array(ChairTermSchema) }) } },
     },
-    ...problems(500),
+    ...problemResponses(500),
   },
 });
 
@@ -155,7 +143,7 @@ const prioritiesRoute = createRoute({
         },
       },
     },
-    ...problems(422, 500),
+    ...problemResponses(422, 500),
   },
 });
 

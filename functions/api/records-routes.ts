@@ -14,22 +14,8 @@ import {
   publishMinutes,
   updateAction,
 } from '../domain/use-cases/records.ts';
-import { PROBLEM_CONTENT_TYPE } from './problem.ts';
-import { ProblemSchema } from './schemas.ts';
+import { IfMatchHeader, problemResponses, staffOnly } from './openapi-parts.ts';
 import { requireStaff, type StaffVariables } from './staff-auth.ts';
-import { STAFF_SECURITY } from './staff-routes.ts';
-
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-      },
-    ]),
-  );
-const staffOnly = [{ [STAFF_SECURITY]: [] }];
 
 const text = (max: number) =>
   z
@@ -45,12 +31,6 @@ const pageQuery = {
   cursor: z.string().max(200).optional(),
 };
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const IfMatch = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({ param: { name: 'if-match', in: 'header' } }),
-});
 
 const ActionSchema = z
   .object({
@@ -121,7 +101,7 @@ export function registerRecordsRoutes(
       method: 'get',
       path: '/assessments',
       summary: 'Annual strategic assessments, newest first',
-      responses: { 200: { description: 'Assessments' }, ...problems(500) },
+      responses: { 200: { description: 'Assessments' }, ...problemResponses(500) },
     }),
     async (c) => c.json({ assessments: await deps.records.listAssessments() }, 200),
   );
@@ -149,7 +129,7 @@ export function registerRecordsRoutes(
             },
           },
         },
-        ...problems(422),
+        ...problemResponses(422),
       },
     }),
     async (c) => {
@@ -185,7 +165,7 @@ export function registerRecordsRoutes(
       },
       responses: {
         201: { description: 'Added', content: { 'application/json': { schema: ActionSchema } } },
-        ...problems(401, 403, 422),
+        ...problemResponses(401, 403, 422),
       },
     }),
     async (c) => {
@@ -207,7 +187,7 @@ export function registerRecordsRoutes(
       request: { params: IdParam },
       responses: {
         200: { description: 'Action', content: { 'application/json': { schema: ActionSchema } } },
-        ...problems(404, 422),
+        ...problemResponses(404, 422),
       },
     }),
     async (c) => {
@@ -227,7 +207,7 @@ export function registerRecordsRoutes(
       middleware: [admin] as const,
       request: {
         params: IdParam,
-        headers: IfMatch,
+        headers: IfMatchHeader,
         body: {
           required: true,
           content: {
@@ -243,7 +223,7 @@ export function registerRecordsRoutes(
       },
       responses: {
         200: { description: 'Updated', content: { 'application/json': { schema: ActionSchema } } },
-        ...problems(401, 403, 404, 412, 422, 428),
+        ...problemResponses(401, 403, 404, 412, 422, 428),
       },
     }),
     async (c) => {
@@ -273,7 +253,7 @@ export function registerRecordsRoutes(
             },
           },
         },
-        ...problems(422),
+        ...problemResponses(422),
       },
     }),
     async (c) => {
@@ -290,7 +270,7 @@ export function registerRecordsRoutes(
       path: '/meetings/{id}',
       summary: 'A meeting, its published minutes, and the motions put to it with their results',
       request: { params: IdParam },
-      responses: { 200: { description: 'Meeting' }, ...problems(404, 422) },
+      responses: { 200: { description: 'Meeting' }, ...problemResponses(404, 422) },
     }),
     async (c) => {
       const meeting = await deps.records.getMeeting(c.req.valid('param').id);
@@ -325,7 +305,7 @@ export function registerRecordsRoutes(
       },
       responses: {
         201: { description: 'Scheduled', content: { 'application/json': { schema: MeetingSchema } } },
-        ...problems(401, 403, 422),
+        ...problemResponses(401, 403, 422),
       },
     }),
     async (c) => {
@@ -344,7 +324,7 @@ export function registerRecordsRoutes(
       middleware: [admin] as const,
       request: {
         params: IdParam,
-        headers: IfMatch,
+        headers: IfMatchHeader,
         body: {
           required: true,
           content: { 'application/json': { schema: z.strictObject({ text: text(50_000) }) } },
@@ -352,7 +332,7 @@ export function registerRecordsRoutes(
       },
       responses: {
         200: { description: 'Published', content: { 'application/json': { schema: MeetingSchema } } },
-        ...problems(401, 403, 404, 412, 422, 428),
+        ...problemResponses(401, 403, 404, 412, 422, 428),
       },
     }),
     async (c) => {

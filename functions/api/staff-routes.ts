@@ -15,24 +15,8 @@ import {
 } from '../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../domain/use-cases/update-routing.ts';
 import { VOTE_CHOICES } from '../domain/voting.ts';
-import { PROBLEM_CONTENT_TYPE } from './problem.ts';
-import { ProblemSchema } from './schemas.ts';
+import { IfMatchHeader, problemResponses, STAFF_SECURITY, staffOnly } from './openapi-parts.ts';
 import { requireStaff, type StaffVariables } from './staff-auth.ts';
-
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-      },
-    ]),
-  );
-
-/** Name of the bearer security scheme in the OpenAPI document. */
-export const STAFF_SECURITY = 'staffToken';
-const staffOnly = [{ [STAFF_SECURITY]: [] }];
 
 const singleLineText = (max: number) =>
   z
@@ -109,7 +93,7 @@ export function registerStaffRoutes(
     request: { params: CategoryParam },
     responses: {
       200: { description: 'Rule', content: { 'application/json': { schema: RoutingSchema } } },
-      ...problems(401, 403, 404),
+      ...problemResponses(401, 403, 404),
     },
   });
   app.openapi(getRoutingRoute, async (c) => {
@@ -130,12 +114,7 @@ export function registerStaffRoutes(
     middleware: [csuOfficer] as const,
     request: {
       params: CategoryParam,
-      headers: z.object({
-        'if-match': z
-          .string()
-          .optional()
-          .openapi({ param: { name: 'if-match', in: 'header' } }),
-      }),
+      headers: IfMatchHeader,
       body: {
         required: true,
         content: {
@@ -147,7 +126,7 @@ export function registerStaffRoutes(
     },
     responses: {
       200: { description: 'Changed', content: { 'application/json': { schema: RoutingSchema } } },
-      ...problems(401, 403, 404, 412, 422, 428),
+      ...problemResponses(401, 403, 404, 412, 422, 428),
     },
   });
   app.openapi(putRoutingRoute, async (c) => {
@@ -170,7 +149,7 @@ export function registerStaffRoutes(
     request: { params: CategoryParam },
     responses: {
       200: { description: 'Audit entries, newest first' },
-      ...problems(401, 403),
+      ...problemResponses(401, 403),
     },
   });
   app.openapi(routingHistoryRoute, async (c) =>
@@ -184,12 +163,7 @@ export function registerStaffRoutes(
     security: staffOnly,
     middleware: [admin] as const,
     request: {
-      headers: z.object({
-        'if-match': z
-          .string()
-          .optional()
-          .openapi({ param: { name: 'if-match', in: 'header' } }),
-      }),
+      headers: IfMatchHeader,
       body: {
         required: true,
         content: {
@@ -201,7 +175,7 @@ export function registerStaffRoutes(
     },
     responses: {
       200: { description: 'The current term, changed' },
-      ...problems(401, 403, 412, 422, 428),
+      ...problemResponses(401, 403, 412, 422, 428),
     },
   });
   app.openapi(appointRoute, async (c) => {
@@ -226,12 +200,7 @@ export function registerStaffRoutes(
           .regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2027-28')
           .openapi({ param: { name: 'planYear', in: 'path' } }),
       }),
-      headers: z.object({
-        'if-match': z
-          .string()
-          .optional()
-          .openapi({ param: { name: 'if-match', in: 'header' } }),
-      }),
+      headers: IfMatchHeader,
       body: {
         required: true,
         content: {
@@ -243,7 +212,7 @@ export function registerStaffRoutes(
     },
     responses: {
       200: { description: 'The plan year as saved' },
-      ...problems(401, 403, 412, 422, 428),
+      ...problemResponses(401, 403, 412, 422, 428),
     },
   });
   app.openapi(prioritiesRoute, async (c) => {
@@ -279,7 +248,7 @@ export function registerStaffRoutes(
     },
     responses: {
       201: { description: 'Created', content: { 'application/json': { schema: MotionSchema } } },
-      ...problems(401, 403, 422),
+      ...problemResponses(401, 403, 422),
     },
   });
   app.openapi(createMotionRoute, async (c) => {
@@ -295,7 +264,7 @@ export function registerStaffRoutes(
     request: { params: MotionIdParam },
     responses: {
       200: { description: 'Motion', content: { 'application/json': { schema: MotionSchema } } },
-      ...problems(404, 422),
+      ...problemResponses(404, 422),
     },
   });
   app.openapi(getMotionRoute, async (c) => c.json(await getMotion(deps, c.req.valid('param').id), 200));
@@ -315,7 +284,7 @@ export function registerStaffRoutes(
     },
     responses: {
       201: { description: 'Recorded', content: { 'application/json': { schema: MotionSchema } } },
-      ...problems(401, 403, 404, 409, 422),
+      ...problemResponses(401, 403, 404, 409, 422),
     },
   });
   app.openapi(voteRoute, async (c) => {
@@ -337,7 +306,7 @@ export function registerStaffRoutes(
     request: { params: MotionIdParam },
     responses: {
       200: { description: 'Closed', content: { 'application/json': { schema: MotionSchema } } },
-      ...problems(401, 403, 404),
+      ...problemResponses(401, 403, 404),
     },
   });
   app.openapi(closeRoute, async (c) => c.json(await closeMotion(deps, c.req.valid('param').id), 200));
