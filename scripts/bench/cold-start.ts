@@ -1,0 +1,105 @@
+/**
+ * Cold start: fresh `node` processes, each importing one bundle and timing it until `handler` is ready. Every
+ * round runs each variant once (round-robin), so drift on the machine hits all variants alike.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ENV } from '../../functions/config.ts';
+import type { FunctionName } from '../../functions/topology.ts';
+import type { BundleResult } from './bundle.ts';
+import { median } from './stats.ts';
+
+const LOADER = fileURLToPath(new URL('./cold-start-loader.mjs', import.meta.url));
+
+/** What a deployed function's module scope reads, with dummy values: nothing here touches the network. */
+export const COLD_START_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  AWS_REGION: 'eu-west-2',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'csp-bench',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  [ENV.tableName]: 'csp-bench',
+  [ENV.eventBusName]: 'csp-bench-enquiries',
+  [ENV.senderAddress]: 'Bench <no-reply@bench.example>',
+  [ENV.publicApiUrl]: 'https://api.bench.example',
+  [ENV.enquiryRetentionDays]: '365',
+  [ENV.outboxGraceSeconds]: '120',
+  [ENV.allowedOrigins]: 'https://www.bench.example',
+  [ENV.authIssuer]: 'https://issuer.bench.example',
+  [ENV.authAudience]: 'bench',
+  [ENV.authJwksUrl]: 'https://issuer.bench.example/.well-known/jwks.json',
+};
+
+export interface ColdStartRow {
+  readonly name: FunctionName;
+  readonly deployedImportMs: number;
+  readonly deployedProcessMs: number;
+  readonly cdkDefaultImportMs: number;
+  readonly cdkDefaultProcessMs: number;
+}
+
+export interface ColdStartResult {
+  readonly runs: number;
+  readonly bareProcessMs: number;
+  readonly rows: ColdStartRow[];
+  readonly failures: string[];
+}
+
+function runOnce(args: string[]): { processMs: number; importMs?: number; error?: string } {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    env: COLD_START_ENV,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const processMs = performance.now() - start;
+  if (result.status !== 0) {
+    return {
+      processMs,
+      error: `${args.join(' ')}: exit ${result.status}: ${result.stderr.trim().slice(-500)}`,
+    };
+  }
+  if (args[0] === '-e') return { processMs };
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  return { processMs, importMs: (JSON.parse(line) as { importMs: number }).importMs };
+}
+
+export function measureColdStarts(bundles: readonly BundleResult[], runs: number): ColdStartResult {
+  const names = [...new Set(bundles.map((b) => b.name))];
+  const samples = new Map<string, { importMs: number[]; processMs: number[] }>();
+  const bare: number[] = [];
+  const failures: string[] = [];
+  // One untimed run of each first, so the OS file cache is warm for every variant alike.
+  runOnce(['-e', '']);
+  for (const bundle of bundles) runOnce([LOADER, pathToFileURL(bundle.file).href]);
+  for (let round = 0; round < runs; round++) {
+    bare.push(runOnce(['-e', '']).processMs);
+    for (const bundle of bundles) {
+      const key = `${bundle.name}/${bundle.variant}`;
+      const entry = samples.get(key) ?? { importMs: [], processMs: [] };
+      samples.set(key, entry);
+      const run = runOnce([LOADER, pathToFileURL(bundle.file).href]);
+      if (run.error) {
+        if (failures.length < 5) failures.push(run.error);
+        continue;
+      }
+      entry.importMs.push(run.importMs!);
+      entry.processMs.push(run.processMs);
+    }
+  }
+  const get = (name: string, variant: string) =>
+    samples.get(`${name}/${variant}`) ?? { importMs: [], processMs: [] };
+  return {
+    runs,
+    bareProcessMs: median(bare),
+    failures,
+    rows: names.map((name) => ({
+      name,
+      deployedImportMs: median(get(name, 'deployed').importMs),
+      deployedProcessMs: median(get(name, 'deployed').processMs),
+      cdkDefaultImportMs: median(get(name, 'cdkDefault').importMs),
+      cdkDefaultProcessMs: median(get(name, 'cdkDefault').processMs),
+    })),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: measures bundle sizes, cold starts, warm latency, throughput and email fan-out on this
+ * machine (offline, no AWS account), and writes BENCHMARKS.md. Knobs (environment): BENCH_COLD_RUNS (20),
+ * BENCH_LATENCY_N (1000), BENCH_FANOUT_N (1000), BENCH_THROUGHPUT_SECONDS (10), BENCH_CONNECTIONS (10),
+ * BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalCloud } from '../../local/cloud.ts';
+import { freePort } from '../../local/ports.ts';
+import { type BundleResult, bundleAll } from './bundle.ts';
+import { measureColdStarts } from './cold-start.ts';
+import {
+  categoriesLatency,
+  enquiryBody,
+  fanOut,
+  findDynamoDbLocalPid,
+  ipv4,
+  isIdle,
+  peakRssKiB,
+  postLatency,
+  rawClients,
+  throughput,
+} from './local-bench.ts';
+import { renderReport } from './report.ts';
+import { timed } from './stats.ts';
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const envInt = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+const settings = {
+  coldRuns: envInt('BENCH_COLD_RUNS', 20),
+  latencyN: envInt('BENCH_LATENCY_N', 1000),
+  fanOutN: envInt('BENCH_FANOUT_N', 1000),
+  throughputSeconds: envInt('BENCH_THROUGHPUT_SECONDS', 10),
+  connections: envInt('BENCH_CONNECTIONS', 10),
+  logLevel: process.env.BENCH_LOG_LEVEL ?? 'WARN',
+};
+
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main() {
+  const benchStart = performance.now();
+  const startedAt = new Date();
+
+  progress('bundling every function (deployed and CDK-default)');
+  const bundles: BundleResult[] = await bundleAll(rootDir);
+
+  progress(`cold starts: ${settings.coldRuns} rounds of fresh node processes`);
+  const coldStart = measureColdStarts(bundles, settings.coldRuns);
+
+  progress('starting the local cloud (in memory)');
+  const cloudLog: string[] = [];
+  let cloudLogCount = 0;
+  const log = (message: string, error?: unknown) => {
+    cloudLogCount++;
+    if (cloudLog.length < 5) cloudLog.push(`${message}${error instanceof Error ? `: ${error.message}` : ''}`);
+  };
+  process.env.POWERTOOLS_LOG_LEVEL = settings.logLevel;
+  const ports = {
+    api: await freePort(),
+    sesInbox: await freePort(),
+    dynamodb: await freePort(),
+    aws: await freePort(),
+  };
+  const { ms: cloudStartMs, value: cloud } = await timed(() =>
+    startLocalCloud({
+      rootDir,
+      ports,
+      runSchedules: false,
+      timeScale: 1,
+      outboxGraceSeconds: 60,
+      log,
+    }),
+  );
+  const control = ipv4(cloud.urls.control);
+  const waitIdle = async (timeoutSeconds = 120) => {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      if (await isIdle(control)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const raw = rawClients(cloud);
+  const jvmPid = findDynamoDbLocalPid(ports.dynamodb);
+  try {
+    progress('warming up');
+    for (let i = 0; i < 30; i++) {
+      await fetch(`${ipv4(cloud.urls.api)}/enquiries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(enquiryBody(i)),
+      }).then((r) => r.arrayBuffer());
+      await fetch(`${ipv4(cloud.urls.api)}/enquiry-categories`).then((r) => r.arrayBuffer());
+      await raw.putItem(enquiryBody(i));
+      await raw.putEvent(enquiryBody(i));
+      await raw.queryCategories();
+    }
+    await waitIdle();
+    await fetch(`${ipv4(cloud.urls.sesInbox)}/clear-store`, { method: 'POST' });
+
+    progress(`fan-out: ${settings.fanOutN} enquiries`);
+    const fan = await fanOut(cloud, settings.fanOutN, 180);
+    await fetch(`${ipv4(cloud.urls.sesInbox)}/clear-store`, { method: 'POST' });
+
+    progress(`warm latency: ${settings.latencyN} × POST /enquiries and PutItem+PutEvents`);
+    const post = await postLatency(cloud, raw, settings.latencyN);
+    await waitIdle();
+    progress(`warm latency: ${settings.latencyN} × GET /enquiry-categories and Query`);
+    const categories = await categoriesLatency(cloud, raw, settings.latencyN);
+    await waitIdle();
+
+    progress(
+      `throughput: ${settings.connections} connections × ${settings.throughputSeconds} s, raw then API`,
+    );
+    const tput = await throughput(
+      cloud,
+      raw,
+      settings.connections,
+      settings.throughputSeconds,
+      async () => {
+        await waitIdle();
+      },
+      jvmPid,
+    );
+
+    progress('draining the mail backlog the throughput run left, before stopping');
+    const drainStart = performance.now();
+    const drained = await waitIdle(240);
+    const drainSeconds = drained ? (performance.now() - drainStart) / 1000 : undefined;
+
+    const benchRssKiB = process.resourceUsage().maxRSS;
+    const javaPeak = peakRssKiB(jvmPid);
+    const java =
+      jvmPid !== undefined && javaPeak !== undefined ? { pid: jvmPid, peakKiB: javaPeak } : undefined;
+
+    const totalSeconds = (performance.now() - benchStart) / 1000;
+    const report = renderReport({
+      startedAt,
+      totalSeconds,
+      settings,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      bundles,
+      coldStart,
+      cloudStartMs,
+      fan,
+      post,
+      categories,
+      tput,
+      drainSeconds,
+      benchRssKiB,
+      java,
+      cloudLogCount,
+      cloudLog,
+    });
+    writeFileSync(path.join(rootDir, 'BENCHMARKS.md'), report);
+    progress(`wrote BENCHMARKS.md in ${totalSeconds.toFixed(0)} s`);
+  } finally {
+    raw.destroy();
+    await cloud.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
