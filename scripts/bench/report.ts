@@ -1,6 +1,8 @@
 /** Renders BENCHMARKS.md from one run's measurements. */
 import type { BundleResult } from './bundle.ts';
 import type { ColdStartResult } from './cold-start.ts';
+import { renderCostModel, renderDynamoCalls } from './cost-report.ts';
+import type { DynamoCallsResult } from './dynamo-calls.ts';
 import type { CpuShare, FanOutResult, LatencyPair, ThroughputResult } from './local-bench.ts';
 import { bytes, ms, ratio } from './stats.ts';
 
@@ -13,6 +15,7 @@ export interface ReportInput {
     fanOutN: number;
     throughputSeconds: number;
     connections: number;
+    callsN: number;
     logLevel: string;
   };
   readonly cpu: string;
@@ -30,6 +33,7 @@ export interface ReportInput {
   readonly java?: { pid: number; peakKiB: number };
   readonly cloudLogCount: number;
   readonly cloudLog: readonly string[];
+  readonly dynamoCalls: DynamoCallsResult;
 }
 
 const table = (header: string[], rows: (string | number)[][]) =>
@@ -64,7 +68,7 @@ measured in the same run on the same machine.
 - Date: ${input.startedAt.toISOString()}
 - Node: ${process.version} (${process.platform}/${process.arch})
 - CPU: ${input.cpu} × ${input.cores}
-- Command: \`npm run bench\` (cold runs ${settings.coldRuns}, latency n=${settings.latencyN}, fan-out n=${settings.fanOutN}, throughput ${settings.connections} connections × ${settings.throughputSeconds} s, handler log level ${settings.logLevel})
+- Command: \`npm run bench\` (cold runs ${settings.coldRuns}, latency n=${settings.latencyN}, fan-out n=${settings.fanOutN}, throughput ${settings.connections} connections × ${settings.throughputSeconds} s, DynamoDB counts n=${settings.callsN}, handler log level ${settings.logLevel})
 - Whole run: ${input.totalSeconds.toFixed(0)} s. Local cloud start (DynamoDB Local JVM, seeding, emulators): ${ms(input.cloudStartMs, 0)}.
 
 The local cloud runs in the bench process, on the same cores as the load generator, with DynamoDB Local (Java)
@@ -246,10 +250,16 @@ Local cloud log messages during the run: ${input.cloudLogCount}${input.cloudLog.
 
 ${whatLimitsUs(input, { postOverhead, getOverhead, emailsPerSecond, api })}
 
+## 8. DynamoDB requests per API call
+
+${renderDynamoCalls(input.dynamoCalls)}
+
+## 9. Cost model per 100,000 enquiries
+
+${renderCostModel(input.dynamoCalls)}
+
 ## Not measured yet
 
-- Cost model (Lambda GB-s, DynamoDB RCU/WCU, EventBridge, SQS, SES per enquiry).
-- DynamoDB requests per route (how many calls each route really makes, beyond the baseline assumed above).
 - Cold start on AWS itself (Lambda init on arm64, with the runtime's SDK for the CDK-default variant), and the
   effect of \`--enable-source-maps\` on init.
 - Latency and throughput against real AWS services; the emulators' costs differ from the services'.

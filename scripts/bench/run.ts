@@ -2,6 +2,7 @@
  * `npm run bench`: measures bundle sizes, cold starts, warm latency, throughput and email fan-out on this
  * machine (offline, no AWS account), and writes BENCHMARKS.md. Knobs (environment): BENCH_COLD_RUNS (20),
  * BENCH_LATENCY_N (1000), BENCH_FANOUT_N (1000), BENCH_THROUGHPUT_SECONDS (10), BENCH_CONNECTIONS (10),
+ * BENCH_CALLS_N (20, calls per route and enquiries for the DynamoDB request counts and the cost model),
  * BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { startLocalCloud } from '../../local/cloud.ts';
 import { freePort } from '../../local/ports.ts';
 import { type BundleResult, bundleAll } from './bundle.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { measureDynamoCalls } from './dynamo-calls.ts';
 import {
   categoriesLatency,
   enquiryBody,
@@ -38,6 +40,7 @@ const settings = {
   fanOutN: envInt('BENCH_FANOUT_N', 1000),
   throughputSeconds: envInt('BENCH_THROUGHPUT_SECONDS', 10),
   connections: envInt('BENCH_CONNECTIONS', 10),
+  callsN: envInt('BENCH_CALLS_N', 20),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'WARN',
 };
 
@@ -134,6 +137,12 @@ async function main() {
     const drained = await waitIdle(240);
     const drainSeconds = drained ? (performance.now() - drainStart) / 1000 : undefined;
 
+    // Last, so the counting middleware and the invoke wrapper cannot weigh on the timings above.
+    progress(
+      `DynamoDB requests: ${settings.callsN} × each public route, then ${settings.callsN} enquiries end to end`,
+    );
+    const dynamoCalls = await measureDynamoCalls(cloud, settings.callsN, waitIdle);
+
     const benchRssKiB = process.resourceUsage().maxRSS;
     const javaPeak = peakRssKiB(jvmPid);
     const java =
@@ -158,6 +167,7 @@ async function main() {
       java,
       cloudLogCount,
       cloudLog,
+      dynamoCalls,
     });
     writeFileSync(path.join(rootDir, 'BENCHMARKS.md'), report);
     progress(`wrote BENCHMARKS.md in ${totalSeconds.toFixed(0)} s`);
