@@ -52,10 +52,11 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
 
   API              ${cloud.urls.api}
                    try: curl ${cloud.urls.api}/enquiry-categories
-  OpenAPI          ${cloud.urls.api}/openapi.json
+  API reference    ${cloud.urls.api}/docs   (OpenAPI: ${cloud.urls.api}/openapi.json)
+  Staff token      npm run token -- --role partnership-admin   (or csu-officer, partner-representative --org <id>)
   Email inbox      ${cloud.urls.sesInbox}   (every email sent, readable in the browser)
   DynamoDB Local   ${cloud.urls.dynamodb}   (table ${cloud.tableName})
-  EventBridge/SQS/SES ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE, _SQS, _SES)
+  AWS endpoints    ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE, _SQS and _SES point here)
   Control          ${cloud.urls.control}/queues   (queues and dead letters)
   Schedules        ${Object.entries(SCHEDULES)
     .map(([name, s]) => `${name} ${s.expression}`)
