@@ -7,7 +7,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChairTerm } from '../domain/chair-rotation.ts';
-import { StaleVersion } from '../domain/errors.ts';
 import type { Organisation } from '../domain/governance.ts';
 import type {
   AuditEntry,
@@ -19,14 +18,8 @@ import type {
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
 import type { Vote } from '../domain/voting.ts';
-import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
-import {
-  auditItem,
-  CHAIR_TERM_PARTITION,
-  keys,
-  ORGANISATION_PARTITION,
-  PRIORITY_PARTITION,
-} from './table-keys.ts';
+import { cancellationReason, queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
+import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -166,66 +159,54 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
   }
 
   async putPlanYear(year: Omit<PlanYear, 'version'>, expectedVersion: number | undefined, audit: AuditEntry) {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.planYear(year.planYear),
-                  type: 'PlanYear',
-                  ...year,
-                  version: (expectedVersion ?? 0) + 1,
-                },
-                // A new plan year must not exist yet; a revision must be of the version read.
-                ConditionExpression:
-                  expectedVersion === undefined ? 'attribute_not_exists(PK)' : 'version = :expected',
-                ExpressionAttributeValues:
-                  expectedVersion === undefined ? undefined : { ':expected': expectedVersion },
-              },
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.planYear(year.planYear),
+              type: 'PlanYear',
+              ...year,
+              version: (expectedVersion ?? 0) + 1,
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
-      throw error;
-    }
+            // A new plan year must not exist yet; a revision must be of the version read.
+            ConditionExpression:
+              expectedVersion === undefined ? 'attribute_not_exists(PK)' : 'version = :expected',
+            ExpressionAttributeValues:
+              expectedVersion === undefined ? undefined : { ':expected': expectedVersion },
+          },
+        },
+      ],
+      audit,
+    );
   }
 
   async appointChair(startsOn: string, organisationId: string, expectedVersion: number, audit: AuditEntry) {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.chairTerm(startsOn),
-                UpdateExpression: 'SET organisationId = :org, #source = :appointment, version = :next',
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeNames: { '#source': 'source' },
-                ExpressionAttributeValues: {
-                  ':org': organisationId,
-                  ':appointment': 'appointment',
-                  ':expected': expectedVersion,
-                  ':next': expectedVersion + 1,
-                },
-              },
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.chairTerm(startsOn),
+            UpdateExpression: 'SET organisationId = :org, #source = :appointment, version = :next',
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeNames: { '#source': 'source' },
+            ExpressionAttributeValues: {
+              ':org': organisationId,
+              ':appointment': 'appointment',
+              ':expected': expectedVersion,
+              ':next': expectedVersion + 1,
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') {
-        throw new StaleVersion();
-      }
-      throw error;
-    }
+          },
+        },
+      ],
+      audit,
+    );
   }
 
   async listAudit(entity: string): Promise<AuditEntry[]> {

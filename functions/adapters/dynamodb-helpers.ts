@@ -1,6 +1,14 @@
 /** Small DynamoDB routines the repositories share. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { StaleVersion } from '../domain/errors.ts';
+import type { AuditEntry } from '../domain/governance-ports.ts';
+import { auditItem } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -36,4 +44,31 @@ export async function queryPartition(
 export function cancellationReason(error: unknown, index: number): string | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   return error.CancellationReasons?.[index]?.Code;
+}
+
+/** One item of a TransactWriteItems request. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Writes `change` and its audit entry in one transaction: both or neither. The first item of `change` carries
+ * the optimistic-concurrency condition (the version the caller read); when it fails, the caller's copy is
+ * stale.
+ * @throws StaleVersion when the first item's condition fails.
+ */
+export async function writeAuditedChange(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  change: TransactItem[],
+  audit: AuditEntry,
+): Promise<void> {
+  try {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [...change, { Put: { TableName: tableName, Item: auditItem(audit) } }],
+      }),
+    );
+  } catch (error) {
+    if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
+    throw error;
+  }
 }

@@ -5,7 +5,6 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StaleVersion } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
 import type {
   Action,
@@ -14,8 +13,8 @@ import type {
   RecordsRepository,
   StrategicAssessment,
 } from '../domain/records.ts';
-import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
-import { auditItem, keys } from './table-keys.ts';
+import { queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
+import { keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -78,28 +77,23 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
 
   async updateAction(action: Action, expectedVersion: number, audit: AuditEntry): Promise<void> {
     const latest = action.updates.at(-1);
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: actionItem(action),
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              },
-            },
-            // Only the new update is written; earlier ones are already items of their own.
-            ...(latest ? [{ Put: { TableName: this.tableName, Item: updateItem(action.id, latest) } }] : []),
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
-      throw error;
-    }
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: actionItem(action),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+        // Only the new update is written; earlier ones are already items of their own.
+        ...(latest ? [{ Put: { TableName: this.tableName, Item: updateItem(action.id, latest) } }] : []),
+      ],
+      audit,
+    );
   }
 
   async listMeetings(): Promise<Meeting[]> {
@@ -120,31 +114,26 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     expectedVersion: number,
     audit: AuditEntry,
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.meeting(meeting.date, meeting.id),
-                UpdateExpression: 'SET minutes = :minutes, version = :next',
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: {
-                  ':minutes': minutes,
-                  ':expected': expectedVersion,
-                  ':next': expectedVersion + 1,
-                },
-              },
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.meeting(meeting.date, meeting.id),
+            UpdateExpression: 'SET minutes = :minutes, version = :next',
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: {
+              ':minutes': minutes,
+              ':expected': expectedVersion,
+              ':next': expectedVersion + 1,
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
-      throw error;
-    }
+          },
+        },
+      ],
+      audit,
+    );
   }
 
   private async put(item: Item): Promise<void> {

@@ -1,16 +1,9 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { StaleVersion } from '../domain/errors.ts';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
 import type { ReferenceDataRepository, VersionedRoutingRule } from '../domain/ports.ts';
-import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
-import { AGENCY_PARTITION, auditItem, CATEGORY_PARTITION, keys } from './table-keys.ts';
+import { queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
+import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
 
 /** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
 export class DynamoDbReferenceDataRepository implements ReferenceDataRepository {
@@ -58,36 +51,29 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
   }
 
   async updateRoutingRule(rule: RoutingRule, expectedVersion: number, audit: AuditEntry): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.routingRule(rule.category),
-                UpdateExpression: 'SET agencyIds = :ids, version = :next',
-                // Seeded rules have no version yet: they count as version 1.
-                ConditionExpression:
-                  'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
-                ExpressionAttributeValues: {
-                  ':ids': rule.agencyIds,
-                  ':expected': expectedVersion,
-                  ':next': expectedVersion + 1,
-                  ':one': 1,
-                },
-              },
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.routingRule(rule.category),
+            UpdateExpression: 'SET agencyIds = :ids, version = :next',
+            // Seeded rules have no version yet: they count as version 1.
+            ConditionExpression:
+              'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
+            ExpressionAttributeValues: {
+              ':ids': rule.agencyIds,
+              ':expected': expectedVersion,
+              ':next': expectedVersion + 1,
+              ':one': 1,
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') {
-        throw new StaleVersion();
-      }
-      throw error;
-    }
+          },
+        },
+      ],
+      audit,
+    );
   }
 
   async listAgencies(): Promise<Agency[]> {
