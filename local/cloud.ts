@@ -153,14 +153,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamoClient = new DynamoDBClient(localClientConfig(ports.dynamodb));
     cleanups.push(() => dynamoClient.destroy());
     const table = await ensureTable(dynamoClient, TABLE_NAME);
-    const referenceData = new DynamoDbReferenceDataRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+    const documentClient = createDocumentClient(dynamoClient);
+    const referenceData = new DynamoDbReferenceDataRepository(documentClient, TABLE_NAME);
     if (!(await referenceData.getPartnership())) {
       await seedReferenceData(referenceData, ASHFORD);
       log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
     }
-    const governance = new DynamoDbGovernanceRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+    const governance = new DynamoDbGovernanceRepository(documentClient, TABLE_NAME);
     if (!(await governance.getProfile())) {
-      const records = new DynamoDbRecordsRepository(createDocumentClient(dynamoClient), TABLE_NAME);
+      const records = new DynamoDbRecordsRepository(documentClient, TABLE_NAME);
       await seedGovernance(governance, records, ASHFORD_GOVERNANCE, new Date());
       log(`Seeded ${ASHFORD.partnership.name} governance records`);
     }

@@ -283,6 +283,18 @@ export const MAX_STAFF_BODY_BYTES = 256 * 1024;
  * problem. A public enquiry must have a body; a staff write may have none (e.g. closing a motion).
  */
 function jsonBodies(): MiddlewareHandler<Env> {
+  // Built once, not per request: one limit for public enquiries, a larger one for staff writes.
+  const limitTo = (maxBytes: number) =>
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (limited) =>
+        sendProblem(
+          limited,
+          problem('payload-too-large', { detail: `The body must be at most ${maxBytes} bytes.` }),
+        ),
+    });
+  const enquiryLimit = limitTo(MAX_BODY_BYTES);
+  const staffLimit = limitTo(MAX_STAFF_BODY_BYTES);
   return async (c, next) => {
     if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
     const isEnquiry = c.req.path === '/enquiries';
@@ -296,14 +308,7 @@ function jsonBodies(): MiddlewareHandler<Env> {
     if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType.trim())) {
       return fail('unsupported-media-type', 'Send the body as Content-Type: application/json.');
     }
-    const limit = bodyLimit({
-      maxSize: maxBytes,
-      onError: (limited) =>
-        sendProblem(
-          limited,
-          problem('payload-too-large', { detail: `The body must be at most ${maxBytes} bytes.` }),
-        ),
-    });
+    const limit = isEnquiry ? enquiryLimit : staffLimit;
     return limit(c, async () => {
       const text = await c.req.text();
       if (Buffer.byteLength(text) > maxBytes) {

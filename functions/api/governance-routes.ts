@@ -12,7 +12,7 @@ import {
   partnershipProfile,
 } from '../domain/use-cases/governance-reads.ts';
 import { etagOf } from '../domain/use-cases/governance-writes.ts';
-import { problemResponses } from './openapi-parts.ts';
+import { IsoDateSchema, PlanYearSchema, pageQuery, problemResponses } from './openapi-parts.ts';
 
 const ChairTermSchema = z
   .object({
@@ -35,8 +35,6 @@ const PartnerSchema = z
     representatives: z.array(z.object({ name: z.string(), role: z.string() })),
   })
   .openapi('Partner');
-
-const isoDate = z.iso.date().openapi({ example: '2026-11-26' });
 
 const partnershipRoute = createRoute({
   method: 'get',
@@ -77,9 +75,8 @@ const partnersRoute = createRoute({
   request: {
     query: z.object({
       kind: z.enum(PARTNER_KINDS).optional(),
-      on: isoDate.optional().openapi({ description: 'Membership on this day (default today)' }),
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().max(200).optional(),
+      on: IsoDateSchema.optional().openapi({ description: 'Membership on this day (default today)' }),
+      ...pageQuery,
     }),
   },
   responses: {
@@ -124,10 +121,7 @@ const prioritiesRoute = createRoute({
   summary: 'The partnership plan’s yearly priorities',
   request: {
     query: z.object({
-      planYear: z
-        .string()
-        .regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22')
-        .optional(),
+      planYear: PlanYearSchema.optional(),
     }),
   },
   responses: {
@@ -158,8 +152,10 @@ export function registerGovernanceRoutes(
     c.header('Cache-Control', 'public, max-age=300');
 
   app.openapi(partnershipRoute, async (c) => {
-    const profile = await partnershipProfile(deps.governance);
-    const organisations = await deps.governance.listOrganisations();
+    const [profile, organisations] = await Promise.all([
+      partnershipProfile(deps.governance),
+      deps.governance.listOrganisations(),
+    ]);
     const names = new Map(organisations.map((o) => [o.id, o.name]));
     const { chairRotation } = profile;
     publicCache(c);

@@ -28,3 +28,32 @@ export const IfMatchHeader = z.object({
     .optional()
     .openapi({ param: { name: 'if-match', in: 'header' }, description: 'The ETag you read' }),
 });
+
+/** A plan year such as `2021-22`. */
+export const PlanYearSchema = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
+
+/** A calendar date (YYYY-MM-DD). */
+export const IsoDateSchema = z.iso.date().openapi({ example: '2026-11-26' });
+
+/** `limit` and `cursor` of every paginated list. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+};
+
+/** Free text of 1 to `max` characters that is valid Unicode (line breaks allowed). */
+export const boundedText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
+
+/** One line of 1 to `max` characters: valid Unicode without control characters. */
+export const singleLineText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    .refine((s) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line of text');

@@ -14,22 +14,17 @@ import {
   publishMinutes,
   updateAction,
 } from '../domain/use-cases/records.ts';
-import { IfMatchHeader, problemResponses, staffOnly } from './openapi-parts.ts';
+import {
+  boundedText,
+  IfMatchHeader,
+  IsoDateSchema,
+  PlanYearSchema,
+  pageQuery,
+  problemResponses,
+  staffOnly,
+} from './openapi-parts.ts';
 import { requireStaff, type StaffVariables } from './staff-auth.ts';
 
-const text = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
-const planYear = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
-const isoDate = z.iso.date();
-/** `limit` and `cursor` of every paginated list. */
-const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
-};
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 const ActionSchema = z
@@ -114,7 +109,7 @@ export function registerRecordsRoutes(
         'The rolling action plan by due date, each action with its latest update (history: GET /action-plan/{id})',
       request: {
         query: z.object({
-          planYear: planYear.optional(),
+          planYear: PlanYearSchema.optional(),
           priority: z.coerce.number().int().min(1).max(50).optional(),
           status: z.enum(ACTION_STATUSES).optional(),
           ...pageQuery,
@@ -153,11 +148,11 @@ export function registerRecordsRoutes(
           content: {
             'application/json': {
               schema: z.strictObject({
-                planYear,
+                planYear: PlanYearSchema,
                 priority: z.number().int().min(1).max(50),
-                title: text(300),
+                title: boundedText(300),
                 leadOrganisationId: z.string().max(100),
-                dueOn: isoDate,
+                dueOn: IsoDateSchema,
               }),
             },
           },
@@ -213,7 +208,7 @@ export function registerRecordsRoutes(
           content: {
             'application/json': {
               schema: z.strictObject({
-                note: text(2000),
+                note: boundedText(2000),
                 status: z.enum(ACTION_STATUSES).optional(),
                 rag: z.enum(RAG_RATINGS).optional(),
               }),
@@ -295,9 +290,9 @@ export function registerRecordsRoutes(
             'application/json': {
               schema: z.strictObject({
                 kind: z.enum(MEETING_KINDS),
-                date: isoDate,
+                date: IsoDateSchema,
                 attendees: z.array(z.string().max(100)).max(100),
-                agenda: z.array(text(500)).max(50),
+                agenda: z.array(boundedText(500)).max(50),
               }),
             },
           },
@@ -327,7 +322,7 @@ export function registerRecordsRoutes(
         headers: IfMatchHeader,
         body: {
           required: true,
-          content: { 'application/json': { schema: z.strictObject({ text: text(50_000) }) } },
+          content: { 'application/json': { schema: z.strictObject({ text: boundedText(50_000) }) } },
         },
       },
       responses: {

@@ -15,16 +15,15 @@ import {
 } from '../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../domain/use-cases/update-routing.ts';
 import { VOTE_CHOICES } from '../domain/voting.ts';
-import { IfMatchHeader, problemResponses, STAFF_SECURITY, staffOnly } from './openapi-parts.ts';
+import {
+  IfMatchHeader,
+  PlanYearSchema,
+  problemResponses,
+  STAFF_SECURITY,
+  singleLineText,
+  staffOnly,
+} from './openapi-parts.ts';
 import { requireStaff, type StaffVariables } from './staff-auth.ts';
-
-const singleLineText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    .refine((s) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line of text');
 
 const MotionSchema = z
   .object({
@@ -195,10 +194,7 @@ export function registerStaffRoutes(
     middleware: [admin] as const,
     request: {
       params: z.object({
-        planYear: z
-          .string()
-          .regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2027-28')
-          .openapi({ param: { name: 'planYear', in: 'path' } }),
+        planYear: PlanYearSchema.openapi({ param: { name: 'planYear', in: 'path' } }),
       }),
       headers: IfMatchHeader,
       body: {

@@ -1,5 +1,5 @@
 /** Public reads of the partnership's governance records. */
-import { type ChairTerm, termYearOn } from '../chair-rotation.ts';
+import type { ChairTerm } from '../chair-rotation.ts';
 import { NoChairRecorded, ReferenceDataMissing } from '../errors.ts';
 import { hasVotingRights, membershipOn, type PartnerKind } from '../governance.ts';
 import type { GovernanceRepository, PartnershipProfile } from '../governance-ports.ts';
@@ -77,10 +77,4 @@ export async function currentChair(governance: GovernanceRepository, on: string)
   const term = (await chairHistory(governance)).find((t) => t.startsOn <= on && on < t.endsOn);
   if (!term) throw new NoChairRecorded(on);
   return term;
-}
-
-/** The plan year (`2026-27`) whose chair term contains `on`; plan years follow the same April start. */
-export function planYearOn(profile: PartnershipProfile, on: string): string {
-  const year = termYearOn(profile.chairRotation, on);
-  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
 }
