@@ -1,20 +1,32 @@
-/** Lambda entry point of the public API: wiring at module scope, then Hono's API Gateway adapter. */
+/** Lambda entry point of the API: wiring at module scope (once per container), then Hono's API Gateway adapter. */
 import { handle } from 'hono/aws-lambda';
+import { CachedReferenceData } from './adapters/cached-reference-data.ts';
+import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
+import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repository.ts';
+import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { JwtStaffVerifier } from './adapters/jwt-staff-verifier.ts';
 import { createApi } from './api/app.ts';
-import { ENV, requireEnv } from './config.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { logger } from './observability.ts';
-import { tableAdapters } from './table-adapters.ts';
+import { REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 
-const { enquiries, referenceData, governance, records } = tableAdapters();
+const tableName = requireEnv(ENV.tableName);
+const referenceData = new DynamoDbReferenceDataRepository(documentClient, tableName);
 
 const app = createApi({
-  enquiries,
+  enquiries: new DynamoDbEnquiryRepository(
+    documentClient,
+    tableName,
+    requireIntEnv(ENV.enquiryRetentionDays),
+  ),
   referenceData,
-  governance,
-  records,
+  cachedReferenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
+  governance: new DynamoDbGovernanceRepository(documentClient, tableName),
+  records: new DynamoDbRecordsRepository(documentClient, tableName),
   staffTokens: new JwtStaffVerifier({
     issuer: requireEnv(ENV.authIssuer),
     audience: requireEnv(ENV.authAudience),

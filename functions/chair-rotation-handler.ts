@@ -2,15 +2,16 @@
  * Lambda entry point of the scheduled chair rotation. The schedule passes its scheduled time, so a delayed
  * or retried invocation still decides for the day it was meant for.
  */
+import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { ENV, requireEnv } from './config.ts';
 import { rotateChair } from './domain/use-cases/rotate-chair.ts';
 import { logger } from './observability.ts';
-import { tableAdapters } from './table-adapters.ts';
 
 const deps = {
-  governance: tableAdapters().governance,
+  governance: new DynamoDbGovernanceRepository(documentClient, requireEnv(ENV.tableName)),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };

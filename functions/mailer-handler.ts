@@ -1,10 +1,17 @@
 /** Lambda entry point of the mailer: sends each email requested on the mail queue, exactly once. */
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { CachedReferenceData } from './adapters/cached-reference-data.ts';
+import { documentClient } from './adapters/clients/dynamodb.ts';
 import { sesClient } from './adapters/clients/ses.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
+import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
+import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
-import { ENV, requireEnv } from './config.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import type { Enquiry } from './domain/enquiry.ts';
 import { sendChairRotationNotices } from './domain/use-cases/send-chair-rotation-notices.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
@@ -13,11 +20,17 @@ import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-request
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
-import { tableAdapters } from './table-adapters.ts';
-import { QUEUES } from './topology.ts';
+import { QUEUES, REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 
+const tableName = requireEnv(ENV.tableName);
+const enquiries = new DynamoDbEnquiryRepository(documentClient, tableName);
 const deps = {
-  ...tableAdapters(),
+  referenceData: new CachedReferenceData(
+    new DynamoDbReferenceDataRepository(documentClient, tableName),
+    REFERENCE_DATA_MAX_AGE_SECONDS,
+  ),
+  governance: new DynamoDbGovernanceRepository(documentClient, tableName),
+  ledger: new DynamoDbEmailLedger(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
   mailer: new SesMailer(sesClient),
   clock: () => new Date(),
   sender: requireEnv(ENV.senderAddress),
@@ -25,13 +38,21 @@ const deps = {
 };
 const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.mail };
 
-export const handler = (event: SQSEvent) =>
-  processSqsBatch(event, batchOptions, async (record) => {
+export const handler = async (event: SQSEvent) => {
+  // Every enquiry the batch mentions, in one read, so each email costs only its claim and its "sent" mark.
+  const batchEnquiries = await enquiriesOf(event.Records);
+  const enquiriesOfBatch = {
+    get: async (reference: string) => batchEnquiries.get(reference) ?? enquiries.get(reference),
+  };
+  return processSqsBatch(event, batchOptions, async (record) => {
     const delivered = deliveredEvent(record);
     switch (delivered['detail-type']) {
       case EnquiryReceivedEvent.detailType: {
         const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, delivered.detail);
-        const result = await sendAcknowledgement(deps, { reference: data.reference });
+        const result = await sendAcknowledgement(
+          { ...deps, enquiries: enquiriesOfBatch },
+          { reference: data.reference },
+        );
         logger.info('Acknowledgement handled', {
           correlationId: metadata.correlationId,
           reference: data.reference,
@@ -41,7 +62,7 @@ export const handler = (event: SQSEvent) =>
       }
       case EnquiryReferralRequestedEvent.detailType: {
         const { metadata, data } = parseEventDetail(EnquiryReferralRequestedEvent, delivered.detail);
-        const result = await sendReferral(deps, data);
+        const result = await sendReferral({ ...deps, enquiries: enquiriesOfBatch }, data);
         logger.info('Referral handled', {
           correlationId: metadata.correlationId,
           reference: data.reference,
@@ -60,3 +81,29 @@ export const handler = (event: SQSEvent) =>
         throw new Error(`Mailer cannot handle ${delivered['detail-type']}`);
     }
   });
+};
+
+/**
+ * The enquiries the batch's enquiry events name, read together. A failed read is not fatal here: each record
+ * then reads its own enquiry, and fails (and is retried) on its own.
+ */
+async function enquiriesOf(records: readonly SQSRecord[]): Promise<Map<string, Enquiry>> {
+  const references = records.flatMap((record) => {
+    try {
+      const reference = (deliveredEvent(record).detail as { data?: { reference?: unknown } }).data?.reference;
+      return typeof reference === 'string' ? [reference] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (references.length === 0) return new Map();
+  try {
+    return await enquiries.getMany(references);
+  } catch (error) {
+    logger.warn('Could not read the batch’s enquiries together; reading them one by one', {
+      count: references.length,
+      error: error instanceof Error ? error.name : typeof error,
+    });
+    return new Map();
+  }
+}

@@ -1,14 +1,16 @@
 /** Lambda entry point of the scheduled outbox sweeper. */
+import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sweepOutbox } from './domain/use-cases/sweep-outbox.ts';
 import { logger } from './observability.ts';
-import { tableAdapters } from './table-adapters.ts';
 import { OUTBOX_SWEEP } from './topology.ts';
 
 const deps = {
-  enquiries: tableAdapters().enquiries,
+  // Without a retention period: the sweeper never creates an enquiry.
+  enquiries: new DynamoDbEnquiryRepository(documentClient, requireEnv(ENV.tableName)),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };
@@ -20,6 +22,11 @@ export const handler = async () => {
     logger.warn('Outbox sweep republished enquiries', {
       republished: result.republished,
       failed: result.failed,
+    });
+  }
+  if (result.stuck.length > 0) {
+    logger.error('Enquiries republished repeatedly without reaching the router; see the routing DLQ', {
+      stuck: result.stuck,
     });
   }
   if (result.failed.length > 0) {

@@ -1,7 +1,11 @@
 /** Lambda entry point of the router: reads `EnquiryReceived` events from the routing queue. */
 import type { SQSEvent } from 'aws-lambda';
+import { CachedReferenceData } from './adapters/cached-reference-data.ts';
+import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
+import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
+import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv } from './config.ts';
@@ -10,13 +14,16 @@ import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
-import { tableAdapters } from './table-adapters.ts';
-import { QUEUES } from './topology.ts';
+import { QUEUES, REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 
-const { enquiries, referenceData } = tableAdapters();
+const tableName = requireEnv(ENV.tableName);
 const deps = {
-  enquiries,
-  referenceData,
+  // Without a retention period: the router never creates an enquiry.
+  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName),
+  referenceData: new CachedReferenceData(
+    new DynamoDbReferenceDataRepository(documentClient, tableName),
+    REFERENCE_DATA_MAX_AGE_SECONDS,
+  ),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };
@@ -28,10 +35,11 @@ export const handler = (event: SQSEvent) =>
     const log = logger.createChild({ persistentKeys: { correlationId: metadata.correlationId } });
     const result = await routeEnquiry(deps, {
       reference: data.reference,
+      category: data.category,
       correlationId: metadata.correlationId,
     });
     if (result.outcome === 'enquiry-not-found') {
-      log.warn('Enquiry to route no longer exists; dropping', { reference: data.reference });
+      log.warn('No enquiry with this reference and category; dropping', { reference: data.reference });
       return;
     }
     if (result.missingAgencyIds.length > 0) {

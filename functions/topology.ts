@@ -4,86 +4,216 @@
  * checks the two agree. Change wiring here, never in only one of them.
  */
 
+import { ENV, type EnvName } from './config.ts';
+import type { StaffRole } from './domain/staff.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { ENQUIRIES_SOURCE, GOVERNANCE_SOURCE } from './events/envelope.ts';
 
-/** Lambda functions. `entry` is relative to the repository root and exports `handler`. */
+/**
+ * DynamoDB actions a function may be granted on the table. No Scan (no access pattern needs one, and it would
+ * read every enquiry) and no DeleteItem (records expire through TTL). TransactWriteItems has no IAM action of
+ * its own: each item is authorised as the PutItem, UpdateItem or ConditionCheckItem it is.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'ConditionCheckItem';
+
+/** Actions that change items: a function with any of them also needs the table key's encrypt actions. */
+export const TABLE_WRITE_ACTIONS: readonly TableAction[] = ['PutItem', 'UpdateItem'];
+
+/** Secondary indexes of the table (see `TABLE_SCHEMA` in functions/adapters/table-keys.ts). */
+export type TableIndex = 'GSI1' | 'GSI2';
+
+/**
+ * What one function needs, declared once: the stateless stack grants exactly this (and sets exactly these
+ * variables), and the local cloud gives the function exactly these variables.
+ */
+export interface FunctionSpec {
+  /** Relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly description: string;
+  /** Table actions it calls, and the indexes it queries. Sets `TABLE_NAME`. */
+  readonly table?: { readonly actions: readonly TableAction[]; readonly indexes?: readonly TableIndex[] };
+  /** Puts events on the bus. Sets `EVENT_BUS_NAME`. */
+  readonly bus?: boolean;
+  /** Sends email as the stage's SES identity. Sets `SENDER_ADDRESS`. */
+  readonly ses?: boolean;
+  /** Settings it reads besides those its bindings set (their values come from the stage). */
+  readonly settings: readonly FunctionSetting[];
+}
+
+/** Variables a function declares as settings; the table, bus and SES bindings set the others. */
+export type FunctionSetting = Exclude<
+  EnvName,
+  typeof ENV.tableName | typeof ENV.eventBusName | typeof ENV.senderAddress
+>;
+
+/** Lambda functions. */
 export const FUNCTIONS = {
   api: {
     entry: 'functions/api-handler.ts',
     memoryMb: 1024,
     timeoutSeconds: 10,
-    description: 'Public enquiry API',
+    description: 'Public enquiry API and the staff API',
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
+    bus: true,
+    settings: [
+      ENV.enquiryRetentionDays,
+      ENV.publicApiUrl,
+      ENV.allowedOrigins,
+      ENV.authIssuer,
+      ENV.authAudience,
+      ENV.authJwksUrl,
+    ],
   },
   router: {
     entry: 'functions/router-handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
     description: 'Routes received enquiries to agencies',
+    // UpdateItem records the routing decision; GetItem only when a redelivery finds it already recorded.
+    table: { actions: ['GetItem', 'Query', 'UpdateItem'] },
+    bus: true,
+    settings: [],
   },
   mailer: {
     entry: 'functions/mailer-handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
     description: 'Sends enquiry emails through SES, once each',
+    // BatchGetItem reads a batch's enquiries at once; PutItem/UpdateItem keep the email ledger.
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    ses: true,
+    settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
   },
   outboxSweeper: {
     entry: 'functions/outbox-sweeper-handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    description: 'Republishes enquiries whose first publish failed',
+    description: 'Republishes enquiries the router has not yet received',
+    table: { actions: ['Query', 'UpdateItem'], indexes: ['GSI2'] },
+    bus: true,
+    settings: [ENV.outboxGraceSeconds],
   },
   chairRotation: {
     entry: 'functions/chair-rotation-handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
     description: 'Records each new chair term once and announces it',
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    bus: true,
+    settings: [],
   },
-} as const;
+} as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
 
-/** HTTP routes of the public API, all served by the `api` function. Paths use API Gateway's `{param}` form. */
-export const ROUTES = [
-  { method: 'GET', path: '/enquiry-categories' },
-  { method: 'POST', path: '/enquiries' },
-  { method: 'GET', path: '/enquiries/{reference}/status' },
-  { method: 'GET', path: '/openapi.json' },
-  { method: 'GET', path: '/docs' },
-  { method: 'GET', path: '/partnership' },
-  { method: 'GET', path: '/partners' },
-  { method: 'GET', path: '/chair' },
-  { method: 'GET', path: '/chair/history' },
-  { method: 'GET', path: '/priorities' },
-  { method: 'GET', path: '/motions/{id}' },
-  { method: 'GET', path: '/assessments' },
-  { method: 'GET', path: '/action-plan' },
-  { method: 'GET', path: '/action-plan/{id}' },
-  { method: 'GET', path: '/meetings' },
-  { method: 'GET', path: '/meetings/{id}' },
-  // Staff routes: API Gateway checks the Cognito token first; the function checks it again with the role.
-  { method: 'PUT', path: '/chair', staff: true },
-  { method: 'PUT', path: '/priorities/{planYear}', staff: true },
-  { method: 'POST', path: '/motions', staff: true },
-  { method: 'POST', path: '/motions/{id}/votes', staff: true },
-  { method: 'POST', path: '/motions/{id}/close', staff: true },
-  { method: 'GET', path: '/routing/{category}', staff: true },
-  { method: 'PUT', path: '/routing/{category}', staff: true },
-  { method: 'GET', path: '/routing/{category}/history', staff: true },
-  { method: 'POST', path: '/action-plan', staff: true },
-  { method: 'PATCH', path: '/action-plan/{id}', staff: true },
-  { method: 'POST', path: '/meetings', staff: true },
-  { method: 'PUT', path: '/meetings/{id}/minutes', staff: true },
-] as const satisfies readonly RouteSpec[];
+/** Every variable `name` reads: those its bindings set, then its settings. */
+export function environmentOf(name: FunctionName): EnvName[] {
+  const spec: FunctionSpec = FUNCTIONS[name];
+  return [
+    ...(spec.table ? [ENV.tableName] : []),
+    ...(spec.bus ? [ENV.eventBusName] : []),
+    ...(spec.ses ? [ENV.senderAddress] : []),
+    ...spec.settings,
+  ];
+}
 
-/** A route of the API; `staff` routes need a staff token (Cognito on AWS). */
+/** The AWS SDK clients `name` uses: what its bundle must hold, and the floor its bundle is measured against. */
+export function sdkClientsOf(name: FunctionName): ('dynamodb' | 'eventbridge' | 'ses' | 'sqs')[] {
+  const spec: FunctionSpec = FUNCTIONS[name];
+  const consumesQueue = Object.values(QUEUES).some((queue) => queue.consumer === name);
+  return [
+    ...(spec.table ? (['dynamodb'] as const) : []),
+    ...(spec.bus ? (['eventbridge'] as const) : []),
+    ...(spec.ses ? (['ses'] as const) : []),
+    // Consumers postpone failed messages with ChangeMessageVisibility.
+    ...(consumesQueue ? (['sqs'] as const) : []),
+  ];
+}
+
+/** Who may call a route: anyone, or staff holding one of the roles. */
+export type RouteAccess = 'public' | readonly StaffRole[];
+
+/** A route of the API, all served by the `api` function. Paths use API Gateway's `{param}` form. */
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly path: string;
-  readonly staff?: boolean;
+  readonly access: RouteAccess;
 }
-export type Route = (typeof ROUTES)[number];
+
+/** True for routes that need a staff token (API Gateway's Cognito authorizer on AWS). */
+export const isStaffRoute = (route: RouteSpec): boolean => route.access !== 'public';
+
+const ADMIN = ['partnership-admin'] as const satisfies readonly StaffRole[];
+const CSU_OFFICER = ['csu-officer'] as const satisfies readonly StaffRole[];
+const REPRESENTATIVE = ['partner-representative'] as const satisfies readonly StaffRole[];
+
+/**
+ * Every route, by name: method, path and who may call it, written once. The route modules in
+ * `functions/api/routes/` define each one's schemas and handler from its entry here; API Gateway (the Cognito
+ * authorizer on staff routes) and the local gateway are built from the same entries. Plain data, so CDK synth
+ * does not load Hono or zod.
+ */
+export const ROUTES = {
+  // Enquiries (public)
+  listCategories: { method: 'GET', path: '/enquiry-categories', access: 'public' },
+  submitEnquiry: { method: 'POST', path: '/enquiries', access: 'public' },
+  enquiryStatus: { method: 'GET', path: '/enquiries/{reference}/status', access: 'public' },
+  // The API's own description
+  openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
+  apiReference: { method: 'GET', path: '/docs', access: 'public' },
+  // Partnership and partners
+  partnership: { method: 'GET', path: '/partnership', access: 'public' },
+  listPartners: { method: 'GET', path: '/partners', access: 'public' },
+  // Chair
+  currentChair: { method: 'GET', path: '/chair', access: 'public' },
+  chairHistory: { method: 'GET', path: '/chair/history', access: 'public' },
+  appointChair: { method: 'PUT', path: '/chair', access: ADMIN },
+  // Priorities
+  listPriorities: { method: 'GET', path: '/priorities', access: 'public' },
+  revisePriorities: { method: 'PUT', path: '/priorities/{planYear}', access: ADMIN },
+  // Motions and votes
+  createMotion: { method: 'POST', path: '/motions', access: ADMIN },
+  getMotion: { method: 'GET', path: '/motions/{id}', access: 'public' },
+  castVote: { method: 'POST', path: '/motions/{id}/votes', access: REPRESENTATIVE },
+  closeMotion: { method: 'POST', path: '/motions/{id}/close', access: ADMIN },
+  // Routing table
+  getRouting: { method: 'GET', path: '/routing/{category}', access: CSU_OFFICER },
+  updateRouting: { method: 'PUT', path: '/routing/{category}', access: CSU_OFFICER },
+  routingHistory: { method: 'GET', path: '/routing/{category}/history', access: CSU_OFFICER },
+  // Strategic assessments
+  listAssessments: { method: 'GET', path: '/assessments', access: 'public' },
+  // Rolling action plan
+  listActions: { method: 'GET', path: '/action-plan', access: 'public' },
+  createAction: { method: 'POST', path: '/action-plan', access: ADMIN },
+  getAction: { method: 'GET', path: '/action-plan/{id}', access: 'public' },
+  updateAction: { method: 'PATCH', path: '/action-plan/{id}', access: ADMIN },
+  // Meetings
+  listMeetings: { method: 'GET', path: '/meetings', access: 'public' },
+  createMeeting: { method: 'POST', path: '/meetings', access: ADMIN },
+  getMeeting: { method: 'GET', path: '/meetings/{id}', access: 'public' },
+  publishMinutes: { method: 'PUT', path: '/meetings/{id}/minutes', access: ADMIN },
+} as const satisfies Record<string, RouteSpec>;
+export type RouteName = keyof typeof ROUTES;
+
+/** Every route as a list, each with its name. */
+export const ROUTE_LIST: readonly (RouteSpec & { readonly name: RouteName })[] = Object.entries(ROUTES).map(
+  ([name, route]) => ({ name: name as RouteName, ...route }),
+);
+
+/**
+ * How stale cached reference data (categories, the partnership record, agencies, routing rules) may be in a
+ * warm function: a change made through the API reaches every function within this many seconds.
+ */
+export const REFERENCE_DATA_MAX_AGE_SECONDS = 60;
 
 /** Settings both queues share. Visibility is six times the consumers' timeout, as AWS recommends. */
 const DEFAULT_QUEUE_SETTINGS = {

@@ -15,7 +15,8 @@ import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
-  LambdaIntegration,
+  Integration,
+  IntegrationType,
   LogGroupLogDestination,
   type Method,
   ResponseType,
@@ -55,11 +56,13 @@ import {
   type EventPattern,
   FUNCTIONS,
   type FunctionName,
+  type FunctionSetting,
+  type FunctionSpec,
+  isStaffRoute,
   OUTBOX_SWEEP,
   QUEUES,
   type QueueName,
-  ROUTES,
-  type RouteSpec,
+  ROUTE_LIST,
   RULE_RETRY_POLICY,
   RULES,
   type RuleName,
@@ -131,18 +134,9 @@ export class StatelessStack extends Stack {
     const removalPolicy = isProtectedStage(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logs = { retention: stage.logRetentionDays, encryptionKey: key, removalPolicy };
 
-    this.functions = mapRecord(FUNCTIONS, (spec, name) => {
-      return new CspFunction(this, `${pascalCase(name)}Function`, {
-        spec,
-        logs,
-        serviceName: `csp-${kebabCase(name)}`,
-        environment: { [ENV.enquiryRetentionDays]: String(stage.enquiryRetentionDays) },
-      });
-    });
-
     this.api = new RestApi(this, 'Api', {
       restApiName: `${prefix}-api`,
-      description: 'Public enquiry API',
+      description: 'Public enquiry API and the staff API',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Execution logging would need the region-wide API Gateway account role; access logs cover it (see nag).
       cloudWatchRole: false,
@@ -166,39 +160,43 @@ export class StatelessStack extends Stack {
     // function, whose environment would then depend on the stage: a cycle. The id and our own stage name give
     // the same URL with only a function → RestApi dependency.
     this.apiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
-    this.addRoutes(stage, props.staffUserPool);
-    new ApiFirewall(this, 'ApiFirewall', {
-      name: `${prefix}-api`,
-      stageArn: this.api.deploymentStage.stageArn,
-      requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
-    });
 
     const sender = {
       address: stage.senderAddress,
       identityArn: props.emailIdentity.emailIdentityArn,
       configurationSetArn: props.configurationSetArn,
     };
-    const { api, router, mailer, outboxSweeper, chairRotation } = this.functions;
     const staffIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${props.staffUserPool.userPoolId}`;
-    api
-      .bindTable(table, 'readWrite')
-      .bindEventBus(eventBus)
-      .addEnvironment(ENV.authIssuer, staffIssuer)
-      .addEnvironment(ENV.authAudience, props.staffClient.userPoolClientId)
-      .addEnvironment(ENV.authJwksUrl, `${staffIssuer}/.well-known/jwks.json`)
-      .addEnvironment(ENV.publicApiUrl, this.apiUrl)
-      .addEnvironment(ENV.allowedOrigins, stage.allowedOrigins.join(','));
-    router.bindTable(table, 'readWrite').bindEventBus(eventBus);
-    // Read-write: the mailer records each sent email in the table's ledger so it is sent only once.
-    mailer
-      .bindTable(table, 'readWrite')
-      .allowSendingEmailAs(sender)
-      .addEnvironment(ENV.publicApiUrl, this.apiUrl);
-    chairRotation.bindTable(table, 'readWrite').bindEventBus(eventBus);
-    outboxSweeper
-      .bindTable(table, 'readWrite')
-      .bindEventBus(eventBus)
-      .addEnvironment(ENV.outboxGraceSeconds, String(OUTBOX_SWEEP.graceSeconds));
+    // The value of every setting a function may declare in the topology.
+    const settings: Record<FunctionSetting, string> = {
+      [ENV.enquiryRetentionDays]: String(stage.enquiryRetentionDays),
+      [ENV.publicApiUrl]: this.apiUrl,
+      [ENV.allowedOrigins]: stage.allowedOrigins.join(','),
+      [ENV.authIssuer]: staffIssuer,
+      [ENV.authAudience]: props.staffClient.userPoolClientId,
+      [ENV.authJwksUrl]: `${staffIssuer}/.well-known/jwks.json`,
+      [ENV.outboxGraceSeconds]: String(OUTBOX_SWEEP.graceSeconds),
+    };
+    // Each function gets exactly what its topology entry declares: table actions, bus, SES and settings.
+    this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => {
+      const fn = new CspFunction(this, `${pascalCase(name)}Function`, {
+        spec,
+        logs,
+        serviceName: `csp-${kebabCase(name)}`,
+      });
+      if (spec.table) fn.bindTable(table, spec.table);
+      if (spec.bus) fn.bindEventBus(eventBus);
+      if (spec.ses) fn.allowSendingEmailAs(sender);
+      for (const setting of spec.settings) fn.addEnvironment(setting, settings[setting]);
+      return fn;
+    });
+
+    this.addRoutes(stage, props.staffUserPool);
+    new ApiFirewall(this, 'ApiFirewall', {
+      name: `${prefix}-api`,
+      stageArn: this.api.deploymentStage.stageArn,
+      requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
+    });
 
     this.queues = mapRecord(QUEUES, (spec, name) => {
       const deadLetterQueue = new Queue(this, `${pascalCase(name)}Dlq`, {
@@ -317,20 +315,31 @@ export class StatelessStack extends Stack {
       cognitoUserPools: [staffUserPool],
       authorizerName: 'staff-id-token',
     });
-    const integration = new LambdaIntegration(this.functions.api, { allowTestInvoke: false });
+    const api = this.functions.api;
+    // A proxy integration without LambdaIntegration's one permission per method (28 of them filled 12 KB of the
+    // function policy's 20 KB): one permission below covers every method and path of this stage only.
+    const integration = new Integration({
+      type: IntegrationType.AWS_PROXY,
+      integrationHttpMethod: 'POST',
+      uri: `arn:${this.partition}:apigateway:${this.region}:lambda:path/2015-03-31/functions/${api.functionArn}/invocations`,
+    });
+    api.addPermission('ApiInvoke', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: this.api.arnForExecuteApi('*', '/*', stage.name),
+    });
     // Only checks that path parameters are present; the function validates bodies against its schemas.
     const requestValidator = this.api.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
     const methodsByPath = new Map<string, string[]>();
-    for (const route of ROUTES as readonly RouteSpec[]) {
+    for (const route of ROUTE_LIST) {
       const resource = this.api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       const requestParameters = Object.fromEntries(
         pathParameters.map((p) => [`method.request.path.${p}`, true]),
       );
-      if (route.staff) {
+      if (isStaffRoute(route)) {
         // API Gateway rejects a missing or invalid staff token before the function runs.
         resource.addMethod(route.method, integration, {
           authorizationType: AuthorizationType.COGNITO,

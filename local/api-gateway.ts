@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
-import { ROUTES, type RouteSpec } from '../functions/topology.ts';
+import { isStaffRoute, ROUTE_LIST } from '../functions/topology.ts';
 import { readBody } from './http.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
@@ -28,7 +28,7 @@ export function createApiGateway(options: {
     // As on AWS: only the routes' methods reach the function (plus CORS preflight on their paths).
     const known =
       matchRoute(method, path) ??
-      (method === 'OPTIONS' && ROUTES.some((r) => routeRegex(r.path).regex.test(path)));
+      (method === 'OPTIONS' && ROUTE_LIST.some((r) => routeRegex(r.path).regex.test(path)));
     if (!known) {
       sendGatewayProblem(res, 'MISSING_AUTHENTICATION_TOKEN');
       return;
@@ -135,7 +135,7 @@ function routeRegex(path: string): { regex: RegExp; names: string[] } {
 
 /** Finds the topology route for a request, as API Gateway's resource tree does. */
 function matchRoute(method: string, path: string) {
-  for (const route of ROUTES) {
+  for (const route of ROUTE_LIST) {
     const { regex: pattern, names } = routeRegex(route.path);
     const found = pattern.exec(path);
     if (!found || route.method !== method) continue;
@@ -143,7 +143,7 @@ function matchRoute(method: string, path: string) {
     return {
       resource: route.path,
       params: names.length > 0 ? params : null,
-      staff: (route as RouteSpec).staff === true,
+      staff: isStaffRoute(route),
     };
   }
   return undefined;

@@ -26,6 +26,8 @@ export interface ControlPlane {
 export interface Faults {
   /** PutEvents entries to fail with InternalFailure. */
   eventBridgeFailNextEntries?: number;
+  /** PutEvents entries to accept and then lose, as if their rule target never received them. */
+  eventBridgeDropNextEntries?: number;
   /** SES rejects every email to these addresses with MessageRejected. */
   sesRejectRecipients?: string[];
 }
@@ -157,12 +159,14 @@ export function createAwsEndpoint(options: {
     if (parts[0] === 'faults' && (method === 'PUT' || method === 'DELETE')) {
       const faults: Faults = method === 'PUT' ? (JSON.parse(body || '{}') as Faults) : {};
       bus.failNextEntries = faults.eventBridgeFailNextEntries ?? 0;
+      bus.dropNextEntries = faults.eventBridgeDropNextEntries ?? 0;
       rejectRecipients = new Set((faults.sesRejectRecipients ?? []).map((r) => r.toLowerCase()));
       rejections = new Map();
     }
     if (parts[0] === 'faults' && ['GET', 'PUT', 'DELETE'].includes(method)) {
       return json(200, {
         eventBridgeFailNextEntries: bus.failNextEntries,
+        eventBridgeDropNextEntries: bus.dropNextEntries,
         sesRejectRecipients: [...rejectRecipients],
         sesRejections: Object.fromEntries(rejections),
       });

@@ -15,7 +15,7 @@ import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts'
 import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
 import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
-import { ENV } from '../functions/config.ts';
+import { ENV, type EnvName } from '../functions/config.ts';
 import { QUEUES, type QueueName, SCHEDULES, type ScheduleName } from '../functions/topology.ts';
 import { ASHFORD } from '../scripts/seed/ashford.ts';
 import { ASHFORD_GOVERNANCE } from '../scripts/seed/ashford-governance.ts';
@@ -27,6 +27,7 @@ import { createAwsEndpoint } from './aws-endpoint.ts';
 import { ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalCloudError } from './errors.ts';
 import { LocalEventBus } from './event-bus.ts';
+import { enforceDeclaredAccess } from './iam.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { assertPortsFree, type LocalPorts } from './ports.ts';
 import { LocalQueue, type QueueSnapshot } from './queue.ts';
@@ -127,7 +128,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       keyFile: options.dataDir && path.join(options.dataDir, 'local-auth', 'signing-key.json'),
     });
 
-    // The environment every handler reads, exactly as the CDK construct sets it on AWS.
+    // What the Lambda service gives every function (region, credentials) and, here, where the emulators are.
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
@@ -136,6 +137,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.aws}`,
+      POWERTOOLS_SERVICE_NAME: 'csp-local',
+    });
+    // Our own variables, as the stack sets them on AWS; each function is given only those it declares.
+    const functionEnvironment: Record<EnvName, string> = {
       [ENV.tableName]: TABLE_NAME,
       [ENV.eventBusName]: BUS_NAME,
       [ENV.senderAddress]: stageConfig.senderAddress,
@@ -146,8 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.authIssuer]: issuer.issuer,
       [ENV.authAudience]: LOCAL_AUDIENCE,
       [ENV.authJwksUrl]: issuer.jwksUrl,
-      POWERTOOLS_SERVICE_NAME: 'csp-local',
-    });
+    };
     process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
     const dynamoClient = new DynamoDBClient(localClientConfig(ports.dynamodb));
@@ -169,7 +173,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const sesServer = await startSesEmulator(ports.sesInbox);
     cleanups.push(() => closeServer(sesServer));
 
-    const runtime = new LocalLambdaRuntime(options.rootDir, REGION, ACCOUNT_ID);
+    const runtime = new LocalLambdaRuntime(options.rootDir, REGION, ACCOUNT_ID, functionEnvironment);
+    enforceDeclaredAccess(() => runtime.currentFunction());
     const queues = new Map<QueueName, LocalQueue>();
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
       const queue = new LocalQueue({

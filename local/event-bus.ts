@@ -35,6 +35,11 @@ export class LocalEventBus {
   private readonly history: BusRecord[] = [];
   /** Entries still to fail, for tests of the publish-failure path. */
   failNextEntries = 0;
+  /**
+   * Entries still to accept and then lose before any rule sees them: what a target's undeliverable event
+   * looks like from the publisher's side (PutEvents succeeded, nobody received it).
+   */
+  dropNextEntries = 0;
 
   constructor(
     readonly name: string,
@@ -62,6 +67,10 @@ export class LocalEventBus {
     if (this.failNextEntries > 0) {
       this.failNextEntries -= 1;
       return { ErrorCode: 'InternalFailure', ErrorMessage: 'Failure injected by the local cloud' };
+    }
+    if (this.dropNextEntries > 0) {
+      this.dropNextEntries -= 1;
+      return { EventId: randomUUID() };
     }
     if (entry.EventBusName && entry.EventBusName !== this.name && entry.EventBusName !== this.arn) {
       return {

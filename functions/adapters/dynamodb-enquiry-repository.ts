@@ -1,7 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -13,21 +15,29 @@ import {
   IdempotencyKeyTaken,
   type IdempotencyRecord,
   type ListByStatusOptions,
+  type OutboxEntry,
   type Page,
 } from '../domain/ports.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { Recipient } from '../domain/routing.ts';
+import { cancellationReason } from './dynamodb-helpers.ts';
 import { expiryAfterDays, keys, OUTBOX_PARTITION, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
-/** Enquiries, their references, idempotency records and outbox marks, in the single table. */
+/** BatchGetItem reads at most 100 keys per call. */
+const MAX_BATCH_GET = 100;
+
+/**
+ * Enquiries, their references, idempotency records and outbox marks, in the single table. An enquiry's outbox
+ * mark (its GSI2 keys) is written with it and cleared by the router's routing write; see docs/outbox.md.
+ */
 export class DynamoDbEnquiryRepository implements EnquiryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    /** Days an enquiry is kept before TTL deletes it. */
-    private readonly retentionDays: number,
+    /** Days a new enquiry is kept before TTL deletes it; only `create` needs it. */
+    private readonly retentionDays?: number,
   ) {}
 
   async nextReference(year: number): Promise<string> {
@@ -44,6 +54,7 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
   }
 
   async create(enquiry: Enquiry, idempotency?: IdempotencyRecord & { expiresAt: number }): Promise<void> {
+    if (this.retentionDays === undefined) throw new Error('This repository was built without retentionDays');
     const item: Item = {
       ...keys.enquiry(enquiry.reference),
       ...keys.enquiryByStatus(enquiry.status, enquiry.receivedAt, enquiry.reference),
@@ -52,33 +63,42 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
       ...enquiry,
       [TABLE_SCHEMA.ttlAttribute]: expiryAfterDays(new Date(enquiry.receivedAt), this.retentionDays),
     };
-    const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> =
-      [{ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } }];
-    if (idempotency) {
-      transactItems.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.idempotency(idempotency.keyHash),
-            type: 'IdempotencyRecord',
-            requestHash: idempotency.requestHash,
-            reference: idempotency.reference,
-            [TABLE_SCHEMA.ttlAttribute]: idempotency.expiresAt,
-          },
-          // TTL deletes lazily: a record past its expiry may still be there, and may be replaced.
-          ConditionExpression: 'attribute_not_exists(PK) OR #expiresAt < :now',
-          ExpressionAttributeNames: { '#expiresAt': TABLE_SCHEMA.ttlAttribute },
-          ExpressionAttributeValues: { ':now': Math.floor(new Date(enquiry.receivedAt).getTime() / 1000) },
-        },
-      });
+    const put = { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' };
+    if (!idempotency) {
+      // One item: a conditional PutItem costs half a one-item transaction.
+      await this.client.send(new PutCommand(put));
+      return;
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.idempotency(idempotency.keyHash),
+                  type: 'IdempotencyRecord',
+                  requestHash: idempotency.requestHash,
+                  reference: idempotency.reference,
+                  [TABLE_SCHEMA.ttlAttribute]: idempotency.expiresAt,
+                },
+                // TTL deletes lazily: a record past its expiry may still be there, and may be replaced.
+                ConditionExpression: 'attribute_not_exists(PK) OR #expiresAt < :now',
+                ExpressionAttributeNames: { '#expiresAt': TABLE_SCHEMA.ttlAttribute },
+                ExpressionAttributeValues: {
+                  ':now': Math.floor(new Date(enquiry.receivedAt).getTime() / 1000),
+                },
+              },
+            },
+          ],
+        }),
+      );
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       // ConditionalCheckFailed: the key is recorded. TransactionConflict: another request is writing it now.
-      const keyReason = reasons[1]?.Code;
-      if (idempotency && (keyReason === 'ConditionalCheckFailed' || keyReason === 'TransactionConflict')) {
+      const keyReason = cancellationReason(error, 1);
+      if (keyReason === 'ConditionalCheckFailed' || keyReason === 'TransactionConflict') {
         throw new IdempotencyKeyTaken();
       }
       throw error;
@@ -99,74 +119,115 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     return item ? toEnquiry(item) : undefined;
   }
 
-  async markPublished(reference: string, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.enquiry(reference),
-        UpdateExpression: 'SET publishedAt = :at REMOVE GSI2PK, GSI2SK',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+  async getMany(references: readonly string[]): Promise<Map<string, Enquiry>> {
+    const found = new Map<string, Enquiry>();
+    const unique = [...new Set(references)];
+    for (let start = 0; start < unique.length; start += MAX_BATCH_GET) {
+      let pending: Item[] | undefined = unique
+        .slice(start, start + MAX_BATCH_GET)
+        .map((reference) => keys.enquiry(reference));
+      // DynamoDB may leave keys unprocessed under load; ask again for those only.
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) {
+          if (!isExpired(item)) found.set(String(item.reference), toEnquiry(item));
+        }
+        pending = UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+        if (attempt >= 5 && pending && pending.length > 0)
+          throw new Error('BatchGetItem left keys unprocessed');
+      }
+    }
+    return found;
   }
 
-  async listUnpublished(receivedBefore: string, limit: number): Promise<Enquiry[]> {
+  async listInOutbox(notAttemptedSince: string, limit: number): Promise<OutboxEntry[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: TABLE_SCHEMA.outboxIndex.name,
         KeyConditionExpression: 'GSI2PK = :outbox AND GSI2SK < :before',
-        ExpressionAttributeValues: { ':outbox': OUTBOX_PARTITION, ':before': receivedBefore },
+        ExpressionAttributeValues: { ':outbox': OUTBOX_PARTITION, ':before': notAttemptedSince },
         Limit: limit,
       }),
     );
-    return Items.map(toEnquiry);
+    return Items.map((item) => ({ enquiry: toEnquiry(item), attempts: Number(item.outboxAttempts ?? 0) }));
   }
 
-  async recordRouting(
-    reference: string,
-    recipients: readonly Recipient[],
-    at: string,
-  ): Promise<readonly Recipient[]> {
-    const item = await this.getItem(reference);
-    if (!item) throw new Error(`Cannot route missing enquiry ${reference}`);
-    if (item.routing) return item.routing as Recipient[];
-    const enquiry = toEnquiry(item);
-    // Only a newly received enquiry moves to `routed`; staff may already have moved it further.
-    const advanceStatus = enquiry.status === 'received';
+  async deferOutbox(reference: string, until: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.enquiry(reference),
-          UpdateExpression: advanceStatus
-            ? 'SET routing = :recipients, routedTo = :ids, routedAt = :at, updatedAt = :at, #status = :routed, GSI1PK = :statusPk, GSI1SK = :statusSk'
-            : 'SET routing = :recipients, routedTo = :ids, routedAt = :at',
-          ConditionExpression: advanceStatus
-            ? 'attribute_not_exists(routing) AND #status = :received'
-            : 'attribute_not_exists(routing)',
-          ExpressionAttributeNames: advanceStatus ? { '#status': 'status' } : undefined,
+          UpdateExpression: 'SET GSI2SK = :sortKey ADD outboxAttempts :one',
+          // Only while still marked: the router may have cleared the mark since it was listed, and must win.
+          ConditionExpression: 'attribute_exists(GSI2PK)',
+          ExpressionAttributeValues: { ':sortKey': keys.outbox(until, reference).GSI2SK, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async recordRouting(
+    reference: string,
+    category: string,
+    recipients: readonly Recipient[],
+    at: string,
+  ): Promise<readonly Recipient[] | undefined> {
+    const values = { ':recipients': recipients, ':ids': recipients.map((r) => r.id), ':at': at };
+    try {
+      // The first delivery, in one write: record the decision, move the enquiry to `routed` (its GSI1 sort key
+      // does not depend on status) and clear its outbox mark, since receiving the event proves it published.
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.enquiry(reference),
+          UpdateExpression:
+            'SET routing = :recipients, routedTo = :ids, routedAt = :at, updatedAt = :at, #status = :routed, GSI1PK = :statusPk REMOVE GSI2PK, GSI2SK',
+          ConditionExpression:
+            '#category = :category AND #status = :received AND attribute_not_exists(routing)',
+          ExpressionAttributeNames: { '#status': 'status', '#category': 'category' },
           ExpressionAttributeValues: {
-            ':recipients': recipients,
-            ':ids': recipients.map((r) => r.id),
-            ':at': at,
-            ...(advanceStatus
-              ? {
-                  ':routed': 'routed',
-                  ':received': 'received',
-                  ':statusPk': keys.enquiryByStatus('routed', enquiry.receivedAt, reference).GSI1PK,
-                  ':statusSk': keys.enquiryByStatus('routed', enquiry.receivedAt, reference).GSI1SK,
-                }
-              : {}),
+            ...values,
+            ':category': category,
+            ':routed': 'routed',
+            ':received': 'received',
+            ':statusPk': keys.enquiryStatusPartition('routed'),
           },
         }),
       );
       return recipients;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // A concurrent delivery recorded its decision first, or the status moved: look again.
-      return this.recordRouting(reference, recipients, at);
+    }
+    // A redelivery, a missing enquiry, or one whose status staff moved before it was routed: look.
+    const item = await this.getItem(reference);
+    if (!item || item.category !== category) return undefined;
+    if (item.routing) return item.routing as Recipient[];
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.enquiry(reference),
+          UpdateExpression:
+            'SET routing = :recipients, routedTo = :ids, routedAt = :at REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(routing)',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return recipients;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // A concurrent delivery recorded its decision first: that one stands.
+      return (await this.getItem(reference))?.routing as Recipient[] | undefined;
     }
   }
 

@@ -1,55 +1,51 @@
 /**
- * The public enquiry API as a Hono app. The same app runs inside the `api` Lambda (behind API Gateway) and,
- * through that Lambda's handler, in the local cloud.
+ * The API as one Hono app: the app-wide middleware, one router per resource (`routes/`), the OpenAPI document
+ * generated from the routes' own schemas, and the one mapping of errors to problem documents. The same app runs
+ * inside the `api` Lambda (behind API Gateway) and, through that Lambda's handler, in the local cloud.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodError } from 'zod';
-import { statusUrl } from '../domain/enquiry.ts';
-import type { FieldViolation } from '../domain/errors.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
 import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
-import { getEnquiryStatus } from '../domain/use-cases/get-enquiry-status.ts';
-import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../observability.ts';
-import { API_CORS } from '../topology.ts';
+import { API_CORS, ROUTES } from '../topology.ts';
+import type { ApiEnv } from './define-route.ts';
 import { renderDocsPage } from './docs-page.ts';
-import { registerGovernanceRoutes } from './governance-routes.ts';
-import { problemResponses } from './openapi-parts.ts';
-import {
-  PROBLEM_CONTENT_TYPE,
-  type Problem,
-  type ProblemSlug,
-  problem,
-  problemForError,
-  problemHeaders,
-} from './problem.ts';
-import { registerRecordsRoutes } from './records-routes.ts';
-import {
-  EnquiryAcceptedSchema,
-  EnquiryCategoryListSchema,
-  EnquiryStatusSchema,
-  IdempotencyHeaderSchema,
-  NewEnquirySchema,
-  ReferenceParamSchema,
-  StatusTokenQuerySchema,
-} from './schemas.ts';
-import { registerStaffRoutes } from './staff-routes.ts';
+import { STAFF_SECURITY } from './openapi-parts.ts';
+import { type ProblemSlug, problem, problemForError, sendProblem } from './problem.ts';
+import { actionPlanRoutes } from './routes/action-plan.ts';
+import { assessmentRoutes } from './routes/assessments.ts';
+import { categoryRoutes } from './routes/categories.ts';
+import { chairRoutes } from './routes/chair.ts';
+import { enquiryRoutes } from './routes/enquiries.ts';
+import { enquiryStatusRoutes } from './routes/enquiry-status.ts';
+import { meetingRoutes } from './routes/meetings.ts';
+import { motionRoutes } from './routes/motions.ts';
+import { partnerRoutes } from './routes/partners.ts';
+import { partnershipRoutes } from './routes/partnership.ts';
+import { priorityRoutes } from './routes/priorities.ts';
+import { routingRoutes } from './routes/routing.ts';
 
-/** Largest accepted request body. A full enquiry with a 4,000-character description is well under it. */
+/** Largest accepted body of a public enquiry. A full enquiry with a 4,000-character description is well under it. */
 export const MAX_BODY_BYTES = 32 * 1024;
+
+/** Largest body of a staff write (meeting minutes are the longest). */
+export const MAX_STAFF_BODY_BYTES = 256 * 1024;
 
 /** Everything the API needs, built once by the Lambda's composition root. */
 export interface ApiDeps {
   readonly enquiries: EnquiryRepository;
+  /** The table's reference data, read as stored (staff read and change the routing table through it). */
   readonly referenceData: ReferenceDataRepository;
+  /** The same data through a module-scope cache, for the public hot path (categories). */
+  readonly cachedReferenceData: Pick<ReferenceDataRepository, 'getCategory' | 'listCategories'>;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
   /** Verifies staff bearer tokens for the staff routes. */
@@ -63,87 +59,20 @@ export interface ApiDeps {
   readonly allowedOrigins: readonly string[];
 }
 
-type Env = { Variables: { log: Logger; correlationId: string } };
-
-function sendProblem(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), body.status as 400, {
-    'Content-Type': PROBLEM_CONTENT_TYPE,
-    ...headers,
-  });
-}
-
-function violationsFrom(error: ZodError, target: string): FieldViolation[] {
-  return error.issues.flatMap((issue) => {
-    const base = issue.path.map(String).join('.');
-    const prefix = target === 'header' ? 'Idempotency-Key' : base;
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: base ? `${base}.${key}` : key,
-        message: 'is not a known field',
-      }));
-    }
-    return [{ field: prefix || '(body)', message: issue.message }];
-  });
-}
-
-const listCategoriesRoute = createRoute({
-  method: 'get',
-  path: '/enquiry-categories',
-  summary: 'List the enquiry categories for the public contact form',
-  responses: {
-    200: {
-      description: 'Categories',
-      content: { 'application/json': { schema: EnquiryCategoryListSchema } },
-    },
-    ...problemResponses(500),
+const DOCUMENT_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Community Safety Partnership API',
+    version: '1.0.0',
+    description:
+      'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
   },
-});
-
-const submitEnquiryRoute = createRoute({
-  method: 'post',
-  path: '/enquiries',
-  summary: 'Submit an enquiry to the Community Safety Unit',
-  request: {
-    headers: IdempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: NewEnquirySchema } } },
-  },
-  responses: {
-    201: {
-      description: 'Stored; acknowledgement and routing follow within seconds',
-      content: { 'application/json': { schema: EnquiryAcceptedSchema } },
-    },
-    ...problemResponses(400, 409, 413, 415, 422, 500),
-  },
-});
-
-const enquiryStatusRoute = createRoute({
-  method: 'get',
-  path: '/enquiries/{reference}/status',
-  summary: "The enquirer's view of their enquiry's status",
-  request: { params: ReferenceParamSchema, query: StatusTokenQuerySchema },
-  responses: {
-    200: { description: 'Status', content: { 'application/json': { schema: EnquiryStatusSchema } } },
-    ...problemResponses(404, 422, 500),
-  },
-});
+};
 
 /** Builds the API. */
-export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
-  const app = new OpenAPIHono<Env>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      return sendProblem(
-        c,
-        problem('validation-failed', {
-          detail: 'One or more fields are invalid; see errors.',
-          instance: new URL(c.req.url).pathname,
-          errors: violationsFrom(result.error as ZodError, result.target),
-        }),
-      );
-    },
-  });
-
-  app.use('*', requestContext(deps.logger));
+export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use('*', requestContext(deps.logger, deps.staffTokens));
   app.use(
     '*',
     cors({
@@ -156,72 +85,35 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   );
   app.use('*', jsonBodies());
 
-  app.openapi(listCategoriesRoute, async (c) => {
-    const categories = await deps.referenceData.listCategories();
-    c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ categories }, 200);
-  });
+  app
+    .route('/', categoryRoutes({ referenceData: deps.cachedReferenceData }))
+    .route('/', enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }))
+    .route('/', enquiryStatusRoutes(deps))
+    .route('/', partnershipRoutes(deps))
+    .route('/', partnerRoutes(deps))
+    .route('/', chairRoutes(deps))
+    .route('/', priorityRoutes(deps))
+    .route('/', motionRoutes(deps))
+    .route('/', routingRoutes(deps))
+    .route('/', assessmentRoutes(deps))
+    .route('/', actionPlanRoutes(deps))
+    .route('/', meetingRoutes(deps));
 
-  app.openapi(submitEnquiryRoute, async (c) => {
-    const body = c.req.valid('json');
-    const idempotencyKey = c.req.valid('header')['idempotency-key'];
-    const result = await submitEnquiry(deps, { enquiry: toNewEnquiry(body), idempotencyKey });
-    const { enquiry } = result;
-    const log = c.get('log');
-    log.appendKeys({ reference: enquiry.reference });
-    if (!result.published) {
-      log.warn('EnquiryReceived not published; left for the outbox sweeper', {
-        error: safeError(result.publishError),
-      });
-    } else if (result.publishError) {
-      log.warn('Published but could not clear the outbox mark', { error: safeError(result.publishError) });
-    }
-    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
-      category: enquiry.category,
-    });
-    const link = statusUrl(deps.publicApiUrl, enquiry);
-    c.header('Location', link);
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(
-      {
-        reference: enquiry.reference,
-        // The body describes the acceptance, so a replay answers exactly as the first request did even after
-        // the enquiry has moved on; its current status is behind statusUrl.
-        status: 'received' as const,
-        receivedAt: enquiry.receivedAt,
-        statusUrl: link,
-      },
-      201,
+  app.openAPIRegistry.registerComponent('securitySchemes', STAFF_SECURITY, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Cognito ID token of a staff user (locally: npm run token -- --role <role>)',
+  });
+  app.doc31(ROUTES.openApiDocument.path, DOCUMENT_CONFIG);
+  let docsPage: string | undefined;
+  app.get(ROUTES.apiReference.path, (c) => {
+    // Rendered on first request, not at cold start: most containers never serve it.
+    docsPage ??= renderDocsPage(
+      app.getOpenAPI31Document(DOCUMENT_CONFIG) as unknown as Record<string, unknown>,
     );
-  });
-
-  app.openapi(enquiryStatusRoute, async (c) => {
-    const { reference } = c.req.valid('param');
-    const { token } = c.req.valid('query');
-    const view = await getEnquiryStatus(deps.enquiries, reference, token);
-    c.header('Cache-Control', 'no-store');
-    return c.json(view, 200);
-  });
-
-  registerGovernanceRoutes(app, deps);
-  registerStaffRoutes(app, { ...deps, verifier: deps.staffTokens });
-  registerRecordsRoutes(app, { ...deps, verifier: deps.staffTokens });
-
-  const documentConfig = {
-    openapi: '3.1.0',
-    info: {
-      title: 'Community Safety Partnership API',
-      version: '1.0.0',
-      description:
-        'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
-    },
-  };
-  app.doc31('/openapi.json', documentConfig);
-  app.get('/docs', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.html(
-      renderDocsPage(app.getOpenAPI31Document(documentConfig) as unknown as Record<string, unknown>),
-    );
+    return c.html(docsPage);
   });
 
   // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.
@@ -242,26 +134,30 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       );
     }
     const known = problemForError(error, instance);
-    if (known) return sendProblem(c, known, problemHeaders(known));
+    if (known) return sendProblem(c, known);
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
-    c.get('log').error('Unhandled error', { error: safeError(error) });
+    c.var.log.error('Unhandled error', { error: safeError(error) });
     return sendProblem(
       c,
-      problem('internal-error', { detail: `Quote correlation id ${c.get('correlationId')}.`, instance }),
+      problem('internal-error', { detail: `Quote correlation id ${c.var.correlationId}.`, instance }),
     );
   });
 
   return app;
 }
 
-/** A correlation id for every request, a per-request child logger, and one access-log line with no query string. */
-function requestContext(logger: Logger): MiddlewareHandler<Env> {
+/**
+ * A correlation id for every request, a per-request child logger, the staff token verifier for staff routes,
+ * and one access-log line with no query string.
+ */
+function requestContext(logger: Logger, staffTokens: StaffTokenVerifier): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const supplied = c.req.header('x-correlation-id');
     const correlationId = supplied && /^[\w-]{1,64}$/.test(supplied) ? supplied : randomUUID();
     const log = logger.createChild({ persistentKeys: { correlationId } });
     c.set('correlationId', correlationId);
     c.set('log', log);
+    c.set('staffTokens', staffTokens);
     const started = performance.now();
     await next();
     c.header('X-Correlation-Id', correlationId);
@@ -275,14 +171,11 @@ function requestContext(logger: Logger): MiddlewareHandler<Env> {
   };
 }
 
-/** Largest body of a staff write (meeting minutes are the longest). */
-export const MAX_STAFF_BODY_BYTES = 256 * 1024;
-
 /**
  * Rejects non-JSON, oversized and unparseable bodies of every write before validation, each with its own
  * problem. A public enquiry must have a body; a staff write may have none (e.g. closing a motion).
  */
-function jsonBodies(): MiddlewareHandler<Env> {
+function jsonBodies(): MiddlewareHandler<ApiEnv> {
   // Built once, not per request: one limit for public enquiries, a larger one for staff writes.
   const limitTo = (maxBytes: number) =>
     bodyLimit({
@@ -297,7 +190,7 @@ function jsonBodies(): MiddlewareHandler<Env> {
   const staffLimit = limitTo(MAX_STAFF_BODY_BYTES);
   return async (c, next) => {
     if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
-    const isEnquiry = c.req.path === '/enquiries';
+    const isEnquiry = c.req.path === ROUTES.submitEnquiry.path;
     const maxBytes = isEnquiry ? MAX_BODY_BYTES : MAX_STAFF_BODY_BYTES;
     const fail = (slug: ProblemSlug, detail: string) =>
       sendProblem(c, problem(slug, { detail, instance: c.req.path }));
@@ -323,16 +216,5 @@ function jsonBodies(): MiddlewareHandler<Env> {
       }
       await next();
     });
-  };
-}
-
-function toNewEnquiry(body: z.infer<typeof NewEnquirySchema>) {
-  return {
-    category: body.category,
-    description: body.description,
-    contact: { name: body.name, email: body.email, phone: body.phone },
-    location: body.location,
-    happeningNow: body.happeningNow,
-    safeContact: body.safeContact,
   };
 }

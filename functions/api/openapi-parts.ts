@@ -18,9 +18,6 @@ export const problemResponses = (...statuses: number[]) =>
 /** Name of the bearer security scheme in the OpenAPI document. */
 export const STAFF_SECURITY = 'staffToken';
 
-/** Security requirement of staff routes. */
-export const staffOnly = [{ [STAFF_SECURITY]: [] }];
-
 /** The If-Match header of conditional updates. */
 export const IfMatchHeader = z.object({
   'if-match': z
@@ -57,3 +54,7 @@ export const singleLineText = (max: number) =>
     .max(max)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
     .refine((s) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line of text');
+
+/** Published records change rarely: browsers and CDNs may keep them five minutes. */
+export const publicCache = (c: { header: (name: string, value: string) => void }) =>
+  c.header('Cache-Control', 'public, max-age=300');

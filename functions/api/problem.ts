@@ -2,6 +2,7 @@
  * RFC 9457 problem details, and the one place that maps errors to HTTP statuses. Unknown errors become a
  * generic 500 whose details go to the log only.
  */
+import type { Context } from 'hono';
 import {
   DomainError,
   EnquiryNotFound,
@@ -53,6 +54,14 @@ export const PROBLEM_TYPES = {
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
 } as const;
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
+
+/** Answers with `body` as `application/problem+json`, with the headers its status needs. */
+export function sendProblem(c: Context, body: Problem): Response {
+  return c.body(JSON.stringify(body), body.status as 400, {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    ...problemHeaders(body),
+  });
+}
 
 /** Builds the problem document of `slug`. */
 export function problem(

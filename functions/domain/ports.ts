@@ -37,6 +37,12 @@ export interface ListByStatusOptions {
   readonly receivedBefore?: string;
 }
 
+/** An enquiry waiting in the outbox, and how often the sweeper has republished it. */
+export interface OutboxEntry {
+  readonly enquiry: Enquiry;
+  readonly attempts: number;
+}
+
 export interface EnquiryRepository {
   /** Reserves the next reference of `year`. Gaps are possible (a failed create); duplicates are not. */
   nextReference(year: number): Promise<string>;
@@ -47,19 +53,29 @@ export interface EnquiryRepository {
   create(enquiry: Enquiry, idempotency?: IdempotencyRecord & { expiresAt: number }): Promise<void>;
   findIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined>;
   get(reference: string): Promise<Enquiry | undefined>;
-  /** Clears the unpublished mark once EnquiryReceived is on the bus. */
-  markPublished(reference: string, at: string): Promise<void>;
-  /** Enquiries still marked unpublished that were received before `receivedBefore`, oldest first. */
-  listUnpublished(receivedBefore: string, limit: number): Promise<Enquiry[]>;
+  /** Several enquiries at once (strongly consistent), by reference; missing ones are absent from the map. */
+  getMany(references: readonly string[]): Promise<Map<string, Enquiry>>;
   /**
-   * Records the routing decision once. Returns the recipients actually on record: the given ones, or those
-   * of an earlier call (so a redelivered event re-sends to the same mailboxes).
+   * Enquiries still in the outbox (the router has not received them) whose last publish attempt, or receipt
+   * if none, is before `notAttemptedSince`, oldest first.
+   */
+  listInOutbox(notAttemptedSince: string, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * After a republish: leaves the enquiry in the outbox but not due again before `until`, and counts the
+   * attempt. Does nothing if the router has cleared the mark meanwhile.
+   */
+  deferOutbox(reference: string, until: string): Promise<void>;
+  /**
+   * Records the routing decision once, moves a received enquiry to `routed`, and clears its outbox mark.
+   * Returns the recipients actually on record: the given ones, or those of an earlier call (so a redelivered
+   * event re-sends to the same mailboxes); undefined when no enquiry has this reference and `category`.
    */
   recordRouting(
     reference: string,
+    category: string,
     recipients: readonly Recipient[],
     at: string,
-  ): Promise<readonly Recipient[]>;
+  ): Promise<readonly Recipient[] | undefined>;
   /**
    * Staff view: enquiries in `status`, newest first, optionally only those received in
    * [`receivedFrom`, `receivedBefore`) (ISO timestamps), without a Scan.

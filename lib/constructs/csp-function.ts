@@ -9,12 +9,13 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../../functions/adapters/table-keys.ts';
 import { ENV } from '../../functions/config.ts';
-import type { FUNCTIONS } from '../../functions/topology.ts';
-
-/** One entry of `FUNCTIONS` in the topology. */
-export type FunctionSpec = (typeof FUNCTIONS)[keyof typeof FUNCTIONS];
+import {
+  type FunctionSpec,
+  TABLE_WRITE_ACTIONS,
+  type TableAction,
+  type TableIndex,
+} from '../../functions/topology.ts';
 
 /** Log group settings of a function. */
 export interface CspFunctionLogs {
@@ -40,8 +41,11 @@ export interface CspFunctionProps
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
-/** Access a function gets to the table. */
-export type TableAccess = 'read' | 'readWrite';
+/** What a function may do on the table: its `table` entry in the topology. */
+export interface TableGrant {
+  readonly actions: readonly TableAction[];
+  readonly indexes?: readonly TableIndex[];
+}
 
 /** An SES identity a function may send as. */
 export interface EmailSender {
@@ -53,32 +57,10 @@ export interface EmailSender {
   readonly configurationSetArn?: string;
 }
 
-/**
- * Item actions by access level. No Scan: no access pattern needs one, and it would read every enquiry. No
- * delete either: records expire through TTL.
- */
-const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    // Conditional puts and updates inside TransactWriteItems are authorised as PutItem/UpdateItem. Nothing
-    // deletes: expiry is DynamoDB's TTL.
-  ],
-};
-
-/** Actions on the table's customer-managed key by access level. */
-const TABLE_KEY_ACTIONS: Record<TableAccess, string[]> = {
-  read: ['kms:Decrypt', 'kms:DescribeKey'],
-  readWrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
-};
-
-/** The table's indexes, named rather than `index/*`. */
-const TABLE_INDEXES = [TABLE_SCHEMA.byStatusIndex.name, TABLE_SCHEMA.outboxIndex.name];
+/** Key actions DynamoDB uses on the caller's behalf to read items encrypted with a customer-managed key. */
+const TABLE_KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+/** And to write them. */
+const TABLE_KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 /** Repository root; `FUNCTIONS[*].entry` is relative to it. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,7 +77,7 @@ const CREATE_REQUIRE_BANNER =
  * what the `bind*` / `allow*` helpers grant.
  *
  * @example
- * new CspFunction(this, 'Api', { spec: FUNCTIONS.api, logs: { retention } }).bindTable(table, 'readWrite');
+ * new CspFunction(this, 'Api', { spec: FUNCTIONS.api, logs: { retention } }).bindTable(table, FUNCTIONS.api.table);
  */
 export class CspFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: CspFunctionProps) {
@@ -170,23 +152,29 @@ export class CspFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `TABLE_NAME` and grants `access` to the table's items, queries on its indexes, and use of its key.
-   * Written out rather than `table.grantReadWriteData`, which adds Scan, stream reads and `index/*`.
+   * Sets `TABLE_NAME` and grants exactly `grant.actions` on the table's items, Query on exactly
+   * `grant.indexes`, and the key actions those need (encrypting ones only with a write action). Written out
+   * rather than `table.grantReadWriteData`, which adds Scan, DeleteItem, stream reads and `index/*`.
    */
-  bindTable(table: ITable, access: TableAccess): this {
+  bindTable(table: ITable, grant: TableGrant): this {
     this.addEnvironment(ENV.tableName, table.tableName);
     this.addToRolePolicy(
-      new PolicyStatement({ actions: TABLE_ACTIONS[access], resources: [table.tableArn] }),
-    );
-    this.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`),
+        actions: grant.actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
       }),
     );
-    // The key actions CDK's own table grants use; DynamoDB calls KMS with them on the caller's behalf.
-    table.encryptionKey?.grant(this, ...TABLE_KEY_ACTIONS[access]);
-    if (table.encryptionKey && access === 'readWrite') {
+    if (grant.indexes && grant.indexes.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: grant.indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
+    const writes = grant.actions.some((action) => TABLE_WRITE_ACTIONS.includes(action));
+    table.encryptionKey?.grant(this, ...TABLE_KEY_READ_ACTIONS, ...(writes ? TABLE_KEY_WRITE_ACTIONS : []));
+    if (table.encryptionKey && writes) {
       const reason =
         'Only on the table key: the encrypt/decrypt set DynamoDB needs for a customer-managed key';
       this.acknowledgeOnPolicy(

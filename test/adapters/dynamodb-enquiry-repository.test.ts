@@ -90,20 +90,46 @@ describe('DynamoDbEnquiryRepository', () => {
     expect(await repository.findIdempotencyRecord(`old-${reference}`)).toBeUndefined();
   });
 
-  it('lists unpublished enquiries received before a cutoff until they are marked published', async () => {
+  it('lists outbox enquiries due before a cutoff, defers them, and drops them once routed', async () => {
     const old = await aStoredEnquiry({ receivedAt: '2001-01-01T00:00:00.000Z' });
     const recent = await aStoredEnquiry({ receivedAt: '2001-01-01T00:10:00.000Z' });
+    const refs = async (cutoff: string) =>
+      (await repository.listInOutbox(cutoff, 100)).map((e) => [e.enquiry.reference, e.attempts]);
 
-    const before = (await repository.listUnpublished('2001-01-01T00:05:00.000Z', 100)).map(
-      (e) => e.reference,
+    const due = await refs('2001-01-01T00:05:00.000Z');
+    await repository.deferOutbox(old.reference, '2001-01-01T00:20:00.000Z');
+    const afterDeferral = await refs('2001-01-01T00:15:00.000Z');
+    await repository.recordRouting(recent.reference, 'parking', [], '2001-01-01T00:16:00.000Z');
+    const afterRouting = await refs('2001-01-01T00:30:00.000Z');
+
+    expect(due).toContainEqual([old.reference, 0]);
+    expect(due.map(([r]) => r)).not.toContain(recent.reference);
+    expect(afterDeferral).toContainEqual([recent.reference, 0]);
+    expect(afterDeferral.map(([r]) => r)).not.toContain(old.reference);
+    expect(afterRouting).toContainEqual([old.reference, 1]);
+    expect(afterRouting.map(([r]) => r)).not.toContain(recent.reference);
+  });
+
+  it('never puts a routed enquiry back in the outbox when a sweep defers it late', async () => {
+    const enquiry = await aStoredEnquiry({ receivedAt: '2001-02-01T00:00:00.000Z' });
+    await repository.recordRouting(enquiry.reference, 'parking', [], new Date().toISOString());
+
+    await repository.deferOutbox(enquiry.reference, '2001-02-01T00:05:00.000Z');
+
+    const listed = (await repository.listInOutbox('2001-03-01T00:00:00.000Z', 100)).map(
+      (e) => e.enquiry.reference,
     );
-    await repository.markPublished(old.reference, new Date().toISOString());
-    const after = (await repository.listUnpublished('2001-01-01T00:15:00.000Z', 100)).map((e) => e.reference);
+    expect(listed).not.toContain(enquiry.reference);
+  });
 
-    expect(before).toContain(old.reference);
-    expect(before).not.toContain(recent.reference);
-    expect(after).toContain(recent.reference);
-    expect(after).not.toContain(old.reference);
+  it('reads several enquiries in one call, leaving out references it does not hold', async () => {
+    const a = await aStoredEnquiry();
+    const b = await aStoredEnquiry({ category: 'noise' });
+
+    const found = await repository.getMany([a.reference, b.reference, a.reference, 'CSU-1999-000001']);
+
+    expect([...found.keys()].sort()).toEqual([a.reference, b.reference].sort());
+    expect(found.get(b.reference)).toMatchObject({ category: 'noise', contact: a.contact });
   });
 
   it('records routing once: a second decision gets the first back, and the status moves to routed', async () => {
@@ -111,12 +137,51 @@ describe('DynamoDbEnquiryRepository', () => {
     const first = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
     const second = [{ id: 'police', name: 'Police', email: 'police@kent.example' }];
 
-    const recorded = await repository.recordRouting(enquiry.reference, first, new Date().toISOString());
-    const again = await repository.recordRouting(enquiry.reference, second, new Date().toISOString());
+    const recorded = await repository.recordRouting(
+      enquiry.reference,
+      'parking',
+      first,
+      new Date().toISOString(),
+    );
+    const again = await repository.recordRouting(
+      enquiry.reference,
+      'parking',
+      second,
+      new Date().toISOString(),
+    );
 
     expect(recorded).toEqual(first);
     expect(again).toEqual(first);
     expect(await repository.get(enquiry.reference)).toMatchObject({ status: 'routed', routedTo: ['csu'] });
+    const routedPage = await repository.listByStatus('routed', { limit: 100 });
+    expect(routedPage.items.map((e) => e.reference)).toContain(enquiry.reference);
+  });
+
+  it('routes nothing for a reference it does not hold, or a category the enquiry does not have', async () => {
+    const enquiry = await aStoredEnquiry();
+    const recipients = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
+
+    const missing = await repository.recordRouting('CSU-1999-000002', 'parking', recipients, 'now');
+    const wrongCategory = await repository.recordRouting(enquiry.reference, 'noise', recipients, 'now');
+
+    expect(missing).toBeUndefined();
+    expect(wrongCategory).toBeUndefined();
+    expect(await repository.get(enquiry.reference)).toMatchObject({ status: 'received', routing: undefined });
+  });
+
+  it('records routing without moving the status of an enquiry staff already moved on', async () => {
+    const enquiry = await aStoredEnquiry({ status: 'in-progress' });
+    const recipients = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
+
+    const recorded = await repository.recordRouting(enquiry.reference, 'parking', recipients, 'now');
+
+    expect(recorded).toEqual(recipients);
+    expect(await repository.get(enquiry.reference)).toMatchObject({
+      status: 'in-progress',
+      routedTo: ['csu'],
+    });
+    const due = (await repository.listInOutbox('9999', 1000)).map((e) => e.enquiry.reference);
+    expect(due).not.toContain(enquiry.reference);
   });
 
   it('agrees on one routing decision when deliveries race', async () => {
@@ -124,10 +189,13 @@ describe('DynamoDbEnquiryRepository', () => {
     const decisions = ['a', 'b', 'c', 'd'].map((id) => [{ id, name: id, email: `${id}@x.example` }]);
 
     const results = await Promise.all(
-      decisions.map((d) => repository.recordRouting(enquiry.reference, d, new Date().toISOString())),
+      decisions.map((d) =>
+        repository.recordRouting(enquiry.reference, 'parking', d, new Date().toISOString()),
+      ),
     );
 
-    expect(new Set(results.map((r) => r[0]!.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r?.[0]?.id)).size).toBe(1);
+    expect(results[0]).toBeDefined();
   });
 
   it('lists enquiries by status newest first, page by page, without a Scan', async () => {

@@ -51,6 +51,34 @@ describe('when PutEvents fails after the enquiry is stored', () => {
   });
 });
 
+describe('when EnquiryReceived is published but never reaches the router', () => {
+  it('keeps the enquiry in the outbox until the router receives a republished copy, then emails each once', async () => {
+    // The API's publish succeeds and is lost; the acknowledgement is lost with it (one event, two rules).
+    await setFaults({ eventBridgeDropNextEntries: 1 });
+    const enquiry = anEnquiry({ category: 'noise-and-environment' });
+
+    const { status, body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const beforeSweep = await emailsFor(body.reference);
+    const firstSweep = await fireSchedule('enquiry-outbox-sweeper');
+    await waitForQuiet();
+    const afterSweep = await emailsFor(body.reference);
+    const laterSweep = await fireSchedule('enquiry-outbox-sweeper');
+    await waitForQuiet();
+    const afterLaterSweep = await emailsFor(body.reference);
+
+    expect(status).toBe(201);
+    expect(beforeSweep).toEqual([]);
+    expect(firstSweep).toEqual({ ok: true, value: { republished: 1 } });
+    expect(afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(
+      [ASHFORD.partnership.csuMailbox, agencyEmail('abc-environmental'), enquiry.email].sort(),
+    );
+    // The router's receipt took it out of the outbox: nothing left to republish, nothing sent twice.
+    expect(laterSweep).toEqual({ ok: true, value: { republished: 0 } });
+    expect(afterLaterSweep).toHaveLength(afterSweep.length);
+  });
+});
+
 describe('when SES keeps rejecting one recipient', () => {
   it('retries that email with back-off up to maxReceiveCount, dead-letters it, and delivers the rest once', async () => {
     const rejected = agencyEmail('kcc-trading-standards');

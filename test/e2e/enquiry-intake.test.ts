@@ -3,7 +3,7 @@
  * SES emulator, exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/topology.ts';
+import { isStaffRoute, ROUTE_LIST } from '../../functions/topology.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import { anEnquiry, callApi, cloud, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
@@ -239,13 +239,16 @@ describe('the API surface', () => {
     }>('/openapi.json');
 
     const documented = Object.entries(body.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      Object.entries(methods).map(([method, operation]) => {
+        const security = (operation as { security?: Record<string, unknown>[] }).security;
+        return `${method.toUpperCase()} ${path} ${security?.length ? 'staff' : 'public'}`;
+      }),
     );
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(documented.sort()).toEqual(
-      ROUTES.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')
-        .map((r) => `${r.method} ${r.path}`)
+      ROUTE_LIST.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')
+        .map((r) => `${r.method} ${r.path} ${isStaffRoute(r) ? 'staff' : 'public'}`)
         .sort(),
     );
   });
@@ -256,7 +259,7 @@ describe('the API surface', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
-    for (const route of ROUTES.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')) {
+    for (const route of ROUTE_LIST.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')) {
       expect(html).toContain(`<code>${route.method} ${route.path}</code>`);
     }
   });

@@ -1,7 +1,7 @@
 /** Staff routes are behind the Cognito authorizer on AWS; everything else is public by design. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { STAFF_ROLES } from '../../functions/domain/staff.ts';
-import { ROUTES, type RouteSpec } from '../../functions/topology.ts';
+import { isStaffRoute, ROUTE_LIST, type RouteSpec } from '../../functions/topology.ts';
 import { removeOutdirs, resourcesOfType, synthApp } from './synth.ts';
 
 afterAll(removeOutdirs);
@@ -26,9 +26,9 @@ function methodFor(route: RouteSpec) {
 }
 
 describe('staff routes', () => {
-  const routes = ROUTES as readonly RouteSpec[];
+  const routes = ROUTE_LIST;
 
-  it.each(routes.filter((r) => r.staff).map((r) => [`${r.method} ${r.path}`, r] as const))(
+  it.each(routes.filter(isStaffRoute).map((r) => [`${r.method} ${r.path}`, r] as const))(
     '%s needs a Cognito staff token',
     (_name, route) => {
       const method = methodFor(route);
@@ -37,7 +37,7 @@ describe('staff routes', () => {
     },
   );
 
-  it.each(routes.filter((r) => !r.staff).map((r) => [`${r.method} ${r.path}`, r] as const))(
+  it.each(routes.filter((r) => !isStaffRoute(r)).map((r) => [`${r.method} ${r.path}`, r] as const))(
     '%s is public',
     (_name, route) => {
       expect(methodFor(route)?.Properties?.['AuthorizationType']).toBe('NONE');

@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.ts';
-import { FUNCTIONS, QUEUES } from '../../functions/topology.ts';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  QUEUES,
+  environmentOf as topologyEnvironmentOf,
+} from '../../functions/topology.ts';
 import { API_THROTTLING } from '../../lib/stateless-stack.ts';
 import {
   actionsOf,
@@ -19,6 +25,9 @@ import {
 } from './synth.ts';
 
 afterAll(removeOutdirs);
+
+/** Variables CspFunction sets on every function. */
+const OUR_DEFAULTS = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
 
 // The one synth in the infra tests that really bundles the functions with esbuild.
 const { stage, stateful, stateless, statelessTemplate: template, assemblyDirectory } = synthApp('dev');
@@ -48,15 +57,17 @@ describe('functions', () => {
     expect(fn.Properties?.['TracingConfig']).toEqual({ Mode: 'Active' });
   });
 
-  it.each(Object.entries(FUNCTIONS))('%s has every environment variable its handler reads', (name, spec) => {
-    const read = [...environmentReadBy(spec.entry)];
-    const fn = stateless.functions[name as keyof typeof FUNCTIONS];
+  it.each(Object.keys(FUNCTIONS) as FunctionName[])(
+    '%s has exactly the variables its topology entry declares, and Powertools settings',
+    (name) => {
+      const variables = Object.keys(environmentOf(template, stateless.functions[name]));
 
-    const variables = environmentOf(template, fn);
-
-    expect(read.length).toBeGreaterThan(0);
-    expect(Object.keys(variables)).toEqual(expect.arrayContaining([...read, 'POWERTOOLS_SERVICE_NAME']));
-  });
+      expect(variables.filter((v) => !OUR_DEFAULTS.includes(v)).sort()).toEqual(
+        [...topologyEnvironmentOf(name)].sort(),
+      );
+      expect(variables).toEqual(expect.arrayContaining(OUR_DEFAULTS));
+    },
+  );
 
   it('gives the API function the stage settings and a URL that does not depend on the deployment stage', () => {
     const variables = environmentOf(template, stateless.functions.api);
@@ -144,9 +155,70 @@ describe('IAM', () => {
     }
   });
 
+  /** Statements of one function's execution role policy. */
+  const statementsOf = (name: FunctionName) => {
+    const policy = stateless.functions[name].role?.node.tryFindChild('DefaultPolicy');
+    return statements
+      .filter(({ policyId }) => policy && policyId === logicalId(policy))
+      .map((s) => s.statement);
+  };
+  const tableArn = rendered(stateless, stateful.table.tableArn);
+
+  it.each(Object.keys(FUNCTIONS) as FunctionName[])(
+    '%s holds exactly the table actions and indexes its topology entry declares',
+    (name) => {
+      const spec: FunctionSpec = FUNCTIONS[name];
+      const own = statementsOf(name);
+      const onTable = own.filter((st) => JSON.stringify(resourcesOf(st)) === JSON.stringify([tableArn]));
+      const onIndexes = own.filter((st) => JSON.stringify(resourcesOf(st)).includes('/index/'));
+
+      expect(onTable.flatMap(actionsOf).sort()).toEqual(
+        (spec.table?.actions ?? []).map((a) => `dynamodb:${a}`).sort(),
+      );
+      expect(onIndexes.flatMap(actionsOf)).toEqual(spec.table?.indexes?.length ? ['dynamodb:Query'] : []);
+      expect(JSON.stringify(onIndexes.flatMap(resourcesOf))).toBe(
+        JSON.stringify(
+          (spec.table?.indexes ?? []).map((index) =>
+            rendered(stateless, `${stateful.table.tableArn}/index/${index}`),
+          ),
+        ),
+      );
+    },
+  );
+
+  it('gives no role Scan, DeleteItem, BatchWriteItem or a stream read', () => {
+    const forbidden = [
+      'dynamodb:Scan',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetRecords',
+    ];
+
+    for (const { statement } of statements) {
+      for (const action of forbidden) expect(actionsOf(statement)).not.toContain(action);
+    }
+  });
+
+  it('lets only functions that write items encrypt with the table key', () => {
+    const writers = (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) =>
+      (FUNCTIONS[name] as FunctionSpec).table?.actions.some((a) => a === 'PutItem' || a === 'UpdateItem'),
+    );
+    const encrypting = (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) =>
+      statementsOf(name).some((st) => actionsOf(st).includes('kms:GenerateDataKey*')),
+    );
+    const decrypting = (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) =>
+      statementsOf(name).some((st) => actionsOf(st).includes('kms:Decrypt')),
+    );
+
+    expect(encrypting.sort()).toEqual(writers.sort());
+    expect(decrypting.sort()).toEqual(Object.keys(FUNCTIONS).sort());
+  });
+
   it('lets only publishers put events, on the partnership bus only', () => {
     const putEvents = statements.filter(({ statement }) => actionsOf(statement).includes('events:PutEvents'));
-    const publishers = ['api', 'router', 'outboxSweeper', 'chairRotation'] as const;
+    const publishers = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
+      (name) => (FUNCTIONS[name] as FunctionSpec).bus,
+    );
 
     expect(putEvents.map((s) => s.policyId).sort()).toEqual(
       publishers
@@ -260,6 +332,27 @@ describe('alarms', () => {
 describe('API', () => {
   const apiStage = resource(template, logicalId(stateless.api.deploymentStage));
 
+  it('lets API Gateway invoke the api function through one permission, for this stage only', () => {
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
+    const apiPermissions = permissions.filter(
+      (p) =>
+        JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(arnOf(stateless.functions.api)),
+    );
+
+    expect(apiPermissions).toHaveLength(1);
+    expect(apiPermissions[0]?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    const sourceArn = JSON.stringify(apiPermissions[0]?.Properties?.['SourceArn']);
+    expect(sourceArn).toContain(logicalId(stateless.api));
+    expect(sourceArn).toContain(`/${stage.name}/*/*`);
+    // No other principal may invoke it, and no permission names a single method.
+    expect(
+      permissions.filter((p) => p.Properties?.['Principal'] === 'apigateway.amazonaws.com'),
+    ).toHaveLength(1);
+  });
+
   it('throttles the stage', () => {
     expect(apiStage.Properties?.['MethodSettings']).toEqual([
       expect.objectContaining({
@@ -337,16 +430,3 @@ describe('outputs', () => {
     expect(outputs['EventBusName']?.Value).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
   });
 });
-
-/** `ENV.x` names read by a handler and the project modules it imports, followed transitively. */
-function environmentReadBy(entry: string, seen = new Set<string>()): Set<string> {
-  const names = new Set<string>();
-  if (seen.has(entry)) return names;
-  seen.add(entry);
-  const source = readFileSync(new URL(`../../${entry}`, import.meta.url), 'utf8');
-  for (const match of source.matchAll(/ENV\.(\w+)/g)) names.add(ENV[match[1] as keyof typeof ENV]);
-  for (const match of source.matchAll(/from '(\.[^']+\.ts)'/g)) {
-    for (const name of environmentReadBy(normalize(join(dirname(entry), match[1]!)), seen)) names.add(name);
-  }
-  return names;
-}

@@ -3,7 +3,7 @@
  * schedules and routes, so what passes locally is what is deployed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { QUEUES, ROUTES, RULE_RETRY_POLICY, RULES, SCHEDULES } from '../../functions/topology.ts';
+import { QUEUES, ROUTE_LIST, RULE_RETRY_POLICY, RULES, SCHEDULES } from '../../functions/topology.ts';
 import { arnOf, logicalId, removeOutdirs, rendered, resource, resourcesOfType, synthApp } from './synth.ts';
 
 afterAll(removeOutdirs);
@@ -111,8 +111,8 @@ describe('API routes', () => {
     const served = routes.filter((r) => r.method !== 'OPTIONS').map((r) => `${r.method} ${r.path}`);
     const preflight = routes.filter((r) => r.method === 'OPTIONS').map((r) => r.path);
 
-    expect(served.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(preflight.sort()).toEqual([...new Set(ROUTES.map((r) => r.path))].sort());
+    expect(served.sort()).toEqual(ROUTE_LIST.map((r) => `${r.method} ${r.path}`).sort());
+    expect(preflight.sort()).toEqual([...new Set(ROUTE_LIST.map((r) => r.path))].sort());
   });
 
   it('proxies every route to the api function', () => {

@@ -29,10 +29,10 @@ import type { OutgoingEvent } from '../../functions/events/envelope.ts';
 
 export class InMemoryEnquiries implements EnquiryRepository {
   readonly enquiries = new Map<string, Enquiry>();
-  readonly unpublished = new Set<string>();
+  /** The outbox: reference → when it is next due (receipt, then each deferral) and republishes so far. */
+  readonly outbox = new Map<string, { mark: string; attempts: number }>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   private sequence = 0;
-  failMarkPublished = false;
 
   async nextReference(year: number) {
     return formatReference(year, ++this.sequence);
@@ -41,7 +41,7 @@ export class InMemoryEnquiries implements EnquiryRepository {
     if (record && this.idempotency.has(record.keyHash)) throw new IdempotencyKeyTaken();
     if (record) this.idempotency.set(record.keyHash, record);
     this.enquiries.set(enquiry.reference, enquiry);
-    this.unpublished.add(enquiry.reference);
+    this.outbox.set(enquiry.reference, { mark: enquiry.receivedAt, attempts: 0 });
   }
   async findIdempotencyRecord(keyHash: string) {
     return this.idempotency.get(keyHash);
@@ -49,25 +49,36 @@ export class InMemoryEnquiries implements EnquiryRepository {
   async get(reference: string) {
     return this.enquiries.get(reference);
   }
-  async markPublished(reference: string) {
-    if (this.failMarkPublished) throw new Error('DynamoDB unavailable');
-    this.unpublished.delete(reference);
+  async getMany(references: readonly string[]) {
+    return new Map(
+      references.flatMap((reference) => {
+        const enquiry = this.enquiries.get(reference);
+        return enquiry ? [[reference, enquiry] as const] : [];
+      }),
+    );
   }
-  async listUnpublished(receivedBefore: string, limit: number) {
-    return [...this.unpublished]
-      .map((r) => this.enquiries.get(r)!)
-      .filter((e) => e.receivedAt < receivedBefore)
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
-      .slice(0, limit);
+  async listInOutbox(notAttemptedSince: string, limit: number) {
+    return [...this.outbox]
+      .filter(([, { mark }]) => mark < notAttemptedSince)
+      .sort(([, a], [, b]) => a.mark.localeCompare(b.mark))
+      .slice(0, limit)
+      .map(([reference, { attempts }]) => ({ enquiry: this.enquiries.get(reference)!, attempts }));
   }
-  async recordRouting(reference: string, recipients: readonly Recipient[]) {
-    const enquiry = this.enquiries.get(reference)!;
+  async deferOutbox(reference: string, until: string) {
+    const entry = this.outbox.get(reference);
+    if (entry) this.outbox.set(reference, { mark: until, attempts: entry.attempts + 1 });
+  }
+  async recordRouting(reference: string, category: string, recipients: readonly Recipient[], at: string) {
+    const enquiry = this.enquiries.get(reference);
+    if (!enquiry || enquiry.category !== category) return undefined;
+    this.outbox.delete(reference);
     if (enquiry.routing) return enquiry.routing;
     this.enquiries.set(reference, {
       ...enquiry,
       routing: recipients,
       routedTo: recipients.map((r) => r.id),
-      status: 'routed',
+      status: enquiry.status === 'received' ? 'routed' : enquiry.status,
+      updatedAt: enquiry.status === 'received' ? at : enquiry.updatedAt,
     });
     return recipients;
   }

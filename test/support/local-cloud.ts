@@ -53,6 +53,7 @@ export async function emailsFor(reference: string): Promise<StoredEmail[]> {
 /** Sets (or with no argument clears) the local cloud's injected faults. */
 export async function setFaults(faults?: {
   eventBridgeFailNextEntries?: number;
+  eventBridgeDropNextEntries?: number;
   sesRejectRecipients?: string[];
 }) {
   const response = await fetch(`${cloud().control}/faults`, {

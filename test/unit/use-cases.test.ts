@@ -70,14 +70,15 @@ const aNewEnquiry = (overrides: Partial<NewEnquiry> = {}): NewEnquiry => ({
 });
 
 describe('submitEnquiry', () => {
-  it('stores the enquiry, publishes EnquiryReceived without personal data, and clears the outbox mark', async () => {
+  it('stores the enquiry in the outbox and publishes EnquiryReceived without personal data', async () => {
     const { deps, enquiries, events } = aSystem();
 
     const result = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
 
     expect(result).toMatchObject({ published: true, replayed: false });
     expect(enquiries.enquiries.get(result.enquiry.reference)).toMatchObject({ status: 'received' });
-    expect(enquiries.unpublished.size).toBe(0);
+    // Only the router's receipt takes it out of the outbox: a published event may still be lost.
+    expect([...enquiries.outbox.keys()]).toEqual([result.enquiry.reference]);
     expect(events.published.map((e) => e.detail.data)).toEqual([
       {
         reference: result.enquiry.reference,
@@ -89,7 +90,7 @@ describe('submitEnquiry', () => {
     expect(JSON.stringify(events.published)).not.toContain('sam@resident.example');
   });
 
-  it('keeps the enquiry, marked unpublished, when publishing fails', async () => {
+  it('keeps the enquiry, in the outbox, when publishing fails', async () => {
     const { deps, enquiries, events } = aSystem();
     events.failNext = 1;
 
@@ -97,7 +98,7 @@ describe('submitEnquiry', () => {
 
     expect(result.published).toBe(false);
     expect(enquiries.enquiries.has(result.enquiry.reference)).toBe(true);
-    expect([...enquiries.unpublished]).toEqual([result.enquiry.reference]);
+    expect([...enquiries.outbox.keys()]).toEqual([result.enquiry.reference]);
   });
 
   it('answers a retry with the same key from the first result, whatever the key order of the body', async () => {
@@ -127,7 +128,7 @@ describe('submitEnquiry', () => {
 });
 
 describe('sweepOutbox', () => {
-  it('republishes enquiries older than the grace period and leaves younger ones to their request', async () => {
+  it('republishes enquiries the router has not received after the grace period, and leaves younger ones', async () => {
     const { deps, enquiries, events, clock } = aSystem();
     events.failNext = 1;
     const old = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
@@ -138,11 +139,50 @@ describe('sweepOutbox', () => {
 
     const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
 
-    expect(result).toEqual({ republished: [old.enquiry.reference], failed: [] });
-    expect([...enquiries.unpublished]).toEqual([young.enquiry.reference]);
+    expect(result).toEqual({ republished: [old.enquiry.reference], failed: [], stuck: [] });
     expect(events.published.map((e) => (e.detail.data as { reference: string }).reference)).toEqual([
       old.enquiry.reference,
     ]);
+    // Still in the outbox until the router receives it, but not due again for another grace period.
+    expect(enquiries.outbox.get(old.enquiry.reference)?.attempts).toBe(1);
+    expect(enquiries.outbox.get(young.enquiry.reference)?.attempts).toBe(0);
+  });
+
+  it('waits twice as long before each further republish, at most an hour, and reports an enquiry stuck', async () => {
+    const { deps, enquiries, events, clock } = aSystem();
+    events.failNext = 1;
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    const sweepTimes: number[] = [];
+    let stuck: string[] = [];
+
+    for (let minute = 1; minute <= 24 * 60; minute++) {
+      clock.advance(60);
+      const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
+      if (result.republished.length > 0) sweepTimes.push(minute);
+      if (result.stuck.length > 0 && stuck.length === 0) stuck = result.stuck;
+    }
+
+    // Each wait is grace × 2^attempts (1, 2, 4 … minutes, at most 60), taken by the first sweep strictly after.
+    const gaps = sweepTimes.slice(1).map((t, i) => t - sweepTimes[i]!);
+    expect(gaps.slice(0, 8)).toEqual([2, 3, 5, 9, 17, 33, 61, 61]);
+    expect(Math.max(...gaps)).toBe(61);
+    expect(stuck).toEqual([enquiry.reference]);
+    expect(enquiries.outbox.get(enquiry.reference)?.attempts).toBe(sweepTimes.length);
+    expect(events.published).toHaveLength(sweepTimes.length);
+  });
+
+  it('stops republishing once the router has received the enquiry', async () => {
+    const { deps, enquiries, events, clock } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    await routeEnquiry(deps, { reference: enquiry.reference, category: 'parking', correlationId: 'c' });
+    events.published.length = 0;
+    clock.advance(600);
+
+    const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
+
+    expect(result.republished).toEqual([]);
+    expect(enquiries.outbox.size).toBe(0);
+    expect(events.published).toEqual([]);
   });
 
   it('goes on past an enquiry it cannot publish', async () => {
@@ -155,23 +195,44 @@ describe('sweepOutbox', () => {
 
     const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
 
-    expect(result).toEqual({ republished: [b.enquiry.reference], failed: [a.enquiry.reference] });
-    expect([...enquiries.unpublished]).toEqual([a.enquiry.reference]);
+    expect(result).toEqual({ republished: [b.enquiry.reference], failed: [a.enquiry.reference], stuck: [] });
+    expect(enquiries.outbox.get(a.enquiry.reference)?.attempts).toBe(0);
+    expect(enquiries.outbox.get(b.enquiry.reference)?.attempts).toBe(1);
   });
 });
 
 describe('routeEnquiry', () => {
   it('requests one referral per recipient, CSU first, and reuses the recorded decision when run again', async () => {
-    const { deps, events, referenceData } = aSystem();
+    const { deps, events, referenceData, enquiries } = aSystem();
     const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
     events.published.length = 0;
+    const input = { reference: enquiry.reference, category: 'parking', correlationId: enquiry.reference };
 
-    await routeEnquiry(deps, { reference: enquiry.reference, correlationId: enquiry.reference });
+    await routeEnquiry(deps, input);
     referenceData.routing.splice(0, 1, { category: 'parking', agencyIds: [] });
-    await routeEnquiry(deps, { reference: enquiry.reference, correlationId: enquiry.reference });
+    await routeEnquiry(deps, input);
 
     const requested = events.published.map((e) => (e.detail.data as { recipientId: string }).recipientId);
     expect(requested).toEqual(['csu', 'parking-team', 'csu', 'parking-team']);
+    expect(enquiries.enquiries.get(enquiry.reference)?.status).toBe('routed');
+    expect(enquiries.outbox.size).toBe(0);
+  });
+
+  it('routes nothing when the event names another category than the enquiry has', async () => {
+    const { deps, events, enquiries } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    events.published.length = 0;
+
+    const result = await routeEnquiry(deps, {
+      reference: enquiry.reference,
+      category: 'domestic-abuse',
+      correlationId: enquiry.reference,
+    });
+
+    expect(result).toEqual({ outcome: 'enquiry-not-found' });
+    expect(events.published).toEqual([]);
+    expect(enquiries.enquiries.get(enquiry.reference)?.routing).toBeUndefined();
+    expect(enquiries.outbox.has(enquiry.reference)).toBe(true);
   });
 });
 
@@ -179,7 +240,11 @@ describe('sending emails', () => {
   async function aRoutedEnquiry(overrides: Partial<NewEnquiry> = {}) {
     const system = aSystem();
     const { enquiry } = await submitEnquiry(system.deps, { enquiry: aNewEnquiry(overrides) });
-    await routeEnquiry(system.deps, { reference: enquiry.reference, correlationId: enquiry.reference });
+    await routeEnquiry(system.deps, {
+      reference: enquiry.reference,
+      category: enquiry.category,
+      correlationId: enquiry.reference,
+    });
     return { ...system, reference: enquiry.reference };
   }
 

@@ -5,8 +5,9 @@ import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository 
 import { decideRecipients, type Recipient } from '../routing.ts';
 
 export interface RouteEnquiryDeps {
-  readonly enquiries: EnquiryRepository;
-  readonly referenceData: ReferenceDataRepository;
+  readonly enquiries: Pick<EnquiryRepository, 'recordRouting'>;
+  /** Partnership, routing rules and agencies; the router reads them through a short-lived cache. */
+  readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership' | 'getRoutingRule' | 'listAgencies'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
 }
@@ -20,33 +21,37 @@ export type RouteEnquiryResult =
   | { readonly outcome: 'enquiry-not-found' };
 
 /**
- * Decides an enquiry's recipients from the routing table, records the decision once, and requests one referral
- * email per recipient. Safe to run again for the same enquiry: the recorded decision is reused and the mailer
- * deduplicates each email.
+ * Decides an enquiry's recipients from the routing table, records the decision once (which also takes the
+ * enquiry out of the outbox), and requests one referral email per recipient. The category comes from the
+ * event and must match the stored enquiry's. Safe to run again for the same enquiry: the recorded decision is
+ * reused and the mailer deduplicates each email.
  */
 export async function routeEnquiry(
   deps: RouteEnquiryDeps,
-  input: { reference: string; correlationId: string },
+  input: { reference: string; category: string; correlationId: string },
 ): Promise<RouteEnquiryResult> {
-  const enquiry = await deps.enquiries.get(input.reference);
-  if (!enquiry) return { outcome: 'enquiry-not-found' };
-
   const [partnership, rule, agencies] = await Promise.all([
     deps.referenceData.getPartnership(),
-    deps.referenceData.getRoutingRule(enquiry.category),
+    deps.referenceData.getRoutingRule(input.category),
     deps.referenceData.listAgencies(),
   ]);
   if (!partnership) throw new ReferenceDataMissing('partnership record');
 
   const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership);
   const now = deps.clock().toISOString();
-  const recipients = await deps.enquiries.recordRouting(enquiry.reference, decision.recipients, now);
+  const recipients = await deps.enquiries.recordRouting(
+    input.reference,
+    input.category,
+    decision.recipients,
+    now,
+  );
+  if (!recipients) return { outcome: 'enquiry-not-found' };
 
   await deps.events.publish(
     recipients.map((recipient) =>
       createEvent(
         EnquiryReferralRequestedEvent,
-        { reference: enquiry.reference, recipientId: recipient.id },
+        { reference: input.reference, recipientId: recipient.id },
         { correlationId: input.correlationId, occurredAt: now },
       ),
     ),

@@ -15,7 +15,8 @@ export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface SubmitEnquiryDeps {
   readonly enquiries: EnquiryRepository;
-  readonly referenceData: ReferenceDataRepository;
+  /** Only to check the category; the api function serves it from a short-lived cache. */
+  readonly referenceData: Pick<ReferenceDataRepository, 'getCategory'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
   /** Source of status tokens; defaults to 32 random bytes. */
@@ -51,7 +52,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Stores a new enquiry, answers retries with the first result, and announces it on the bus. */
+/** Stores a new enquiry (marked for the outbox), answers retries with the first result, and announces it on the bus. */
 export async function submitEnquiry(
   deps: SubmitEnquiryDeps,
   input: SubmitEnquiryInput,
@@ -80,6 +81,8 @@ export async function submitEnquiry(
   };
 
   try {
+    // Stored with its outbox mark, which only the router clears on receiving EnquiryReceived: until then the
+    // outbox sweeper republishes it, whether the publish below failed or the event was lost after it.
     await deps.enquiries.create(
       enquiry,
       keyHash
@@ -105,14 +108,8 @@ export async function submitEnquiry(
   try {
     await deps.events.publish([enquiryReceived(enquiry, receivedAt)]);
   } catch (publishError) {
-    // The enquiry is safely stored and still marked unpublished; the outbox sweeper will publish it.
+    // The enquiry is safely stored and still marked; the outbox sweeper will publish it.
     return { enquiry, replayed: false, published: false, publishError };
-  }
-  try {
-    await deps.enquiries.markPublished(reference, deps.clock().toISOString());
-  } catch (markError) {
-    // Published but still marked: the sweeper will publish again, and every consumer is idempotent.
-    return { enquiry, replayed: false, published: true, publishError: markError };
   }
   return { enquiry, replayed: false, published: true };
 }

@@ -2,7 +2,7 @@ import { enquiryReceived } from '../../events/enquiry-received.ts';
 import type { Clock, EnquiryRepository, EventPublisher } from '../ports.ts';
 
 export interface SweepOutboxDeps {
-  readonly enquiries: EnquiryRepository;
+  readonly enquiries: Pick<EnquiryRepository, 'listInOutbox' | 'deferOutbox'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
 }
@@ -10,12 +10,22 @@ export interface SweepOutboxDeps {
 export interface SweepOutboxResult {
   readonly republished: string[];
   readonly failed: string[];
+  /** Republished at least `OUTBOX_ALERT_ATTEMPTS` times without the router receiving them. */
+  readonly stuck: string[];
 }
 
+/** Longest wait between two republishes of one enquiry. */
+export const OUTBOX_MAX_DEFER_SECONDS = 60 * 60;
+
+/** Republishes after which an enquiry is reported as stuck (the router keeps failing on it). */
+export const OUTBOX_ALERT_ATTEMPTS = 5;
+
 /**
- * Publishes `EnquiryReceived` for enquiries whose first publish failed. Only enquiries older than
- * `graceSeconds` are taken, so a request still in flight is normally left to finish its own publish; if the
- * two overlap, consumers are idempotent and nothing is sent twice.
+ * Publishes `EnquiryReceived` again for enquiries the router has not received: the first publish failed, or
+ * the event was lost after it. Only enquiries untouched for `graceSeconds` are taken, so a request or a
+ * delivery still in flight normally finishes first; if they overlap, consumers are idempotent and nothing is
+ * sent twice. Each republish defers the next one, doubling the wait (at most an hour), so an enquiry the router
+ * keeps failing on is retried for ever but never floods the queue.
  */
 export async function sweepOutbox(
   deps: SweepOutboxDeps,
@@ -23,18 +33,32 @@ export async function sweepOutbox(
 ): Promise<SweepOutboxResult> {
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - options.graceSeconds * 1000).toISOString();
-  const pending = await deps.enquiries.listUnpublished(cutoff, options.batchSize);
+  const pending = await deps.enquiries.listInOutbox(cutoff, options.batchSize);
   const republished: string[] = [];
   const failed: string[] = [];
-  for (const enquiry of pending) {
+  const stuck: string[] = [];
+  for (const { enquiry, attempts } of pending) {
     try {
       await deps.events.publish([enquiryReceived(enquiry, now.toISOString())]);
-      await deps.enquiries.markPublished(enquiry.reference, deps.clock().toISOString());
+      await deps.enquiries.deferOutbox(
+        enquiry.reference,
+        nextAttemptMark(now, attempts, options.graceSeconds),
+      );
       republished.push(enquiry.reference);
+      if (attempts + 1 >= OUTBOX_ALERT_ATTEMPTS) stuck.push(enquiry.reference);
     } catch {
-      // Left marked: the next run tries again. One bad enquiry must not block the rest.
+      // Left as it was: the next run tries again. One bad enquiry must not block the rest.
       failed.push(enquiry.reference);
     }
   }
-  return { republished, failed };
+  return { republished, failed, stuck };
+}
+
+/**
+ * The mark that makes the enquiry due again `graceSeconds × 2^attempts` from now (at most an hour): the sweep
+ * takes marks older than `graceSeconds`, so the mark is set that much less into the future.
+ */
+export function nextAttemptMark(now: Date, attempts: number, graceSeconds: number): string {
+  const waitSeconds = Math.min(graceSeconds * 2 ** attempts, OUTBOX_MAX_DEFER_SECONDS);
+  return new Date(now.getTime() + (waitSeconds - graceSeconds) * 1000).toISOString();
 }

@@ -1,0 +1,85 @@
+/** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
+import type { z } from '@hono/zod-openapi';
+import { statusUrl } from '../../domain/enquiry.ts';
+import type {
+  Clock,
+  EnquiryRepository,
+  EventPublisher,
+  ReferenceDataRepository,
+} from '../../domain/ports.ts';
+import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
+import { safeError } from '../../observability.ts';
+import { ROUTES } from '../../topology.ts';
+import { createRouter, publicRoute } from '../define-route.ts';
+import { problemResponses } from '../openapi-parts.ts';
+import { EnquiryAcceptedSchema, IdempotencyHeaderSchema, NewEnquirySchema } from '../schemas.ts';
+
+export interface EnquiryRouteDeps {
+  readonly enquiries: EnquiryRepository;
+  /** Categories are checked against it; a module-scope cache in the Lambda. */
+  readonly referenceData: Pick<ReferenceDataRepository, 'getCategory'>;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  /** Base of the status links we hand out. */
+  readonly publicApiUrl: string;
+}
+
+const submitEnquiryRoute = publicRoute(ROUTES.submitEnquiry, {
+  summary: 'Submit an enquiry to the Community Safety Unit',
+  request: {
+    headers: IdempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: NewEnquirySchema } } },
+  },
+  responses: {
+    201: {
+      description: 'Stored; acknowledgement and routing follow within seconds',
+      content: { 'application/json': { schema: EnquiryAcceptedSchema } },
+    },
+    ...problemResponses(400, 409, 413, 415, 422, 500),
+  },
+});
+
+/** The enquiry submission route. */
+export function enquiryRoutes(deps: EnquiryRouteDeps) {
+  return createRouter().openapi(submitEnquiryRoute, async (c) => {
+    const body = c.req.valid('json');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const result = await submitEnquiry(deps, { enquiry: toNewEnquiry(body), idempotencyKey });
+    const { enquiry } = result;
+    const log = c.var.log;
+    log.appendKeys({ reference: enquiry.reference });
+    if (!result.published) {
+      log.warn('EnquiryReceived not published; left for the outbox sweeper', {
+        error: safeError(result.publishError),
+      });
+    }
+    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
+      category: enquiry.category,
+    });
+    const link = statusUrl(deps.publicApiUrl, enquiry);
+    c.header('Location', link);
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(
+      {
+        reference: enquiry.reference,
+        // The body describes the acceptance, so a replay answers exactly as the first request did even after
+        // the enquiry has moved on; its current status is behind statusUrl.
+        status: 'received' as const,
+        receivedAt: enquiry.receivedAt,
+        statusUrl: link,
+      },
+      201,
+    );
+  });
+}
+
+function toNewEnquiry(body: z.infer<typeof NewEnquirySchema>) {
+  return {
+    category: body.category,
+    description: body.description,
+    contact: { name: body.name, email: body.email, phone: body.phone },
+    location: body.location,
+    happeningNow: body.happeningNow,
+    safeContact: body.safeContact,
+  };
+}

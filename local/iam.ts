@@ -1,0 +1,87 @@
+/**
+ * IAM, emulated where the local cloud can see it: each function may make only the AWS calls its topology entry
+ * declares (its table actions and indexes, the bus, SES), exactly what the stateless stack grants its role. A
+ * call outside the declaration fails with AccessDeniedException, as it would on AWS, so the end-to-end tests
+ * prove every declaration is enough, and the infrastructure tests prove each role holds no more.
+ *
+ * The functions share this process and its SDK clients, so the check sits on those clients and learns the
+ * calling function from the runtime (an AsyncLocalStorage around each invocation and import).
+ */
+import { documentClient } from '../functions/adapters/clients/dynamodb.ts';
+import { eventBridgeClient } from '../functions/adapters/clients/eventbridge.ts';
+import { sesClient } from '../functions/adapters/clients/ses.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, type TableAction } from '../functions/topology.ts';
+
+/** The error AWS answers an unauthorised call with. */
+export class AccessDenied extends Error {
+  constructor(functionName: string, action: string) {
+    super(
+      `Function ${functionName} is not authorized to perform: ${action} (not declared in its topology entry)`,
+    );
+    this.name = 'AccessDeniedException';
+  }
+}
+
+/** The IAM actions a DynamoDB request needs, with the index a Query reads. */
+export function dynamoDbActionsOf(commandName: string, input: Record<string, unknown>): string[] {
+  const operation = commandName.replace(/Command$/, '');
+  if (operation === 'TransactWriteItems') {
+    const items = (input.TransactItems as Record<string, unknown>[] | undefined) ?? [];
+    const byKind: Record<string, string> = {
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      ConditionCheck: 'ConditionCheckItem',
+    };
+    return items.flatMap((item) => Object.keys(item).map((kind) => byKind[kind] ?? kind));
+  }
+  if (operation === 'TransactGetItems') return ['GetItem'];
+  if ((operation === 'Query' || operation === 'Scan') && typeof input.IndexName === 'string') {
+    return [`${operation}:index/${input.IndexName}`];
+  }
+  return [operation];
+}
+
+/** Whether `spec` declares `action` (as `dynamoDbActionsOf` names it). */
+export function allowsTableAction(spec: FunctionSpec, action: string): boolean {
+  if (!spec.table) return false;
+  const index = /^Query:index\/(.+)$/.exec(action)?.[1];
+  if (index !== undefined) return (spec.table.indexes ?? []).some((declared) => declared === index);
+  return spec.table.actions.includes(action as TableAction);
+}
+
+/** Installs the checks on the functions' SDK clients; `current` names the function making a call. */
+export function enforceDeclaredAccess(current: () => FunctionName | undefined): void {
+  documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = current();
+      if (name) {
+        const spec: FunctionSpec = FUNCTIONS[name];
+        for (const action of dynamoDbActionsOf(
+          String(context.commandName),
+          args.input as Record<string, unknown>,
+        )) {
+          if (!allowsTableAction(spec, action)) throw new AccessDenied(name, `dynamodb:${action}`);
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'localIamDynamoDb', override: true },
+  );
+  eventBridgeClient.middlewareStack.add(
+    (next) => async (args) => {
+      const name = current();
+      if (name && !(FUNCTIONS[name] as FunctionSpec).bus) throw new AccessDenied(name, 'events:PutEvents');
+      return next(args);
+    },
+    { step: 'initialize', name: 'localIamEventBridge', override: true },
+  );
+  sesClient.middlewareStack.add(
+    (next) => async (args) => {
+      const name = current();
+      if (name && !(FUNCTIONS[name] as FunctionSpec).ses) throw new AccessDenied(name, 'ses:SendEmail');
+      return next(args);
+    },
+    { step: 'initialize', name: 'localIamSes', override: true },
+  );
+}
