@@ -23,6 +23,13 @@ import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION 
 
 type Item = Record<string, unknown>;
 
+/**
+ * The item is at the version the caller read. Items recorded before versions existed have none and are read as
+ * version 1, so an absent version matches 1.
+ */
+const VERSION_MATCHES =
+  'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))';
+
 /** The partnership profile, organisations, chair terms and plan priorities, in the single table. */
 export class DynamoDbGovernanceRepository implements GovernanceRepository {
   constructor(
@@ -172,11 +179,11 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
               ...year,
               version: (expectedVersion ?? 0) + 1,
             },
-            // A new plan year must not exist yet; a revision must be of the version read.
-            ConditionExpression:
-              expectedVersion === undefined ? 'attribute_not_exists(PK)' : 'version = :expected',
+            // A new plan year must not exist yet; a revision must be of the version read. Items written before
+            // versions existed are read as version 1, so they match 1 too.
+            ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : VERSION_MATCHES,
             ExpressionAttributeValues:
-              expectedVersion === undefined ? undefined : { ':expected': expectedVersion },
+              expectedVersion === undefined ? undefined : { ':expected': expectedVersion, ':one': 1 },
           },
         },
       ],
@@ -194,13 +201,14 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
             TableName: this.tableName,
             Key: keys.chairTerm(startsOn),
             UpdateExpression: 'SET organisationId = :org, #source = :appointment, version = :next',
-            ConditionExpression: 'version = :expected',
+            ConditionExpression: VERSION_MATCHES,
             ExpressionAttributeNames: { '#source': 'source' },
             ExpressionAttributeValues: {
               ':org': organisationId,
               ':appointment': 'appointment',
               ':expected': expectedVersion,
               ':next': expectedVersion + 1,
+              ':one': 1,
             },
           },
         },

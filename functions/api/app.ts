@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -16,9 +15,9 @@ import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS, ROUTES } from '../topology.ts';
-import type { ApiEnv } from './define-route.ts';
+import type { ApiEnv, RouteDefinition } from './define-route.ts';
 import { renderDocsPage } from './docs-page.ts';
-import { STAFF_SECURITY } from './openapi-parts.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { type ProblemSlug, problem, problemForError, sendProblem } from './problem.ts';
 import { actionPlanRoutes } from './routes/action-plan.ts';
 import { assessmentRoutes } from './routes/assessments.ts';
@@ -59,19 +58,34 @@ export interface ApiDeps {
   readonly allowedOrigins: readonly string[];
 }
 
-const DOCUMENT_CONFIG = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Community Safety Partnership API',
-    version: '1.0.0',
-    description:
-      'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
-  },
+const API_INFO = {
+  title: 'Community Safety Partnership API',
+  version: '1.0.0',
+  description:
+    'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
 };
 
+/** Every route of the API, from its resource's module. */
+export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
+  return [
+    ...categoryRoutes({ referenceData: deps.cachedReferenceData }),
+    ...enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
+    ...enquiryStatusRoutes(deps),
+    ...partnershipRoutes(deps),
+    ...partnerRoutes(deps),
+    ...chairRoutes(deps),
+    ...priorityRoutes(deps),
+    ...motionRoutes(deps),
+    ...routingRoutes(deps),
+    ...assessmentRoutes(deps),
+    ...actionPlanRoutes(deps),
+    ...meetingRoutes(deps),
+  ];
+}
+
 /** Builds the API. */
-export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
-  const app = new OpenAPIHono<ApiEnv>();
+export function createApi(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
   app.use('*', requestContext(deps.logger, deps.staffTokens));
   app.use(
     '*',
@@ -85,33 +99,22 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   );
   app.use('*', jsonBodies());
 
-  app
-    .route('/', categoryRoutes({ referenceData: deps.cachedReferenceData }))
-    .route('/', enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }))
-    .route('/', enquiryStatusRoutes(deps))
-    .route('/', partnershipRoutes(deps))
-    .route('/', partnerRoutes(deps))
-    .route('/', chairRoutes(deps))
-    .route('/', priorityRoutes(deps))
-    .route('/', motionRoutes(deps))
-    .route('/', routingRoutes(deps))
-    .route('/', assessmentRoutes(deps))
-    .route('/', actionPlanRoutes(deps))
-    .route('/', meetingRoutes(deps));
+  const routes = apiRoutes(deps);
+  for (const route of routes) route.register(app);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', STAFF_SECURITY, {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'Cognito ID token of a staff user (locally: npm run token -- --role <role>)',
-  });
-  app.doc31(ROUTES.openApiDocument.path, DOCUMENT_CONFIG);
+  // Built on first request, not at cold start: most containers never serve them.
+  let document: Record<string, unknown> | undefined;
   let docsPage: string | undefined;
+  const openApi = () => {
+    document ??= openApiDocument(routes, API_INFO);
+    return document;
+  };
+  app.get(ROUTES.openApiDocument.path, (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(openApi());
+  });
   app.get(ROUTES.apiReference.path, (c) => {
-    // Rendered on first request, not at cold start: most containers never serve it.
-    docsPage ??= renderDocsPage(
-      app.getOpenAPI31Document(DOCUMENT_CONFIG) as unknown as Record<string, unknown>,
-    );
+    docsPage ??= renderDocsPage(openApi());
     c.header('Cache-Control', 'public, max-age=300');
     return c.html(docsPage);
   });
@@ -209,7 +212,7 @@ function jsonBodies(): MiddlewareHandler<ApiEnv> {
         return;
       }
       try {
-        JSON.parse(text);
+        c.set('jsonBody', JSON.parse(text));
       } catch {
         c.res = fail('malformed-request', 'The body is not valid JSON.');
         return;

@@ -1,17 +1,18 @@
 /**
- * How a route module declares its routes: each route's method, path and who may call it come from its entry in
- * `ROUTES` (functions/topology.ts); the module adds the summary, the request and response schemas, and the
- * handler. One typed Hono environment serves the whole app, so handlers read `c.var` without casts.
+ * How a route module declares its routes. Each route's method, path and who may call it come from its entry in
+ * `ROUTES` (functions/topology.ts); the module adds the summary, the schemas of what it reads and answers, and
+ * the handler, which receives the request already validated. The same definitions register the routes on the
+ * app and generate the OpenAPI document (./openapi-document.ts), so the document cannot disagree with them.
+ *
+ * Plain Hono and zod (imported as a namespace, so unused parts such as zod's locales stay out of the bundle):
+ * the api function's cold start is mostly the compile of what it bundles.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import type { ZodError } from 'zod';
-import type { FieldViolation } from '../domain/errors.ts';
-import { NotAuthenticated, NotPermitted } from '../domain/errors.ts';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type * as z from 'zod';
+import { type FieldViolation, NotAuthenticated, NotPermitted } from '../domain/errors.ts';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../domain/staff.ts';
-import type { RouteSpec } from '../topology.ts';
-import { STAFF_SECURITY } from './openapi-parts.ts';
+import { ROUTE_LIST, type RouteName, type RouteSpec } from '../topology.ts';
 import { problem, sendProblem } from './problem.ts';
 
 /** The Hono environment of every route: set by the app's middleware before any handler runs. */
@@ -22,44 +23,113 @@ export type ApiEnv = {
     correlationId: string;
     /** Verifies staff bearer tokens (the composition root's adapter). */
     staffTokens: StaffTokenVerifier;
+    /** The parsed JSON body of a write (the app's body middleware reads it once). */
+    jsonBody: unknown;
   };
 };
 
-/** What a staff route's middleware adds: the verified caller. */
-export type StaffEnv = { Variables: { principal: StaffPrincipal } };
+/** What a staff route adds to the environment: the verified caller. */
+export type StaffEnv = ApiEnv & { Variables: { principal: StaffPrincipal } };
 
-/** A route entry anyone may call. */
-type PublicSpec = RouteSpec & { readonly access: 'public' };
-/** A route entry for staff holding one of its roles. */
-type StaffSpec = RouteSpec & { readonly access: readonly StaffRole[] };
+/** One documented response. */
+export interface ResponseDoc {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+}
 
-/** Everything of a route's OpenAPI definition except what its `ROUTES` entry says. */
-type RouteDetails = Omit<RouteConfig, 'method' | 'path' | 'middleware' | 'security'>;
+/** What a route reads and answers, beside its `ROUTES` entry. */
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly headers?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
+}
 
-const methodOf = <S extends RouteSpec>(spec: S) => spec.method.toLowerCase() as Lowercase<S['method']>;
+type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-/** A public route: `spec` gives its method and path. */
-export function publicRoute<const S extends PublicSpec, const D extends RouteDetails>(spec: S, details: D) {
-  return createRoute({ ...details, method: methodOf(spec), path: spec.path, security: [] });
+/** The validated input a handler receives. */
+export interface RouteInput<D extends RouteDoc> {
+  readonly params: Parsed<D['params']>;
+  readonly query: Parsed<D['query']>;
+  readonly headers: Parsed<D['headers']>;
+  readonly body: Parsed<D['body']>;
+}
+
+/** A route as the app registers and documents it. */
+export interface RouteDefinition {
+  readonly name: RouteName;
+  readonly spec: RouteSpec;
+  readonly doc: RouteDoc;
+  register(app: Hono<ApiEnv>): void;
+}
+
+type EnvOf<S extends RouteSpec> = S['access'] extends 'public' ? ApiEnv : StaffEnv;
+
+/**
+ * Defines the route of `spec`: validates its path parameters, query, headers and JSON body against `doc`'s
+ * schemas (a 422 problem naming each bad field otherwise), checks the caller's role on staff routes, then calls
+ * `handler` with the parsed input.
+ */
+export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>(
+  spec: S,
+  doc: D,
+  handler: (c: Context<EnvOf<S>>, input: RouteInput<D>) => Response | Promise<Response>,
+): RouteDefinition {
+  const name = ROUTE_LIST.find((route) => route.method === spec.method && route.path === spec.path)?.name;
+  if (!name) throw new Error(`${spec.method} ${spec.path} is not in ROUTES`);
+  const honoPath = spec.path.replace(/\{([^}]+)\}/g, ':$1');
+  const run: MiddlewareHandler<ApiEnv> = async (c) => {
+    const violations: FieldViolation[] = [];
+    const parse = <T extends z.ZodType | undefined>(schema: T, value: () => unknown, target: Target) => {
+      if (!schema) return undefined as Parsed<T>;
+      const result = schema.safeParse(value());
+      if (result.success) return result.data as Parsed<T>;
+      violations.push(...violationsFrom(result.error, target));
+      return undefined as Parsed<T>;
+    };
+    const input = {
+      params: parse(doc.params, () => c.req.param(), 'param'),
+      query: parse(doc.query, () => c.req.query(), 'query'),
+      headers: parse(doc.headers, () => c.req.header(), 'header'),
+      body: parse(doc.body, () => c.get('jsonBody'), 'json'),
+    } as RouteInput<D>;
+    if (violations.length > 0) {
+      return sendProblem(
+        c,
+        problem('validation-failed', {
+          detail: 'One or more fields are invalid; see errors.',
+          instance: c.req.path,
+          errors: violations,
+        }),
+      );
+    }
+    return handler(c as unknown as Context<EnvOf<S>>, input);
+  };
+  const handlers: MiddlewareHandler<ApiEnv>[] =
+    spec.access === 'public'
+      ? [run]
+      : [requireRoles(spec.access) as unknown as MiddlewareHandler<ApiEnv>, run];
+  return {
+    name,
+    spec,
+    doc,
+    register: (app) => {
+      for (const handler of handlers) app.on(spec.method, honoPath, handler);
+    },
+  };
 }
 
 /**
- * A staff route: `spec` gives its method, path and roles. Its middleware lets the request through only with a
- * valid staff token carrying one of the roles (401 without one, 403 with another role) and puts the caller in
- * `c.var.principal`. API Gateway's Cognito authorizer checks the token first on AWS; this checks it again, so
- * the function never trusts the network path alone.
+ * Lets the request through only with a valid staff token carrying one of `roles` (401 without one, 403 with
+ * another role), and puts the caller in `c.var.principal`. API Gateway's Cognito authorizer checks the token
+ * first on AWS; this checks it again, so the function never trusts the network path alone.
  */
-export function staffRoute<const S extends StaffSpec, const D extends RouteDetails>(spec: S, details: D) {
-  return createRoute({
-    ...details,
-    method: methodOf(spec),
-    path: spec.path,
-    security: [{ [STAFF_SECURITY]: [] }],
-    middleware: [requireRoles(spec.access)] as const,
-  });
-}
-
-function requireRoles(roles: readonly StaffRole[]): MiddlewareHandler<ApiEnv & StaffEnv> {
+function requireRoles(roles: readonly StaffRole[]): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
@@ -71,34 +141,24 @@ function requireRoles(roles: readonly StaffRole[]): MiddlewareHandler<ApiEnv & S
   };
 }
 
-/** A router for one resource's routes, answering invalid input with a validation problem. */
-export function createRouter(): OpenAPIHono<ApiEnv> {
-  return new OpenAPIHono<ApiEnv>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      return sendProblem(
-        c,
-        problem('validation-failed', {
-          detail: 'One or more fields are invalid; see errors.',
-          instance: new URL(c.req.url).pathname,
-          errors: violationsFrom(result.error as ZodError, result.target),
-        }),
-      );
-    },
-  });
-}
+type Target = 'param' | 'query' | 'header' | 'json';
 
 /** Field violations of a failed validation; unknown keys are named one by one. */
-function violationsFrom(error: ZodError, target: string): FieldViolation[] {
+function violationsFrom(error: z.ZodError, target: Target): FieldViolation[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
-    const prefix = target === 'header' ? 'Idempotency-Key' : base;
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         field: base ? `${base}.${key}` : key,
         message: 'is not a known field',
       }));
     }
-    return [{ field: prefix || '(body)', message: issue.message }];
+    const field = target === 'header' ? headerName(base) : base;
+    return [{ field: field || '(body)', message: issue.message }];
   });
+}
+
+/** `idempotency-key` → `Idempotency-Key`, as clients write it. */
+function headerName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }

@@ -1,36 +1,37 @@
-/** Pieces every route module shares: problem responses, the staff security requirement, If-Match. */
-import { z } from '@hono/zod-openapi';
+/** Pieces every route module shares: problem responses, If-Match, plan years, dates, paging, text. */
+import * as z from 'zod';
+import type { ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
 
-/** OpenAPI responses for problem statuses. */
-export const problemResponses = (...statuses: number[]) =>
+/** Documented responses for problem statuses (RFC 9457). */
+export const problemResponses = (...statuses: number[]): Record<number, ResponseDoc> =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-      },
+      { description: 'Problem details (RFC 9457)', schema: ProblemSchema, contentType: PROBLEM_CONTENT_TYPE },
     ]),
   );
 
-/** Name of the bearer security scheme in the OpenAPI document. */
-export const STAFF_SECURITY = 'staffToken';
+/** A JSON response of `schema`. */
+export const jsonResponse = (description: string, schema?: z.ZodType): ResponseDoc => ({
+  description,
+  schema,
+});
 
 /** The If-Match header of conditional updates. */
 export const IfMatchHeader = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({ param: { name: 'if-match', in: 'header' }, description: 'The ETag you read' }),
+  'if-match': z.string().optional().meta({ description: 'The ETag you read' }),
 });
 
 /** A plan year such as `2021-22`. */
 export const PlanYearSchema = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
 
 /** A calendar date (YYYY-MM-DD). */
-export const IsoDateSchema = z.iso.date().openapi({ example: '2026-11-26' });
+export const IsoDateSchema = z.iso.date().meta({ examples: ['2026-11-26'] });
+
+/** A record id (a UUID) in the path. */
+export const IdParam = z.object({ id: z.uuid() });
 
 /** `limit` and `cursor` of every paginated list. */
 export const pageQuery = {

@@ -2,7 +2,7 @@
  * Request and response schemas of the public API. The same schemas validate requests and generate the
  * OpenAPI document, so the documentation cannot disagree with the behaviour.
  */
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { ENQUIRY_STATUSES, MAX_DESCRIPTION_LENGTH } from '../domain/enquiry.ts';
 
 // Fields that can reach an email header (or a log line) must be a single line: CR/LF would let a value
@@ -50,14 +50,14 @@ export const EnquiryLocationSchema = z
     message: 'latitude and longitude must be given together',
     path: ['latitude'],
   })
-  .openapi('EnquiryLocation');
+  .meta({ title: 'EnquiryLocation' });
 
 export const SafeContactSchema = z
   .strictObject({
-    mayEmail: z.boolean().openapi({ description: 'It is safe to email the enquirer at the given address.' }),
-    mayPhone: z.boolean().openapi({ description: 'It is safe to phone the enquirer on the given number.' }),
+    mayEmail: z.boolean().meta({ description: 'It is safe to email the enquirer at the given address.' }),
+    mayPhone: z.boolean().meta({ description: 'It is safe to phone the enquirer on the given number.' }),
   })
-  .openapi('SafeContactPreferences');
+  .meta({ title: 'SafeContactPreferences' });
 
 export const NewEnquirySchema = z
   .strictObject({
@@ -65,43 +65,47 @@ export const NewEnquirySchema = z
       .string()
       .max(64)
       .regex(/^[a-z0-9-]+$/, 'must be a category code from GET /enquiry-categories')
-      .openapi({ example: 'anti-social-behaviour' }),
-    description: multiLine(MAX_DESCRIPTION_LENGTH).openapi({
+      .meta({ examples: ['anti-social-behaviour'] }),
+    description: multiLine(MAX_DESCRIPTION_LENGTH).meta({
       description: `What is happening, in the enquirer's words (at most ${MAX_DESCRIPTION_LENGTH} characters).`,
-      example: 'Groups gathering and shouting outside the shops on the High Street most evenings after 10pm.',
+      examples: [
+        'Groups gathering and shouting outside the shops on the High Street most evenings after 10pm.',
+      ],
     }),
-    name: singleLine(200).optional().openapi({ example: 'Sam Smith' }),
+    name: singleLine(200)
+      .optional()
+      .meta({ examples: ['Sam Smith'] }),
     email: z
       .string()
       .max(254)
       .regex(SINGLE_LINE, 'must be a single line without control characters')
       .pipe(z.email('must be an email address'))
       .optional()
-      .openapi({ example: 'sam@example.com' }),
+      .meta({ examples: ['sam@example.com'] }),
     phone: z
       .string()
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a telephone number (digits, spaces, +, -, brackets)')
       .optional()
-      .openapi({ example: '01233 330000' }),
+      .meta({ examples: ['01233 330000'] }),
     location: EnquiryLocationSchema.optional(),
-    happeningNow: z.boolean().default(false).openapi({ description: 'The problem is happening right now.' }),
-    safeContact: SafeContactSchema.default({ mayEmail: false, mayPhone: false }).openapi({
+    happeningNow: z.boolean().default(false).meta({ description: 'The problem is happening right now.' }),
+    safeContact: SafeContactSchema.default({ mayEmail: false, mayPhone: false }).meta({
       description: 'Channels the enquirer says are safe. Absent means neither: we never assume consent.',
     }),
   })
-  .openapi('NewEnquiry');
+  .meta({ title: 'NewEnquiry' });
 export type NewEnquiryBody = z.infer<typeof NewEnquirySchema>;
 
 export const EnquiryAcceptedSchema = z
   .object({
-    reference: z.string().openapi({ example: 'CSU-2026-000123' }),
+    reference: z.string().meta({ examples: ['CSU-2026-000123'] }),
     status: z.enum(ENQUIRY_STATUSES),
     receivedAt: z.string(),
     statusUrl: z
       .string()
-      .openapi({ description: 'Link the enquirer can use to check progress. Keep it private.' }),
+      .meta({ description: 'Link the enquirer can use to check progress. Keep it private.' }),
   })
-  .openapi('EnquiryAccepted');
+  .meta({ title: 'EnquiryAccepted' });
 
 export const EnquiryStatusSchema = z
   .object({
@@ -111,20 +115,20 @@ export const EnquiryStatusSchema = z
     receivedAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('EnquiryStatus');
+  .meta({ title: 'EnquiryStatus' });
 
 export const EnquiryCategorySchema = z
   .object({
     code: z.string(),
     title: z.string(),
     description: z.string(),
-    sensitive: z.boolean().openapi({ description: 'Show safety advice on the form (e.g. domestic abuse).' }),
+    sensitive: z.boolean().meta({ description: 'Show safety advice on the form (e.g. domestic abuse).' }),
   })
-  .openapi('EnquiryCategory');
+  .meta({ title: 'EnquiryCategory' });
 
 export const EnquiryCategoryListSchema = z
   .object({ categories: z.array(EnquiryCategorySchema) })
-  .openapi('EnquiryCategoryList');
+  .meta({ title: 'EnquiryCategoryList' });
 
 export const ProblemSchema = z
   .object({
@@ -135,21 +139,17 @@ export const ProblemSchema = z
     instance: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
-  .openapi('Problem');
+  .meta({ title: 'Problem' });
 
 export const ReferenceParamSchema = z.object({
   reference: z
     .string()
     .max(32)
-    .openapi({ param: { name: 'reference', in: 'path' }, example: 'CSU-2026-000123' }),
+    .meta({ examples: ['CSU-2026-000123'] }),
 });
 
 export const StatusTokenQuerySchema = z.object({
-  token: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({ param: { name: 'token', in: 'query' } }),
+  token: z.string().min(1).max(128),
 });
 
 export const IdempotencyHeaderSchema = z.object({
@@ -159,8 +159,7 @@ export const IdempotencyHeaderSchema = z.object({
     .max(255)
     .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters')
     .optional()
-    .openapi({
-      param: { name: 'idempotency-key', in: 'header' },
+    .meta({
       description: 'Retrying with the same key and body returns the first response and creates nothing new.',
     }),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type EventDefinition, GOVERNANCE_SOURCE } from './envelope.ts';
 
 /** Data of `ChairRotated` v1: a new chair term started. Organisation ids only; the mailer reads the rest. */
@@ -6,7 +6,7 @@ export const chairRotatedSchema = z.object({
   startsOn: z.iso.date(),
   endsOn: z.iso.date(),
   organisationId: z.string(),
-  previousOrganisationId: z.string().optional(),
+  previousOrganisationId: z.optional(z.string()),
 });
 export type ChairRotated = z.infer<typeof chairRotatedSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Enquiry, wantsAcknowledgement } from '../domain/enquiry.ts';
 import { createEvent, ENQUIRIES_SOURCE, type EventDefinition, type OutgoingEvent } from './envelope.ts';
 

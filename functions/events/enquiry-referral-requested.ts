@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ENQUIRIES_SOURCE, type EventDefinition } from './envelope.ts';
 
 /**

@@ -3,7 +3,7 @@
  * correlation id; data is the event's own, versioned schema. Events never carry personal data: consumers read
  * the enquiry from the table when they need its content.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Source of every event the enquiry slice publishes. */
 export const ENQUIRIES_SOURCE = 'csp.enquiries';
@@ -13,7 +13,7 @@ export const GOVERNANCE_SOURCE = 'csp.governance';
 
 export const eventMetadataSchema = z.object({
   eventName: z.string(),
-  version: z.number().int(),
+  version: z.int(),
   correlationId: z.string(),
   occurredAt: z.iso.datetime(),
 });
@@ -31,7 +31,7 @@ export interface EventDefinition<Data> {
   readonly source: string;
   readonly detailType: string;
   readonly version: number;
-  readonly schema: z.ZodType<Data>;
+  readonly schema: z.ZodMiniType<Data>;
 }
 
 /** Builds an outgoing event of `definition`, validating `data` so a producer cannot emit a malformed event. */

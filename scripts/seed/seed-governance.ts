@@ -1,7 +1,20 @@
 import type { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
 import type { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { termsToRecord } from '../../functions/domain/chair-rotation.ts';
+import { ukDate } from '../../functions/domain/dates.ts';
 import type { GovernanceSeed } from './ashford-governance.ts';
+
+/** What seeding writes through: the DynamoDB repositories, or test doubles with the same methods. */
+export type GovernanceSeedTarget = Pick<
+  DynamoDbGovernanceRepository,
+  | 'putProfile'
+  | 'putOrganisation'
+  | 'seedPlanYear'
+  | 'listChairTerms'
+  | 'recordChairTerm'
+  | 'markChairTermAnnounced'
+>;
+export type RecordsSeedTarget = Pick<DynamoDbRecordsRepository, 'putAssessment'>;
 
 /**
  * Writes a partnership's governance records (profile, organisations, plan priorities), and, when no chair
@@ -9,8 +22,8 @@ import type { GovernanceSeed } from './ashford-governance.ts';
  * must not email every partner about a chair they already have. Plain puts otherwise, so it can run again.
  */
 export async function seedGovernance(
-  repository: DynamoDbGovernanceRepository,
-  records: DynamoDbRecordsRepository,
+  repository: GovernanceSeedTarget,
+  records: RecordsSeedTarget,
   seed: GovernanceSeed,
   now: Date,
 ) {
@@ -27,7 +40,8 @@ export async function seedGovernance(
   );
   await Promise.all(seed.assessments.map((assessment) => records.putAssessment(assessment)));
   if ((await repository.listChairTerms()).length === 0) {
-    const today = now.toISOString().slice(0, 10);
+    // The UK date: a seed run just after midnight BST on 1 April must record the new term, not last year's.
+    const today = ukDate(now);
     for (const term of termsToRecord(seed.profile.chairRotation, undefined, today)) {
       await repository.recordChairTerm(term, now.toISOString());
       await repository.markChairTermAnnounced(term.startsOn, now.toISOString());

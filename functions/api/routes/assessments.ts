@@ -1,17 +1,36 @@
 /** `GET /assessments`: the annual strategic assessments that inform the partnership plan. */
+import * as z from 'zod';
 import type { RecordsRepository } from '../../domain/records.ts';
 import { ROUTES } from '../../topology.ts';
-import { createRouter, publicRoute } from '../define-route.ts';
-import { problemResponses } from '../openapi-parts.ts';
+import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { jsonResponse, problemResponses } from '../openapi-parts.ts';
 
-const listAssessmentsRoute = publicRoute(ROUTES.listAssessments, {
-  summary: 'Annual strategic assessments, newest first',
-  responses: { 200: { description: 'Assessments' }, ...problemResponses(500) },
-});
+const AssessmentListSchema = z
+  .object({
+    assessments: z.array(
+      z.object({
+        planYear: z.string().meta({ description: 'The plan year it informs' }),
+        publishedOn: z.string(),
+        summary: z.string(),
+        findings: z.array(z.string()),
+        documentUrl: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ title: 'AssessmentList' });
 
 /** The assessments route. */
-export function assessmentRoutes(deps: { readonly records: Pick<RecordsRepository, 'listAssessments'> }) {
-  return createRouter().openapi(listAssessmentsRoute, async (c) =>
-    c.json({ assessments: await deps.records.listAssessments() }, 200),
-  );
+export function assessmentRoutes(deps: {
+  readonly records: Pick<RecordsRepository, 'listAssessments'>;
+}): RouteDefinition[] {
+  return [
+    defineRoute(
+      ROUTES.listAssessments,
+      {
+        summary: 'Annual strategic assessments, newest first',
+        responses: { 200: jsonResponse('Assessments', AssessmentListSchema), ...problemResponses(500) },
+      },
+      async (c) => c.json({ assessments: await deps.records.listAssessments() }, 200),
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
 /** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import { statusUrl } from '../../domain/enquiry.ts';
 import type {
   Clock,
@@ -10,8 +10,8 @@ import type {
 import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
-import { createRouter, publicRoute } from '../define-route.ts';
-import { problemResponses } from '../openapi-parts.ts';
+import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { jsonResponse, problemResponses } from '../openapi-parts.ts';
 import { EnquiryAcceptedSchema, IdempotencyHeaderSchema, NewEnquirySchema } from '../schemas.ts';
 
 export interface EnquiryRouteDeps {
@@ -24,56 +24,59 @@ export interface EnquiryRouteDeps {
   readonly publicApiUrl: string;
 }
 
-const submitEnquiryRoute = publicRoute(ROUTES.submitEnquiry, {
-  summary: 'Submit an enquiry to the Community Safety Unit',
-  request: {
-    headers: IdempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: NewEnquirySchema } } },
-  },
-  responses: {
-    201: {
-      description: 'Stored; acknowledgement and routing follow within seconds',
-      content: { 'application/json': { schema: EnquiryAcceptedSchema } },
-    },
-    ...problemResponses(400, 409, 413, 415, 422, 500),
-  },
-});
-
 /** The enquiry submission route. */
-export function enquiryRoutes(deps: EnquiryRouteDeps) {
-  return createRouter().openapi(submitEnquiryRoute, async (c) => {
-    const body = c.req.valid('json');
-    const idempotencyKey = c.req.valid('header')['idempotency-key'];
-    const result = await submitEnquiry(deps, { enquiry: toNewEnquiry(body), idempotencyKey });
-    const { enquiry } = result;
-    const log = c.var.log;
-    log.appendKeys({ reference: enquiry.reference });
-    if (!result.published) {
-      log.warn('EnquiryReceived not published; left for the outbox sweeper', {
-        error: safeError(result.publishError),
-      });
-    }
-    log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
-      category: enquiry.category,
-    });
-    const link = statusUrl(deps.publicApiUrl, enquiry);
-    c.header('Location', link);
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(
+export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
+  return [
+    defineRoute(
+      ROUTES.submitEnquiry,
       {
-        reference: enquiry.reference,
-        // The body describes the acceptance, so a replay answers exactly as the first request did even after
-        // the enquiry has moved on; its current status is behind statusUrl.
-        status: 'received' as const,
-        receivedAt: enquiry.receivedAt,
-        statusUrl: link,
+        summary: 'Submit an enquiry to the Community Safety Unit',
+        headers: IdempotencyHeaderSchema,
+        body: NewEnquirySchema,
+        responses: {
+          201: jsonResponse(
+            'Stored; acknowledgement and routing follow within seconds',
+            EnquiryAcceptedSchema,
+          ),
+          ...problemResponses(400, 409, 413, 415, 422, 500),
+        },
       },
-      201,
-    );
-  });
+      async (c, { headers, body }) => {
+        const result = await submitEnquiry(deps, {
+          enquiry: toNewEnquiry(body),
+          idempotencyKey: headers['idempotency-key'],
+        });
+        const { enquiry } = result;
+        const log = c.var.log;
+        log.appendKeys({ reference: enquiry.reference });
+        if (!result.published) {
+          log.warn('EnquiryReceived not published; left for the outbox sweeper', {
+            error: safeError(result.publishError),
+          });
+        }
+        log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
+          category: enquiry.category,
+        });
+        const link = statusUrl(deps.publicApiUrl, enquiry);
+        c.header('Location', link);
+        if (result.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(
+          {
+            reference: enquiry.reference,
+            // The body describes the acceptance, so a replay answers exactly as the first request did even after
+            // the enquiry has moved on; its current status is behind statusUrl.
+            status: 'received',
+            receivedAt: enquiry.receivedAt,
+            statusUrl: link,
+          },
+          201,
+        );
+      },
+    ),
+  ];
 }
 
-function toNewEnquiry(body: z.infer<typeof NewEnquirySchema>) {
+function toNewEnquiry(body: z.output<typeof NewEnquirySchema>) {
   return {
     category: body.category,
     description: body.description,

@@ -1,5 +1,5 @@
 /** Meetings of the partnership: read by anyone with their minutes and motions; scheduled and minuted by admins. */
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { RecordNotFound } from '../../domain/errors.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { paginate } from '../../domain/pagination.ts';
@@ -8,90 +8,34 @@ import { MEETING_KINDS, type Meeting, type RecordsRepository } from '../../domai
 import { etagOf, getMotion } from '../../domain/use-cases/governance-writes.ts';
 import { createMeeting, publishMinutes } from '../../domain/use-cases/records.ts';
 import { ROUTES } from '../../topology.ts';
-import { createRouter, publicRoute, staffRoute } from '../define-route.ts';
-import { boundedText, IfMatchHeader, IsoDateSchema, pageQuery, problemResponses } from '../openapi-parts.ts';
+import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import {
+  boundedText,
+  IdParam,
+  IfMatchHeader,
+  IsoDateSchema,
+  jsonResponse,
+  pageQuery,
+  problemResponses,
+} from '../openapi-parts.ts';
 import { MotionSchema } from './motions.ts';
 
-const MeetingSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(MEETING_KINDS),
-    date: z.string(),
-    attendees: z.array(z.string()),
-    agenda: z.array(z.string()),
-    motionIds: z.array(z.string()),
-    minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
-  })
-  .openapi('Meeting');
-
-const MeetingIdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const meetingResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: MeetingSchema } },
-});
-
-const listMeetingsRoute = publicRoute(ROUTES.listMeetings, {
-  summary: 'Meetings, newest first, with published minutes',
-  request: { query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery }) },
-  responses: {
-    200: {
-      description: 'A page of meetings',
-      content: {
-        'application/json': {
-          schema: z.object({ meetings: z.array(MeetingSchema), cursor: z.string().optional() }),
-        },
-      },
-    },
-    ...problemResponses(422),
-  },
-});
-
-const getMeetingRoute = publicRoute(ROUTES.getMeeting, {
-  summary: 'A meeting, its published minutes, and the motions put to it with their results',
-  request: { params: MeetingIdParam },
-  responses: {
-    200: {
-      description: 'Meeting',
-      content: {
-        'application/json': { schema: MeetingSchema.extend({ motions: z.array(MotionSchema) }) },
-      },
-    },
-    ...problemResponses(404, 422),
-  },
-});
-
-const createMeetingRoute = staffRoute(ROUTES.createMeeting, {
-  summary: 'Schedule a meeting',
-  request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.strictObject({
-            kind: z.enum(MEETING_KINDS),
-            date: IsoDateSchema,
-            attendees: z.array(z.string().max(100)).max(100),
-            agenda: z.array(boundedText(500)).max(50),
-          }),
-        },
-      },
-    },
-  },
-  responses: { 201: meetingResponse('Scheduled'), ...problemResponses(401, 403, 422) },
-});
-
-const publishMinutesRoute = staffRoute(ROUTES.publishMinutes, {
-  summary: 'Publish (or correct) the minutes of a meeting',
-  request: {
-    params: MeetingIdParam,
-    headers: IfMatchHeader,
-    body: {
-      required: true,
-      content: { 'application/json': { schema: z.strictObject({ text: boundedText(50_000) }) } },
-    },
-  },
-  responses: { 200: meetingResponse('Published'), ...problemResponses(401, 403, 404, 412, 422, 428) },
-});
+const meetingFields = {
+  id: z.string(),
+  kind: z.enum(MEETING_KINDS),
+  date: z.string(),
+  attendees: z.array(z.string()),
+  agenda: z.array(z.string()),
+  motionIds: z.array(z.string()),
+  minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
+};
+const MeetingSchema = z.object(meetingFields).meta({ title: 'Meeting' });
+const MeetingWithMotionsSchema = z
+  .object({ ...meetingFields, motions: z.array(MotionSchema) })
+  .meta({ title: 'MeetingWithMotions' });
+const MeetingPageSchema = z
+  .object({ meetings: z.array(MeetingSchema), cursor: z.string().optional() })
+  .meta({ title: 'MeetingPage' });
 
 const meetingView = ({ motionIds, version: _version, ...meeting }: Meeting) => ({
   ...meeting,
@@ -106,34 +50,78 @@ export function meetingRoutes(deps: {
   readonly records: RecordsRepository;
   readonly governance: GovernanceRepository;
   readonly clock: Clock;
-}) {
-  return createRouter()
-    .openapi(listMeetingsRoute, async (c) => {
-      const { kind, limit, cursor } = c.req.valid('query');
-      const meetings = (await deps.records.listMeetings()).filter((m) => !kind || m.kind === kind);
-      const { page, cursor: next } = paginate(meetings, { limit, cursor });
-      return c.json({ meetings: page.map(meetingView), cursor: next }, 200);
-    })
-    .openapi(getMeetingRoute, async (c) => {
-      const meeting = await deps.records.getMeeting(c.req.valid('param').id);
-      if (!meeting) throw new RecordNotFound('Meeting');
-      const motions = await Promise.all((meeting.motionIds ?? []).map((id) => getMotion(deps, id)));
-      c.header('ETag', etagOf(meeting.version));
-      return c.json({ ...meetingView(meeting), motions }, 200);
-    })
-    .openapi(createMeetingRoute, async (c) => {
-      const meeting = await createMeeting(deps, c.req.valid('json'));
-      c.header('Location', `/meetings/${meeting.id}`);
-      return c.json(meetingView(meeting), 201);
-    })
-    .openapi(publishMinutesRoute, async (c) => {
-      const meeting = await publishMinutes(deps, {
-        principal: c.var.principal,
-        id: c.req.valid('param').id,
-        text: c.req.valid('json').text,
-        ifMatch: c.req.valid('header')['if-match'],
-      });
-      c.header('ETag', etagOf(meeting.version));
-      return c.json(meetingView(meeting), 200);
-    });
+}): RouteDefinition[] {
+  return [
+    defineRoute(
+      ROUTES.listMeetings,
+      {
+        summary: 'Meetings, newest first, with published minutes',
+        query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery }),
+        responses: { 200: jsonResponse('A page of meetings', MeetingPageSchema), ...problemResponses(422) },
+      },
+      async (c, { query }) => {
+        const meetings = (await deps.records.listMeetings()).filter(
+          (m) => !query.kind || m.kind === query.kind,
+        );
+        const { page, cursor } = paginate(meetings, { limit: query.limit, cursor: query.cursor });
+        return c.json({ meetings: page.map(meetingView), cursor }, 200);
+      },
+    ),
+    defineRoute(
+      ROUTES.getMeeting,
+      {
+        summary: 'A meeting, its published minutes, and the motions put to it with their results',
+        params: IdParam,
+        responses: { 200: jsonResponse('Meeting', MeetingWithMotionsSchema), ...problemResponses(404, 422) },
+      },
+      async (c, { params }) => {
+        const meeting = await deps.records.getMeeting(params.id);
+        if (!meeting) throw new RecordNotFound('Meeting');
+        const motions = await Promise.all((meeting.motionIds ?? []).map((id) => getMotion(deps, id)));
+        c.header('ETag', etagOf(meeting.version));
+        return c.json({ ...meetingView(meeting), motions }, 200);
+      },
+    ),
+    defineRoute(
+      ROUTES.createMeeting,
+      {
+        summary: 'Schedule a meeting',
+        body: z.strictObject({
+          kind: z.enum(MEETING_KINDS),
+          date: IsoDateSchema,
+          attendees: z.array(z.string().max(100)).max(100),
+          agenda: z.array(boundedText(500)).max(50),
+        }),
+        responses: { 201: jsonResponse('Scheduled', MeetingSchema), ...problemResponses(401, 403, 422) },
+      },
+      async (c, { body }) => {
+        const meeting = await createMeeting(deps, body);
+        c.header('Location', `/meetings/${meeting.id}`);
+        return c.json(meetingView(meeting), 201);
+      },
+    ),
+    defineRoute(
+      ROUTES.publishMinutes,
+      {
+        summary: 'Publish (or correct) the minutes of a meeting (If-Match required)',
+        params: IdParam,
+        headers: IfMatchHeader,
+        body: z.strictObject({ text: boundedText(50_000) }),
+        responses: {
+          200: jsonResponse('Published', MeetingSchema),
+          ...problemResponses(401, 403, 404, 412, 422, 428),
+        },
+      },
+      async (c, { params, headers, body }) => {
+        const meeting = await publishMinutes(deps, {
+          principal: c.var.principal,
+          id: params.id,
+          text: body.text,
+          ifMatch: headers['if-match'],
+        });
+        c.header('ETag', etagOf(meeting.version));
+        return c.json(meetingView(meeting), 200);
+      },
+    ),
+  ];
 }

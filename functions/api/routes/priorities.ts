@@ -1,12 +1,13 @@
 /** The partnership plan's yearly priorities: read by anyone, set and revised by partnership admins. */
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { etagOf, revisePriorities } from '../../domain/use-cases/governance-writes.ts';
 import { ROUTES } from '../../topology.ts';
-import { createRouter, publicRoute, staffRoute } from '../define-route.ts';
+import { defineRoute, type RouteDefinition } from '../define-route.ts';
 import {
   IfMatchHeader,
+  jsonResponse,
   PlanYearSchema,
   problemResponses,
   publicCache,
@@ -17,68 +18,60 @@ const PriorityListSchema = z
   .object({
     priorities: z.array(z.object({ planYear: z.string(), position: z.number().int(), title: z.string() })),
   })
-  .openapi('PriorityList');
+  .meta({ title: 'PriorityList' });
 
 const PlanYearPrioritiesSchema = z
   .object({ planYear: z.string(), titles: z.array(z.string()), revisedOn: z.string() })
-  .openapi('PlanYearPriorities');
-
-const listPrioritiesRoute = publicRoute(ROUTES.listPriorities, {
-  summary: 'The partnership plan’s yearly priorities',
-  request: { query: z.object({ planYear: PlanYearSchema.optional() }) },
-  responses: {
-    200: {
-      description: 'Priorities in order (with ETag when one planYear is asked for)',
-      content: { 'application/json': { schema: PriorityListSchema } },
-    },
-    ...problemResponses(422, 500),
-  },
-});
-
-const revisePrioritiesRoute = staffRoute(ROUTES.revisePriorities, {
-  summary: 'Set or revise a plan year’s priorities (audited; If-Match when revising)',
-  request: {
-    params: z.object({ planYear: PlanYearSchema.openapi({ param: { name: 'planYear', in: 'path' } }) }),
-    headers: IfMatchHeader,
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.strictObject({ titles: z.array(singleLineText(300)).min(1).max(20) }),
-        },
-      },
-    },
-  },
-  responses: {
-    200: {
-      description: 'The plan year as saved',
-      content: { 'application/json': { schema: PlanYearPrioritiesSchema } },
-    },
-    ...problemResponses(401, 403, 412, 422, 428),
-  },
-});
+  .meta({ title: 'PlanYearPriorities' });
 
 /** The priorities routes. */
-export function priorityRoutes(deps: { readonly governance: GovernanceRepository; readonly clock: Clock }) {
-  return createRouter()
-    .openapi(listPrioritiesRoute, async (c) => {
-      const { planYear } = c.req.valid('query');
-      if (planYear) {
-        // The ETag to send back when revising this year's priorities.
-        const year = await deps.governance.getPlanYear(planYear);
-        if (year) c.header('ETag', etagOf(year.version));
-      }
-      publicCache(c);
-      return c.json({ priorities: await deps.governance.listPriorities(planYear) }, 200);
-    })
-    .openapi(revisePrioritiesRoute, async (c) => {
-      const year = await revisePriorities(deps, {
-        principal: c.var.principal,
-        planYear: c.req.valid('param').planYear,
-        titles: c.req.valid('json').titles,
-        ifMatch: c.req.valid('header')['if-match'],
-      });
-      c.header('ETag', etagOf(year.version));
-      return c.json({ planYear: year.planYear, titles: [...year.titles], revisedOn: year.revisedOn }, 200);
-    });
+export function priorityRoutes(deps: {
+  readonly governance: GovernanceRepository;
+  readonly clock: Clock;
+}): RouteDefinition[] {
+  return [
+    defineRoute(
+      ROUTES.listPriorities,
+      {
+        summary: 'The partnership plan’s yearly priorities (ETag when one planYear is asked for)',
+        query: z.object({ planYear: PlanYearSchema.optional() }),
+        responses: {
+          200: jsonResponse('Priorities in order', PriorityListSchema),
+          ...problemResponses(422, 500),
+        },
+      },
+      async (c, { query }) => {
+        if (query.planYear) {
+          // The ETag to send back when revising this year's priorities.
+          const year = await deps.governance.getPlanYear(query.planYear);
+          if (year) c.header('ETag', etagOf(year.version));
+        }
+        publicCache(c);
+        return c.json({ priorities: await deps.governance.listPriorities(query.planYear) }, 200);
+      },
+    ),
+    defineRoute(
+      ROUTES.revisePriorities,
+      {
+        summary: 'Set or revise a plan year’s priorities (audited; If-Match when revising)',
+        params: z.object({ planYear: PlanYearSchema }),
+        headers: IfMatchHeader,
+        body: z.strictObject({ titles: z.array(singleLineText(300)).min(1).max(20) }),
+        responses: {
+          200: jsonResponse('The plan year as saved', PlanYearPrioritiesSchema),
+          ...problemResponses(401, 403, 412, 422, 428),
+        },
+      },
+      async (c, { params, headers, body }) => {
+        const year = await revisePriorities(deps, {
+          principal: c.var.principal,
+          planYear: params.planYear,
+          titles: body.titles,
+          ifMatch: headers['if-match'],
+        });
+        c.header('ETag', etagOf(year.version));
+        return c.json({ planYear: year.planYear, titles: [...year.titles], revisedOn: year.revisedOn }, 200);
+      },
+    ),
+  ];
 }
