@@ -64,8 +64,22 @@ export interface RouteInput<D extends RouteDoc> {
 export interface RouteDefinition {
   readonly name: RouteName;
   readonly spec: RouteSpec;
-  readonly doc: RouteDoc;
+  /** Its schemas, built on first use. */
+  doc(): RouteDoc;
   register(app: Hono<ApiEnv>): void;
+}
+
+/**
+ * `build()`'s result, built on the first call and kept. Schemas are built this way: building every route's
+ * schemas at cold start cost more than the rest of the import, and a container only needs those of the
+ * routes it serves (the OpenAPI document builds them all when asked for).
+ */
+export function lazily<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
 }
 
 type EnvOf<S extends RouteSpec> = S['access'] extends 'public' ? ApiEnv : StaffEnv;
@@ -73,17 +87,19 @@ type EnvOf<S extends RouteSpec> = S['access'] extends 'public' ? ApiEnv : StaffE
 /**
  * Defines the route of `spec`: validates its path parameters, query, headers and JSON body against `doc`'s
  * schemas (a 422 problem naming each bad field otherwise), checks the caller's role on staff routes, then calls
- * `handler` with the parsed input.
+ * `handler` with the parsed input. `describe` returns the schemas; it runs once, on first use.
  */
 export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>(
   spec: S,
-  doc: D,
+  describe: () => D,
   handler: (c: Context<EnvOf<S>>, input: RouteInput<D>) => Response | Promise<Response>,
 ): RouteDefinition {
+  const doc = lazily(describe);
   const name = ROUTE_LIST.find((route) => route.method === spec.method && route.path === spec.path)?.name;
   if (!name) throw new Error(`${spec.method} ${spec.path} is not in ROUTES`);
   const honoPath = spec.path.replace(/\{([^}]+)\}/g, ':$1');
   const run: MiddlewareHandler<ApiEnv> = async (c) => {
+    const { params, query, headers, body } = doc();
     const violations: FieldViolation[] = [];
     const parse = <T extends z.ZodType | undefined>(schema: T, value: () => unknown, target: Target) => {
       if (!schema) return undefined as Parsed<T>;
@@ -93,10 +109,10 @@ export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>
       return undefined as Parsed<T>;
     };
     const input = {
-      params: parse(doc.params, () => c.req.param(), 'param'),
-      query: parse(doc.query, () => c.req.query(), 'query'),
-      headers: parse(doc.headers, () => c.req.header(), 'header'),
-      body: parse(doc.body, () => c.get('jsonBody'), 'json'),
+      params: parse(params, () => c.req.param(), 'param'),
+      query: parse(query, () => c.req.query(), 'query'),
+      headers: parse(headers, () => c.req.header(), 'header'),
+      body: parse(body, () => c.get('jsonBody'), 'json'),
     } as RouteInput<D>;
     if (violations.length > 0) {
       return sendProblem(

@@ -24,7 +24,8 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: Json):
     return { $ref: `#/components/schemas/${title}` };
   };
   const paths: Record<string, Json> = {};
-  for (const { name, spec, doc } of routes) {
+  for (const { name, spec, doc: describe } of routes) {
+    const doc = describe();
     const parameters = [
       ...parametersOf(doc.params, 'path'),
       ...parametersOf(doc.query, 'query'),

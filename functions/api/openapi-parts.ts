@@ -1,6 +1,6 @@
 /** Pieces every route module shares: problem responses, If-Match, plan years, dates, paging, text. */
 import * as z from 'zod';
-import type { ResponseDoc } from './define-route.ts';
+import { lazily, type ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
 
@@ -9,7 +9,11 @@ export const problemResponses = (...statuses: number[]): Record<number, Response
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: 'Problem details (RFC 9457)', schema: ProblemSchema, contentType: PROBLEM_CONTENT_TYPE },
+      {
+        description: 'Problem details (RFC 9457)',
+        schema: ProblemSchema(),
+        contentType: PROBLEM_CONTENT_TYPE,
+      },
     ]),
   );
 
@@ -20,24 +24,28 @@ export const jsonResponse = (description: string, schema?: z.ZodType): ResponseD
 });
 
 /** The If-Match header of conditional updates. */
-export const IfMatchHeader = z.object({
-  'if-match': z.string().optional().meta({ description: 'The ETag you read' }),
-});
+export const IfMatchHeader = lazily(() =>
+  z.object({
+    'if-match': z.string().optional().meta({ description: 'The ETag you read' }),
+  }),
+);
 
 /** A plan year such as `2021-22`. */
-export const PlanYearSchema = z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22');
+export const PlanYearSchema = lazily(() =>
+  z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22'),
+);
 
 /** A calendar date (YYYY-MM-DD). */
-export const IsoDateSchema = z.iso.date().meta({ examples: ['2026-11-26'] });
+export const IsoDateSchema = lazily(() => z.iso.date().meta({ examples: ['2026-11-26'] }));
 
 /** A record id (a UUID) in the path. */
-export const IdParam = z.object({ id: z.uuid() });
+export const IdParam = lazily(() => z.object({ id: z.uuid() }));
 
 /** `limit` and `cursor` of every paginated list. */
-export const pageQuery = {
+export const pageQuery = () => ({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
-};
+});
 
 /** Free text of 1 to `max` characters that is valid Unicode (line breaks allowed). */
 export const boundedText = (max: number) =>

@@ -80,19 +80,21 @@ For urgent help that is not an emergency, call ${escapeHtml(partnership.urgentPh
   return { subject, text, html };
 }
 
-const UK_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+// Built on first use: constructing a formatter loads time-zone data, a cost every cold start would pay.
+let ukDateTimeFormat: Intl.DateTimeFormat | undefined;
 
 /** An instant as UK staff read it: `Thursday 26 November 2026 at 08:16 (UK time)`, GMT or BST as due. */
 export function ukDateTime(iso: string): string {
-  return `${UK_DATE_TIME.format(new Date(iso)).replace(', ', ' ')} (UK time)`;
+  ukDateTimeFormat ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `${ukDateTimeFormat.format(new Date(iso)).replace(', ', ' ')} (UK time)`;
 }
 
 function describeLocation(location: EnquiryLocation | undefined): string {

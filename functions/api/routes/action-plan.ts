@@ -8,7 +8,7 @@ import { ACTION_STATUSES, type Action, RAG_RATINGS, type RecordsRepository } fro
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { createAction, listActionPlan, updateAction } from '../../domain/use-cases/records.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import {
   boundedText,
   IdParam,
@@ -20,31 +20,33 @@ import {
   problemResponses,
 } from '../openapi-parts.ts';
 
-const ActionSchema = z
-  .object({
-    id: z.string(),
-    planYear: z.string(),
-    priority: z.number().int(),
-    title: z.string(),
-    leadOrganisationId: z.string(),
-    dueOn: z.string(),
-    status: z.enum(ACTION_STATUSES),
-    rag: z.enum(RAG_RATINGS),
-    updates: z.array(
-      z.object({
-        at: z.string(),
-        actor: z.string(),
-        note: z.string(),
-        status: z.enum(ACTION_STATUSES),
-        rag: z.enum(RAG_RATINGS),
-      }),
-    ),
-  })
-  .meta({ title: 'Action' });
+const ActionSchema = lazily(() =>
+  z
+    .object({
+      id: z.string(),
+      planYear: z.string(),
+      priority: z.number().int(),
+      title: z.string(),
+      leadOrganisationId: z.string(),
+      dueOn: z.string(),
+      status: z.enum(ACTION_STATUSES),
+      rag: z.enum(RAG_RATINGS),
+      updates: z.array(
+        z.object({
+          at: z.string(),
+          actor: z.string(),
+          note: z.string(),
+          status: z.enum(ACTION_STATUSES),
+          rag: z.enum(RAG_RATINGS),
+        }),
+      ),
+    })
+    .meta({ title: 'Action' }),
+);
 
-const ActionPageSchema = z
-  .object({ actions: z.array(ActionSchema), cursor: z.string().optional() })
-  .meta({ title: 'ActionPage' });
+const ActionPageSchema = lazily(() =>
+  z.object({ actions: z.array(ActionSchema()), cursor: z.string().optional() }).meta({ title: 'ActionPage' }),
+);
 
 const actionView = ({ version: _version, ...action }: Action) => ({
   ...action,
@@ -60,17 +62,17 @@ export function actionPlanRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listActions,
-      {
+      () => ({
         summary:
           'The rolling action plan by due date, each action with its latest update (history: GET /action-plan/{id})',
         query: z.object({
-          planYear: PlanYearSchema.optional(),
+          planYear: PlanYearSchema().optional(),
           priority: z.coerce.number().int().min(1).max(50).optional(),
           status: z.enum(ACTION_STATUSES).optional(),
-          ...pageQuery,
+          ...pageQuery(),
         }),
-        responses: { 200: jsonResponse('A page of actions', ActionPageSchema), ...problemResponses(422) },
-      },
+        responses: { 200: jsonResponse('A page of actions', ActionPageSchema()), ...problemResponses(422) },
+      }),
       async (c, { query }) => {
         const { limit, cursor, ...filter } = query;
         const { page, cursor: next } = paginate(await listActionPlan(deps.records, filter), {
@@ -83,17 +85,17 @@ export function actionPlanRoutes(deps: {
     ),
     defineRoute(
       ROUTES.createAction,
-      {
+      () => ({
         summary: 'Add an action to the plan',
         body: z.strictObject({
-          planYear: PlanYearSchema,
+          planYear: PlanYearSchema(),
           priority: z.number().int().min(1).max(50),
           title: boundedText(300),
           leadOrganisationId: z.string().max(100),
-          dueOn: IsoDateSchema,
+          dueOn: IsoDateSchema(),
         }),
-        responses: { 201: jsonResponse('Added', ActionSchema), ...problemResponses(401, 403, 422) },
-      },
+        responses: { 201: jsonResponse('Added', ActionSchema()), ...problemResponses(401, 403, 422) },
+      }),
       async (c, { body }) => {
         const action = await createAction(deps, { principal: c.var.principal, ...body });
         c.header('ETag', etagOf(action.version));
@@ -103,11 +105,11 @@ export function actionPlanRoutes(deps: {
     ),
     defineRoute(
       ROUTES.getAction,
-      {
+      () => ({
         summary: 'One action and its history (ETag for updates)',
-        params: IdParam,
-        responses: { 200: jsonResponse('Action', ActionSchema), ...problemResponses(404, 422) },
-      },
+        params: IdParam(),
+        responses: { 200: jsonResponse('Action', ActionSchema()), ...problemResponses(404, 422) },
+      }),
       async (c, { params }) => {
         const action = await deps.records.getAction(params.id);
         if (!action) throw new RecordNotFound('Action');
@@ -117,20 +119,20 @@ export function actionPlanRoutes(deps: {
     ),
     defineRoute(
       ROUTES.updateAction,
-      {
+      () => ({
         summary: 'Record progress: status, RAG rating and a note (If-Match required)',
-        params: IdParam,
-        headers: IfMatchHeader,
+        params: IdParam(),
+        headers: IfMatchHeader(),
         body: z.strictObject({
           note: boundedText(2000),
           status: z.enum(ACTION_STATUSES).optional(),
           rag: z.enum(RAG_RATINGS).optional(),
         }),
         responses: {
-          200: jsonResponse('Updated', ActionSchema),
+          200: jsonResponse('Updated', ActionSchema()),
           ...problemResponses(401, 403, 404, 412, 422, 428),
         },
-      },
+      }),
       async (c, { params, headers, body }) => {
         const action = await updateAction(deps, {
           principal: c.var.principal,

@@ -2,22 +2,24 @@
 import * as z from 'zod';
 import type { RecordsRepository } from '../../domain/records.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { jsonResponse, problemResponses } from '../openapi-parts.ts';
 
-const AssessmentListSchema = z
-  .object({
-    assessments: z.array(
-      z.object({
-        planYear: z.string().meta({ description: 'The plan year it informs' }),
-        publishedOn: z.string(),
-        summary: z.string(),
-        findings: z.array(z.string()),
-        documentUrl: z.string().optional(),
-      }),
-    ),
-  })
-  .meta({ title: 'AssessmentList' });
+const AssessmentListSchema = lazily(() =>
+  z
+    .object({
+      assessments: z.array(
+        z.object({
+          planYear: z.string().meta({ description: 'The plan year it informs' }),
+          publishedOn: z.string(),
+          summary: z.string(),
+          findings: z.array(z.string()),
+          documentUrl: z.string().optional(),
+        }),
+      ),
+    })
+    .meta({ title: 'AssessmentList' }),
+);
 
 /** The assessments route. */
 export function assessmentRoutes(deps: {
@@ -26,10 +28,10 @@ export function assessmentRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listAssessments,
-      {
+      () => ({
         summary: 'Annual strategic assessments, newest first',
-        responses: { 200: jsonResponse('Assessments', AssessmentListSchema), ...problemResponses(500) },
-      },
+        responses: { 200: jsonResponse('Assessments', AssessmentListSchema()), ...problemResponses(500) },
+      }),
       async (c) => c.json({ assessments: await deps.records.listAssessments() }, 200),
     ),
   ];

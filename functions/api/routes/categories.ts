@@ -12,10 +12,10 @@ export function categoryRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listCategories,
-      {
+      () => ({
         summary: 'List the enquiry categories for the public contact form',
-        responses: { 200: jsonResponse('Categories', EnquiryCategoryListSchema), ...problemResponses(500) },
-      },
+        responses: { 200: jsonResponse('Categories', EnquiryCategoryListSchema()), ...problemResponses(500) },
+      }),
       async (c) => {
         const categories = await deps.referenceData.listCategories();
         // Browsers and CDNs may keep it as long as the function's own cache may.

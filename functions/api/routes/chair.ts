@@ -6,7 +6,7 @@ import type { Clock } from '../../domain/ports.ts';
 import { chairHistory, currentChair } from '../../domain/use-cases/governance-reads.ts';
 import { appointChair, etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import {
   IfMatchHeader,
   jsonResponse,
@@ -15,17 +15,21 @@ import {
   singleLineText,
 } from '../openapi-parts.ts';
 
-const ChairTermSchema = z
-  .object({
-    startsOn: z.string().meta({ examples: ['2026-04-01'] }),
-    endsOn: z.string().meta({ examples: ['2027-04-01'] }),
-    organisationId: z.string(),
-    organisationName: z.string(),
-    source: z.enum(['rotation', 'appointment']),
-  })
-  .meta({ title: 'ChairTerm' });
+const ChairTermSchema = lazily(() =>
+  z
+    .object({
+      startsOn: z.string().meta({ examples: ['2026-04-01'] }),
+      endsOn: z.string().meta({ examples: ['2027-04-01'] }),
+      organisationId: z.string(),
+      organisationName: z.string(),
+      source: z.enum(['rotation', 'appointment']),
+    })
+    .meta({ title: 'ChairTerm' }),
+);
 
-const ChairHistorySchema = z.object({ terms: z.array(ChairTermSchema) }).meta({ title: 'ChairHistory' });
+const ChairHistorySchema = lazily(() =>
+  z.object({ terms: z.array(ChairTermSchema()) }).meta({ title: 'ChairHistory' }),
+);
 
 /** The chair routes. */
 export function chairRoutes(deps: {
@@ -35,10 +39,10 @@ export function chairRoutes(deps: {
   return [
     defineRoute(
       ROUTES.currentChair,
-      {
+      () => ({
         summary: 'The current chair term (ETag for appointments)',
-        responses: { 200: jsonResponse('Current term', ChairTermSchema), ...problemResponses(404, 500) },
-      },
+        responses: { 200: jsonResponse('Current term', ChairTermSchema()), ...problemResponses(404, 500) },
+      }),
       async (c) => {
         const { version, ...term } = await currentChair(deps.governance, ukDate(deps.clock()));
         // Staff send this back in If-Match to appoint a chair: a change since then is refused with 412.
@@ -49,10 +53,10 @@ export function chairRoutes(deps: {
     ),
     defineRoute(
       ROUTES.chairHistory,
-      {
+      () => ({
         summary: 'Every chair term, newest first',
-        responses: { 200: jsonResponse('Terms', ChairHistorySchema), ...problemResponses(500) },
-      },
+        responses: { 200: jsonResponse('Terms', ChairHistorySchema()), ...problemResponses(500) },
+      }),
       async (c) => {
         publicCache(c);
         const terms = (await chairHistory(deps.governance)).map(({ version: _version, ...term }) => term);
@@ -61,15 +65,15 @@ export function chairRoutes(deps: {
     ),
     defineRoute(
       ROUTES.appointChair,
-      {
+      () => ({
         summary: 'Appoint or correct the chair of the current term (audited; If-Match required)',
-        headers: IfMatchHeader,
+        headers: IfMatchHeader(),
         body: z.strictObject({ organisationId: z.string().max(100), reason: singleLineText(500) }),
         responses: {
-          200: jsonResponse('The current term, changed', ChairTermSchema),
+          200: jsonResponse('The current term, changed', ChairTermSchema()),
           ...problemResponses(401, 403, 412, 422, 428),
         },
-      },
+      }),
       async (c, { headers, body }) => {
         const { version, ...term } = await appointChair(deps, {
           principal: c.var.principal,

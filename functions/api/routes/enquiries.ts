@@ -29,18 +29,18 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
   return [
     defineRoute(
       ROUTES.submitEnquiry,
-      {
+      () => ({
         summary: 'Submit an enquiry to the Community Safety Unit',
-        headers: IdempotencyHeaderSchema,
-        body: NewEnquirySchema,
+        headers: IdempotencyHeaderSchema(),
+        body: NewEnquirySchema(),
         responses: {
           201: jsonResponse(
             'Stored; acknowledgement and routing follow within seconds',
-            EnquiryAcceptedSchema,
+            EnquiryAcceptedSchema(),
           ),
           ...problemResponses(400, 409, 413, 415, 422, 500),
         },
-      },
+      }),
       async (c, { headers, body }) => {
         const result = await submitEnquiry(deps, {
           enquiry: toNewEnquiry(body),
@@ -76,7 +76,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
   ];
 }
 
-function toNewEnquiry(body: z.output<typeof NewEnquirySchema>) {
+function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {
   return {
     category: body.category,
     description: body.description,

@@ -13,12 +13,12 @@ export function enquiryStatusRoutes(deps: {
   return [
     defineRoute(
       ROUTES.enquiryStatus,
-      {
+      () => ({
         summary: "The enquirer's view of their enquiry's status",
-        params: ReferenceParamSchema,
-        query: StatusTokenQuerySchema,
-        responses: { 200: jsonResponse('Status', EnquiryStatusSchema), ...problemResponses(404, 422, 500) },
-      },
+        params: ReferenceParamSchema(),
+        query: StatusTokenQuerySchema(),
+        responses: { 200: jsonResponse('Status', EnquiryStatusSchema()), ...problemResponses(404, 422, 500) },
+      }),
       async (c, { params, query }) => {
         const view = await getEnquiryStatus(deps.enquiries, params.reference, query.token);
         c.header('Cache-Control', 'no-store');

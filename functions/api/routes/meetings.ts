@@ -8,7 +8,7 @@ import { MEETING_KINDS, type Meeting, type RecordsRepository } from '../../domai
 import { etagOf, getMotion } from '../../domain/use-cases/governance-writes.ts';
 import { createMeeting, publishMinutes } from '../../domain/use-cases/records.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import {
   boundedText,
   IdParam,
@@ -20,7 +20,7 @@ import {
 } from '../openapi-parts.ts';
 import { MotionSchema } from './motions.ts';
 
-const meetingFields = {
+const meetingFields = () => ({
   id: z.string(),
   kind: z.enum(MEETING_KINDS),
   date: z.string(),
@@ -28,14 +28,16 @@ const meetingFields = {
   agenda: z.array(z.string()),
   motionIds: z.array(z.string()),
   minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
-};
-const MeetingSchema = z.object(meetingFields).meta({ title: 'Meeting' });
-const MeetingWithMotionsSchema = z
-  .object({ ...meetingFields, motions: z.array(MotionSchema) })
-  .meta({ title: 'MeetingWithMotions' });
-const MeetingPageSchema = z
-  .object({ meetings: z.array(MeetingSchema), cursor: z.string().optional() })
-  .meta({ title: 'MeetingPage' });
+});
+const MeetingSchema = lazily(() => z.object(meetingFields()).meta({ title: 'Meeting' }));
+const MeetingWithMotionsSchema = lazily(() =>
+  z.object({ ...meetingFields(), motions: z.array(MotionSchema()) }).meta({ title: 'MeetingWithMotions' }),
+);
+const MeetingPageSchema = lazily(() =>
+  z
+    .object({ meetings: z.array(MeetingSchema()), cursor: z.string().optional() })
+    .meta({ title: 'MeetingPage' }),
+);
 
 const meetingView = ({ motionIds, version: _version, ...meeting }: Meeting) => ({
   ...meeting,
@@ -54,11 +56,11 @@ export function meetingRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listMeetings,
-      {
+      () => ({
         summary: 'Meetings, newest first, with published minutes',
-        query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery }),
-        responses: { 200: jsonResponse('A page of meetings', MeetingPageSchema), ...problemResponses(422) },
-      },
+        query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery() }),
+        responses: { 200: jsonResponse('A page of meetings', MeetingPageSchema()), ...problemResponses(422) },
+      }),
       async (c, { query }) => {
         const meetings = (await deps.records.listMeetings()).filter(
           (m) => !query.kind || m.kind === query.kind,
@@ -69,11 +71,14 @@ export function meetingRoutes(deps: {
     ),
     defineRoute(
       ROUTES.getMeeting,
-      {
+      () => ({
         summary: 'A meeting, its published minutes, and the motions put to it with their results',
-        params: IdParam,
-        responses: { 200: jsonResponse('Meeting', MeetingWithMotionsSchema), ...problemResponses(404, 422) },
-      },
+        params: IdParam(),
+        responses: {
+          200: jsonResponse('Meeting', MeetingWithMotionsSchema()),
+          ...problemResponses(404, 422),
+        },
+      }),
       async (c, { params }) => {
         const meeting = await deps.records.getMeeting(params.id);
         if (!meeting) throw new RecordNotFound('Meeting');
@@ -84,16 +89,16 @@ export function meetingRoutes(deps: {
     ),
     defineRoute(
       ROUTES.createMeeting,
-      {
+      () => ({
         summary: 'Schedule a meeting',
         body: z.strictObject({
           kind: z.enum(MEETING_KINDS),
-          date: IsoDateSchema,
+          date: IsoDateSchema(),
           attendees: z.array(z.string().max(100)).max(100),
           agenda: z.array(boundedText(500)).max(50),
         }),
-        responses: { 201: jsonResponse('Scheduled', MeetingSchema), ...problemResponses(401, 403, 422) },
-      },
+        responses: { 201: jsonResponse('Scheduled', MeetingSchema()), ...problemResponses(401, 403, 422) },
+      }),
       async (c, { body }) => {
         const meeting = await createMeeting(deps, body);
         c.header('Location', `/meetings/${meeting.id}`);
@@ -102,16 +107,16 @@ export function meetingRoutes(deps: {
     ),
     defineRoute(
       ROUTES.publishMinutes,
-      {
+      () => ({
         summary: 'Publish (or correct) the minutes of a meeting (If-Match required)',
-        params: IdParam,
-        headers: IfMatchHeader,
+        params: IdParam(),
+        headers: IfMatchHeader(),
         body: z.strictObject({ text: boundedText(50_000) }),
         responses: {
-          200: jsonResponse('Published', MeetingSchema),
+          200: jsonResponse('Published', MeetingSchema()),
           ...problemResponses(401, 403, 404, 412, 422, 428),
         },
-      },
+      }),
       async (c, { params, headers, body }) => {
         const meeting = await publishMinutes(deps, {
           principal: c.var.principal,

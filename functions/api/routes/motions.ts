@@ -6,30 +6,32 @@ import type { RecordsRepository } from '../../domain/records.ts';
 import { castVote, closeMotion, createMotion, getMotion } from '../../domain/use-cases/governance-writes.ts';
 import { VOTE_CHOICES } from '../../domain/voting.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { IdParam, jsonResponse, problemResponses, singleLineText } from '../openapi-parts.ts';
 
 /** A motion with its votes and result; a meeting lists the motions put to it in this shape too. */
-export const MotionSchema = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    status: z.enum(['open', 'closed']),
-    quorum: z.number().int(),
-    createdAt: z.string(),
-    closedAt: z.string().optional(),
-    meetingId: z.string().optional(),
-    votes: z.array(z.object({ organisationId: z.string(), choice: z.enum(VOTE_CHOICES) })),
-    result: z.object({
-      for: z.number().int(),
-      against: z.number().int(),
-      abstain: z.number().int(),
-      turnout: z.number().int(),
-      quorate: z.boolean(),
-      outcome: z.enum(['carried', 'defeated', 'tied', 'inquorate']),
-    }),
-  })
-  .meta({ title: 'Motion' });
+export const MotionSchema = lazily(() =>
+  z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(['open', 'closed']),
+      quorum: z.number().int(),
+      createdAt: z.string(),
+      closedAt: z.string().optional(),
+      meetingId: z.string().optional(),
+      votes: z.array(z.object({ organisationId: z.string(), choice: z.enum(VOTE_CHOICES) })),
+      result: z.object({
+        for: z.number().int(),
+        against: z.number().int(),
+        abstain: z.number().int(),
+        turnout: z.number().int(),
+        quorate: z.boolean(),
+        outcome: z.enum(['carried', 'defeated', 'tied', 'inquorate']),
+      }),
+    })
+    .meta({ title: 'Motion' }),
+);
 
 /** The motion routes. */
 export function motionRoutes(deps: {
@@ -40,15 +42,15 @@ export function motionRoutes(deps: {
   return [
     defineRoute(
       ROUTES.createMotion,
-      {
+      () => ({
         summary: 'Put a motion to the partnership',
         body: z.strictObject({
           title: singleLineText(300),
           quorum: z.number().int().min(1).max(100).optional(),
           meetingId: z.uuid().optional(),
         }),
-        responses: { 201: jsonResponse('Created', MotionSchema), ...problemResponses(401, 403, 422) },
-      },
+        responses: { 201: jsonResponse('Created', MotionSchema()), ...problemResponses(401, 403, 422) },
+      }),
       async (c, { body }) => {
         const motion = await createMotion(deps, body);
         c.header('Location', `/motions/${motion.id}`);
@@ -57,24 +59,24 @@ export function motionRoutes(deps: {
     ),
     defineRoute(
       ROUTES.getMotion,
-      {
+      () => ({
         summary: 'A motion, its votes and its result',
-        params: IdParam,
-        responses: { 200: jsonResponse('Motion', MotionSchema), ...problemResponses(404, 422) },
-      },
+        params: IdParam(),
+        responses: { 200: jsonResponse('Motion', MotionSchema()), ...problemResponses(404, 422) },
+      }),
       async (c, { params }) => c.json(await getMotion(deps, params.id), 200),
     ),
     defineRoute(
       ROUTES.castVote,
-      {
+      () => ({
         summary: "Cast the caller's organisation's vote (statutory partners only, once)",
-        params: IdParam,
+        params: IdParam(),
         body: z.strictObject({ choice: z.enum(VOTE_CHOICES) }),
         responses: {
-          201: jsonResponse('Recorded', MotionSchema),
+          201: jsonResponse('Recorded', MotionSchema()),
           ...problemResponses(401, 403, 404, 409, 422),
         },
-      },
+      }),
       async (c, { params, body }) => {
         const motion = await castVote(deps, {
           principal: c.var.principal,
@@ -86,11 +88,11 @@ export function motionRoutes(deps: {
     ),
     defineRoute(
       ROUTES.closeMotion,
-      {
+      () => ({
         summary: 'Close a motion; its result is final',
-        params: IdParam,
-        responses: { 200: jsonResponse('Closed', MotionSchema), ...problemResponses(401, 403, 404) },
-      },
+        params: IdParam(),
+        responses: { 200: jsonResponse('Closed', MotionSchema()), ...problemResponses(401, 403, 404) },
+      }),
       async (c, { params }) => c.json(await closeMotion(deps, params.id), 200),
     ),
   ];

@@ -6,24 +6,28 @@ import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { listPartners } from '../../domain/use-cases/governance-reads.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { IsoDateSchema, jsonResponse, pageQuery, problemResponses, publicCache } from '../openapi-parts.ts';
 
-const PartnerSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    kind: z.enum(PARTNER_KINDS),
-    votingRights: z.boolean().meta({ description: 'Derived: statutory partners vote.' }),
-    csuAgency: z.boolean(),
-    memberSince: z.string(),
-    representatives: z.array(z.object({ name: z.string(), role: z.string() })),
-  })
-  .meta({ title: 'Partner' });
+const PartnerSchema = lazily(() =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(PARTNER_KINDS),
+      votingRights: z.boolean().meta({ description: 'Derived: statutory partners vote.' }),
+      csuAgency: z.boolean(),
+      memberSince: z.string(),
+      representatives: z.array(z.object({ name: z.string(), role: z.string() })),
+    })
+    .meta({ title: 'Partner' }),
+);
 
-const PartnerPageSchema = z
-  .object({ partners: z.array(PartnerSchema), cursor: z.string().optional() })
-  .meta({ title: 'PartnerPage' });
+const PartnerPageSchema = lazily(() =>
+  z
+    .object({ partners: z.array(PartnerSchema()), cursor: z.string().optional() })
+    .meta({ title: 'PartnerPage' }),
+);
 
 /** The partner list route. */
 export function partnerRoutes(deps: {
@@ -33,18 +37,18 @@ export function partnerRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listPartners,
-      {
+      () => ({
         summary: 'Current partners, optionally of one kind, with derived voting rights',
         query: z.object({
           kind: z.enum(PARTNER_KINDS).optional(),
-          on: IsoDateSchema.optional().meta({ description: 'Membership on this day (default today)' }),
-          ...pageQuery,
+          on: IsoDateSchema().optional().meta({ description: 'Membership on this day (default today)' }),
+          ...pageQuery(),
         }),
         responses: {
-          200: jsonResponse('A page of partners', PartnerPageSchema),
+          200: jsonResponse('A page of partners', PartnerPageSchema()),
           ...problemResponses(422, 500),
         },
-      },
+      }),
       async (c, { query }) => {
         const page = await listPartners(deps.governance, { ...query, on: query.on ?? ukDate(deps.clock()) });
         publicCache(c);

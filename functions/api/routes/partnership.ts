@@ -3,35 +3,37 @@ import * as z from 'zod';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { partnershipProfile } from '../../domain/use-cases/governance-reads.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { jsonResponse, problemResponses, publicCache } from '../openapi-parts.ts';
 
-const PartnershipSchema = z
-  .object({
-    name: z.string(),
-    area: z.string(),
-    description: z.string(),
-    csuName: z.string(),
-    urgentPhone: z.string(),
-    urgentPhoneHours: z.string(),
-    quorum: z.number().int(),
-    chairRotation: z.object({
-      organisations: z.array(z.object({ id: z.string(), name: z.string() })),
-      termStarts: z.string().meta({ description: 'Month and day each term starts (MM-DD)' }),
-      cycle: z.literal('yearly'),
-    }),
-  })
-  .meta({ title: 'Partnership' });
+const PartnershipSchema = lazily(() =>
+  z
+    .object({
+      name: z.string(),
+      area: z.string(),
+      description: z.string(),
+      csuName: z.string(),
+      urgentPhone: z.string(),
+      urgentPhoneHours: z.string(),
+      quorum: z.number().int(),
+      chairRotation: z.object({
+        organisations: z.array(z.object({ id: z.string(), name: z.string() })),
+        termStarts: z.string().meta({ description: 'Month and day each term starts (MM-DD)' }),
+        cycle: z.literal('yearly'),
+      }),
+    })
+    .meta({ title: 'Partnership' }),
+);
 
 /** The partnership profile route. */
 export function partnershipRoutes(deps: { readonly governance: GovernanceRepository }): RouteDefinition[] {
   return [
     defineRoute(
       ROUTES.partnership,
-      {
+      () => ({
         summary: 'The partnership: name, area, urgent number and how the chair rotates',
-        responses: { 200: jsonResponse('Profile', PartnershipSchema), ...problemResponses(500) },
-      },
+        responses: { 200: jsonResponse('Profile', PartnershipSchema()), ...problemResponses(500) },
+      }),
       async (c) => {
         const [profile, organisations] = await Promise.all([
           partnershipProfile(deps.governance),

@@ -4,7 +4,7 @@ import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { etagOf, revisePriorities } from '../../domain/use-cases/governance-writes.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import {
   IfMatchHeader,
   jsonResponse,
@@ -14,15 +14,19 @@ import {
   singleLineText,
 } from '../openapi-parts.ts';
 
-const PriorityListSchema = z
-  .object({
-    priorities: z.array(z.object({ planYear: z.string(), position: z.number().int(), title: z.string() })),
-  })
-  .meta({ title: 'PriorityList' });
+const PriorityListSchema = lazily(() =>
+  z
+    .object({
+      priorities: z.array(z.object({ planYear: z.string(), position: z.number().int(), title: z.string() })),
+    })
+    .meta({ title: 'PriorityList' }),
+);
 
-const PlanYearPrioritiesSchema = z
-  .object({ planYear: z.string(), titles: z.array(z.string()), revisedOn: z.string() })
-  .meta({ title: 'PlanYearPriorities' });
+const PlanYearPrioritiesSchema = lazily(() =>
+  z
+    .object({ planYear: z.string(), titles: z.array(z.string()), revisedOn: z.string() })
+    .meta({ title: 'PlanYearPriorities' }),
+);
 
 /** The priorities routes. */
 export function priorityRoutes(deps: {
@@ -32,14 +36,14 @@ export function priorityRoutes(deps: {
   return [
     defineRoute(
       ROUTES.listPriorities,
-      {
+      () => ({
         summary: 'The partnership plan’s yearly priorities (ETag when one planYear is asked for)',
-        query: z.object({ planYear: PlanYearSchema.optional() }),
+        query: z.object({ planYear: PlanYearSchema().optional() }),
         responses: {
-          200: jsonResponse('Priorities in order', PriorityListSchema),
+          200: jsonResponse('Priorities in order', PriorityListSchema()),
           ...problemResponses(422, 500),
         },
-      },
+      }),
       async (c, { query }) => {
         if (query.planYear) {
           // The ETag to send back when revising this year's priorities.
@@ -52,16 +56,16 @@ export function priorityRoutes(deps: {
     ),
     defineRoute(
       ROUTES.revisePriorities,
-      {
+      () => ({
         summary: 'Set or revise a plan year’s priorities (audited; If-Match when revising)',
-        params: z.object({ planYear: PlanYearSchema }),
-        headers: IfMatchHeader,
+        params: z.object({ planYear: PlanYearSchema() }),
+        headers: IfMatchHeader(),
         body: z.strictObject({ titles: z.array(singleLineText(300)).min(1).max(20) }),
         responses: {
-          200: jsonResponse('The plan year as saved', PlanYearPrioritiesSchema),
+          200: jsonResponse('The plan year as saved', PlanYearPrioritiesSchema()),
           ...problemResponses(401, 403, 412, 422, 428),
         },
-      },
+      }),
       async (c, { params, headers, body }) => {
         const year = await revisePriorities(deps, {
           principal: c.var.principal,

@@ -5,34 +5,38 @@ import type { Clock, ReferenceDataRepository } from '../../domain/ports.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../../domain/use-cases/update-routing.ts';
 import { ROUTES } from '../../topology.ts';
-import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { IfMatchHeader, jsonResponse, problemResponses } from '../openapi-parts.ts';
 
-const CategoryParam = z.object({
-  category: z
-    .string()
-    .max(64)
-    .regex(/^[a-z0-9-]+$/),
-});
+const CategoryParam = lazily(() =>
+  z.object({
+    category: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9-]+$/),
+  }),
+);
 
-const RoutingSchema = z
-  .object({ category: z.string(), agencyIds: z.array(z.string()) })
-  .meta({ title: 'RoutingRule' });
+const RoutingSchema = lazily(() =>
+  z.object({ category: z.string(), agencyIds: z.array(z.string()) }).meta({ title: 'RoutingRule' }),
+);
 
-const AuditTrailSchema = z
-  .object({
-    entries: z.array(
-      z.object({
-        entity: z.string(),
-        action: z.string(),
-        actor: z.string(),
-        at: z.string(),
-        before: z.unknown(),
-        after: z.unknown(),
-      }),
-    ),
-  })
-  .meta({ title: 'AuditTrail' });
+const AuditTrailSchema = lazily(() =>
+  z
+    .object({
+      entries: z.array(
+        z.object({
+          entity: z.string(),
+          action: z.string(),
+          actor: z.string(),
+          at: z.string(),
+          before: z.unknown(),
+          after: z.unknown(),
+        }),
+      ),
+    })
+    .meta({ title: 'AuditTrail' }),
+);
 
 /** The routing table routes. They read the table itself, never a cache: staff see what is stored. */
 export function routingRoutes(deps: {
@@ -43,11 +47,11 @@ export function routingRoutes(deps: {
   return [
     defineRoute(
       ROUTES.getRouting,
-      {
+      () => ({
         summary: 'Which CSU agencies receive enquiries of a category (ETag for updates)',
-        params: CategoryParam,
-        responses: { 200: jsonResponse('Rule', RoutingSchema), ...problemResponses(401, 403, 404) },
-      },
+        params: CategoryParam(),
+        responses: { 200: jsonResponse('Rule', RoutingSchema()), ...problemResponses(401, 403, 404) },
+      }),
       async (c, { params }) => {
         const { version, category, agencyIds } = await getRouting(deps.referenceData, params.category);
         c.header('ETag', etagOf(version));
@@ -57,16 +61,16 @@ export function routingRoutes(deps: {
     ),
     defineRoute(
       ROUTES.updateRouting,
-      {
+      () => ({
         summary: 'Change which agencies receive a category (audited; If-Match required)',
-        params: CategoryParam,
-        headers: IfMatchHeader,
+        params: CategoryParam(),
+        headers: IfMatchHeader(),
         body: z.strictObject({ agencyIds: z.array(z.string().max(100)).max(50) }),
         responses: {
-          200: jsonResponse('Changed', RoutingSchema),
+          200: jsonResponse('Changed', RoutingSchema()),
           ...problemResponses(401, 403, 404, 412, 422, 428),
         },
-      },
+      }),
       async (c, { params, headers, body }) => {
         const { version, category, agencyIds } = await updateRouting(deps, {
           principal: c.var.principal,
@@ -80,14 +84,14 @@ export function routingRoutes(deps: {
     ),
     defineRoute(
       ROUTES.routingHistory,
-      {
+      () => ({
         summary: 'Every change to a category’s routing: who, when, before and after',
-        params: CategoryParam,
+        params: CategoryParam(),
         responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema),
+          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
           ...problemResponses(401, 403),
         },
-      },
+      }),
       async (c, { params }) =>
         c.json({ entries: await routingHistory(deps.governance, params.category) }, 200),
     ),
