@@ -1,0 +1,256 @@
+/**
+ * Every route of the API, as the app serves and documents it, against `ROUTES`: each is served, each staff
+ * route refuses a missing token (401) and every role it does not name (403) and lets its roles through, each
+ * public route needs no token, and the OpenAPI document lists exactly these operations. Runs the real app
+ * on in-memory ports, with a token verifier that reads the role from the token.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { createApi } from '../../functions/api/app.ts';
+import { NotAuthenticated } from '../../functions/domain/errors.ts';
+import { STAFF_ROLES, type StaffRole, type StaffTokenVerifier } from '../../functions/domain/staff.ts';
+import { isStaffRoute, ROUTE_LIST, type RouteSpec } from '../../functions/topology.ts';
+import { aSeededPartnership } from '../support/in-memory-governance.ts';
+import {
+  aClock,
+  InMemoryEnquiries,
+  InMemoryReferenceData,
+  RecordingPublisher,
+} from '../support/in-memory-ports.ts';
+
+/** Accepts `role:<role>` as a token of that role, for organisation `kent-police`. */
+const rolesFromToken: StaffTokenVerifier = {
+  async verify(token) {
+    const role = /^role:(.+)$/.exec(token)?.[1] as StaffRole | undefined;
+    if (!role || !STAFF_ROLES.includes(role)) throw new NotAuthenticated('not a test token');
+    return { subject: `user-${role}`, roles: [role], organisationId: 'kent-police' };
+  },
+};
+
+async function anApi() {
+  const clock = aClock();
+  const { governance, records } = await aSeededPartnership(clock());
+  const referenceData = new InMemoryReferenceData(
+    {
+      id: 'ashford',
+      name: 'Ashford CSP',
+      csuName: 'Ashford CSU',
+      csuMailbox: 'csu@ashford.example',
+      urgentPhone: '01233 331111',
+      urgentPhoneHours: 'weekends',
+    },
+    [],
+    [],
+    [],
+  );
+  return createApi({
+    enquiries: new InMemoryEnquiries(),
+    referenceData,
+    cachedReferenceData: referenceData,
+    governance,
+    records,
+    staffTokens: rolesFromToken,
+    events: new RecordingPublisher(),
+    clock,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    publicApiUrl: 'https://api.example',
+    allowedOrigins: ['https://www.example'],
+  });
+}
+
+const app = await anApi();
+const SAMPLE_PARAMS: Record<string, string> = {
+  id: '00000000-0000-4000-8000-000000000000',
+  reference: 'CSU-2026-000001',
+  category: 'parking',
+  planYear: '2026-27',
+};
+
+/** A request to `route`, with sample path parameters and, for writes, an empty JSON object. */
+function call(route: RouteSpec, token?: string) {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? 'x');
+  const write = route.method !== 'GET';
+  return app.request(path, {
+    method: route.method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(write ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: write ? '{}' : undefined,
+  });
+}
+
+const staffRoutes = ROUTE_LIST.filter(isStaffRoute);
+const publicRoutes = ROUTE_LIST.filter((route) => !isStaffRoute(route));
+const label = (route: RouteSpec) => `${route.method} ${route.path}`;
+
+describe('staff routes', () => {
+  it.each(staffRoutes.map((route) => [label(route), route] as const))(
+    '%s answers 401 without a token and 403 to every other role, and lets its own roles through',
+    async (_label, route) => {
+      const roles = route.access as readonly StaffRole[];
+      const anonymous = await call(route);
+      const invalid = await call(route, 'forged');
+      const others = await Promise.all(
+        STAFF_ROLES.filter((role) => !roles.includes(role)).map(
+          async (role) => (await call(route, `role:${role}`)).status,
+        ),
+      );
+      const own = await Promise.all(roles.map(async (role) => (await call(route, `role:${role}`)).status));
+
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+      expect(invalid.status).toBe(401);
+      expect(others.every((status) => status === 403)).toBe(true);
+      expect(others.length + own.length).toBe(STAFF_ROLES.length);
+      for (const status of own) expect([401, 403, 500]).not.toContain(status);
+    },
+  );
+});
+
+describe('public routes', () => {
+  it.each(publicRoutes.map((route) => [label(route), route] as const))(
+    '%s is served without a token, and never as a 5xx',
+    async (_label, route) => {
+      const response = await call(route);
+
+      expect(response.status).toBeLessThan(500);
+      expect([401, 403]).not.toContain(response.status);
+      // Served by its route: an unknown route would be the generic not-found problem for the path.
+      if (response.status === 404) {
+        expect(((await response.json()) as { detail: string }).detail).not.toBe('No such resource.');
+      }
+    },
+  );
+});
+
+describe('the OpenAPI document', () => {
+  it('lists exactly the routes, each with its name as operationId and its security', async () => {
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { operationId: string; security: unknown[] }>>;
+    };
+
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(
+        ([method, op]) =>
+          `${method.toUpperCase()} ${path} ${op.operationId} ${op.security.length > 0 ? 'staff' : 'public'}`,
+      ),
+    );
+    const expected = ROUTE_LIST.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs').map(
+      (r) => `${r.method} ${r.path} ${r.name} ${isStaffRoute(r) ? 'staff' : 'public'}`,
+    );
+    expect(operations.sort()).toEqual(expected.sort());
+  });
+
+  it('has no reference that does not resolve inside the document', async () => {
+    const text = await (await app.request('/openapi.json')).text();
+    const document = JSON.parse(text) as { components: { schemas: Record<string, unknown> } };
+
+    const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(document.components.schemas).toHaveProperty(ref.split('/').pop()!);
+    }
+    expect(text).not.toContain('$defs');
+  });
+});
+
+describe('fuzzed bodies', () => {
+  /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
+  function random(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const KEYS = [
+    'category',
+    'description',
+    'email',
+    'name',
+    'titles',
+    'choice',
+    'text',
+    'agencyIds',
+    'note',
+    'kind',
+    'date',
+    'title',
+    'quorum',
+    'location',
+    'safeContact',
+    'organisationId',
+    'reason',
+    'priority',
+    '__proto__',
+  ];
+  function aValue(next: () => number, depth = 0): unknown {
+    const pick = Math.floor(next() * (depth > 2 ? 6 : 9));
+    const strings = [
+      '',
+      'parking',
+      'a'.repeat(5000),
+      '\ud800',
+      'line\r\nbreak',
+      '2026-02-30',
+      '<script>',
+      '0',
+      'for',
+    ];
+    switch (pick) {
+      case 0:
+        return null;
+      case 1:
+        return next() < 0.5;
+      case 2:
+        return Math.floor(next() * 2e9) - 1e9;
+      case 3:
+        return next() * 1e308;
+      case 4:
+      case 5:
+        return strings[Math.floor(next() * strings.length)];
+      case 6:
+        return Array.from({ length: Math.floor(next() * 4) }, () => aValue(next, depth + 1));
+      default:
+        return Object.fromEntries(
+          Array.from({ length: Math.floor(next() * 5) }, () => [
+            KEYS[Math.floor(next() * KEYS.length)]!,
+            aValue(next, depth + 1),
+          ]),
+        );
+    }
+  }
+
+  it('answer 3,000 random bodies on every write route with a 2xx or a 4xx problem, never a 5xx', async () => {
+    const writes = ROUTE_LIST.filter((route) => route.method !== 'GET');
+    const next = random(20261126);
+    const statuses = new Map<number, number>();
+
+    for (let i = 0; i < 3000; i++) {
+      const route = writes[i % writes.length]!;
+      const role = isStaffRoute(route) ? (route.access as readonly StaffRole[])[0] : undefined;
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? 'x');
+      const response = await app.request(path, {
+        method: route.method,
+        headers: {
+          'Content-Type': 'application/json',
+          ...(role ? { Authorization: `Bearer role:${role}` } : {}),
+        },
+        body: JSON.stringify(aValue(next)),
+      });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 400) {
+        expect(response.headers.get('content-type'), `${route.method} ${route.path}`).toBe(
+          'application/problem+json',
+        );
+      }
+      expect(response.status, `${route.method} ${route.path}`).toBeLessThan(500);
+    }
+
+    expect([...statuses.keys()].some((status) => status === 422)).toBe(true);
+  });
+});
