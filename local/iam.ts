@@ -68,20 +68,23 @@ export function enforceDeclaredAccess(current: () => FunctionName | undefined): 
     },
     { step: 'initialize', name: 'localIamDynamoDb', override: true },
   );
-  eventBridgeClient.middlewareStack.add(
+  refuseUnlessDeclared(eventBridgeClient, current, 'bus', 'events:PutEvents');
+  refuseUnlessDeclared(sesClient, current, 'ses', 'ses:SendEmail');
+}
+
+/** Refuses every call on `client` by a function whose topology entry does not declare `binding`. */
+function refuseUnlessDeclared(
+  client: typeof eventBridgeClient | typeof sesClient,
+  current: () => FunctionName | undefined,
+  binding: 'bus' | 'ses',
+  action: string,
+): void {
+  (client.middlewareStack as typeof sesClient.middlewareStack).add(
     (next) => async (args) => {
       const name = current();
-      if (name && !(FUNCTIONS[name] as FunctionSpec).bus) throw new AccessDenied(name, 'events:PutEvents');
+      if (name && !(FUNCTIONS[name] as FunctionSpec)[binding]) throw new AccessDenied(name, action);
       return next(args);
     },
-    { step: 'initialize', name: 'localIamEventBridge', override: true },
-  );
-  sesClient.middlewareStack.add(
-    (next) => async (args) => {
-      const name = current();
-      if (name && !(FUNCTIONS[name] as FunctionSpec).ses) throw new AccessDenied(name, 'ses:SendEmail');
-      return next(args);
-    },
-    { step: 'initialize', name: 'localIamSes', override: true },
+    { step: 'initialize', name: `localIam-${binding}`, override: true },
   );
 }

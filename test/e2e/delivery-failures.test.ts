@@ -1,5 +1,5 @@
 /**
- * At-least-once delivery under failure: no enquiry is lost when PutEvents fails, and an email SES keeps
+ * At-least-once delivery under failure: no enquiry is lost when PutEvents fails or its event is lost, and an email SES keeps
  * rejecting is retried, then dead-lettered, without holding up or duplicating the others.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -25,57 +25,55 @@ afterEach(async () => {
   await setFaults();
 });
 
+/**
+ * Submits an enquiry under `faults`, then runs the outbox sweeper twice, waiting for the queues each time;
+ * returns what was emailed about it at each step.
+ */
+async function submitThenSweepTwice(faults: Parameters<typeof setFaults>[0]) {
+  await setFaults(faults);
+  const enquiry = anEnquiry({ category: 'noise-and-environment' });
+  const { status, body } = await submitEnquiry(enquiry);
+  await waitForQuiet();
+  const beforeSweep = await emailsFor(body.reference);
+  const firstSweep = await fireSchedule('enquiry-outbox-sweeper');
+  await waitForQuiet();
+  const afterSweep = await emailsFor(body.reference);
+  const secondSweep = await fireSchedule('enquiry-outbox-sweeper');
+  await waitForQuiet();
+  const afterSecondSweep = await emailsFor(body.reference);
+  const expectedRecipients = [
+    ASHFORD.partnership.csuMailbox,
+    agencyEmail('abc-environmental'),
+    enquiry.email,
+  ];
+  return { status, beforeSweep, firstSweep, afterSweep, secondSweep, afterSecondSweep, expectedRecipients };
+}
+
 describe('when PutEvents fails after the enquiry is stored', () => {
   it('still answers 201, and the outbox sweeper publishes it later, once', async () => {
-    await setFaults({ eventBridgeFailNextEntries: 1 });
-    const enquiry = anEnquiry({ category: 'noise-and-environment' });
+    const run = await submitThenSweepTwice({ eventBridgeFailNextEntries: 1 });
 
-    const { status, body } = await submitEnquiry(enquiry);
-    await waitForQuiet();
-    const beforeSweep = await emailsFor(body.reference);
-    const firstSweep = await fireSchedule('enquiry-outbox-sweeper');
-    await waitForQuiet();
-    const afterSweep = await emailsFor(body.reference);
-    const secondSweep = await fireSchedule('enquiry-outbox-sweeper');
-    await waitForQuiet();
-    const afterSecondSweep = await emailsFor(body.reference);
-
-    expect(status).toBe(201);
-    expect(beforeSweep).toEqual([]);
-    expect(firstSweep).toEqual({ ok: true, value: { republished: 1 } });
-    expect(afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(
-      [ASHFORD.partnership.csuMailbox, agencyEmail('abc-environmental'), enquiry.email].sort(),
-    );
-    expect(secondSweep).toEqual({ ok: true, value: { republished: 0 } });
-    expect(afterSecondSweep).toHaveLength(afterSweep.length);
+    expect(run.status).toBe(201);
+    expect(run.beforeSweep).toEqual([]);
+    expect(run.firstSweep).toEqual({ ok: true, value: { republished: 1 } });
+    expect(run.afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(run.expectedRecipients.sort());
+    expect(run.secondSweep).toEqual({ ok: true, value: { republished: 0 } });
+    expect(run.afterSecondSweep).toHaveLength(run.afterSweep.length);
   });
 });
 
 describe('when EnquiryReceived is published but never reaches the router', () => {
   it('keeps the enquiry in the outbox until the router receives a republished copy, then emails each once', async () => {
     // The API's publish succeeds and is lost; the acknowledgement is lost with it (one event, two rules).
-    await setFaults({ eventBridgeDropNextEntries: 1 });
-    const enquiry = anEnquiry({ category: 'noise-and-environment' });
+    const run = await submitThenSweepTwice({ eventBridgeDropNextEntries: 1 });
 
-    const { status, body } = await submitEnquiry(enquiry);
-    await waitForQuiet();
-    const beforeSweep = await emailsFor(body.reference);
-    const firstSweep = await fireSchedule('enquiry-outbox-sweeper');
-    await waitForQuiet();
-    const afterSweep = await emailsFor(body.reference);
-    const laterSweep = await fireSchedule('enquiry-outbox-sweeper');
-    await waitForQuiet();
-    const afterLaterSweep = await emailsFor(body.reference);
-
-    expect(status).toBe(201);
-    expect(beforeSweep).toEqual([]);
-    expect(firstSweep).toEqual({ ok: true, value: { republished: 1 } });
-    expect(afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(
-      [ASHFORD.partnership.csuMailbox, agencyEmail('abc-environmental'), enquiry.email].sort(),
-    );
+    expect(run.status).toBe(201);
+    expect(run.beforeSweep).toEqual([]);
+    expect(run.firstSweep).toEqual({ ok: true, value: { republished: 1 } });
+    expect(run.afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(run.expectedRecipients.sort());
     // The router's receipt took it out of the outbox: nothing left to republish, nothing sent twice.
-    expect(laterSweep).toEqual({ ok: true, value: { republished: 0 } });
-    expect(afterLaterSweep).toHaveLength(afterSweep.length);
+    expect(run.secondSweep).toEqual({ ok: true, value: { republished: 0 } });
+    expect(run.afterSecondSweep).toHaveLength(run.afterSweep.length);
   });
 });
 

@@ -119,6 +119,37 @@ export class InMemoryReferenceData implements ReferenceDataRepository {
   }
 }
 
+/** A small partnership: the CSU, one category (parking) routed to one agency (the parking team). */
+export const SMALL_PARTNERSHIP = {
+  partnership: {
+    id: 'ashford',
+    name: 'Ashford CSP',
+    csuName: 'Ashford CSU',
+    csuMailbox: 'csu@ashford.example',
+    urgentPhone: '01233 331111',
+    urgentPhoneHours: 'weekends',
+  },
+  categories: [{ code: 'parking', title: 'Parking', description: 'Parking', sensitive: false }],
+  agencies: [{ id: 'parking-team', name: 'Parking team', email: 'parking@ashford.example' }],
+  routing: [{ category: 'parking', agencyIds: ['parking-team'] }],
+} as const satisfies {
+  partnership: Partnership;
+  categories: readonly EnquiryCategory[];
+  agencies: readonly Agency[];
+  routing: readonly RoutingRule[];
+};
+
+/** In-memory reference data of {@link SMALL_PARTNERSHIP}, copied so a test may change it. */
+export function smallPartnershipReferenceData(): InMemoryReferenceData {
+  const { partnership, categories, agencies, routing } = SMALL_PARTNERSHIP;
+  return new InMemoryReferenceData(
+    { ...partnership },
+    categories.map((c) => ({ ...c })),
+    agencies.map((a) => ({ ...a })),
+    routing.map((r) => ({ ...r, agencyIds: [...r.agencyIds] })),
+  );
+}
+
 /** Keeps what was published; `failNext` refuses that many publish calls. */
 export class RecordingPublisher implements EventPublisher {
   readonly published: OutgoingEvent[] = [];

@@ -14,8 +14,8 @@ import { aSeededPartnership } from '../support/in-memory-governance.ts';
 import {
   aClock,
   InMemoryEnquiries,
-  InMemoryReferenceData,
   RecordingPublisher,
+  smallPartnershipReferenceData,
 } from '../support/in-memory-ports.ts';
 
 /** Accepts `role:<role>` as a token of that role, for organisation `kent-police`. */
@@ -30,19 +30,8 @@ const rolesFromToken: StaffTokenVerifier = {
 async function anApi() {
   const clock = aClock();
   const { governance, records } = await aSeededPartnership(clock());
-  const referenceData = new InMemoryReferenceData(
-    {
-      id: 'ashford',
-      name: 'Ashford CSP',
-      csuName: 'Ashford CSU',
-      csuMailbox: 'csu@ashford.example',
-      urgentPhone: '01233 331111',
-      urgentPhoneHours: 'weekends',
-    },
-    [],
-    [],
-    [],
-  );
+  const referenceData = smallPartnershipReferenceData();
+
   return createApi({
     enquiries: new InMemoryEnquiries(),
     referenceData,

@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { CachedReferenceData } from '../../functions/adapters/cached-reference-data.ts';
 import type { EnquiryCategory } from '../../functions/domain/partnership.ts';
-import { InMemoryReferenceData } from '../support/in-memory-ports.ts';
+import {
+  InMemoryReferenceData,
+  SMALL_PARTNERSHIP,
+  smallPartnershipReferenceData,
+} from '../support/in-memory-ports.ts';
 
 const parking: EnquiryCategory = {
   code: 'parking',
@@ -17,19 +21,8 @@ class CountingReferenceData extends InMemoryReferenceData {
   reads = 0;
   failNext = false;
   constructor() {
-    super(
-      {
-        id: 'ashford',
-        name: 'Ashford CSP',
-        csuName: 'Ashford CSU',
-        csuMailbox: 'csu@ashford.example',
-        urgentPhone: '01233 331111',
-        urgentPhoneHours: 'weekends',
-      },
-      [parking],
-      [{ id: 'parking-team', name: 'Parking team', email: 'parking@ashford.example' }],
-      [{ category: 'parking', agencyIds: ['parking-team'] }],
-    );
+    const { partnership, categories, agencies, routing } = smallPartnershipReferenceData();
+    super(partnership, categories, agencies, routing);
   }
   override async listCategories() {
     this.reads++;

@@ -15,25 +15,14 @@ import {
   aClock,
   InMemoryEnquiries,
   InMemoryLedger,
-  InMemoryReferenceData,
   RecordingMailer,
   RecordingPublisher,
+  smallPartnershipReferenceData,
 } from '../support/in-memory-ports.ts';
 
 function aSystem() {
-  const referenceData = new InMemoryReferenceData(
-    {
-      id: 'ashford',
-      name: 'Ashford CSP',
-      csuName: 'Ashford CSU',
-      csuMailbox: 'csu@ashford.example',
-      urgentPhone: '01233 331111',
-      urgentPhoneHours: 'weekends',
-    },
-    [{ code: 'parking', title: 'Parking', description: 'Parking', sensitive: false }],
-    [{ id: 'parking-team', name: 'Parking team', email: 'parking@ashford.example' }],
-    [{ category: 'parking', agencyIds: ['parking-team'] }],
-  );
+  const referenceData = smallPartnershipReferenceData();
+
   const enquiries = new InMemoryEnquiries();
   const events = new RecordingPublisher();
   const ledger = new InMemoryLedger();
