@@ -13,13 +13,19 @@ import {
  * organisation is the `custom:organisation_id` attribute. The local cloud issues tokens of the same shape.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {
-  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Built on the first staff request, not at cold start: building it reaches Node's `fetch`, whose loading
+   * was the largest single cost of the api function's import, and most requests are public.
+   */
+  private keys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(private readonly options: { issuer: string; audience: string; jwksUrl: string }) {
-    this.keys = createRemoteJWKSet(new URL(options.jwksUrl));
+    // Checked now, so a malformed URL still fails the cold start rather than the first staff request.
+    new URL(options.jwksUrl);
   }
 
   async verify(token: string): Promise<StaffPrincipal> {
+    this.keys ??= createRemoteJWKSet(new URL(this.options.jwksUrl));
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {

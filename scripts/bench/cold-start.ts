@@ -1,19 +1,22 @@
 /**
  * Cold start: fresh `node` processes, each importing one bundle and timing it until `handler` is ready. Every
- * round runs each variant once (round-robin), so drift on the machine hits all variants alike.
+ * round runs each variant and each floor once (round-robin), so drift on the machine hits all of them alike.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENV } from '../../functions/config.ts';
 import type { FunctionName } from '../../functions/topology.ts';
-import type { BundleResult } from './bundle.ts';
+import { type Bundles, floorOf } from './bundle.ts';
 import { median } from './stats.ts';
 
-const LOADER = fileURLToPath(new URL('./cold-start-loader.mjs', import.meta.url));
+export const LOADER = fileURLToPath(new URL('./cold-start-loader.mjs', import.meta.url));
 
 /** What a deployed function's module scope reads, with dummy values: nothing here touches the network. */
 export const COLD_START_ENV: Record<string, string> = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
+  // The SDK warns once per process that Node < 22 loses support in 2027 (Lambda runs 22, where it stays
+  // silent); skipping it keeps stderr clean and spares every variant alike the same small cost.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   AWS_REGION: 'eu-west-2',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -37,6 +40,10 @@ export interface ColdStartRow {
   readonly deployedProcessMs: number;
   readonly cdkDefaultImportMs: number;
   readonly cdkDefaultProcessMs: number;
+  /** The function's floor (see bundle.ts): its SDK clients only. */
+  readonly floorKey: string;
+  readonly floorImportMs: number;
+  readonly floorProcessMs: number;
 }
 
 export interface ColdStartResult {
@@ -65,21 +72,23 @@ function runOnce(args: string[]): { processMs: number; importMs?: number; error?
   return { processMs, importMs: (JSON.parse(line) as { importMs: number }).importMs };
 }
 
-export function measureColdStarts(bundles: readonly BundleResult[], runs: number): ColdStartResult {
-  const names = [...new Set(bundles.map((b) => b.name))];
+export function measureColdStarts(bundles: Bundles, runs: number): ColdStartResult {
+  const targets = [
+    ...bundles.functions.map((b) => ({ key: `${b.name}/${b.variant}`, file: b.file })),
+    ...bundles.floors.map((f) => ({ key: `floor/${f.key}`, file: f.file })),
+  ];
   const samples = new Map<string, { importMs: number[]; processMs: number[] }>();
   const bare: number[] = [];
   const failures: string[] = [];
   // One untimed run of each first, so the OS file cache is warm for every variant alike.
   runOnce(['-e', '']);
-  for (const bundle of bundles) runOnce([LOADER, pathToFileURL(bundle.file).href]);
+  for (const target of targets) runOnce([LOADER, pathToFileURL(target.file).href]);
   for (let round = 0; round < runs; round++) {
     bare.push(runOnce(['-e', '']).processMs);
-    for (const bundle of bundles) {
-      const key = `${bundle.name}/${bundle.variant}`;
-      const entry = samples.get(key) ?? { importMs: [], processMs: [] };
-      samples.set(key, entry);
-      const run = runOnce([LOADER, pathToFileURL(bundle.file).href]);
+    for (const target of targets) {
+      const entry = samples.get(target.key) ?? { importMs: [], processMs: [] };
+      samples.set(target.key, entry);
+      const run = runOnce([LOADER, pathToFileURL(target.file).href]);
       if (run.error) {
         if (failures.length < 5) failures.push(run.error);
         continue;
@@ -88,18 +97,30 @@ export function measureColdStarts(bundles: readonly BundleResult[], runs: number
       entry.processMs.push(run.processMs);
     }
   }
-  const get = (name: string, variant: string) =>
-    samples.get(`${name}/${variant}`) ?? { importMs: [], processMs: [] };
+  const get = (key: string) => {
+    const entry = samples.get(key) ?? { importMs: [], processMs: [] };
+    return { importMs: median(entry.importMs), processMs: median(entry.processMs) };
+  };
+  const names = [...new Set(bundles.functions.map((b) => b.name))];
   return {
     runs,
     bareProcessMs: median(bare),
     failures,
-    rows: names.map((name) => ({
-      name,
-      deployedImportMs: median(get(name, 'deployed').importMs),
-      deployedProcessMs: median(get(name, 'deployed').processMs),
-      cdkDefaultImportMs: median(get(name, 'cdkDefault').importMs),
-      cdkDefaultProcessMs: median(get(name, 'cdkDefault').processMs),
-    })),
+    rows: names.map((name) => {
+      const floorKey = floorOf(bundles, name).key;
+      const deployed = get(`${name}/deployed`);
+      const cdkDefault = get(`${name}/cdkDefault`);
+      const floor = get(`floor/${floorKey}`);
+      return {
+        name,
+        deployedImportMs: deployed.importMs,
+        deployedProcessMs: deployed.processMs,
+        cdkDefaultImportMs: cdkDefault.importMs,
+        cdkDefaultProcessMs: cdkDefault.processMs,
+        floorKey,
+        floorImportMs: floor.importMs,
+        floorProcessMs: floor.processMs,
+      };
+    }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { FUNCTIONS, type FunctionName } from '../../functions/topology.ts';
 import type { CallTally, DynamoCallsResult } from './dynamo-calls.ts';
+import { scansOf } from './targets.ts';
 
 /** Date the prices below were looked up. */
 export const PRICES_LOOKED_UP = '2026-11-26';
@@ -93,22 +94,9 @@ function merge(tallies: CallTally[]): CallTally {
   return out;
 }
 
-function scans(result: DynamoCallsResult): string[] {
-  const found: string[] = [];
-  for (const r of result.routes) {
-    if (r.api.commands.Scan) found.push(`${r.label}: ${r.api.commands.Scan} Scan`);
-    for (const [k, v] of Object.entries(r.other))
-      if (k.endsWith(':Scan')) found.push(`${r.label} (${k}): ${v}`);
-  }
-  for (const [fn, t] of Object.entries(result.async.byFunction)) {
-    if (t.commands.Scan) found.push(`fan-out run, ${fn}: ${t.commands.Scan} Scan`);
-  }
-  return found;
-}
-
 export function renderDynamoCalls(result: DynamoCallsResult): string {
   const { n, async: a } = result;
-  const found = scans(result);
+  const found = scansOf(result);
   const scanLine =
     found.length === 0
       ? '**Scan: none** — no route and neither consumer issued a single Scan.'
@@ -140,12 +128,14 @@ export function renderDynamoCalls(result: DynamoCallsResult): string {
       breakdown(t.commands, a.accepted),
       num(sum(t.capacity, (k) => READS.has(k)) / a.accepted),
       num(sum(t.capacity, (k) => !READS.has(k)) / a.accepted),
+      breakdown(a.awsCalls[fn] ?? {}, a.accepted),
     ];
   });
   const asyncOnly = merge(
     ['router', 'mailer'].map((fn) => a.byFunction[fn]).filter((t): t is CallTally => !!t),
   );
   const unattributed = a.byFunction.unattributed ? sum(a.byFunction.unattributed.commands) : 0;
+  const failed = Object.entries(a.invocations).filter(([, i]) => i.failed > 0);
   return `Counted on the handlers' own client: the bench imports \`documentClient\` from
 functions/adapters/clients/dynamodb.ts (the same module instance the in-process handlers use) and adds an
 \`initialize\`-step middleware to its \`middlewareStack\` — a quick check showed DynamoDBDocumentClient shares its
@@ -183,16 +173,22 @@ consistent), which does not affect the cost model below (it prices the enquiry p
 
 ### Per accepted enquiry, end to end
 
-${a.enquiries} enquiries submitted sequentially with the window open, then \`<control>/idle\` awaited before closing
-it (${a.accepted} accepted, ${a.emails} emails in the SES store, ${num(a.emails / a.accepted)} per enquiry; ${num(a.fanOutSeconds, 1)} s).
+${a.enquiries} enquiries submitted one at a time with the window open, each followed by \`<control>/idle\` before the
+next (${a.accepted} accepted, ${a.emails} emails in the SES store, ${num(a.emails / a.accepted)} per enquiry; ${num(a.windowSeconds, 1)} s). In this
+window one thing runs at a time (a POST, a consumer invocation or the idle check; see section 9), which changes
+no call count. The last column counts the other AWS clients' calls (EventBridge, SES, SQS) the same way.
 
-${table(['Function', 'Invocations / enquiry', 'DynamoDB calls / enquiry', 'By command (per enquiry)', 'RRU / enquiry', 'WRU / enquiry'], fnRows)}
-
+${table(['Function', 'Invocations / enquiry', 'DynamoDB calls / enquiry', 'By command (per enquiry)', 'RRU / enquiry', 'WRU / enquiry', 'Other AWS calls / enquiry'], fnRows)}
+${failed.length > 0 ? `\n**Invocations that threw in this window** (their batches were retried, so the counts above include retries): ${failed.map(([fn, i]) => `${fn} ${i.failed}`).join(', ')}.\n` : ''}
 Asynchronous work (router + mailer): **${num(sum(asyncOnly.commands) / a.accepted)} DynamoDB calls per enquiry**
-(${breakdown(asyncOnly.commands, a.accepted)}), or ${num(sum(asyncOnly.commands) / Math.max(1, a.emails))} per email sent.${unattributed > 0 ? ` ${unattributed} calls in the window came from outside any handler (unattributed).` : ''} Invocations per enquiry depend on how the queues batch (up to 10 messages per batch): sequential submissions mostly arrive one at a time, so these are close to the unbatched worst case.`;
+(${breakdown(asyncOnly.commands, a.accepted)}), or ${num(sum(asyncOnly.commands) / Math.max(1, a.emails))} per email sent.${unattributed > 0 ? ` ${unattributed} calls in the window came from outside any handler (unattributed).` : ''} Invocations per enquiry depend on how the queues batch (up to 10 messages per batch): one enquiry at a time means each batch holds one enquiry's messages at most, the unbatched worst case.`;
 }
 
-export function renderCostModel(result: DynamoCallsResult): string {
+export function renderCostModel(
+  result: DynamoCallsResult,
+  /** Median deployed import times measured in section 2 (ms), for the note on cold starts. */
+  importMs: readonly number[],
+): string {
   const a = result.async;
   const e = a.accepted;
   const inv = (fn: string) => (a.invocations[fn]?.count ?? 0) / e;
@@ -304,9 +300,10 @@ That is **${usd((total / PER) * 1000)} per 1,000 enquiries**. Formula inputs and
 - **Lambda duration** is the mean wall time of each handler invocation measured in-process around
   \`LocalLambdaRuntime.invoke\` (api ${num(meanMs('api'), 1)} ms, router ${num(meanMs('router'), 1)} ms, mailer ${num(meanMs('mailer'), 1)} ms per
   invocation), rounded up to the ms, times the memory in FUNCTIONS (api ${FUNCTIONS.api.memoryMb} MB, router
-  ${FUNCTIONS.router.memoryMb} MB, mailer ${FUNCTIONS.mailer.memoryMb} MB). It includes waiting for DynamoDB Local, the EventBridge/SES emulators
-  and this machine's shared event loop, so it is an upper-bound-ish local figure, not an AWS measurement. The full
-  POST round trip (API stand-in + handler) averaged ${num(a.postRoundTripMs, 1)} ms. Cold starts (init duration, ~70–120 ms of import
+  ${FUNCTIONS.router.memoryMb} MB, mailer ${FUNCTIONS.mailer.memoryMb} MB). In that window one invocation runs at a time, so it is the
+  handler's own CPU (section 9) plus waiting for DynamoDB Local and the in-process emulators: a local figure, not
+  an AWS measurement. The full
+  POST round trip (API stand-in + handler) averaged ${num(a.postRoundTripMs, 1)} ms. Cold starts (init duration, ${num(Math.min(...importMs), 0)}–${num(Math.max(...importMs), 0)} ms of import
   measured in section 2) are not billed in per-invocation terms here; at low traffic most invocations may be cold.
 - **Invocations** are measured per accepted enquiry; the router/mailer counts depend on SQS batching (sequential
   submissions → mostly batches of one, the upper bound). At higher load batches of up to 10 lower both the request

@@ -324,6 +324,8 @@ export interface FanOutResult {
   readonly lost: number;
   readonly duplicates: number;
   readonly unexpected: number;
+  /** CPU this process used from the first submission until idle (or the timeout), per accepted enquiry. */
+  readonly cpuMsPerEnquiry: number;
 }
 
 /** Submits `n` enquiries (10 at a time), then waits until every expected email is in the SES emulator. */
@@ -334,6 +336,7 @@ export async function fanOut(cloud: LocalCloud, n: number, timeoutSeconds: numbe
   const expected = new Map<string, string[]>();
   let next = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       while (next < n) {
@@ -387,7 +390,9 @@ export async function fanOut(cloud: LocalCloud, n: number, timeoutSeconds: numbe
     if (!idle) idleSeconds = undefined;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const cpu = process.cpuUsage(cpuStart);
   return {
+    cpuMsPerEnquiry: expected.size > 0 ? (cpu.user + cpu.system) / 1000 / expected.size : Number.NaN,
     enquiries: n,
     accepted: expected.size,
     expectedEmails,

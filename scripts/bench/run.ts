@@ -2,17 +2,20 @@
  * `npm run bench`: measures bundle sizes, cold starts, warm latency, throughput and email fan-out on this
  * machine (offline, no AWS account), and writes BENCHMARKS.md. Knobs (environment): BENCH_COLD_RUNS (20),
  * BENCH_LATENCY_N (1000), BENCH_FANOUT_N (1000), BENCH_THROUGHPUT_SECONDS (10), BENCH_CONNECTIONS (10),
- * BENCH_CALLS_N (20, calls per route and enquiries for the DynamoDB request counts and the cost model),
- * BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
+ * BENCH_CALLS_N (20: calls per route, and enquiries for the DynamoDB request counts, the Node CPU per enquiry
+ * and the cost model), BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
  */
+import './quiet-sdk-warning.ts';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FunctionName } from '../../functions/topology.ts';
 import { startLocalCloud } from '../../local/cloud.ts';
 import { freePort } from '../../local/ports.ts';
-import { type BundleResult, bundleAll } from './bundle.ts';
+import { bundleAll, bundleDir, floorOf } from './bundle.ts';
 import { measureColdStarts } from './cold-start.ts';
+import { type ImportProfile, profileImport } from './cpu-profile.ts';
 import { measureDynamoCalls } from './dynamo-calls.ts';
 import {
   categoriesLatency,
@@ -26,8 +29,9 @@ import {
   rawClients,
   throughput,
 } from './local-bench.ts';
-import { renderReport } from './report.ts';
+import { type ImportProfilePair, renderReport } from './report.ts';
 import { timed } from './stats.ts';
+import { IMPORT_LIMITS } from './targets.ts';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const envInt = (name: string, fallback: number) => {
@@ -50,11 +54,31 @@ async function main() {
   const benchStart = performance.now();
   const startedAt = new Date();
 
-  progress('bundling every function (deployed and CDK-default)');
-  const bundles: BundleResult[] = await bundleAll(rootDir);
+  progress('bundling every function (deployed, CDK-default, and its floor)');
+  const bundles = await bundleAll(rootDir);
 
   progress(`cold starts: ${settings.coldRuns} rounds of fresh node processes`);
   const coldStart = measureColdStarts(bundles, settings.coldRuns);
+
+  // One profiled import each of the api, of any function over its import target, and of their floors.
+  const profiled = coldStart.rows
+    .filter((r) => r.name === 'api' || r.deployedImportMs / r.floorImportMs > IMPORT_LIMITS[r.name])
+    .map((r) => r.name);
+  progress(`profiling one cold import each: ${profiled.join(', ')} and their floors`);
+  const profileRoot = path.join(bundleDir(rootDir), 'profiles');
+  const floorProfiles = new Map<string, ImportProfile | { error: string }>();
+  const profiles: Partial<Record<FunctionName, ImportProfilePair>> = {};
+  for (const name of profiled) {
+    const deployed = bundles.functions.find((b) => b.name === name && b.variant === 'deployed')!;
+    const floor = floorOf(bundles, name);
+    if (!floorProfiles.has(floor.key)) {
+      floorProfiles.set(floor.key, profileImport(floor.file, path.join(profileRoot, `floor-${floor.key}`)));
+    }
+    profiles[name] = {
+      fn: profileImport(deployed.file, path.join(profileRoot, name)),
+      floor: floorProfiles.get(floor.key)!,
+    };
+  }
 
   progress('starting the local cloud (in memory)');
   const cloudLog: string[] = [];
@@ -157,6 +181,7 @@ async function main() {
       cores: os.cpus().length,
       bundles,
       coldStart,
+      profiles,
       cloudStartMs,
       fan,
       post,
