@@ -20,6 +20,8 @@ export interface ControlPlane {
   queueStats(): unknown;
   deadLetters(queue: string): unknown;
   isIdle(): boolean;
+  /** Pauses or resumes delivery from every queue to its consumer (AWS: disabling the event source mappings). */
+  setDeliveryPaused(paused: boolean): void;
 }
 
 /** Failures the tests (or a curious developer) can inject. */
@@ -143,6 +145,12 @@ export function createAwsEndpoint(options: {
     if (method === 'GET' && parts[0] === 'idle') return json(200, { idle: control.isIdle() });
     if (method === 'GET' && parts[0] === 'events') {
       return json(200, { events: bus.recent(Number(url.searchParams.get('limit') ?? 100)) });
+    }
+    if (method === 'PUT' && parts[0] === 'queues' && parts[1] === 'delivery') {
+      const { paused } = JSON.parse(body || '{}') as { paused?: unknown };
+      if (typeof paused !== 'boolean') return json(400, { message: 'Send {"paused": true|false}' });
+      control.setDeliveryPaused(paused);
+      return json(200, { paused });
     }
     if (method === 'GET' && parts[0] === 'queues' && parts.length === 1)
       return json(200, control.queueStats());

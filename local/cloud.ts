@@ -225,6 +225,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         queueStats: () => ({ queues: [...queues.entries()].map(([name, q]) => ({ ...q.stats(), name })) }),
         deadLetters: (name) => ({ deadLetters: queues.get(name as QueueName)?.listDeadLetters() ?? [] }),
         isIdle: () => [...queues.values()].every((q) => q.isIdle()),
+        setDeliveryPaused: (paused) => {
+          for (const queue of queues.values()) queue.setDeliveryPaused(paused);
+        },
       },
     });
     await listen(awsEndpoint, ports.aws);

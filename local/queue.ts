@@ -56,6 +56,7 @@ export class LocalQueue {
   private activeBatches = 0;
   private inFlight = 0;
   private stopped = false;
+  private paused = false;
 
   constructor(private readonly options: LocalQueueOptions) {}
 
@@ -116,6 +117,15 @@ export class LocalQueue {
   }
 
   /**
+   * Stops (or restarts) handing messages to the consumer, as disabling (or enabling) a Lambda event source
+   * mapping does: messages keep arriving and wait; batches already delivered finish.
+   */
+  setDeliveryPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.schedulePoll(0);
+  }
+
+  /**
    * ChangeMessageVisibility: the message becomes visible `seconds` (scaled) from now. Only the receipt
    * handle of the latest receive is valid, as in SQS.
    */
@@ -157,7 +167,7 @@ export class LocalQueue {
    * event source mapping does: concurrent deliveries are what make the consumers' idempotency matter.
    */
   private poll(): void {
-    if (this.stopped || !this.consumer) return;
+    if (this.stopped || this.paused || !this.consumer) return;
     const now = Date.now();
     while (this.activeBatches < this.options.spec.maxConcurrency) {
       const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.spec.batchSize);

@@ -1,14 +1,15 @@
-import * as z from 'zod/mini';
 import { type EventDefinition, GOVERNANCE_SOURCE } from './envelope.ts';
+import { type DataOf, eventSchema, optional } from './event-schema.ts';
 
 /** Data of `ChairRotated` v1: a new chair term started. Organisation ids only; the mailer reads the rest. */
-export const chairRotatedSchema = z.object({
-  startsOn: z.iso.date(),
-  endsOn: z.iso.date(),
-  organisationId: z.string(),
-  previousOrganisationId: z.optional(z.string()),
-});
-export type ChairRotated = z.infer<typeof chairRotatedSchema>;
+const CHAIR_ROTATED = {
+  startsOn: 'date',
+  endsOn: 'date',
+  organisationId: 'string',
+  previousOrganisationId: optional('string'),
+} as const;
+export type ChairRotated = DataOf<typeof CHAIR_ROTATED>;
+export const chairRotatedSchema = eventSchema(CHAIR_ROTATED, 'data.');
 
 /** Published once per term by the chair rotation job; every partner's representatives are told by email. */
 export const ChairRotatedEvent: EventDefinition<ChairRotated> = {

@@ -1,16 +1,17 @@
-import * as z from 'zod/mini';
 import { type Enquiry, wantsAcknowledgement } from '../domain/enquiry.ts';
 import { createEvent, ENQUIRIES_SOURCE, type EventDefinition, type OutgoingEvent } from './envelope.ts';
+import { type DataOf, eventSchema } from './event-schema.ts';
 
 /** Data of `EnquiryReceived` v1: an enquiry was stored. No personal data. */
-export const enquiryReceivedSchema = z.object({
-  reference: z.string(),
-  category: z.string(),
+const ENQUIRY_RECEIVED = {
+  reference: 'string',
+  category: 'string',
   /** The enquirer gave an email address and said it is safe to email them. */
-  acknowledgementRequested: z.boolean(),
-  happeningNow: z.boolean(),
-});
-export type EnquiryReceived = z.infer<typeof enquiryReceivedSchema>;
+  acknowledgementRequested: 'boolean',
+  happeningNow: 'boolean',
+} as const;
+export type EnquiryReceived = DataOf<typeof ENQUIRY_RECEIVED>;
+export const enquiryReceivedSchema = eventSchema(ENQUIRY_RECEIVED, 'data.');
 
 /** Published once an enquiry is stored (again by the outbox sweeper if the first publish failed). */
 export const EnquiryReceivedEvent: EventDefinition<EnquiryReceived> = {

@@ -3,7 +3,7 @@
  * correlation id; data is the event's own, versioned schema. Events never carry personal data: consumers read
  * the enquiry from the table when they need its content.
  */
-import * as z from 'zod/mini';
+import { type DataOf, EventDataInvalid, type EventSchema, eventSchema } from './event-schema.ts';
 
 /** Source of every event the enquiry slice publishes. */
 export const ENQUIRIES_SOURCE = 'csp.enquiries';
@@ -11,13 +11,14 @@ export const ENQUIRIES_SOURCE = 'csp.enquiries';
 /** Source of governance events (chair rotation). */
 export const GOVERNANCE_SOURCE = 'csp.governance';
 
-export const eventMetadataSchema = z.object({
-  eventName: z.string(),
-  version: z.int(),
-  correlationId: z.string(),
-  occurredAt: z.iso.datetime(),
-});
-export type EventMetadata = z.infer<typeof eventMetadataSchema>;
+const METADATA = {
+  eventName: 'string',
+  version: 'integer',
+  correlationId: 'string',
+  occurredAt: 'datetime',
+} as const;
+export type EventMetadata = DataOf<typeof METADATA>;
+const eventMetadataSchema = eventSchema(METADATA, 'metadata.');
 
 /** What a publisher sends: EventBridge's Source, DetailType and Detail. */
 export interface OutgoingEvent {
@@ -31,7 +32,7 @@ export interface EventDefinition<Data> {
   readonly source: string;
   readonly detailType: string;
   readonly version: number;
-  readonly schema: z.ZodMiniType<Data>;
+  readonly schema: EventSchema<Data>;
 }
 
 /** Builds an outgoing event of `definition`, validating `data` so a producer cannot emit a malformed event. */
@@ -55,11 +56,12 @@ export function createEvent<Data>(
   };
 }
 
-/** Parses an EventBridge event's `detail` as `definition`; throws a ZodError when it does not fit. */
+/** Parses an EventBridge event's `detail` as `definition`; throws EventDataInvalid when it does not fit. */
 export function parseEventDetail<Data>(
   definition: EventDefinition<Data>,
   detail: unknown,
 ): { metadata: EventMetadata; data: Data } {
-  const envelope = z.object({ metadata: eventMetadataSchema, data: definition.schema }).parse(detail);
-  return { metadata: envelope.metadata, data: envelope.data as Data };
+  if (typeof detail !== 'object' || detail === null) throw new EventDataInvalid('(detail)', 'an object');
+  const { metadata, data } = detail as { metadata?: unknown; data?: unknown };
+  return { metadata: eventMetadataSchema.parse(metadata), data: definition.schema.parse(data) };
 }

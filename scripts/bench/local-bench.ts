@@ -308,6 +308,15 @@ async function storedEmails(sesInbox: string): Promise<StoredEmail[]> {
   return ((await response.json()) as { emails: StoredEmail[] }).emails;
 }
 
+/**
+ * Pauses or resumes delivery from the local queues to the router and mailer, as disabling or enabling their
+ * event source mappings would on AWS; messages wait meanwhile.
+ */
+export async function setDeliveryPaused(control: string, paused: boolean): Promise<void> {
+  const response = await fetch(`${control}/queues/delivery`, { method: 'PUT', body: JSON.stringify({ paused }) });
+  if (!response.ok) throw new Error(`Could not ${paused ? 'pause' : 'resume'} queue delivery: ${response.status}`);
+}
+
 export async function isIdle(control: string): Promise<boolean> {
   const response = await fetch(`${control}/idle`);
   return ((await response.json()) as { idle: boolean }).idle;

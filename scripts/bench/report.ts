@@ -249,7 +249,9 @@ ${renderProfiles(input)}
 ## 3. Warm latency on the local cloud
 
 Sequential requests, each paired with its unavoidable I/O done directly against the same emulators in the same
-loop (order alternating, so the background mail fan-out the POSTs start weighs on both).
+loop (order alternating). The router and mailer are paused meanwhile (their queues stop delivering, as
+disabling their event source mappings would on AWS, and drain afterwards): on AWS they run in their own
+containers, while here they would share this one event loop with the api and the load.
 
 ${table(
   [

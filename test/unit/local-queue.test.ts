@@ -36,6 +36,27 @@ async function untilIdle(queue: LocalQueue) {
 }
 
 describe('LocalQueue', () => {
+  it('holds messages while delivery is paused, and delivers them all once resumed', async () => {
+    const { queue } = aQueue();
+    const delivered: string[] = [];
+    queue.start(async (event: SQSEvent) => {
+      delivered.push(...event.Records.map((r) => r.body));
+    });
+    queue.setDeliveryPaused(true);
+
+    for (const body of ['a', 'b', 'c']) queue.send(body);
+    // Let every poll the sends scheduled (timers of 0 ms) run.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+    const whilePaused = [...delivered];
+    const pendingWhilePaused = queue.stats().pending;
+    queue.setDeliveryPaused(false);
+    await untilIdle(queue);
+
+    expect(whilePaused).toEqual([]);
+    expect(pendingWhilePaused).toBe(3);
+    expect(delivered.sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('delivers in batches of at most batchSize and deletes what succeeded', async () => {
     const { queue } = aQueue();
     const batches: string[][] = [];
