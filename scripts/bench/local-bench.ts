@@ -313,8 +313,12 @@ async function storedEmails(sesInbox: string): Promise<StoredEmail[]> {
  * event source mappings would on AWS; messages wait meanwhile.
  */
 export async function setDeliveryPaused(control: string, paused: boolean): Promise<void> {
-  const response = await fetch(`${control}/queues/delivery`, { method: 'PUT', body: JSON.stringify({ paused }) });
-  if (!response.ok) throw new Error(`Could not ${paused ? 'pause' : 'resume'} queue delivery: ${response.status}`);
+  const response = await fetch(`${control}/queues/delivery`, {
+    method: 'PUT',
+    body: JSON.stringify({ paused }),
+  });
+  if (!response.ok)
+    throw new Error(`Could not ${paused ? 'pause' : 'resume'} queue delivery: ${response.status}`);
 }
 
 export async function isIdle(control: string): Promise<boolean> {

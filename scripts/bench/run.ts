@@ -26,8 +26,8 @@ import {
   isIdle,
   peakRssKiB,
   postLatency,
-  setDeliveryPaused,
   rawClients,
+  setDeliveryPaused,
   throughput,
 } from './local-bench.ts';
 import { type ImportProfilePair, renderReport } from './report.ts';

@@ -2,11 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CachedReferenceData } from '../../functions/adapters/cached-reference-data.ts';
 import type { EnquiryCategory } from '../../functions/domain/partnership.ts';
-import {
-  InMemoryReferenceData,
-  SMALL_PARTNERSHIP,
-  smallPartnershipReferenceData,
-} from '../support/in-memory-ports.ts';
+import { InMemoryReferenceData, smallPartnershipReferenceData } from '../support/in-memory-ports.ts';
 
 const parking: EnquiryCategory = {
   code: 'parking',

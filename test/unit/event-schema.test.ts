@@ -96,7 +96,9 @@ describe('event envelopes', () => {
         },
       ),
     ).toThrow('Event field data.startsOn must be a date (YYYY-MM-DD)');
-    expect(() => parseEventDetail(ChairRotatedEvent, { data: {} })).toThrow('Event field metadata must be an object');
+    expect(() => parseEventDetail(ChairRotatedEvent, { data: {} })).toThrow(
+      'Event field metadata must be an object',
+    );
     expect(() => parseEventDetail(ChairRotatedEvent, 'nonsense')).toThrow(EventDataInvalid);
   });
 });
