@@ -16,8 +16,6 @@ import type { StaffTokenVerifier } from '../domain/staff.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS, ROUTES } from '../topology.ts';
 import type { ApiEnv, RouteDefinition } from './define-route.ts';
-import { renderDocsPage } from './docs-page.ts';
-import { openApiDocument } from './openapi-document.ts';
 import { type ProblemSlug, problem, problemForError, sendProblem } from './problem.ts';
 import { actionPlanRoutes } from './routes/action-plan.ts';
 import { assessmentRoutes } from './routes/assessments.ts';
@@ -102,21 +100,26 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const routes = apiRoutes(deps);
   for (const route of routes) route.register(app);
 
-  // Built on first request, not at cold start: most containers never serve them.
-  let document: Record<string, unknown> | undefined;
-  let docsPage: string | undefined;
+  // Loaded and built on first request, not at cold start: most containers never serve them, and the JSON
+  // Schema generator they need is a good part of what the function would otherwise compile at start.
+  let document: Promise<Record<string, unknown>> | undefined;
+  let docsPage: Promise<string> | undefined;
   const openApi = () => {
-    document ??= openApiDocument(routes, API_INFO);
+    document ??= import('./openapi-document.ts').then(({ openApiDocument }) =>
+      openApiDocument(routes, API_INFO),
+    );
     return document;
   };
-  app.get(ROUTES.openApiDocument.path, (c) => {
+  app.get(ROUTES.openApiDocument.path, async (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json(openApi());
+    return c.json(await openApi());
   });
-  app.get(ROUTES.apiReference.path, (c) => {
-    docsPage ??= renderDocsPage(openApi());
+  app.get(ROUTES.apiReference.path, async (c) => {
+    docsPage ??= Promise.all([import('./docs-page.ts'), openApi()]).then(([{ renderDocsPage }, doc]) =>
+      renderDocsPage(doc),
+    );
     c.header('Cache-Control', 'public, max-age=300');
-    return c.html(docsPage);
+    return c.html(await docsPage);
   });
 
   // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.
