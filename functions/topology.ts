@@ -99,7 +99,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 60,
     description: 'Republishes enquiries the router has not yet received',
-    table: { actions: ['Query', 'UpdateItem'], indexes: ['GSI2'] },
+    // It only queries the outbox index, never the table itself.
+    table: { actions: ['UpdateItem'], indexes: ['GSI2'] },
     bus: true,
     settings: [ENV.outboxGraceSeconds],
   },

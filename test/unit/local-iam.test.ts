@@ -30,6 +30,7 @@ describe('allowsTableAction', () => {
     expect(allowsTableAction(sweeper, 'Query:index/GSI2')).toBe(true);
     expect(allowsTableAction(sweeper, 'UpdateItem')).toBe(true);
     expect(allowsTableAction(sweeper, 'Query:index/GSI1')).toBe(false);
+    expect(allowsTableAction(sweeper, 'Query')).toBe(false);
     expect(allowsTableAction(sweeper, 'PutItem')).toBe(false);
     expect(allowsTableAction(api, 'Query:index/GSI2')).toBe(false);
     expect(allowsTableAction(api, 'Scan')).toBe(false);
