@@ -4,12 +4,12 @@
  * the handler, which receives the request already validated. The same definitions register the routes on the
  * app and generate the OpenAPI document (./openapi-document.ts), so the document cannot disagree with them.
  *
- * Plain Hono and zod (imported as a namespace, so unused parts such as zod's locales stay out of the bundle):
+ * Plain Hono and zod's mini API (imported as a namespace, so only what is used is bundled):
  * the api function's cold start is mostly the compile of what it bundles.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldViolation, NotAuthenticated, NotPermitted } from '../domain/errors.ts';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../domain/staff.ts';
 import { ROUTE_LIST, type RouteName, type RouteSpec } from '../topology.ts';
@@ -34,7 +34,7 @@ export type StaffEnv = ApiEnv & { Variables: { principal: StaffPrincipal } };
 /** One documented response. */
 export interface ResponseDoc {
   readonly description: string;
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** @default 'application/json' */
   readonly contentType?: string;
 }
@@ -43,14 +43,14 @@ export interface ResponseDoc {
 export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly headers?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodMiniObject;
+  readonly query?: z.ZodMiniObject;
+  readonly headers?: z.ZodMiniObject;
+  readonly body?: z.ZodMiniType;
   readonly responses: Readonly<Record<number, ResponseDoc>>;
 }
 
-type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Parsed<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** The validated input a handler receives. */
 export interface RouteInput<D extends RouteDoc> {
@@ -101,7 +101,7 @@ export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>
   const run: MiddlewareHandler<ApiEnv> = async (c) => {
     const { params, query, headers, body } = doc();
     const violations: FieldViolation[] = [];
-    const parse = <T extends z.ZodType | undefined>(schema: T, value: () => unknown, target: Target) => {
+    const parse = <T extends z.ZodMiniType | undefined>(schema: T, value: () => unknown, target: Target) => {
       if (!schema) return undefined as Parsed<T>;
       const result = schema.safeParse(value());
       if (result.success) return result.data as Parsed<T>;
@@ -160,7 +160,7 @@ function requireRoles(roles: readonly StaffRole[]): MiddlewareHandler<StaffEnv> 
 type Target = 'param' | 'query' | 'header' | 'json';
 
 /** Field violations of a failed validation; unknown keys are named one by one. */
-function violationsFrom(error: z.ZodError, target: Target): FieldViolation[] {
+function violationsFrom(error: z.core.$ZodError, target: Target): FieldViolation[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {

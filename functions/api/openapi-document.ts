@@ -3,7 +3,7 @@
  * or public) and their zod schemas, converted with zod's own JSON Schema output (draft 2020-12, which OpenAPI
  * 3.1 uses). A schema marked `.meta({ title })` at the top of a body or response becomes a named component.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isStaffRoute } from '../topology.ts';
 import type { RouteDefinition } from './define-route.ts';
 
@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
 export function openApiDocument(routes: readonly RouteDefinition[], info: Json): Json {
   const components: Record<string, Json> = {};
   /** A request schema as its input (before defaults and transforms), a response as its output. */
-  const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+  const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     const json = toJsonSchema(schema, io);
     const title = typeof json.title === 'string' ? json.title : undefined;
     if (!title) return json;
@@ -84,7 +84,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: Json):
 }
 
 /** One parameter per property of `schema`, located `where`. */
-function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query' | 'header'): Json[] {
+function parametersOf(schema: z.ZodMiniObject | undefined, where: 'path' | 'query' | 'header'): Json[] {
   if (!schema) return [];
   const json = toJsonSchema(schema, 'input');
   const required = new Set((json.required as string[] | undefined) ?? []);
@@ -100,7 +100,7 @@ function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query' |
   });
 }
 
-function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+function toJsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   return json;
 }

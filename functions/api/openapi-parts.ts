@@ -1,8 +1,26 @@
-/** Pieces every route module shares: problem responses, If-Match, plan years, dates, paging, text. */
-import * as z from 'zod';
+/** Pieces every route module shares: problem responses, If-Match, plan years, dates, paging, text, metadata. */
+import * as z from 'zod/mini';
 import { lazily, type ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
+
+/** What the OpenAPI document says about a schema besides its type. */
+export interface SchemaDocs {
+  readonly description?: string;
+  readonly examples?: readonly unknown[];
+}
+
+/** `schema`, documented: its description and examples appear in the OpenAPI document. */
+export function documented<T extends z.ZodMiniType>(schema: T, docs: SchemaDocs): T {
+  z.globalRegistry.add(schema, { ...docs, examples: docs.examples && [...docs.examples] });
+  return schema;
+}
+
+/** `schema`, named: a body or response of this schema is a named component of the OpenAPI document. */
+export function titled<T extends z.ZodMiniType>(title: string, schema: T): T {
+  z.globalRegistry.add(schema, { title });
+  return schema;
+}
 
 /** Documented responses for problem statuses (RFC 9457). */
 export const problemResponses = (...statuses: number[]): Record<number, ResponseDoc> =>
@@ -18,51 +36,59 @@ export const problemResponses = (...statuses: number[]): Record<number, Response
   );
 
 /** A JSON response of `schema`. */
-export const jsonResponse = (description: string, schema?: z.ZodType): ResponseDoc => ({
+export const jsonResponse = (description: string, schema?: z.ZodMiniType): ResponseDoc => ({
   description,
   schema,
 });
 
 /** The If-Match header of conditional updates. */
 export const IfMatchHeader = lazily(() =>
-  z.object({
-    'if-match': z.string().optional().meta({ description: 'The ETag you read' }),
-  }),
+  z.object({ 'if-match': z.optional(documented(z.string(), { description: 'The ETag you read' })) }),
 );
 
 /** A plan year such as `2021-22`. */
 export const PlanYearSchema = lazily(() =>
-  z.string().regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22'),
+  z.string().check(z.regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22')),
 );
 
 /** A calendar date (YYYY-MM-DD). */
-export const IsoDateSchema = lazily(() => z.iso.date().meta({ examples: ['2026-11-26'] }));
+export const IsoDateSchema = lazily(() => documented(z.iso.date(), { examples: ['2026-11-26'] }));
 
 /** A record id (a UUID) in the path. */
 export const IdParam = lazily(() => z.object({ id: z.uuid() }));
 
+/** An integer from `min` to `max`, given as a number (JSON bodies) or a numeric string (query strings). */
+export const intBetween = (min: number, max: number, from: 'json' | 'query' = 'json') =>
+  from === 'query'
+    ? // One schema, not a pipe, so the document shows the bounds: a whole number is a multiple of 1.
+      z.coerce.number().check(z.multipleOf(1, 'must be a whole number'), z.gte(min), z.lte(max))
+    : z.int().check(z.gte(min), z.lte(max));
+
 /** `limit` and `cursor` of every paginated list. */
 export const pageQuery = () => ({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: z._default(intBetween(1, 100, 'query'), 50),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** Free text of 1 to `max` characters that is valid Unicode (line breaks allowed). */
 export const boundedText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((s: string) => s.isWellFormed(), 'must be valid Unicode text'),
+  );
 
 /** One line of 1 to `max` characters: valid Unicode without control characters. */
 export const singleLineText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    .refine((s) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line of text');
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+      (s: string) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s),
+      'must be a single line of text',
+    ),
+  );
 
 /** Published records change rarely: browsers and CDNs may keep them five minutes. */
 export const publicCache = (c: { header: (name: string, value: string) => void }) =>

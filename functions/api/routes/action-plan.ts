@@ -1,5 +1,5 @@
 /** The rolling action plan: read by anyone, added to and updated by partnership admins (If-Match, history). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RecordNotFound } from '../../domain/errors.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { paginate } from '../../domain/pagination.ts';
@@ -14,6 +14,7 @@ import {
   IdParam,
   IfMatchHeader,
   IsoDateSchema,
+  intBetween,
   jsonResponse,
   PlanYearSchema,
   pageQuery,
@@ -25,7 +26,7 @@ const ActionSchema = lazily(() =>
     .object({
       id: z.string(),
       planYear: z.string(),
-      priority: z.number().int(),
+      priority: z.int(),
       title: z.string(),
       leadOrganisationId: z.string(),
       dueOn: z.string(),
@@ -41,11 +42,13 @@ const ActionSchema = lazily(() =>
         }),
       ),
     })
-    .meta({ title: 'Action' }),
+    .register(z.globalRegistry, { title: 'Action' }),
 );
 
 const ActionPageSchema = lazily(() =>
-  z.object({ actions: z.array(ActionSchema()), cursor: z.string().optional() }).meta({ title: 'ActionPage' }),
+  z
+    .object({ actions: z.array(ActionSchema()), cursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { title: 'ActionPage' }),
 );
 
 const actionView = ({ version: _version, ...action }: Action) => ({
@@ -66,9 +69,9 @@ export function actionPlanRoutes(deps: {
         summary:
           'The rolling action plan by due date, each action with its latest update (history: GET /action-plan/{id})',
         query: z.object({
-          planYear: PlanYearSchema().optional(),
-          priority: z.coerce.number().int().min(1).max(50).optional(),
-          status: z.enum(ACTION_STATUSES).optional(),
+          planYear: z.optional(PlanYearSchema()),
+          priority: z.optional(intBetween(1, 50, 'query')),
+          status: z.optional(z.enum(ACTION_STATUSES)),
           ...pageQuery(),
         }),
         responses: { 200: jsonResponse('A page of actions', ActionPageSchema()), ...problemResponses(422) },
@@ -89,9 +92,9 @@ export function actionPlanRoutes(deps: {
         summary: 'Add an action to the plan',
         body: z.strictObject({
           planYear: PlanYearSchema(),
-          priority: z.number().int().min(1).max(50),
+          priority: intBetween(1, 50),
           title: boundedText(300),
-          leadOrganisationId: z.string().max(100),
+          leadOrganisationId: z.string().check(z.maxLength(100)),
           dueOn: IsoDateSchema(),
         }),
         responses: { 201: jsonResponse('Added', ActionSchema()), ...problemResponses(401, 403, 422) },
@@ -125,8 +128,8 @@ export function actionPlanRoutes(deps: {
         headers: IfMatchHeader(),
         body: z.strictObject({
           note: boundedText(2000),
-          status: z.enum(ACTION_STATUSES).optional(),
-          rag: z.enum(RAG_RATINGS).optional(),
+          status: z.optional(z.enum(ACTION_STATUSES)),
+          rag: z.optional(z.enum(RAG_RATINGS)),
         }),
         responses: {
           200: jsonResponse('Updated', ActionSchema()),

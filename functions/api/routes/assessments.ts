@@ -1,5 +1,5 @@
 /** `GET /assessments`: the annual strategic assessments that inform the partnership plan. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RecordsRepository } from '../../domain/records.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
@@ -10,15 +10,15 @@ const AssessmentListSchema = lazily(() =>
     .object({
       assessments: z.array(
         z.object({
-          planYear: z.string().meta({ description: 'The plan year it informs' }),
+          planYear: z.string().register(z.globalRegistry, { description: 'The plan year it informs' }),
           publishedOn: z.string(),
           summary: z.string(),
           findings: z.array(z.string()),
-          documentUrl: z.string().optional(),
+          documentUrl: z.optional(z.string()),
         }),
       ),
     })
-    .meta({ title: 'AssessmentList' }),
+    .register(z.globalRegistry, { title: 'AssessmentList' }),
 );
 
 /** The assessments route. */

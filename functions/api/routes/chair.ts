@@ -1,5 +1,5 @@
 /** The chair: who chairs this term and every term (public), and appointments (partnership-admin). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ukDate } from '../../domain/dates.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
@@ -18,17 +18,17 @@ import {
 const ChairTermSchema = lazily(() =>
   z
     .object({
-      startsOn: z.string().meta({ examples: ['2026-04-01'] }),
-      endsOn: z.string().meta({ examples: ['2027-04-01'] }),
+      startsOn: z.string().register(z.globalRegistry, { examples: ['2026-04-01'] }),
+      endsOn: z.string().register(z.globalRegistry, { examples: ['2027-04-01'] }),
       organisationId: z.string(),
       organisationName: z.string(),
       source: z.enum(['rotation', 'appointment']),
     })
-    .meta({ title: 'ChairTerm' }),
+    .register(z.globalRegistry, { title: 'ChairTerm' }),
 );
 
 const ChairHistorySchema = lazily(() =>
-  z.object({ terms: z.array(ChairTermSchema()) }).meta({ title: 'ChairHistory' }),
+  z.object({ terms: z.array(ChairTermSchema()) }).register(z.globalRegistry, { title: 'ChairHistory' }),
 );
 
 /** The chair routes. */
@@ -68,7 +68,10 @@ export function chairRoutes(deps: {
       () => ({
         summary: 'Appoint or correct the chair of the current term (audited; If-Match required)',
         headers: IfMatchHeader(),
-        body: z.strictObject({ organisationId: z.string().max(100), reason: singleLineText(500) }),
+        body: z.strictObject({
+          organisationId: z.string().check(z.maxLength(100)),
+          reason: singleLineText(500),
+        }),
         responses: {
           200: jsonResponse('The current term, changed', ChairTermSchema()),
           ...problemResponses(401, 403, 412, 422, 428),

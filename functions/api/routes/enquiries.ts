@@ -1,5 +1,5 @@
 /** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { statusUrl } from '../../domain/enquiry.ts';
 import type {
   Clock,

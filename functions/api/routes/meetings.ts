@@ -1,5 +1,5 @@
 /** Meetings of the partnership: read by anyone with their minutes and motions; scheduled and minuted by admins. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RecordNotFound } from '../../domain/errors.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { paginate } from '../../domain/pagination.ts';
@@ -27,16 +27,20 @@ const meetingFields = () => ({
   attendees: z.array(z.string()),
   agenda: z.array(z.string()),
   motionIds: z.array(z.string()),
-  minutes: z.object({ publishedOn: z.string(), text: z.string() }).nullable(),
+  minutes: z.nullable(z.object({ publishedOn: z.string(), text: z.string() })),
 });
-const MeetingSchema = lazily(() => z.object(meetingFields()).meta({ title: 'Meeting' }));
+const MeetingSchema = lazily(() =>
+  z.object(meetingFields()).register(z.globalRegistry, { title: 'Meeting' }),
+);
 const MeetingWithMotionsSchema = lazily(() =>
-  z.object({ ...meetingFields(), motions: z.array(MotionSchema()) }).meta({ title: 'MeetingWithMotions' }),
+  z
+    .object({ ...meetingFields(), motions: z.array(MotionSchema()) })
+    .register(z.globalRegistry, { title: 'MeetingWithMotions' }),
 );
 const MeetingPageSchema = lazily(() =>
   z
-    .object({ meetings: z.array(MeetingSchema()), cursor: z.string().optional() })
-    .meta({ title: 'MeetingPage' }),
+    .object({ meetings: z.array(MeetingSchema()), cursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { title: 'MeetingPage' }),
 );
 
 const meetingView = ({ motionIds, version: _version, ...meeting }: Meeting) => ({
@@ -58,7 +62,7 @@ export function meetingRoutes(deps: {
       ROUTES.listMeetings,
       () => ({
         summary: 'Meetings, newest first, with published minutes',
-        query: z.object({ kind: z.enum(MEETING_KINDS).optional(), ...pageQuery() }),
+        query: z.object({ kind: z.optional(z.enum(MEETING_KINDS)), ...pageQuery() }),
         responses: { 200: jsonResponse('A page of meetings', MeetingPageSchema()), ...problemResponses(422) },
       }),
       async (c, { query }) => {
@@ -94,8 +98,8 @@ export function meetingRoutes(deps: {
         body: z.strictObject({
           kind: z.enum(MEETING_KINDS),
           date: IsoDateSchema(),
-          attendees: z.array(z.string().max(100)).max(100),
-          agenda: z.array(boundedText(500)).max(50),
+          attendees: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(100)),
+          agenda: z.array(boundedText(500)).check(z.maxLength(50)),
         }),
         responses: { 201: jsonResponse('Scheduled', MeetingSchema()), ...problemResponses(401, 403, 422) },
       }),

@@ -1,5 +1,5 @@
 /** Motions put to the partnership and the votes on them: admins propose and close, representatives vote. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import type { RecordsRepository } from '../../domain/records.ts';
@@ -7,7 +7,7 @@ import { castVote, closeMotion, createMotion, getMotion } from '../../domain/use
 import { VOTE_CHOICES } from '../../domain/voting.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { IdParam, jsonResponse, problemResponses, singleLineText } from '../openapi-parts.ts';
+import { IdParam, intBetween, jsonResponse, problemResponses, singleLineText } from '../openapi-parts.ts';
 
 /** A motion with its votes and result; a meeting lists the motions put to it in this shape too. */
 export const MotionSchema = lazily(() =>
@@ -16,21 +16,21 @@ export const MotionSchema = lazily(() =>
       id: z.string(),
       title: z.string(),
       status: z.enum(['open', 'closed']),
-      quorum: z.number().int(),
+      quorum: z.int(),
       createdAt: z.string(),
-      closedAt: z.string().optional(),
-      meetingId: z.string().optional(),
+      closedAt: z.optional(z.string()),
+      meetingId: z.optional(z.string()),
       votes: z.array(z.object({ organisationId: z.string(), choice: z.enum(VOTE_CHOICES) })),
       result: z.object({
-        for: z.number().int(),
-        against: z.number().int(),
-        abstain: z.number().int(),
-        turnout: z.number().int(),
+        for: z.int(),
+        against: z.int(),
+        abstain: z.int(),
+        turnout: z.int(),
         quorate: z.boolean(),
         outcome: z.enum(['carried', 'defeated', 'tied', 'inquorate']),
       }),
     })
-    .meta({ title: 'Motion' }),
+    .register(z.globalRegistry, { title: 'Motion' }),
 );
 
 /** The motion routes. */
@@ -46,8 +46,8 @@ export function motionRoutes(deps: {
         summary: 'Put a motion to the partnership',
         body: z.strictObject({
           title: singleLineText(300),
-          quorum: z.number().int().min(1).max(100).optional(),
-          meetingId: z.uuid().optional(),
+          quorum: z.optional(intBetween(1, 100)),
+          meetingId: z.optional(z.uuid()),
         }),
         responses: { 201: jsonResponse('Created', MotionSchema()), ...problemResponses(401, 403, 422) },
       }),

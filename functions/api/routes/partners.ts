@@ -1,5 +1,5 @@
 /** `GET /partners`: the partnership's members, with voting rights derived from their membership. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ukDate } from '../../domain/dates.ts';
 import { PARTNER_KINDS } from '../../domain/governance.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
@@ -15,18 +15,20 @@ const PartnerSchema = lazily(() =>
       id: z.string(),
       name: z.string(),
       kind: z.enum(PARTNER_KINDS),
-      votingRights: z.boolean().meta({ description: 'Derived: statutory partners vote.' }),
+      votingRights: z
+        .boolean()
+        .register(z.globalRegistry, { description: 'Derived: statutory partners vote.' }),
       csuAgency: z.boolean(),
       memberSince: z.string(),
       representatives: z.array(z.object({ name: z.string(), role: z.string() })),
     })
-    .meta({ title: 'Partner' }),
+    .register(z.globalRegistry, { title: 'Partner' }),
 );
 
 const PartnerPageSchema = lazily(() =>
   z
-    .object({ partners: z.array(PartnerSchema()), cursor: z.string().optional() })
-    .meta({ title: 'PartnerPage' }),
+    .object({ partners: z.array(PartnerSchema()), cursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { title: 'PartnerPage' }),
 );
 
 /** The partner list route. */
@@ -40,8 +42,10 @@ export function partnerRoutes(deps: {
       () => ({
         summary: 'Current partners, optionally of one kind, with derived voting rights',
         query: z.object({
-          kind: z.enum(PARTNER_KINDS).optional(),
-          on: IsoDateSchema().optional().meta({ description: 'Membership on this day (default today)' }),
+          kind: z.optional(z.enum(PARTNER_KINDS)),
+          on: z
+            .optional(IsoDateSchema())
+            .register(z.globalRegistry, { description: 'Membership on this day (default today)' }),
           ...pageQuery(),
         }),
         responses: {

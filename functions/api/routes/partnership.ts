@@ -1,5 +1,5 @@
 /** `GET /partnership`: the partnership's public profile. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { partnershipProfile } from '../../domain/use-cases/governance-reads.ts';
 import { ROUTES } from '../../topology.ts';
@@ -15,14 +15,16 @@ const PartnershipSchema = lazily(() =>
       csuName: z.string(),
       urgentPhone: z.string(),
       urgentPhoneHours: z.string(),
-      quorum: z.number().int(),
+      quorum: z.int(),
       chairRotation: z.object({
         organisations: z.array(z.object({ id: z.string(), name: z.string() })),
-        termStarts: z.string().meta({ description: 'Month and day each term starts (MM-DD)' }),
+        termStarts: z
+          .string()
+          .register(z.globalRegistry, { description: 'Month and day each term starts (MM-DD)' }),
         cycle: z.literal('yearly'),
       }),
     })
-    .meta({ title: 'Partnership' }),
+    .register(z.globalRegistry, { title: 'Partnership' }),
 );
 
 /** The partnership profile route. */

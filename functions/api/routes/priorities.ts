@@ -1,5 +1,5 @@
 /** The partnership plan's yearly priorities: read by anyone, set and revised by partnership admins. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { etagOf, revisePriorities } from '../../domain/use-cases/governance-writes.ts';
@@ -17,15 +17,15 @@ import {
 const PriorityListSchema = lazily(() =>
   z
     .object({
-      priorities: z.array(z.object({ planYear: z.string(), position: z.number().int(), title: z.string() })),
+      priorities: z.array(z.object({ planYear: z.string(), position: z.int(), title: z.string() })),
     })
-    .meta({ title: 'PriorityList' }),
+    .register(z.globalRegistry, { title: 'PriorityList' }),
 );
 
 const PlanYearPrioritiesSchema = lazily(() =>
   z
     .object({ planYear: z.string(), titles: z.array(z.string()), revisedOn: z.string() })
-    .meta({ title: 'PlanYearPriorities' }),
+    .register(z.globalRegistry, { title: 'PlanYearPriorities' }),
 );
 
 /** The priorities routes. */
@@ -38,7 +38,7 @@ export function priorityRoutes(deps: {
       ROUTES.listPriorities,
       () => ({
         summary: 'The partnership plan’s yearly priorities (ETag when one planYear is asked for)',
-        query: z.object({ planYear: PlanYearSchema().optional() }),
+        query: z.object({ planYear: z.optional(PlanYearSchema()) }),
         responses: {
           200: jsonResponse('Priorities in order', PriorityListSchema()),
           ...problemResponses(422, 500),
@@ -60,7 +60,7 @@ export function priorityRoutes(deps: {
         summary: 'Set or revise a plan year’s priorities (audited; If-Match when revising)',
         params: z.object({ planYear: PlanYearSchema() }),
         headers: IfMatchHeader(),
-        body: z.strictObject({ titles: z.array(singleLineText(300)).min(1).max(20) }),
+        body: z.strictObject({ titles: z.array(singleLineText(300)).check(z.minLength(1), z.maxLength(20)) }),
         responses: {
           200: jsonResponse('The plan year as saved', PlanYearPrioritiesSchema()),
           ...problemResponses(401, 403, 412, 422, 428),

@@ -1,5 +1,5 @@
 /** The routing table: which CSU agencies receive each category's enquiries (CSU officers, audited). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock, ReferenceDataRepository } from '../../domain/ports.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
@@ -10,15 +10,14 @@ import { IfMatchHeader, jsonResponse, problemResponses } from '../openapi-parts.
 
 const CategoryParam = lazily(() =>
   z.object({
-    category: z
-      .string()
-      .max(64)
-      .regex(/^[a-z0-9-]+$/),
+    category: z.string().check(z.maxLength(64), z.regex(/^[a-z0-9-]+$/)),
   }),
 );
 
 const RoutingSchema = lazily(() =>
-  z.object({ category: z.string(), agencyIds: z.array(z.string()) }).meta({ title: 'RoutingRule' }),
+  z
+    .object({ category: z.string(), agencyIds: z.array(z.string()) })
+    .register(z.globalRegistry, { title: 'RoutingRule' }),
 );
 
 const AuditTrailSchema = lazily(() =>
@@ -35,7 +34,7 @@ const AuditTrailSchema = lazily(() =>
         }),
       ),
     })
-    .meta({ title: 'AuditTrail' }),
+    .register(z.globalRegistry, { title: 'AuditTrail' }),
 );
 
 /** The routing table routes. They read the table itself, never a cache: staff see what is stored. */
@@ -65,7 +64,9 @@ export function routingRoutes(deps: {
         summary: 'Change which agencies receive a category (audited; If-Match required)',
         params: CategoryParam(),
         headers: IfMatchHeader(),
-        body: z.strictObject({ agencyIds: z.array(z.string().max(100)).max(50) }),
+        body: z.strictObject({
+          agencyIds: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(50)),
+        }),
         responses: {
           200: jsonResponse('Changed', RoutingSchema()),
           ...problemResponses(401, 403, 404, 412, 422, 428),
