@@ -2,6 +2,9 @@
 // `importStartUs`/`importEndUs` are on the monotonic clock V8's CPU profiler stamps samples with, so a
 // `--cpu-prof` run can keep only the samples taken during the import.
 const target = process.argv[2];
+// As on Lambda: the Node.js runtime interface client patches `console` (LogPatch.patchConsole) before it
+// loads the handler, so Node's console module is already loaded when a function's import starts.
+globalThis.console.log;
 const startNs = process.hrtime.bigint();
 const start = performance.now();
 const module = await import(target);

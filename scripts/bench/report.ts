@@ -212,7 +212,9 @@ ${table(
 ## 2. Cold start (import until \`handler\` is ready)
 
 Median of ${coldStart.runs} fresh \`node\` processes per cell, run round-robin (every function, variant and floor once per
-round, in the same run). "Import" is \`performance.now()\` around \`await import(bundle)\` inside the process;
+round, in the same run). "Import" is \`performance.now()\` around \`await import(bundle)\` inside the process,
+which first touches \`console\` as the Lambda Node.js runtime does before loading a handler (it patches console for
+its log format), so loading Node's console module is not counted against a bundle that logs;
 "process" is spawn-to-exit wall time seen by the parent (includes Node's own start). Bare \`node -e ''\` process:
 **${ms(coldStart.bareProcessMs)}**. The CDK-default bundles resolve the AWS SDK from node_modules (on Lambda it would
 come from the runtime's copy). The children run with \`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true\`: this
