@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareHandler } from 'hono';
-import { Hono } from 'hono/tiny';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { Hono } from 'hono/tiny';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
 import type { RecordsRepository } from '../domain/records.ts';
