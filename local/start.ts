@@ -3,6 +3,7 @@
  * Flags: `--in-memory` (no data kept), `--no-schedules` (fire them with `npm run fire-schedule`).
  * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT.
  */
+import './quiet-sdk-warning.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OUTBOX_SWEEP, SCHEDULES } from '../functions/topology.ts';

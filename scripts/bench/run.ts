@@ -5,7 +5,7 @@
  * BENCH_CALLS_N (20: calls per route, and enquiries for the DynamoDB request counts, the Node CPU per enquiry
  * and the cost model), BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
  */
-import './quiet-sdk-warning.ts';
+import '../../local/quiet-sdk-warning.ts';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
