@@ -10,12 +10,7 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../functions/config.ts';
-import {
-  type FunctionSpec,
-  TABLE_WRITE_ACTIONS,
-  type TableAction,
-  type TableIndex,
-} from '../../functions/topology.ts';
+import { type FunctionSpec, TABLE_WRITE_ACTIONS } from '../../functions/topology.ts';
 
 /** Log group settings of a function. */
 export interface CspFunctionLogs {
@@ -42,10 +37,7 @@ export interface CspFunctionProps
 }
 
 /** What a function may do on the table: its `table` entry in the topology. */
-export interface TableGrant {
-  readonly actions: readonly TableAction[];
-  readonly indexes?: readonly TableIndex[];
-}
+export type TableGrant = NonNullable<FunctionSpec['table']>;
 
 /** An SES identity a function may send as. */
 export interface EmailSender {

@@ -6,7 +6,6 @@
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
 import { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
 import { StaleVersion } from '../../functions/domain/errors.ts';
@@ -15,7 +14,7 @@ import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
 import { seedGovernance } from '../../scripts/seed/seed-governance.ts';
 import { seedReferenceData } from '../../scripts/seed/seed-reference-data.ts';
-import { aFreshTable } from '../support/dynamodb.ts';
+import { freshGovernanceRepositories } from '../support/dynamodb.ts';
 import {
   ABC,
   aChairTerm,
@@ -29,15 +28,6 @@ import {
 const NOW = '2026-11-26T10:00:00.000Z';
 const now = new Date(NOW);
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-
-async function aRepository() {
-  const table = await aFreshTable();
-  return {
-    ...table,
-    governance: new DynamoDbGovernanceRepository(table.documentClient, table.tableName),
-    records: new DynamoDbRecordsRepository(table.documentClient, table.tableName),
-  };
-}
 
 const anAppointment = (startsOn: string, overrides: Partial<AuditEntry> = {}) =>
   anAuditEntry({
@@ -59,7 +49,7 @@ const aMotion = (overrides: Partial<Omit<Motion, 'votes'>> = {}): Omit<Motion, '
 
 describe('profile and organisations', () => {
   it('reads no profile until its governance part is stored, then the whole record', async () => {
-    const { governance, documentClient, tableName } = await aRepository();
+    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
     const referenceData = new DynamoDbReferenceDataRepository(documentClient, tableName);
     const before = await governance.getProfile();
     await seedReferenceData(referenceData, ASHFORD);
@@ -79,7 +69,7 @@ describe('profile and organisations', () => {
   });
 
   it('lists organisations by position, not by id, without the position', async () => {
-    const { governance, records } = await aRepository();
+    const { governance, records } = await freshGovernanceRepositories();
 
     await seedGovernance(governance, records, ASHFORD_GOVERNANCE, now);
 
@@ -87,7 +77,7 @@ describe('profile and organisations', () => {
   });
 
   it('replaces an organisation put again', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.putOrganisation(anOrganisation('b-org'), 0);
     await governance.putOrganisation(anOrganisation('a-org'), 1);
 
@@ -104,7 +94,7 @@ describe('profile and organisations', () => {
 
 describe('chair terms', () => {
   it('records a term once: a second record of the same start changes nothing', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
 
     const first = await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
     const second = await governance.recordChairTerm(aChairTerm(2026, ABC), later(60).toISOString());
@@ -116,7 +106,7 @@ describe('chair terms', () => {
   });
 
   it('lets exactly one of several concurrent runs record a term', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     const organisations = [ABC, POLICE, FIRE, 'kcc-community-safety', 'probation'];
 
     const outcomes = await Promise.all(
@@ -132,7 +122,7 @@ describe('chair terms', () => {
   });
 
   it('lists terms newest first', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     for (const year of [2024, 2026, 2021, 2025]) await governance.recordChairTerm(aChairTerm(year, ABC), NOW);
 
     const terms = await governance.listChairTerms();
@@ -141,7 +131,7 @@ describe('chair terms', () => {
   });
 
   it('reads a term stored without a version as version 1', async () => {
-    const { governance, documentClient, tableName } = await aRepository();
+    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
     await documentClient.send(
       new PutCommand({
         TableName: tableName,
@@ -158,7 +148,7 @@ describe('chair terms', () => {
   // as version 1, but the appointment's condition `version = :expected` cannot hold for them, so every
   // appointment is refused as stale. Remove `.fails` once the adapter accepts a missing version as 1.
   it('appoints the chair of a term stored without a version, at the version 1 it is read as', async () => {
-    const { governance, documentClient, tableName } = await aRepository();
+    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
     await documentClient.send(
       new PutCommand({
         TableName: tableName,
@@ -173,7 +163,7 @@ describe('chair terms', () => {
   });
 
   it('marks a term announced, and refuses to mark one never recorded', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
 
     await governance.markChairTermAnnounced('2026-04-01', later(5).toISOString());
@@ -188,7 +178,7 @@ describe('chair terms', () => {
 
 describe('announcement leases', () => {
   it('holds a claim for the lease, up to and including its last millisecond, then lets another run claim', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
 
     const first = await governance.claimChairTermAnnouncement('2026-04-01', now, 60);
@@ -207,7 +197,7 @@ describe('announcement leases', () => {
   });
 
   it('lets exactly one of several concurrent runs claim', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
 
     const claims = await Promise.all(
@@ -218,7 +208,7 @@ describe('announcement leases', () => {
   });
 
   it('refuses a claim on an announced term, however late, and on a term never recorded', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
     await governance.claimChairTermAnnouncement('2026-04-01', now, 60);
     await governance.markChairTermAnnounced('2026-04-01', NOW);
@@ -233,7 +223,7 @@ describe('announcement leases', () => {
 
 describe('appointChair', () => {
   it('replaces the chair at the version read, with its audit entry, keeping when it was recorded and announced', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
     await governance.markChairTermAnnounced('2026-04-01', NOW);
     const audit = anAppointment('2026-04-01');
@@ -247,7 +237,7 @@ describe('appointChair', () => {
   });
 
   it('is stale at any other version, writing neither the change nor the audit entry', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
     await governance.appointChair('2026-04-01', ABC, 1, anAppointment('2026-04-01'));
 
@@ -273,7 +263,7 @@ describe('appointChair', () => {
   });
 
   it('is stale for a term never recorded, and creates nothing', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
 
     const appointment = governance.appointChair('2027-04-01', FIRE, 1, anAppointment('2027-04-01'));
 
@@ -283,7 +273,7 @@ describe('appointChair', () => {
   });
 
   it('lets one of several concurrent appointments from the same version win', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.recordChairTerm(aChairTerm(2026, POLICE), NOW);
     const candidates = [ABC, FIRE, 'kcc-community-safety'];
 
@@ -303,7 +293,7 @@ describe('appointChair', () => {
 
 describe('plan years and priorities', () => {
   it('lists one plan year’s priorities in order, every plan year’s by year, and none of a year not on record', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.seedPlanYear('2022-23', ['Violence', 'Retail crime'], '2022-04-01');
     await governance.seedPlanYear('2021-22', ['Anti-social behaviour'], '2021-04-01');
 
@@ -324,7 +314,7 @@ describe('plan years and priorities', () => {
   });
 
   it('reads a plan year with its version; a seeded one is at version 1', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.seedPlanYear('2021-22', ['Violence'], '2021-04-01');
 
     expect(await governance.getPlanYear('2021-22')).toEqual({
@@ -337,7 +327,7 @@ describe('plan years and priorities', () => {
   });
 
   it('creates a plan year once, with its audit entry; a second creation is stale and writes nothing', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     const created = anAuditEntry({ entity: 'PLAN_YEAR#2027-28', actor: 'first' });
 
     await governance.putPlanYear(
@@ -362,7 +352,7 @@ describe('plan years and priorities', () => {
   });
 
   it('revises a plan year at the version read, and refuses a revision from an older read', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.seedPlanYear('2021-22', ['Violence'], '2021-04-01');
     const revision = anAuditEntry({
       entity: 'PLAN_YEAR#2021-22',
@@ -390,7 +380,7 @@ describe('plan years and priorities', () => {
   });
 
   it('is stale when revising a plan year that does not exist', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
 
     const revision = governance.putPlanYear(
       { planYear: '2030-31', titles: ['X'], revisedOn: '2026-11-26' },
@@ -406,7 +396,7 @@ describe('plan years and priorities', () => {
 
 describe('audit trail', () => {
   it('lists one entity’s entries newest first, apart from every other entity’s', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.seedPlanYear('2021-22', ['A'], '2021-04-01');
     await governance.seedPlanYear('2022-23', ['A'], '2022-04-01');
     const entry = (planYear: string, version: number, at: string) =>
@@ -430,7 +420,7 @@ describe('audit trail', () => {
   });
 
   it('reads every entry of a trail longer than one page of results', async () => {
-    const { governance, documentClient, tableName } = await aRepository();
+    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
     await governance.seedPlanYear('2021-22', ['v1'], '2021-04-01');
     // DynamoDB returns at most 1 MB per query page: five entries of 380 kB take two pages.
     const bulky = 'x'.repeat(380_000);
@@ -458,7 +448,7 @@ describe('audit trail', () => {
 
 describe('motions and votes', () => {
   it('stores a motion without a meeting, and reads it back with no votes', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
 
     await governance.createMotion(aMotion());
 
@@ -472,7 +462,7 @@ describe('motions and votes', () => {
   });
 
   it('lists a motion on its meeting, leaving the meeting’s version as it was', async () => {
-    const { governance, records } = await aRepository();
+    const { governance, records } = await freshGovernanceRepositories();
     await records.putMeeting(aMeeting({ id: 'board' }));
     const meeting = { id: 'board', date: aMeeting().date };
 
@@ -484,7 +474,7 @@ describe('motions and votes', () => {
   });
 
   it('stores neither motion nor listing when the meeting is not on record', async () => {
-    const { governance, records } = await aRepository();
+    const { governance, records } = await freshGovernanceRepositories();
     await records.putMeeting(aMeeting({ id: 'board' }));
 
     const unknown = governance.createMotion(aMotion({ id: 'm1' }), { id: 'ghost', date: '2026-12-10' });
@@ -498,7 +488,7 @@ describe('motions and votes', () => {
   });
 
   it('refuses a second motion with the same id, keeping the first', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.createMotion(aMotion());
 
     const duplicate = governance.createMotion(aMotion({ title: 'Impostor' }));
@@ -508,7 +498,7 @@ describe('motions and votes', () => {
   });
 
   it('records one vote per organisation, listed by organisation id', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.createMotion(aMotion());
 
     const outcomes = [
@@ -525,7 +515,7 @@ describe('motions and votes', () => {
   });
 
   it('keeps one vote when several requests of one organisation race', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.createMotion(aMotion());
 
     const outcomes = await Promise.all(
@@ -540,7 +530,7 @@ describe('motions and votes', () => {
   });
 
   it('refuses votes on a closed motion, or one not on record, even from an organisation that voted', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.createMotion(aMotion());
     await governance.recordVote('motion-1', { organisationId: POLICE, choice: 'for' }, NOW);
     await governance.closeMotion('motion-1', NOW);
@@ -559,7 +549,7 @@ describe('motions and votes', () => {
   });
 
   it('never records a vote after the close it races with', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     const ids = ['r1', 'r2', 'r3', 'r4', 'r5'];
     for (const id of ids) await governance.createMotion(aMotion({ id }));
 
@@ -582,7 +572,7 @@ describe('motions and votes', () => {
   });
 
   it('closes an open motion once, keeping the first closing time', async () => {
-    const { governance } = await aRepository();
+    const { governance } = await freshGovernanceRepositories();
     await governance.createMotion(aMotion());
 
     const first = await governance.closeMotion('motion-1', later(60).toISOString());

@@ -4,24 +4,13 @@
  * test has a table of its own, so partition-wide lists see only what the test wrote.
  */
 import { describe, expect, it } from 'vitest';
-import { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
-import { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { StaleVersion } from '../../functions/domain/errors.ts';
 import type { Action, ActionUpdate } from '../../functions/domain/records.ts';
 import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
-import { aFreshTable } from '../support/dynamodb.ts';
+import { freshGovernanceRepositories } from '../support/dynamodb.ts';
 import { ABC, aMeeting, anAction, anAuditEntry, POLICE } from '../support/in-memory-governance.ts';
 
 const NOW = '2026-11-26T10:00:00.000Z';
-
-async function aRepository() {
-  const table = await aFreshTable();
-  return {
-    ...table,
-    records: new DynamoDbRecordsRepository(table.documentClient, table.tableName),
-    governance: new DynamoDbGovernanceRepository(table.documentClient, table.tableName),
-  };
-}
 
 const anUpdate = (at: string, note: string, overrides: Partial<ActionUpdate> = {}): ActionUpdate => ({
   at,
@@ -49,7 +38,7 @@ const minutesAudit = (id: string, actor = 'clerk') =>
 
 describe('assessments', () => {
   it('lists assessments newest plan year first, replacing one put again for the same year', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     const [ashford] = ASHFORD_GOVERNANCE.assessments;
     const later = {
       planYear: '2022-23',
@@ -69,7 +58,7 @@ describe('assessments', () => {
 
 describe('actions', () => {
   it('creates an action with its history, read back whole; the list carries only the latest update', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     const action = anAction({
       id: 'a1',
       updates: [
@@ -88,7 +77,7 @@ describe('actions', () => {
   });
 
   it('lists every action, by id', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     for (const id of ['c', 'a', 'b']) await records.createAction(anAction({ id, title: id.toUpperCase() }));
 
     const actions = await records.listActions();
@@ -97,7 +86,7 @@ describe('actions', () => {
   });
 
   it('refuses a second action with the same id, leaving the first and its history as they were', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     const original = anAction({ id: 'a1' });
     await records.createAction(original);
 
@@ -110,7 +99,7 @@ describe('actions', () => {
   });
 
   it('updates an action at the version read, adding the new update to its history, with its audit entry', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const action = anAction({ id: 'a1' });
     await records.createAction(action);
     const update = anUpdate(NOW, 'Patrols started');
@@ -124,7 +113,7 @@ describe('actions', () => {
   });
 
   it('writes only the newest update: the history already holds the earlier ones', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     const action = anAction({ id: 'a1' });
     await records.createAction(action);
     const update = anUpdate(NOW, 'Only this one is new');
@@ -135,7 +124,7 @@ describe('actions', () => {
   });
 
   it('is stale at any other version, writing neither the action, nor the update, nor the audit entry', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const action = anAction({ id: 'a1' });
     await records.createAction(action);
     const first = progressed(action, anUpdate(NOW, 'First'));
@@ -153,7 +142,7 @@ describe('actions', () => {
   });
 
   it('is stale for an action never created, and creates nothing', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
 
     const update = records.updateAction(anAction({ id: 'ghost', version: 2 }), 1, actionAudit('ghost'));
 
@@ -164,7 +153,7 @@ describe('actions', () => {
   });
 
   it('lets one of several concurrent updates from the same version win', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const action = anAction({ id: 'a1' });
     await records.createAction(action);
     const notes = ['one', 'two', 'three'];
@@ -186,7 +175,7 @@ describe('actions', () => {
   });
 
   it('reads a history longer than one page of results, oldest first', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     // DynamoDB returns at most 1 MB per query page: four updates of 350 kB take two pages.
     const long = 'x'.repeat(350_000);
     let action = anAction({ id: 'a1' });
@@ -205,7 +194,7 @@ describe('actions', () => {
 
 describe('meetings', () => {
   it('lists meetings newest first, and reads one by id', async () => {
-    const { records } = await aRepository();
+    const { records } = await freshGovernanceRepositories();
     const december = aMeeting({ id: 'm-dec', date: '2026-12-10' });
     const october = aMeeting({ id: 'm-oct', date: '2026-10-08', kind: 'csu-monthly' });
     const march = aMeeting({
@@ -223,7 +212,7 @@ describe('meetings', () => {
   });
 
   it('sets minutes at the version read, with the audit entry, keeping motions listed meanwhile', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const meeting = aMeeting({ id: 'm1' });
     await records.putMeeting(meeting);
     await governance.createMotion(
@@ -245,7 +234,7 @@ describe('meetings', () => {
   });
 
   it('corrects minutes at the next version, keeping each change in the audit trail, newest first', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const meeting = aMeeting({ id: 'm1' });
     await records.putMeeting(meeting);
     await records.setMinutes(
@@ -267,7 +256,7 @@ describe('meetings', () => {
   });
 
   it('is stale at any other version, writing neither the minutes nor the audit entry', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const meeting = aMeeting({ id: 'm1' });
     await records.putMeeting(meeting);
     await records.setMinutes(
@@ -290,7 +279,7 @@ describe('meetings', () => {
   });
 
   it('is stale for a meeting not on record on that date, and creates nothing', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     await records.putMeeting(aMeeting({ id: 'm1', date: '2026-12-10' }));
     const minutes = { publishedOn: '2026-12-11', text: 'x' };
 
@@ -312,7 +301,7 @@ describe('meetings', () => {
   });
 
   it('lets one of two editors who read the same version set the minutes', async () => {
-    const { records, governance } = await aRepository();
+    const { records, governance } = await freshGovernanceRepositories();
     const meeting = aMeeting({ id: 'm1', attendees: [ABC, POLICE] });
     await records.putMeeting(meeting);
     const editors = ['alice', 'bob'];

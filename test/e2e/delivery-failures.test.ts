@@ -49,23 +49,19 @@ async function submitThenSweepTwice(faults: Parameters<typeof setFaults>[0]) {
   return { status, beforeSweep, firstSweep, afterSweep, secondSweep, afterSecondSweep, expectedRecipients };
 }
 
-describe('when PutEvents fails after the enquiry is stored', () => {
-  it('still answers 201, and the outbox sweeper publishes it later, once', async () => {
-    const run = await submitThenSweepTwice({ eventBridgeFailNextEntries: 1 });
-
-    expect(run.status).toBe(201);
-    expect(run.beforeSweep).toEqual([]);
-    expect(run.firstSweep).toEqual({ ok: true, value: { republished: 1 } });
-    expect(run.afterSweep.map((e) => e.destination.to[0]).sort()).toEqual(run.expectedRecipients.sort());
-    expect(run.secondSweep).toEqual({ ok: true, value: { republished: 0 } });
-    expect(run.afterSecondSweep).toHaveLength(run.afterSweep.length);
-  });
-});
-
-describe('when EnquiryReceived is published but never reaches the router', () => {
-  it('keeps the enquiry in the outbox until the router receives a republished copy, then emails each once', async () => {
+describe.each([
+  {
+    when: 'PutEvents fails after the enquiry is stored',
+    faults: { eventBridgeFailNextEntries: 1 },
+  },
+  {
     // The API's publish succeeds and is lost; the acknowledgement is lost with it (one event, two rules).
-    const run = await submitThenSweepTwice({ eventBridgeDropNextEntries: 1 });
+    when: 'EnquiryReceived is published but never reaches the router',
+    faults: { eventBridgeDropNextEntries: 1 },
+  },
+])('when $when', ({ faults }) => {
+  it('still answers 201; the outbox sweeper republishes it once, and each email goes once', async () => {
+    const run = await submitThenSweepTwice(faults);
 
     expect(run.status).toBe(201);
     expect(run.beforeSweep).toEqual([]);

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
+import { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { ensureTable } from '../../local/dynamodb-local.ts';
 
 export async function aFreshTable() {
@@ -14,4 +16,14 @@ export async function aFreshTable() {
   const tableName = `adapter-test-${randomUUID()}`;
   await ensureTable(client, tableName);
   return { client, documentClient: createDocumentClient(client), tableName };
+}
+
+/** A fresh table with the governance and records repositories on it (they share one audit trail there). */
+export async function freshGovernanceRepositories() {
+  const table = await aFreshTable();
+  return {
+    ...table,
+    governance: new DynamoDbGovernanceRepository(table.documentClient, table.tableName),
+    records: new DynamoDbRecordsRepository(table.documentClient, table.tableName),
+  };
 }
