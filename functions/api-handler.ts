@@ -3,6 +3,7 @@ import { handle } from 'hono/aws-lambda';
 import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
 import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repository.ts';
@@ -23,6 +24,7 @@ const app = createApi({
     tableName,
     requireIntEnv(ENV.enquiryRetentionDays),
   ),
+  cases: new DynamoDbCaseRepository(documentClient, tableName),
   referenceData,
   cachedReferenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
@@ -36,6 +38,7 @@ const app = createApi({
   clock: () => new Date(),
   logger,
   publicApiUrl: requireEnv(ENV.publicApiUrl),
+  statusPageBaseUrl: requireEnv(ENV.statusPageBaseUrl),
   allowedOrigins: requireEnv(ENV.allowedOrigins)
     .split(',')
     .map((origin) => origin.trim())

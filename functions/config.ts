@@ -9,8 +9,10 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   /** From address of every email; must be a verified SES identity. */
   senderAddress: 'SENDER_ADDRESS',
-  /** Public base URL of the API, for status links in emails. */
+  /** Public base URL of the API: links to cases in staff emails. */
   publicApiUrl: 'PUBLIC_API_URL',
+  /** Base of the enquirer's status links (the API's URL, or a council's own site that passes them through). */
+  statusPageBaseUrl: 'STATUS_PAGE_BASE_URL',
   /** Days an enquiry is kept before TTL deletes it. */
   enquiryRetentionDays: 'ENQUIRY_RETENTION_DAYS',
   /** Outbox sweeper: only enquiries unpublished for longer than this are republished. */

@@ -12,11 +12,19 @@ import { SesMailer } from './adapters/ses-mailer.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import type { Enquiry } from './domain/enquiry.ts';
+import {
+  sendClosureNotice,
+  sendDeclineNotice,
+  sendPublicUpdate,
+} from './domain/use-cases/send-case-emails.ts';
 import { sendChairRotationNotices } from './domain/use-cases/send-chair-rotation-notices.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
+import { EnquiryReferralDeclinedEvent } from './events/enquiry-referral-answered.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
+import { EnquiryStatusChangedEvent } from './events/enquiry-status-changed.ts';
+import { EnquiryUpdatePublishedEvent } from './events/enquiry-update-published.ts';
 import { parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
@@ -35,6 +43,7 @@ const deps = {
   clock: () => new Date(),
   sender: requireEnv(ENV.senderAddress),
   publicApiUrl: requireEnv(ENV.publicApiUrl),
+  statusPageBaseUrl: requireEnv(ENV.statusPageBaseUrl),
 };
 const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.mail };
 
@@ -44,9 +53,41 @@ export const handler = async (event: SQSEvent) => {
   const enquiriesOfBatch = {
     get: async (reference: string) => batchEnquiries.get(reference) ?? enquiries.get(reference),
   };
+  const caseDeps = { ...deps, enquiries: enquiriesOfBatch };
   return processSqsBatch(event, batchOptions, async (record) => {
     const delivered = deliveredEvent(record);
     switch (delivered['detail-type']) {
+      case EnquiryUpdatePublishedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(EnquiryUpdatePublishedEvent, delivered.detail);
+        const result = await sendPublicUpdate(caseDeps, data);
+        logger.info('Public update handled', {
+          correlationId: metadata.correlationId,
+          reference: data.reference,
+          outcome: result.outcome,
+        });
+        return;
+      }
+      case EnquiryStatusChangedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(EnquiryStatusChangedEvent, delivered.detail);
+        const result = await sendClosureNotice(caseDeps, data);
+        logger.info('Closure notice handled', {
+          correlationId: metadata.correlationId,
+          reference: data.reference,
+          outcome: result.outcome,
+        });
+        return;
+      }
+      case EnquiryReferralDeclinedEvent.detailType: {
+        const { metadata, data } = parseEventDetail(EnquiryReferralDeclinedEvent, delivered.detail);
+        const result = await sendDeclineNotice(caseDeps, data);
+        logger.info('Decline notice handled', {
+          correlationId: metadata.correlationId,
+          reference: data.reference,
+          agencyId: data.agencyId,
+          outcome: result.outcome,
+        });
+        return;
+      }
       case EnquiryReceivedEvent.detailType: {
         const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, delivered.detail);
         const result = await sendAcknowledgement(

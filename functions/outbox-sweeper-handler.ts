@@ -1,6 +1,7 @@
 /** Lambda entry point of the scheduled outbox sweeper. */
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
@@ -8,9 +9,11 @@ import { sweepOutbox } from './domain/use-cases/sweep-outbox.ts';
 import { logger } from './observability.ts';
 import { OUTBOX_SWEEP } from './topology.ts';
 
+const tableName = requireEnv(ENV.tableName);
 const deps = {
   // Without a retention period: the sweeper never creates an enquiry.
-  enquiries: new DynamoDbEnquiryRepository(documentClient, requireEnv(ENV.tableName)),
+  enquiries: new DynamoDbEnquiryRepository(documentClient, tableName),
+  cases: new DynamoDbCaseRepository(documentClient, tableName),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
 };
@@ -18,9 +21,10 @@ const graceSeconds = requireIntEnv(ENV.outboxGraceSeconds);
 
 export const handler = async () => {
   const result = await sweepOutbox(deps, { graceSeconds, batchSize: OUTBOX_SWEEP.batchSize });
-  if (result.republished.length > 0 || result.failed.length > 0) {
-    logger.warn('Outbox sweep republished enquiries', {
+  if (result.republished.length > 0 || result.failed.length > 0 || result.caseEventsPublished.length > 0) {
+    logger.warn('Outbox sweep republished events', {
       republished: result.republished,
+      caseEventsPublished: result.caseEventsPublished,
       failed: result.failed,
     });
   }

@@ -4,6 +4,7 @@ import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
+import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
@@ -20,6 +21,7 @@ const tableName = requireEnv(ENV.tableName);
 const deps = {
   // Without a retention period: the router never creates an enquiry.
   enquiries: new DynamoDbEnquiryRepository(documentClient, tableName),
+  cases: new DynamoDbCaseRepository(documentClient, tableName),
   referenceData: new CachedReferenceData(
     new DynamoDbReferenceDataRepository(documentClient, tableName),
     REFERENCE_DATA_MAX_AGE_SECONDS,

@@ -8,7 +8,10 @@ import { ENV, type EnvName } from './config.ts';
 import type { StaffRole } from './domain/staff.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
+import { EnquiryReferralDeclinedEvent } from './events/enquiry-referral-answered.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
+import { EnquiryStatusChangedEvent } from './events/enquiry-status-changed.ts';
+import { EnquiryUpdatePublishedEvent } from './events/enquiry-update-published.ts';
 import { ENQUIRIES_SOURCE, GOVERNANCE_SOURCE } from './events/envelope.ts';
 
 /**
@@ -63,11 +66,17 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     description: 'Public enquiry API and the staff API',
-    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
+    // GSI1 lists cases (the CSU's inbox by status, each agency's by its referrals); PutItem also records who
+    // read a case; UpdateItem takes published case events out of the outbox.
+    table: {
+      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      indexes: ['GSI1'],
+    },
     bus: true,
     settings: [
       ENV.enquiryRetentionDays,
       ENV.publicApiUrl,
+      ENV.statusPageBaseUrl,
       ENV.allowedOrigins,
       ENV.authIssuer,
       ENV.authAudience,
@@ -79,8 +88,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 30,
     description: 'Routes received enquiries to agencies',
-    // UpdateItem records the routing decision; GetItem only when a redelivery finds it already recorded.
-    table: { actions: ['GetItem', 'Query', 'UpdateItem'] },
+    // GetItem reads the case; one transaction (UpdateItem, PutItem) records the referrals and their listings.
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     bus: true,
     settings: [],
   },
@@ -92,13 +101,13 @@ export const FUNCTIONS = {
     // BatchGetItem reads a batch's enquiries at once; PutItem/UpdateItem keep the email ledger.
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     ses: true,
-    settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
+    settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl, ENV.statusPageBaseUrl],
   },
   outboxSweeper: {
     entry: 'functions/outbox-sweeper-handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    description: 'Republishes enquiries the router has not yet received',
+    description: 'Republishes enquiries the router has not yet received, and case events not yet published',
     // It only queries the outbox index, never the table itself.
     table: { actions: ['UpdateItem'], indexes: ['GSI2'] },
     bus: true,
@@ -112,6 +121,16 @@ export const FUNCTIONS = {
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     bus: true,
     settings: [],
+  },
+  overdueDigest: {
+    entry: 'functions/overdue-digest-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    description: 'Emails each agency, and the CSU, one digest of overdue enquiries each working morning',
+    // GSI1 lists open cases; PutItem/UpdateItem keep the email ledger, so each digest goes once a day.
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI1'] },
+    ses: true,
+    settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
   },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -156,6 +175,8 @@ export const isStaffRoute = (route: RouteSpec): boolean => route.access !== 'pub
 const ADMIN = ['partnership-admin'] as const satisfies readonly StaffRole[];
 const CSU_OFFICER = ['csu-officer'] as const satisfies readonly StaffRole[];
 const REPRESENTATIVE = ['partner-representative'] as const satisfies readonly StaffRole[];
+/** Casework: the CSU on every case, an agency officer on its own agency's (checked per case). */
+const CASEWORKERS = ['csu-officer', 'agency-officer'] as const satisfies readonly StaffRole[];
 
 /**
  * Every route, by name: method, path and who may call it, written once. The route modules in
@@ -168,6 +189,24 @@ export const ROUTES = {
   listCategories: { method: 'GET', path: '/enquiry-categories', access: 'public' },
   submitEnquiry: { method: 'POST', path: '/enquiries', access: 'public' },
   enquiryStatus: { method: 'GET', path: '/enquiries/{reference}/status', access: 'public' },
+  // Casework (staff)
+  listCases: { method: 'GET', path: '/enquiries', access: CASEWORKERS },
+  getCase: { method: 'GET', path: '/enquiries/{reference}', access: CASEWORKERS },
+  acceptReferral: {
+    method: 'POST',
+    path: '/enquiries/{reference}/referrals/{agencyId}/accept',
+    access: CASEWORKERS,
+  },
+  declineReferral: {
+    method: 'POST',
+    path: '/enquiries/{reference}/referrals/{agencyId}/decline',
+    access: CASEWORKERS,
+  },
+  referCase: { method: 'POST', path: '/enquiries/{reference}/referrals', access: CSU_OFFICER },
+  assignCase: { method: 'POST', path: '/enquiries/{reference}/assignment', access: CASEWORKERS },
+  addCaseNote: { method: 'POST', path: '/enquiries/{reference}/notes', access: CASEWORKERS },
+  publishCaseUpdate: { method: 'POST', path: '/enquiries/{reference}/updates', access: CASEWORKERS },
+  transitionCase: { method: 'POST', path: '/enquiries/{reference}/transitions', access: CASEWORKERS },
   // The API's own description
   openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
   apiReference: { method: 'GET', path: '/docs', access: 'public' },
@@ -289,8 +328,27 @@ export const RULES = {
     targetQueue: 'mail',
   },
   sendReferrals: {
-    description: 'Each referral the router requests is emailed',
+    description: 'Each referral the router (or a CSU officer) requests is emailed',
     eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralRequestedEvent.detailType] },
+    targetQueue: 'mail',
+  },
+  emailPublicUpdates: {
+    description: 'Public updates are emailed to enquirers who said email is safe',
+    eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryUpdatePublishedEvent.detailType] },
+    targetQueue: 'mail',
+  },
+  emailClosures: {
+    description: 'A closure is emailed to enquirers who said email is safe',
+    eventPattern: {
+      source: [ENQUIRIES_SOURCE],
+      'detail-type': [EnquiryStatusChangedEvent.detailType],
+      detail: { data: { to: ['closed'] } },
+    },
+    targetQueue: 'mail',
+  },
+  tellCsuOfDeclinedReferrals: {
+    description: 'The CSU is told by email when an agency declines a referral',
+    eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralDeclinedEvent.detailType] },
     targetQueue: 'mail',
   },
 } as const satisfies Record<
@@ -318,5 +376,20 @@ export const SCHEDULES = {
     expression: 'cron(5 0 * * ? *)',
     target: 'chairRotation',
   },
-} as const satisfies Record<string, { description: string; expression: string; target: FunctionName }>;
+  'overdue-digest': {
+    // Weekdays at 08:00 UK time; the job itself skips bank holidays.
+    description: 'Email each agency and the CSU one digest of overdue enquiries',
+    expression: 'cron(0 8 ? * MON-FRI *)',
+    timeZone: 'Europe/London',
+    target: 'overdueDigest',
+  },
+} as const satisfies Record<string, ScheduleSpec>;
+
+/** A schedule: its expression is evaluated in `timeZone` (UTC when absent), as EventBridge Scheduler does. */
+export interface ScheduleSpec {
+  readonly description: string;
+  readonly expression: string;
+  readonly timeZone?: 'Europe/London';
+  readonly target: FunctionName;
+}
 export type ScheduleName = keyof typeof SCHEDULES;

@@ -23,6 +23,11 @@ export interface StageConfig {
   readonly logRetentionDays: RetentionDays;
   /** Where alarm notifications are emailed. */
   readonly alarmEmail: string;
+  /**
+   * Base of the enquirer's status links, when a council serves the status page from its own site (it must
+   * pass `/enquiries/{reference}/status` through to the API); the API's own URL when absent.
+   */
+  readonly statusPageBaseUrl?: string;
 }
 
 /** The stage that keeps no data worth protecting: resources may be destroyed with the stack. */
@@ -130,7 +135,24 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     enquiryRetentionDays: positiveInt('enquiryRetentionDays'),
     logRetentionDays: logRetentionDays as RetentionDays,
     alarmEmail: email('alarmEmail'),
+    statusPageBaseUrl: optionalHttpsUrl(raw['statusPageBaseUrl'], where('statusPageBaseUrl')),
   };
+}
+
+function optionalHttpsUrl(value: unknown, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.search || url.hash) {
+    throw new StageConfigError(
+      `${where} must be an https URL without query or fragment, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as string;
 }
 
 /** True in stages whose data must survive a stack deletion. */

@@ -159,8 +159,11 @@ export class StatefulStack extends Stack {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      // The organisation a partner representative votes for.
-      customAttributes: { organisation_id: new StringAttribute({ mutable: true, maxLen: 100 }) },
+      // The organisation a partner representative votes for; the agency whose referrals an agency officer works.
+      customAttributes: {
+        organisation_id: new StringAttribute({ mutable: true, maxLen: 100 }),
+        agency_id: new StringAttribute({ mutable: true, maxLen: 100 }),
+      },
       deletionProtection: keep,
       removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -173,7 +176,7 @@ export class StatefulStack extends Stack {
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
-      // Only admins may set which organisation a user represents.
+      // Only admins may set which organisation a user represents, or which agency they work for.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
   }

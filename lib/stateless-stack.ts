@@ -7,6 +7,7 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  TimeZone,
   Validations,
 } from 'aws-cdk-lib';
 import {
@@ -68,6 +69,7 @@ import {
   type RuleName,
   SCHEDULES,
   type ScheduleName,
+  type ScheduleSpec,
 } from '../functions/topology.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';
 import { CspFunction } from './constructs/csp-function.ts';
@@ -171,6 +173,7 @@ export class StatelessStack extends Stack {
     const settings: Record<FunctionSetting, string> = {
       [ENV.enquiryRetentionDays]: String(stage.enquiryRetentionDays),
       [ENV.publicApiUrl]: this.apiUrl,
+      [ENV.statusPageBaseUrl]: stage.statusPageBaseUrl ?? this.apiUrl,
       [ENV.allowedOrigins]: stage.allowedOrigins.join(','),
       [ENV.authIssuer]: staffIssuer,
       [ENV.authAudience]: props.staffClient.userPoolClientId,
@@ -241,7 +244,7 @@ export class StatelessStack extends Stack {
       'UndeliverableSchedulesDlq',
       'the scheduler',
     );
-    this.schedules = mapRecord(SCHEDULES, (spec, name) => {
+    this.schedules = mapRecord(SCHEDULES, (spec: ScheduleSpec, name) => {
       const target = this.functions[spec.target];
       const role = new Role(this, `${pascalCase(name)}ScheduleRole`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({
@@ -259,7 +262,10 @@ export class StatelessStack extends Stack {
       const schedule = new Schedule(this, pascalCase(name), {
         scheduleName: `${prefix}-${name}`,
         description: spec.description,
-        schedule: ScheduleExpression.expression(spec.expression),
+        schedule: ScheduleExpression.expression(
+          spec.expression,
+          spec.timeZone ? TimeZone.of(spec.timeZone) : undefined,
+        ),
         target: new LambdaInvoke(target, {
           role,
           // The handlers decide for the time the run was scheduled, not when a retry happens to arrive.

@@ -1,6 +1,6 @@
 /**
  * The local stand-in for the Cognito user pool: it signs ID tokens of the same shape (RS256, `token_use: id`,
- * `cognito:groups`, `custom:organisation_id`) and publishes its keys as a JWKS, so the API verifies local
+ * `cognito:groups`, `custom:organisation_id`, `custom:agency_id`) and publishes its keys as a JWKS, so the API verifies local
  * tokens with exactly the code that verifies Cognito's.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,10 +17,14 @@ export interface LocalIssuer {
   readonly issuer: string;
   readonly jwksUrl: string;
   jwks(): { keys: JWK[] };
-  /** Signs a token for a staff user with `role` (and, for representatives, `organisationId`). */
+  /**
+   * Signs a token for a staff user with `role` (and, for representatives, `organisationId`; for agency
+   * officers, `agencyId`).
+   */
   issue(input: {
     role: string;
     organisationId?: string;
+    agencyId?: string;
     subject?: string;
     lifetimeSeconds?: number;
   }): Promise<string>;
@@ -38,7 +42,7 @@ export async function createLocalIssuer(options: {
     issuer,
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     jwks: () => ({ keys: [publicJwk] }),
-    async issue({ role, organisationId, subject, lifetimeSeconds = 8 * 60 * 60 }) {
+    async issue({ role, organisationId, agencyId, subject, lifetimeSeconds = 8 * 60 * 60 }) {
       if (!STAFF_ROLES.includes(role as StaffRole)) {
         throw new LocalCloudError(`Unknown role ${role}; roles: ${STAFF_ROLES.join(', ')}`);
       }
@@ -46,6 +50,7 @@ export async function createLocalIssuer(options: {
         token_use: 'id',
         'cognito:groups': [role],
         ...(organisationId ? { 'custom:organisation_id': organisationId } : {}),
+        ...(agencyId ? { 'custom:agency_id': agencyId } : {}),
       })
         .setProtectedHeader({ alg: 'RS256', kid: publicJwk.kid })
         .setIssuer(issuer)

@@ -138,6 +138,8 @@ export function createAwsEndpoint(options: {
       const request = JSON.parse(body || '{}') as {
         role?: string;
         organisationId?: string;
+        agencyId?: string;
+        subject?: string;
         lifetimeSeconds?: number;
       };
       return json(200, { token: await options.issuer.issue({ role: request.role ?? '', ...request }) });

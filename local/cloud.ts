@@ -16,7 +16,13 @@ import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-gov
 import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ENV, type EnvName } from '../functions/config.ts';
-import { QUEUES, type QueueName, SCHEDULES, type ScheduleName } from '../functions/topology.ts';
+import {
+  QUEUES,
+  type QueueName,
+  SCHEDULES,
+  type ScheduleName,
+  type ScheduleSpec,
+} from '../functions/topology.ts';
 import { ASHFORD } from '../scripts/seed/ashford.ts';
 import { ASHFORD_GOVERNANCE } from '../scripts/seed/ashford-governance.ts';
 import { seedGovernance } from '../scripts/seed/seed-governance.ts';
@@ -145,6 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.eventBusName]: BUS_NAME,
       [ENV.senderAddress]: stageConfig.senderAddress,
       [ENV.publicApiUrl]: urls.api,
+      [ENV.statusPageBaseUrl]: urls.api,
       [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),
       [ENV.outboxGraceSeconds]: String(options.outboxGraceSeconds),
       [ENV.allowedOrigins]: stageConfig.allowedOrigins.join(','),
@@ -237,7 +244,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       for (const name of Object.keys(SCHEDULES) as ScheduleName[]) {
         let timer: NodeJS.Timeout;
         const arm = () => {
-          const delay = nextFireTime(SCHEDULES[name].expression, new Date()).getTime() - Date.now();
+          const schedule: ScheduleSpec = SCHEDULES[name];
+          const delay =
+            nextFireTime(schedule.expression, new Date(), schedule.timeZone).getTime() - Date.now();
           timer = setTimeout(async () => {
             try {
               await fireSchedule(name);

@@ -1,10 +1,11 @@
 /**
  * Parses EventBridge Scheduler expressions for the local scheduler: `rate(n unit)` and
- * `cron(minutes hours day-of-month month day-of-week year)` (evaluated in UTC).
+ * `cron(minutes hours day-of-month month day-of-week year)`, evaluated in UTC or, as Scheduler does, in the
+ * schedule's time zone.
  */
 
-/** Milliseconds until the expression next fires after `from`, or throws for an unsupported expression. */
-export function nextFireTime(expression: string, from: Date): Date {
+/** When the expression next fires after `from`, or throws for an unsupported expression. */
+export function nextFireTime(expression: string, from: Date, timeZone = 'UTC'): Date {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
   if (rate) {
     const amount = Number(rate[1]);
@@ -17,7 +18,7 @@ export function nextFireTime(expression: string, from: Date): Date {
     return new Date(from.getTime() + amount * unitMs);
   }
   const cron = /^cron\((.+)\)$/.exec(expression.trim());
-  if (cron) return nextCronTime(cron[1]!, from);
+  if (cron) return nextCronTime(cron[1]!, from, timeZone);
   throw new Error(`Unsupported schedule expression: ${expression}`);
 }
 
@@ -53,7 +54,20 @@ function parseField(
   return values;
 }
 
-function nextCronTime(body: string, from: Date): Date {
+/** The wall-clock fields of an instant in `timeZone`. */
+function wallClock(format: Intl.DateTimeFormat, t: Date) {
+  const parts = Object.fromEntries(format.formatToParts(t).map((p) => [p.type, p.value]));
+  return {
+    minute: Number(parts.minute),
+    hour: Number(parts.hour) % 24,
+    day: Number(parts.day),
+    month: Number(parts.month),
+    year: Number(parts.year),
+    weekday: DAYS.indexOf(String(parts.weekday).toUpperCase()),
+  };
+}
+
+function nextCronTime(body: string, from: Date, timeZone: string): Date {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) throw new Error(`cron() needs 6 fields, got ${fields.length}: ${body}`);
   const [min, hour, dom, mon, dow, year] = fields as [string, string, string, string, string, string];
@@ -65,19 +79,33 @@ function nextCronTime(body: string, from: Date): Date {
   // EventBridge numbers days of the week 1 (SUN) to 7 (SAT).
   const daysOfWeek = dow === '?' ? undefined : parseField(dow, 1, 7, DAYS, 1);
   const years = year === '*' ? undefined : parseField(year, 1970, 2199);
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    weekday: 'short',
+  });
   const t = new Date(from.getTime());
   t.setUTCSeconds(0, 0);
   t.setUTCMinutes(t.getUTCMinutes() + 1);
-  // Minute steps over at most a few years; fine for a local scheduler evaluated rarely.
+  // Minute steps over at most a few years; fine for a local scheduler evaluated rarely. Zones we use are
+  // whole hours from UTC, so the minute is checked before the (slower) wall-clock conversion.
   for (let i = 0; i < 60 * 24 * 366 * 5; i++) {
-    const matches =
-      minutes.has(t.getUTCMinutes()) &&
-      hours.has(t.getUTCHours()) &&
-      months.has(t.getUTCMonth() + 1) &&
-      (!daysOfMonth || daysOfMonth.has(t.getUTCDate())) &&
-      (!daysOfWeek || daysOfWeek.has(t.getUTCDay() + 1)) &&
-      (!years || years.has(t.getUTCFullYear()));
-    if (matches) return t;
+    if (minutes.has(t.getUTCMinutes())) {
+      const local = wallClock(format, t);
+      const matches =
+        minutes.has(local.minute) &&
+        hours.has(local.hour) &&
+        months.has(local.month) &&
+        (!daysOfMonth || daysOfMonth.has(local.day)) &&
+        (!daysOfWeek || daysOfWeek.has(local.weekday + 1)) &&
+        (!years || years.has(local.year));
+      if (matches) return t;
+    }
     t.setUTCMinutes(t.getUTCMinutes() + 1);
   }
   throw new Error(`cron(${body}) never fires within five years`);

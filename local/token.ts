@@ -1,16 +1,25 @@
 /**
- * `npm run token -- --role <role> [--org <organisation id>]`: prints a staff token from the running local
- * cloud's user pool, for `Authorization: Bearer <token>`. Roles: partnership-admin, csu-officer,
- * partner-representative (with --org, the organisation they vote for).
+ * `npm run token -- --role <role> [--org <organisation id>] [--agency <agency id>] [--user <name>]`: prints a
+ * staff token from the running local cloud's user pool, for `Authorization: Bearer <token>`. Roles:
+ * partnership-admin, csu-officer, agency-officer (with --agency, the agency whose referrals they work),
+ * partner-representative (with --org, the organisation they vote for). --user names the officer (the token's
+ * subject, e.g. for `assignedTo=me`).
  */
 import { parseArgs } from 'node:util';
 import { STAFF_ROLES } from '../functions/domain/staff.ts';
 import { portsFromEnv } from './ports.ts';
 
-const { values } = parseArgs({ options: { role: { type: 'string' }, org: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    org: { type: 'string' },
+    agency: { type: 'string' },
+    user: { type: 'string' },
+  },
+});
 if (!values.role || !STAFF_ROLES.includes(values.role as (typeof STAFF_ROLES)[number])) {
   process.stderr.write(
-    `Usage: npm run token -- --role <${STAFF_ROLES.join('|')}> [--org <organisation id>]\n`,
+    `Usage: npm run token -- --role <${STAFF_ROLES.join('|')}> [--org <organisation id>] [--agency <agency id>] [--user <name>]\n`,
   );
   process.exit(2);
 }
@@ -18,7 +27,12 @@ const url = `http://127.0.0.1:${portsFromEnv().aws}/_local/auth/token`;
 try {
   const response = await fetch(url, {
     method: 'POST',
-    body: JSON.stringify({ role: values.role, organisationId: values.org }),
+    body: JSON.stringify({
+      role: values.role,
+      organisationId: values.org,
+      agencyId: values.agency,
+      subject: values.user,
+    }),
   });
   const body = (await response.json()) as { token?: string; message?: string };
   if (!body.token) {

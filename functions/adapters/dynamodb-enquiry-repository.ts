@@ -9,14 +9,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ENQUIRY_STATUSES, type Enquiry, type EnquiryStatus } from '../domain/enquiry.ts';
-import { ValidationFailed } from '../domain/errors.ts';
 import {
   type EnquiryRepository,
   IdempotencyKeyTaken,
   type IdempotencyRecord,
-  type ListByStatusOptions,
   type OutboxEntry,
-  type Page,
 } from '../domain/ports.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { Recipient } from '../domain/routing.ts';
@@ -176,90 +173,6 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     }
   }
 
-  async recordRouting(
-    reference: string,
-    category: string,
-    recipients: readonly Recipient[],
-    at: string,
-  ): Promise<readonly Recipient[] | undefined> {
-    const values = { ':recipients': recipients, ':ids': recipients.map((r) => r.id), ':at': at };
-    try {
-      // The first delivery, in one write: record the decision, move the enquiry to `routed` (its GSI1 sort key
-      // does not depend on status) and clear its outbox mark, since receiving the event proves it published.
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.enquiry(reference),
-          UpdateExpression:
-            'SET routing = :recipients, routedTo = :ids, routedAt = :at, updatedAt = :at, #status = :routed, GSI1PK = :statusPk REMOVE GSI2PK, GSI2SK',
-          ConditionExpression:
-            '#category = :category AND #status = :received AND attribute_not_exists(routing)',
-          ExpressionAttributeNames: { '#status': 'status', '#category': 'category' },
-          ExpressionAttributeValues: {
-            ...values,
-            ':category': category,
-            ':routed': 'routed',
-            ':received': 'received',
-            ':statusPk': keys.enquiryStatusPartition('routed'),
-          },
-        }),
-      );
-      return recipients;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    // A redelivery, a missing enquiry, or one whose status staff moved before it was routed: look.
-    const item = await this.getItem(reference);
-    if (!item || item.category !== category) return undefined;
-    if (item.routing) return item.routing as Recipient[];
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.enquiry(reference),
-          UpdateExpression:
-            'SET routing = :recipients, routedTo = :ids, routedAt = :at REMOVE GSI2PK, GSI2SK',
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(routing)',
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return recipients;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // A concurrent delivery recorded its decision first: that one stands.
-      return (await this.getItem(reference))?.routing as Recipient[] | undefined;
-    }
-  }
-
-  async listByStatus(status: EnquiryStatus, options: ListByStatusOptions): Promise<Page<Enquiry>> {
-    // GSI1SK is `<receivedAt>#<reference>`. BETWEEN is inclusive, and `<before>#` sorts just below every key
-    // of an enquiry received exactly at `before`, so the range is [from, before).
-    const from = options.receivedFrom ?? '0000';
-    const before = options.receivedBefore ?? '9999';
-    if (from > before) {
-      throw new ValidationFailed([{ field: 'receivedFrom', message: 'must not be after receivedBefore' }]);
-    }
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE_SCHEMA.byStatusIndex.name,
-        KeyConditionExpression: 'GSI1PK = :status AND GSI1SK BETWEEN :from AND :before',
-        ExpressionAttributeValues: {
-          ':status': keys.enquiryStatusPartition(status),
-          ':from': from,
-          ':before': `${before}#`,
-        },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,
-      }),
-    );
-    return {
-      items: Items.map(toEnquiry),
-      cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined,
-    };
-  }
-
   private async getItem(reference: string): Promise<Item | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.enquiry(reference), ConsistentRead: true }),
@@ -268,17 +181,21 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
   }
 }
 
-function isExpired(item: Item): boolean {
+/** TTL deletes lazily: an item past its expiry may still be read, and must count as gone. */
+export function isExpired(item: Item): boolean {
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
   return typeof expiresAt === 'number' && expiresAt * 1000 < Date.now();
 }
 
-function toEnquiry(item: Item): Enquiry {
+/** The enquiry an item holds. */
+export function toEnquiry(item: Item): Enquiry {
   const status = item.status as EnquiryStatus;
   if (!ENQUIRY_STATUSES.includes(status)) throw new Error(`Corrupt enquiry item: status ${String(status)}`);
   return {
     reference: String(item.reference),
     category: String(item.category),
+    sensitive: item.sensitive === true,
+    version: Number(item.version ?? 1),
     description: String(item.description),
     contact: (item.contact as Enquiry['contact']) ?? {},
     location: item.location as Enquiry['location'],
@@ -290,20 +207,15 @@ function toEnquiry(item: Item): Enquiry {
     updatedAt: String(item.updatedAt),
     routedTo: item.routedTo as string[] | undefined,
     routing: item.routing as Recipient[] | undefined,
+    referrals: (item.referrals as Enquiry['referrals']) ?? [],
+    assignedTo: item.assignedTo as string | undefined,
+    dueBy: item.dueBy as string | undefined,
+    needsTriage: item.needsTriage === true,
+    closure: item.closure as Enquiry['closure'],
+    publicUpdates: (item.publicUpdates as Enquiry['publicUpdates']) ?? [],
+    expiresAt:
+      typeof item[TABLE_SCHEMA.ttlAttribute] === 'number'
+        ? Number(item[TABLE_SCHEMA.ttlAttribute])
+        : undefined,
   };
-}
-
-/** Opaque pagination cursor: the DynamoDB key, base64url JSON. */
-function encodeCursor(key: Item): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Item {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Item;
-  } catch {
-    // Fall through to the validation error.
-  }
-  throw new ValidationFailed([{ field: 'cursor', message: 'Not a cursor this API returned' }]);
 }

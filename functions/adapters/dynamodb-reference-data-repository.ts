@@ -46,6 +46,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     return {
       category,
       agencyIds: (item.agencyIds as string[] | undefined) ?? [],
+      targets: item.targets as RoutingRule['targets'],
       version: Number(item.version ?? 1),
     };
   }
@@ -59,12 +60,15 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
           Update: {
             TableName: this.tableName,
             Key: keys.routingRule(rule.category),
-            UpdateExpression: 'SET agencyIds = :ids, version = :next',
+            UpdateExpression: rule.targets
+              ? 'SET agencyIds = :ids, targets = :targets, version = :next'
+              : 'SET agencyIds = :ids, version = :next REMOVE targets',
             // Seeded rules have no version yet: they count as version 1.
             ConditionExpression:
               'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
             ExpressionAttributeValues: {
               ':ids': rule.agencyIds,
+              ...(rule.targets ? { ':targets': rule.targets } : {}),
               ':expected': expectedVersion,
               ':next': expectedVersion + 1,
               ':one': 1,

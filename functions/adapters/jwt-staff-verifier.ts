@@ -10,7 +10,7 @@ import {
 /**
  * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use: id`) against the issuer's JWKS,
  * which is fetched once and cached. Roles are the user's Cognito groups; a partner representative's
- * organisation is the `custom:organisation_id` attribute. The local cloud issues tokens of the same shape.
+ * organisation is the `custom:organisation_id` attribute, an agency officer's agency `custom:agency_id`. The local cloud issues tokens of the same shape.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {
   /**
@@ -44,10 +44,12 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
     const groups = Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'] : [];
     const roles = groups.filter((g): g is StaffRole => STAFF_ROLES.includes(g as StaffRole));
     const organisationId = payload['custom:organisation_id'];
+    const agencyId = payload['custom:agency_id'];
     return {
       subject: payload.sub,
       roles,
       organisationId: typeof organisationId === 'string' ? organisationId : undefined,
+      agencyId: typeof agencyId === 'string' && agencyId !== '' ? agencyId : undefined,
     };
   }
 }

@@ -25,6 +25,34 @@ export const keys = {
     GSI1SK: `${receivedAt}#${reference}`,
   }),
   enquiryStatusPartition: (status: string) => `ENQUIRY_STATUS#${status}`,
+  /** GSI1 partition of one agency's referrals in one case status (its inbox), beside the CSU's by status. */
+  agencyReferralsPartition: (agencyId: string, status: string) => `AGENCY_REFERRALS#${agencyId}#${status}`,
+  /** A case's items sit in its enquiry's partition, after the enquiry item. */
+  referralListing: (reference: string, agencyId: string) => ({
+    PK: `ENQUIRY#${reference}`,
+    SK: `REFERRAL#${agencyId}`,
+  }),
+  timelineEntry: (reference: string, entry: { at: string; id: string }) => ({
+    PK: `ENQUIRY#${reference}`,
+    SK: `TIMELINE#${entry.at}#${entry.id}`,
+  }),
+  caseNote: (reference: string, note: { at: string; id: string }) => ({
+    PK: `ENQUIRY#${reference}`,
+    SK: `NOTE#${note.at}#${note.id}`,
+  }),
+  caseEventsOutbox: (reference: string, outboxId: string) => ({
+    PK: `ENQUIRY#${reference}`,
+    SK: `OUTBOX#${outboxId}`,
+  }),
+  caseEventsOutboxIndex: (at: string, reference: string, outboxId: string) => ({
+    GSI2PK: CASE_EVENTS_OUTBOX_PARTITION,
+    GSI2SK: `${at}#${reference}#${outboxId}`,
+  }),
+  /** Who read a case's personal data: kept apart from the case, so reading a case never reads its log. */
+  caseAccess: (reference: string, at: string, id: string) => ({
+    PK: `ACCESS#ENQUIRY#${reference}`,
+    SK: `${at}#${id}`,
+  }),
   outbox: (receivedAt: string, reference: string) => ({
     GSI2PK: OUTBOX_PARTITION,
     GSI2SK: `${receivedAt}#${reference}`,
@@ -52,6 +80,8 @@ export const keys = {
 } as const;
 
 export const OUTBOX_PARTITION = 'OUTBOX#UNPUBLISHED';
+/** GSI2 partition of case changes whose events are not yet known to be published. */
+export const CASE_EVENTS_OUTBOX_PARTITION = 'OUTBOX#CASE_EVENTS';
 export const CATEGORY_PARTITION = 'ENQUIRY_CATEGORY';
 export const ROUTING_PARTITION = 'ROUTING';
 export const AGENCY_PARTITION = 'AGENCY';

@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/tiny';
+import type { CaseRepository } from '../domain/casework-ports.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
 import type { RecordsRepository } from '../domain/records.ts';
@@ -20,6 +21,7 @@ import type { ApiEnv, RouteDefinition } from './define-route.ts';
 import { type ProblemSlug, problem, problemForError, sendProblem } from './problem.ts';
 import { actionPlanRoutes } from './routes/action-plan.ts';
 import { assessmentRoutes } from './routes/assessments.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { chairRoutes } from './routes/chair.ts';
 import { enquiryRoutes } from './routes/enquiries.ts';
@@ -40,10 +42,15 @@ export const MAX_STAFF_BODY_BYTES = 256 * 1024;
 /** Everything the API needs, built once by the Lambda's composition root. */
 export interface ApiDeps {
   readonly enquiries: EnquiryRepository;
+  /** Enquiries as cases staff work. */
+  readonly cases: CaseRepository;
   /** The table's reference data, read as stored (staff read and change the routing table through it). */
   readonly referenceData: ReferenceDataRepository;
-  /** The same data through a module-scope cache, for the public hot path (categories). */
-  readonly cachedReferenceData: Pick<ReferenceDataRepository, 'getCategory' | 'listCategories'>;
+  /** The same data through a module-scope cache, for public routes (categories, the status page). */
+  readonly cachedReferenceData: Pick<
+    ReferenceDataRepository,
+    'getCategory' | 'listCategories' | 'getPartnership'
+  >;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
   /** Verifies staff bearer tokens for the staff routes. */
@@ -51,8 +58,10 @@ export interface ApiDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Base of links we hand out, e.g. `https://abc.execute-api.eu-west-2.amazonaws.com/prod`. */
+  /** Base of the API's own links, e.g. `https://abc.execute-api.eu-west-2.amazonaws.com/prod`. */
   readonly publicApiUrl: string;
+  /** Base of the enquirer's status links (the API's URL, or a council's own site). */
+  readonly statusPageBaseUrl: string;
   /** Origins allowed by CORS (the council website). */
   readonly allowedOrigins: readonly string[];
 }
@@ -69,7 +78,8 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
   return [
     ...categoryRoutes({ referenceData: deps.cachedReferenceData }),
     ...enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
-    ...enquiryStatusRoutes(deps),
+    ...enquiryStatusRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
+    ...caseRoutes(deps),
     ...partnershipRoutes(deps),
     ...partnerRoutes(deps),
     ...chairRoutes(deps),

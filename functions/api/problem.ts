@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import {
+  CaseActionRefused,
   DomainError,
   EnquiryNotFound,
   type FieldViolation,
@@ -30,6 +31,8 @@ export interface Problem {
   readonly detail?: string;
   readonly instance?: string;
   readonly errors?: readonly FieldViolation[];
+  /** What is possible instead (e.g. the transitions a case allows from where it is). */
+  readonly allowed?: readonly string[];
 }
 
 /** Problem types this API returns, by slug. The `type` URI is `urn:csp:problem:<slug>`. */
@@ -44,6 +47,7 @@ export const PROBLEM_TYPES = {
   'no-voting-rights': { status: 403, title: 'Only statutory partners may vote' },
   'already-voted': { status: 409, title: 'Your organisation has already voted on this motion' },
   'motion-closed': { status: 409, title: 'The motion is closed' },
+  'case-action-refused': { status: 409, title: 'The enquiry does not allow this now' },
   'stale-version': { status: 412, title: 'The record has changed since you read it' },
   'precondition-required': { status: 428, title: 'Send If-Match with the ETag you read' },
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
@@ -66,7 +70,12 @@ export function sendProblem(c: Context, body: Problem): Response {
 /** Builds the problem document of `slug`. */
 export function problem(
   slug: ProblemSlug,
-  options: { detail?: string; instance?: string; errors?: readonly FieldViolation[] } = {},
+  options: {
+    detail?: string;
+    instance?: string;
+    errors?: readonly FieldViolation[];
+    allowed?: readonly string[];
+  } = {},
 ): Problem {
   const { status, title } = PROBLEM_TYPES[slug];
   return { type: `urn:csp:problem:${slug}`, title, status, ...options };
@@ -117,6 +126,15 @@ export function problemForError(error: unknown, instance: string): Problem | und
   if (error instanceof VoteRefused) {
     return problem(error.refusal, { instance });
   }
+  if (error instanceof CaseActionRefused) {
+    return problem('case-action-refused', {
+      detail: error.allowed
+        ? `${error.reason} Allowed: ${error.allowed.join(', ') || 'none'}.`
+        : error.reason,
+      instance,
+      ...(error.allowed ? { allowed: error.allowed } : {}),
+    });
+  }
   if (error instanceof RecordNotFound) {
     return problem('not-found', { detail: `${error.what} does not exist.`, instance });
   }
@@ -124,7 +142,7 @@ export function problemForError(error: unknown, instance: string): Problem | und
     return problem('not-found', { detail: 'No chair term is recorded for today yet.', instance });
   }
   if (error instanceof EnquiryNotFound) {
-    return problem('not-found', { detail: 'No enquiry matches this reference and token.', instance });
+    return problem('not-found', { detail: 'No enquiry with this reference is visible to you.', instance });
   }
   if (error instanceof IdempotencyKeyInUse) {
     return problem('idempotency-key-in-use', { detail: 'Retry the same request in a second.', instance });

@@ -152,19 +152,6 @@ export const EnquiryAcceptedSchema = lazily(() =>
   ),
 );
 
-export const EnquiryStatusSchema = lazily(() =>
-  titled(
-    'EnquiryStatus',
-    z.object({
-      reference: z.string(),
-      status: z.enum(ENQUIRY_STATUSES),
-      statusDescription: z.string(),
-      receivedAt: z.string(),
-      updatedAt: z.string(),
-    }),
-  ),
-);
-
 export const EnquiryCategorySchema = lazily(() =>
   titled(
     'EnquiryCategory',

@@ -27,11 +27,12 @@ export function escapeHtml(value: string): string {
 }
 
 /** Escaped text with line breaks kept, for multi-line free text such as a description. */
-function htmlLines(value: string): string {
+export function htmlLines(value: string): string {
   return escapeHtml(value).replace(/\r?\n/g, '<br>\n');
 }
 
-function htmlDocument(title: string, body: string): string {
+/** An email's HTML part: one plain look for every message the CSU sends. */
+export function htmlDocument(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body style="font-family: Arial, sans-serif; line-height: 1.5; color: #0b0c0c; max-width: 40em">

@@ -2,6 +2,7 @@
  * The enquiry: what a member of the public tells the Community Safety Unit, and the rules about what may be
  * done with their personal data.
  */
+import type { Closure, PublicUpdate, Referral } from './casework.ts';
 
 /** Where an enquiry is in its life. Staff move it forward; the public only ever sees this value. */
 export const ENQUIRY_STATUSES = ['received', 'routed', 'in-progress', 'closed'] as const;
@@ -46,10 +47,14 @@ export interface NewEnquiry {
   readonly safeContact: SafeContactPreferences;
 }
 
-/** A stored enquiry. */
+/** A stored enquiry: what the enquirer sent, and the case staff work from it (see casework.ts). */
 export interface Enquiry extends NewEnquiry {
   readonly reference: string;
+  /** Whether its category is sensitive (e.g. domestic abuse), as it was when the enquiry was received. */
+  readonly sensitive: boolean;
   readonly status: EnquiryStatus;
+  /** Incremented by every change; the ETag staff send back in If-Match. */
+  readonly version: number;
   /** Secret that lets the enquirer view the status; never logged. */
   readonly statusToken: string;
   readonly receivedAt: string;
@@ -58,6 +63,19 @@ export interface Enquiry extends NewEnquiry {
   readonly routedTo?: readonly string[];
   /** The recipients the router chose, with their mailboxes; the mailer sends only to these. */
   readonly routing?: readonly RoutedRecipient[];
+  /** One per agency the enquiry was referred to, with its answer. */
+  readonly referrals: readonly Referral[];
+  /** The officer working the case. */
+  readonly assignedTo?: string;
+  /** When the case should be closed by (its category's target, in working days from receipt). */
+  readonly dueBy?: string;
+  /** Waiting for the CSU to decide where it goes (nothing routed, or a referral was declined). */
+  readonly needsTriage: boolean;
+  readonly closure?: Closure;
+  /** Messages to the enquirer, newest first. */
+  readonly publicUpdates: readonly PublicUpdate[];
+  /** When storage deletes it and everything about it (epoch seconds): the end of its retention. */
+  readonly expiresAt?: number;
 }
 
 /** A mailbox an enquiry was routed to (an organisation's, not personal data). */
@@ -89,7 +107,12 @@ export function contactSharedWithAgencies(
 }
 
 /** The enquirer's status page; the token is the only credential. */
-export function statusUrl(publicApiUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
-  const base = publicApiUrl.replace(/\/+$/, '');
+export function statusUrl(baseUrl: string, enquiry: Pick<Enquiry, 'reference' | 'statusToken'>): string {
+  const base = baseUrl.replace(/\/+$/, '');
   return `${base}/enquiries/${encodeURIComponent(enquiry.reference)}/status?token=${encodeURIComponent(enquiry.statusToken)}`;
+}
+
+/** A case in the staff API (`GET /enquiries/{reference}`): needs a staff token, so safe to put in an email. */
+export function caseUrl(apiUrl: string, reference: string): string {
+  return `${apiUrl.replace(/\/+$/, '')}/enquiries/${encodeURIComponent(reference)}`;
 }

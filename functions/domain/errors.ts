@@ -83,6 +83,19 @@ export class RecordNotFound extends DomainError {
   }
 }
 
+/**
+ * A casework action the case's state does not allow (an illegal transition, accepting a declined referral…).
+ * `allowed` lists what is possible instead, when there is such a list.
+ */
+export class CaseActionRefused extends DomainError {
+  constructor(
+    readonly reason: string,
+    readonly allowed?: readonly string[],
+  ) {
+    super(reason);
+  }
+}
+
 /** No chair term is recorded for the day asked about (the rotation has not run since it began). */
 export class NoChairRecorded extends DomainError {
   constructor(readonly on: string) {

@@ -1,4 +1,5 @@
 /** Reference data about the partnership that enquiry handling reads: categories, agencies, routing. */
+import type { ResponseTargets } from './casework.ts';
 
 /** The partnership record, as far as enquiries need it. */
 export interface Partnership {
@@ -30,10 +31,11 @@ export interface Agency {
   readonly email: string;
 }
 
-/** Which agencies handle a category. */
+/** Which agencies handle a category, and how fast (defaults by sensitivity when not set). */
 export interface RoutingRule {
   readonly category: string;
   readonly agencyIds: readonly string[];
+  readonly targets?: ResponseTargets;
 }
 
 /** Agency id used for the CSU's own mailbox, which is copied on every enquiry. */

@@ -4,10 +4,9 @@
  */
 import type { OutgoingEvent } from '../events/envelope.ts';
 import type { EmailContent } from './email-content.ts';
-import type { Enquiry, EnquiryStatus } from './enquiry.ts';
+import type { Enquiry } from './enquiry.ts';
 import type { AuditEntry } from './governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from './partnership.ts';
-import type { Recipient } from './routing.ts';
 
 /** Remembers which request an Idempotency-Key was first used with, and what it created. */
 export interface IdempotencyRecord {
@@ -28,13 +27,6 @@ export class IdempotencyKeyTaken extends Error {
 export interface Page<T> {
   readonly items: T[];
   readonly cursor?: string;
-}
-
-export interface ListByStatusOptions {
-  readonly limit: number;
-  readonly cursor?: string;
-  readonly receivedFrom?: string;
-  readonly receivedBefore?: string;
 }
 
 /** An enquiry waiting in the outbox, and how often the sweeper has republished it. */
@@ -65,22 +57,6 @@ export interface EnquiryRepository {
    * attempt. Does nothing if the router has cleared the mark meanwhile.
    */
   deferOutbox(reference: string, until: string): Promise<void>;
-  /**
-   * Records the routing decision once, moves a received enquiry to `routed`, and clears its outbox mark.
-   * Returns the recipients actually on record: the given ones, or those of an earlier call (so a redelivered
-   * event re-sends to the same mailboxes); undefined when no enquiry has this reference and `category`.
-   */
-  recordRouting(
-    reference: string,
-    category: string,
-    recipients: readonly Recipient[],
-    at: string,
-  ): Promise<readonly Recipient[] | undefined>;
-  /**
-   * Staff view: enquiries in `status`, newest first, optionally only those received in
-   * [`receivedFrom`, `receivedBefore`) (ISO timestamps), without a Scan.
-   */
-  listByStatus(status: EnquiryStatus, options: ListByStatusOptions): Promise<Page<Enquiry>>;
 }
 
 /** A routing rule with its version, for optimistic concurrency. */
@@ -145,7 +121,14 @@ export interface EmailLedger {
  */
 export interface EmailId {
   readonly topic: string;
-  readonly kind: 'acknowledgement' | 'referral' | 'chair-rotation';
+  readonly kind:
+    | 'acknowledgement'
+    | 'referral'
+    | 'chair-rotation'
+    | 'public-update'
+    | 'closure'
+    | 'referral-declined'
+    | 'overdue-digest';
   readonly recipientId: string;
 }
 

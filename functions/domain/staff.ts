@@ -1,9 +1,15 @@
 /** Staff who may change records, and what each role may do. */
 
-export const STAFF_ROLES = ['partnership-admin', 'csu-officer', 'partner-representative'] as const;
+export const STAFF_ROLES = [
+  'partnership-admin',
+  'csu-officer',
+  'agency-officer',
+  'partner-representative',
+] as const;
 /**
  * - partnership-admin: partnership records and governance (chair, motions);
- * - csu-officer: enquiries and the routing table;
+ * - csu-officer: every enquiry, and the routing table;
+ * - agency-officer: the enquiries referred to their own agency, and nothing else;
  * - partner-representative: votes for their own organisation.
  */
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -15,6 +21,8 @@ export interface StaffPrincipal {
   readonly roles: readonly StaffRole[];
   /** The organisation a partner representative speaks for. */
   readonly organisationId?: string;
+  /** The CSU agency an agency officer works for (Cognito attribute `custom:agency_id`). */
+  readonly agencyId?: string;
 }
 
 /** Verifies a bearer token and says who it belongs to. */

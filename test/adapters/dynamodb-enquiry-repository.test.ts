@@ -1,18 +1,34 @@
 /** The enquiry repository against DynamoDB Local, with the table the local cloud and CDK define. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCaseRepository } from '../../functions/adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from '../../functions/adapters/dynamodb-enquiry-repository.ts';
+import { ROUTER_ACTOR, routeCase } from '../../functions/domain/casework.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
-import { ValidationFailed } from '../../functions/domain/errors.ts';
 import { IdempotencyKeyTaken } from '../../functions/domain/ports.ts';
 import { aFreshTable } from '../support/dynamodb.ts';
 
 let repository: DynamoDbEnquiryRepository;
+let cases: DynamoDbCaseRepository;
 let year = 2000;
 
 beforeAll(async () => {
   const { documentClient, tableName } = await aFreshTable();
   repository = new DynamoDbEnquiryRepository(documentClient, tableName, 30);
+  cases = new DynamoDbCaseRepository(documentClient, tableName);
 });
+
+/** Routes a stored enquiry to the CSU alone, as the router would. */
+async function route(enquiry: Enquiry) {
+  await cases.save(
+    routeCase(
+      enquiry,
+      [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }],
+      { acceptWithinWorkingDays: 2, closeWithinWorkingDays: 20 },
+      { now: new Date(), actor: ROUTER_ACTOR, newId: () => crypto.randomUUID() },
+      'csu',
+    ),
+  );
+}
 
 async function aStoredEnquiry(overrides: Partial<Enquiry> = {}): Promise<Enquiry> {
   const enquiry: Enquiry = {
@@ -22,10 +38,15 @@ async function aStoredEnquiry(overrides: Partial<Enquiry> = {}): Promise<Enquiry
     contact: { email: 'sam@resident.example' },
     happeningNow: false,
     safeContact: { mayEmail: true, mayPhone: false },
+    sensitive: false,
     status: 'received',
+    version: 1,
     statusToken: 'token',
     receivedAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
+    referrals: [],
+    needsTriage: false,
+    publicUpdates: [],
     ...overrides,
   };
   await repository.create(enquiry);
@@ -58,7 +79,7 @@ describe('DynamoDbEnquiryRepository', () => {
 
     const read = await repository.get(stored.reference);
 
-    expect(read).toEqual(stored);
+    expect(read).toEqual({ ...stored, expiresAt: expect.any(Number) });
   });
 
   it('writes the enquiry and its idempotency record together, and refuses a second use of the key', async () => {
@@ -91,16 +112,16 @@ describe('DynamoDbEnquiryRepository', () => {
   });
 
   it('lists outbox enquiries due before a cutoff, defers them, and drops them once routed', async () => {
-    const old = await aStoredEnquiry({ receivedAt: '2001-01-01T00:00:00.000Z' });
-    const recent = await aStoredEnquiry({ receivedAt: '2001-01-01T00:10:00.000Z' });
+    const old = await aStoredEnquiry({ receivedAt: '2021-01-01T00:00:00.000Z' });
+    const recent = await aStoredEnquiry({ receivedAt: '2021-01-01T00:10:00.000Z' });
     const refs = async (cutoff: string) =>
       (await repository.listInOutbox(cutoff, 100)).map((e) => [e.enquiry.reference, e.attempts]);
 
-    const due = await refs('2001-01-01T00:05:00.000Z');
-    await repository.deferOutbox(old.reference, '2001-01-01T00:20:00.000Z');
-    const afterDeferral = await refs('2001-01-01T00:15:00.000Z');
-    await repository.recordRouting(recent.reference, 'parking', [], '2001-01-01T00:16:00.000Z');
-    const afterRouting = await refs('2001-01-01T00:30:00.000Z');
+    const due = await refs('2021-01-01T00:05:00.000Z');
+    await repository.deferOutbox(old.reference, '2021-01-01T00:20:00.000Z');
+    const afterDeferral = await refs('2021-01-01T00:15:00.000Z');
+    await route(recent);
+    const afterRouting = await refs('2021-01-01T00:30:00.000Z');
 
     expect(due).toContainEqual([old.reference, 0]);
     expect(due.map(([r]) => r)).not.toContain(recent.reference);
@@ -111,12 +132,12 @@ describe('DynamoDbEnquiryRepository', () => {
   });
 
   it('never puts a routed enquiry back in the outbox when a sweep defers it late', async () => {
-    const enquiry = await aStoredEnquiry({ receivedAt: '2001-02-01T00:00:00.000Z' });
-    await repository.recordRouting(enquiry.reference, 'parking', [], new Date().toISOString());
+    const enquiry = await aStoredEnquiry({ receivedAt: '2021-02-01T00:00:00.000Z' });
+    await route(enquiry);
 
-    await repository.deferOutbox(enquiry.reference, '2001-02-01T00:05:00.000Z');
+    await repository.deferOutbox(enquiry.reference, '2021-02-01T00:05:00.000Z');
 
-    const listed = (await repository.listInOutbox('2001-03-01T00:00:00.000Z', 100)).map(
+    const listed = (await repository.listInOutbox('2021-03-01T00:00:00.000Z', 100)).map(
       (e) => e.enquiry.reference,
     );
     expect(listed).not.toContain(enquiry.reference);
@@ -130,119 +151,6 @@ describe('DynamoDbEnquiryRepository', () => {
 
     expect([...found.keys()].sort()).toEqual([a.reference, b.reference].sort());
     expect(found.get(b.reference)).toMatchObject({ category: 'noise', contact: a.contact });
-  });
-
-  it('records routing once: a second decision gets the first back, and the status moves to routed', async () => {
-    const enquiry = await aStoredEnquiry();
-    const first = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
-    const second = [{ id: 'police', name: 'Police', email: 'police@kent.example' }];
-
-    const recorded = await repository.recordRouting(
-      enquiry.reference,
-      'parking',
-      first,
-      new Date().toISOString(),
-    );
-    const again = await repository.recordRouting(
-      enquiry.reference,
-      'parking',
-      second,
-      new Date().toISOString(),
-    );
-
-    expect(recorded).toEqual(first);
-    expect(again).toEqual(first);
-    expect(await repository.get(enquiry.reference)).toMatchObject({ status: 'routed', routedTo: ['csu'] });
-    const routedPage = await repository.listByStatus('routed', { limit: 100 });
-    expect(routedPage.items.map((e) => e.reference)).toContain(enquiry.reference);
-  });
-
-  it('routes nothing for a reference it does not hold, or a category the enquiry does not have', async () => {
-    const enquiry = await aStoredEnquiry();
-    const recipients = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
-
-    const missing = await repository.recordRouting('CSU-1999-000002', 'parking', recipients, 'now');
-    const wrongCategory = await repository.recordRouting(enquiry.reference, 'noise', recipients, 'now');
-
-    expect(missing).toBeUndefined();
-    expect(wrongCategory).toBeUndefined();
-    expect(await repository.get(enquiry.reference)).toMatchObject({ status: 'received', routing: undefined });
-  });
-
-  it('records routing without moving the status of an enquiry staff already moved on', async () => {
-    const enquiry = await aStoredEnquiry({ status: 'in-progress' });
-    const recipients = [{ id: 'csu', name: 'CSU', email: 'csu@ashford.example' }];
-
-    const recorded = await repository.recordRouting(enquiry.reference, 'parking', recipients, 'now');
-
-    expect(recorded).toEqual(recipients);
-    expect(await repository.get(enquiry.reference)).toMatchObject({
-      status: 'in-progress',
-      routedTo: ['csu'],
-    });
-    const due = (await repository.listInOutbox('9999', 1000)).map((e) => e.enquiry.reference);
-    expect(due).not.toContain(enquiry.reference);
-  });
-
-  it('agrees on one routing decision when deliveries race', async () => {
-    const enquiry = await aStoredEnquiry();
-    const decisions = ['a', 'b', 'c', 'd'].map((id) => [{ id, name: id, email: `${id}@x.example` }]);
-
-    const results = await Promise.all(
-      decisions.map((d) =>
-        repository.recordRouting(enquiry.reference, 'parking', d, new Date().toISOString()),
-      ),
-    );
-
-    expect(new Set(results.map((r) => r?.[0]?.id)).size).toBe(1);
-    expect(results[0]).toBeDefined();
-  });
-
-  it('lists enquiries by status newest first, page by page, without a Scan', async () => {
-    const category = `cat-${Date.now()}`;
-    const stored: Enquiry[] = [];
-    for (let i = 0; i < 5; i++) {
-      stored.push(
-        await aStoredEnquiry({ category, status: 'closed', receivedAt: `2002-0${i + 1}-01T00:00:00.000Z` }),
-      );
-    }
-
-    const pages = [];
-    let cursor: string | undefined;
-    do {
-      const page = await repository.listByStatus('closed', { limit: 2, cursor });
-      pages.push(page.items.map((e) => e.reference));
-      cursor = page.cursor;
-    } while (cursor);
-
-    expect(pages.flat().filter((r) => stored.some((s) => s.reference === r))).toEqual(
-      stored.map((s) => s.reference).reverse(),
-    );
-    expect(pages[0]).toHaveLength(2);
-  });
-
-  it('rejects a cursor it did not issue with a validation error', async () => {
-    await expect(
-      repository.listByStatus('closed', { limit: 2, cursor: 'not-a-cursor' }),
-    ).rejects.toBeInstanceOf(ValidationFailed);
-  });
-});
-
-describe('DynamoDbEnquiryRepository.listByStatus with dates', () => {
-  it('returns only enquiries received in [from, before), newest first', async () => {
-    const day = (d: number) => `2003-03-0${d}T12:00:00.000Z`;
-    const stored: Enquiry[] = [];
-    for (const d of [1, 2, 3, 4])
-      stored.push(await aStoredEnquiry({ status: 'in-progress', receivedAt: day(d) }));
-
-    const page = await repository.listByStatus('in-progress', {
-      limit: 50,
-      receivedFrom: day(2),
-      receivedBefore: day(4),
-    });
-
-    const ours = page.items.map((e) => e.reference).filter((r) => stored.some((s) => s.reference === r));
-    expect(ours).toEqual([stored[2]!.reference, stored[1]!.reference]);
   });
 });
 

@@ -211,6 +211,7 @@ describe('GET /enquiries/{reference}/status', () => {
     expect(view).toMatchObject({ reference: body.reference, status: 'routed' });
     expect(JSON.stringify(view)).not.toContain(enquiry.description);
     expect(Object.keys(view).sort()).toEqual([
+      'publicUpdates',
       'receivedAt',
       'reference',
       'status',

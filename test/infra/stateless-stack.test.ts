@@ -127,20 +127,24 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only the mailer send email, and only through the configured identity and configuration set', () => {
+  it('lets only the mailer and the digest job send email, only through the configured identity and configuration set', () => {
     const ses = statements.filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:')));
-    const mailerPolicy = stateless.functions.mailer.role?.node.tryFindChild('DefaultPolicy');
+    const senders = (['mailer', 'overdueDigest'] as const).map((name) => {
+      const policy = stateless.functions[name].role?.node.tryFindChild('DefaultPolicy');
+      return policy && logicalId(policy);
+    });
 
-    expect(ses).toHaveLength(1);
-    expect(ses[0]?.policyId).toBe(mailerPolicy && logicalId(mailerPolicy));
-    expect(actionsOf(ses[0]!.statement)).toEqual(['ses:SendEmail']);
-    expect(resourcesOf(ses[0]!.statement)).toHaveLength(2);
-    expect(resourcesOf(ses[0]!.statement)).toEqual(
-      expect.arrayContaining([
-        rendered(stateless, stateful.emailIdentity.emailIdentityArn),
-        rendered(stateless, stateful.configurationSetArn),
-      ]),
-    );
+    expect(ses.map((s) => s.policyId).sort()).toEqual(senders.sort());
+    for (const { statement } of ses) {
+      expect(actionsOf(statement)).toEqual(['ses:SendEmail']);
+      expect(resourcesOf(statement)).toHaveLength(2);
+      expect(resourcesOf(statement)).toEqual(
+        expect.arrayContaining([
+          rendered(stateless, stateful.emailIdentity.emailIdentityArn),
+          rendered(stateless, stateful.configurationSetArn),
+        ]),
+      );
+    }
   });
 
   it('grants the table by name and its indexes by name, without Scan', () => {

@@ -3,8 +3,23 @@
  * the port contracts (conditional claims, one routing decision, all-or-nothing create), not any AWS detail.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  agencyAttentionBy,
+  type CaseChange,
+  type CaseListing,
+  type CaseNote,
+  listingOf,
+  type TimelineEntry,
+} from '../../functions/domain/casework.ts';
+import type {
+  CaseAccess,
+  CaseListQuery,
+  CaseRecord,
+  CaseRepository,
+  PendingCaseEvents,
+} from '../../functions/domain/casework-ports.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
-import { EmailSendInProgress, EventsNotPublished } from '../../functions/domain/errors.ts';
+import { EmailSendInProgress, EventsNotPublished, StaleVersion } from '../../functions/domain/errors.ts';
 import type {
   Agency,
   EnquiryCategory,
@@ -21,10 +36,10 @@ import {
   type IdempotencyRecord,
   type Mailer,
   type OutgoingEmail,
+  type Page,
   type ReferenceDataRepository,
 } from '../../functions/domain/ports.ts';
 import { formatReference } from '../../functions/domain/reference.ts';
-import type { Recipient } from '../../functions/domain/routing.ts';
 import type { OutgoingEvent } from '../../functions/events/envelope.ts';
 
 export class InMemoryEnquiries implements EnquiryRepository {
@@ -68,22 +83,91 @@ export class InMemoryEnquiries implements EnquiryRepository {
     const entry = this.outbox.get(reference);
     if (entry) this.outbox.set(reference, { mark: until, attempts: entry.attempts + 1 });
   }
-  async recordRouting(reference: string, category: string, recipients: readonly Recipient[], at: string) {
-    const enquiry = this.enquiries.get(reference);
-    if (!enquiry || enquiry.category !== category) return undefined;
-    this.outbox.delete(reference);
-    if (enquiry.routing) return enquiry.routing;
-    this.enquiries.set(reference, {
-      ...enquiry,
-      routing: recipients,
-      routedTo: recipients.map((r) => r.id),
-      status: enquiry.status === 'received' ? 'routed' : enquiry.status,
-      updatedAt: enquiry.status === 'received' ? at : enquiry.updatedAt,
-    });
-    return recipients;
+}
+
+/**
+ * Cases over the same enquiries: a change is saved only at the version it was read at, routing takes the
+ * enquiry out of the outbox, and lists filter and page as the port says.
+ */
+export class InMemoryCases implements CaseRepository {
+  readonly timeline = new Map<string, TimelineEntry[]>();
+  readonly notes = new Map<string, CaseNote[]>();
+  readonly pendingEvents = new Map<string, PendingCaseEvents & { at: string }>();
+  readonly accesses: CaseAccess[] = [];
+  private outboxSequence = 0;
+
+  constructor(readonly enquiries: InMemoryEnquiries) {}
+
+  async getCase(reference: string): Promise<CaseRecord | undefined> {
+    const enquiry = this.enquiries.enquiries.get(reference);
+    if (!enquiry) return undefined;
+    return {
+      enquiry,
+      timeline: this.timeline.get(reference) ?? [],
+      notes: this.notes.get(reference) ?? [],
+      emails: [],
+    };
   }
-  async listByStatus() {
-    return { items: [] };
+  async save(change: CaseChange, events: readonly OutgoingEvent[] = []) {
+    const { before, after } = change;
+    const stored = this.enquiries.enquiries.get(after.reference);
+    if (!stored || stored.version !== before.version) throw new StaleVersion();
+    this.enquiries.enquiries.set(after.reference, after);
+    if (after.routing && !before.routing) this.enquiries.outbox.delete(after.reference);
+    this.timeline.set(after.reference, [...(this.timeline.get(after.reference) ?? []), ...change.timeline]);
+    if (change.note)
+      this.notes.set(after.reference, [...(this.notes.get(after.reference) ?? []), change.note]);
+    if (events.length === 0) return undefined;
+    const outboxId = `outbox-${++this.outboxSequence}`;
+    this.pendingEvents.set(outboxId, {
+      reference: after.reference,
+      outboxId,
+      events: [...events],
+      at: after.updatedAt,
+    });
+    return outboxId;
+  }
+  async markEventsPublished(_reference: string, outboxId: string) {
+    this.pendingEvents.delete(outboxId);
+  }
+  async listPendingEvents(notSince: string, limit: number) {
+    return [...this.pendingEvents.values()]
+      .filter((pending) => pending.at < notSince)
+      .slice(0, limit)
+      .map(({ at: _at, ...pending }) => pending);
+  }
+  async listCases(query: CaseListQuery): Promise<Page<CaseListing>> {
+    const key = (listing: CaseListing) => `${listing.receivedAt}#${listing.reference}`;
+    const listings = [...this.enquiries.enquiries.values()]
+      .filter((enquiry) => query.statuses.includes(enquiry.status))
+      .filter(
+        (enquiry) =>
+          !query.agencyId ||
+          enquiry.referrals.some((r) => r.agencyId === query.agencyId && r.status !== 'declined'),
+      )
+      .map((enquiry) =>
+        query.agencyId
+          ? { ...listingOf(enquiry), attentionBy: agencyAttentionBy(enquiry, query.agencyId) }
+          : listingOf(enquiry),
+      )
+      .filter((listing) => query.category === undefined || listing.category === query.category)
+      .filter((listing) => query.receivedFrom === undefined || listing.receivedAt >= query.receivedFrom)
+      .filter((listing) => query.receivedBefore === undefined || listing.receivedAt < query.receivedBefore)
+      .filter(
+        (listing) =>
+          query.overdueAt === undefined ||
+          (listing.attentionBy !== undefined && listing.attentionBy < query.overdueAt),
+      )
+      .filter((listing) => query.assignedTo === undefined || listing.assignedTo === query.assignedTo)
+      .filter((listing) => query.needsTriage === undefined || listing.needsTriage === query.needsTriage)
+      .filter((listing) => query.cursor === undefined || key(listing) < query.cursor)
+      .sort((a, b) => (key(a) < key(b) ? 1 : -1));
+    const items = listings.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, cursor: listings.length > query.limit && last ? key(last) : undefined };
+  }
+  async recordAccess(access: CaseAccess) {
+    this.accesses.push(access);
   }
 }
 

@@ -13,6 +13,7 @@ import { isStaffRoute, ROUTE_LIST, type RouteSpec } from '../../functions/topolo
 import { aSeededPartnership } from '../support/in-memory-governance.ts';
 import {
   aClock,
+  InMemoryCases,
   InMemoryEnquiries,
   RecordingPublisher,
   smallPartnershipReferenceData,
@@ -23,7 +24,12 @@ const rolesFromToken: StaffTokenVerifier = {
   async verify(token) {
     const role = /^role:(.+)$/.exec(token)?.[1] as StaffRole | undefined;
     if (!role || !STAFF_ROLES.includes(role)) throw new NotAuthenticated('not a test token');
-    return { subject: `user-${role}`, roles: [role], organisationId: 'kent-police' };
+    return {
+      subject: `user-${role}`,
+      roles: [role],
+      organisationId: 'kent-police',
+      ...(role === 'agency-officer' ? { agencyId: 'parking-team' } : {}),
+    };
   },
 };
 
@@ -32,8 +38,10 @@ async function anApi() {
   const { governance, records } = await aSeededPartnership(clock());
   const referenceData = smallPartnershipReferenceData();
 
+  const enquiries = new InMemoryEnquiries();
   return createApi({
-    enquiries: new InMemoryEnquiries(),
+    enquiries,
+    cases: new InMemoryCases(enquiries),
     referenceData,
     cachedReferenceData: referenceData,
     governance,
@@ -43,6 +51,7 @@ async function anApi() {
     clock,
     logger: new Logger({ logLevel: 'SILENT' }),
     publicApiUrl: 'https://api.example',
+    statusPageBaseUrl: 'https://www.example/report',
     allowedOrigins: ['https://www.example'],
   });
 }

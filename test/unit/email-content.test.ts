@@ -22,10 +22,15 @@ function anEnquiry(overrides: Partial<Enquiry> = {}): Enquiry {
     location: { postcode: 'TN23 1PL', address: '1 High St' },
     happeningNow: false,
     safeContact: { mayEmail: true, mayPhone: true },
+    sensitive: false,
     status: 'received',
+    version: 1,
     statusToken: 'secret-token',
     receivedAt: '2026-11-26T10:00:00.000Z',
     updatedAt: '2026-11-26T10:00:00.000Z',
+    referrals: [],
+    needsTriage: false,
+    publicUpdates: [],
     ...overrides,
   };
 }

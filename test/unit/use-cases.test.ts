@@ -13,6 +13,7 @@ import { submitEnquiry } from '../../functions/domain/use-cases/submit-enquiry.t
 import { sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
 import {
   aClock,
+  InMemoryCases,
   InMemoryEnquiries,
   InMemoryLedger,
   RecordingMailer,
@@ -24,6 +25,7 @@ function aSystem() {
   const referenceData = smallPartnershipReferenceData();
 
   const enquiries = new InMemoryEnquiries();
+  const cases = new InMemoryCases(enquiries);
   const events = new RecordingPublisher();
   const ledger = new InMemoryLedger();
   const mailer = new RecordingMailer();
@@ -35,7 +37,7 @@ function aSystem() {
     mailer,
     clock,
     sender: 'CSU <no-reply@csp.example>',
-    publicApiUrl: 'https://api.example',
+    statusPageBaseUrl: 'https://api.example',
   };
   return {
     enquiries,
@@ -45,7 +47,8 @@ function aSystem() {
     mailer,
     clock,
     mailDeps,
-    deps: { enquiries, referenceData, events, clock },
+    cases,
+    deps: { enquiries, cases, referenceData, events, clock },
   };
 }
 
@@ -128,7 +131,12 @@ describe('sweepOutbox', () => {
 
     const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
 
-    expect(result).toEqual({ republished: [old.enquiry.reference], failed: [], stuck: [] });
+    expect(result).toEqual({
+      republished: [old.enquiry.reference],
+      failed: [],
+      stuck: [],
+      caseEventsPublished: [],
+    });
     expect(events.published.map((e) => (e.detail.data as { reference: string }).reference)).toEqual([
       old.enquiry.reference,
     ]);
@@ -184,7 +192,12 @@ describe('sweepOutbox', () => {
 
     const result = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
 
-    expect(result).toEqual({ republished: [b.enquiry.reference], failed: [a.enquiry.reference], stuck: [] });
+    expect(result).toEqual({
+      republished: [b.enquiry.reference],
+      failed: [a.enquiry.reference],
+      stuck: [],
+      caseEventsPublished: [],
+    });
     expect(enquiries.outbox.get(a.enquiry.reference)?.attempts).toBe(0);
     expect(enquiries.outbox.get(b.enquiry.reference)?.attempts).toBe(1);
   });

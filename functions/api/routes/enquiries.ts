@@ -21,7 +21,7 @@ export interface EnquiryRouteDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   /** Base of the status links we hand out. */
-  readonly publicApiUrl: string;
+  readonly statusPageBaseUrl: string;
 }
 
 /** The enquiry submission route. */
@@ -57,7 +57,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
         log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
           category: enquiry.category,
         });
-        const link = statusUrl(deps.publicApiUrl, enquiry);
+        const link = statusUrl(deps.statusPageBaseUrl, enquiry);
         c.header('Location', link);
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json(

@@ -1,16 +1,23 @@
 import { timingSafeEqual } from 'node:crypto';
+import { CLOSURE_OUTCOMES, type ClosureReason } from '../casework-vocabulary.ts';
 import { type EnquiryStatus, STATUS_DESCRIPTIONS } from '../enquiry.ts';
 import { EnquiryNotFound } from '../errors.ts';
 import type { EnquiryRepository } from '../ports.ts';
 import { isReference } from '../reference.ts';
 
-/** What the enquirer may see: the status, never the content. */
+/**
+ * What the enquirer may see: the status, the updates staff wrote for them and, once closed, the outcome in
+ * plain words; never what they sent (someone else may hold the link) and never staff notes.
+ */
 export interface EnquiryStatusView {
   readonly reference: string;
   readonly status: EnquiryStatus;
   readonly statusDescription: string;
   readonly receivedAt: string;
   readonly updatedAt: string;
+  /** Newest first. */
+  readonly publicUpdates: readonly { readonly at: string; readonly message: string }[];
+  readonly closure?: { readonly reason: ClosureReason; readonly at: string; readonly outcome: string };
 }
 
 function tokensEqual(a: string, b: string): boolean {
@@ -34,5 +41,10 @@ export async function getEnquiryStatus(
     statusDescription: STATUS_DESCRIPTIONS[enquiry.status],
     receivedAt: enquiry.receivedAt,
     updatedAt: enquiry.updatedAt,
+    publicUpdates: enquiry.publicUpdates.map(({ at, message }) => ({ at, message })),
+    closure:
+      enquiry.status === 'closed' && enquiry.closure
+        ? { ...enquiry.closure, outcome: CLOSURE_OUTCOMES[enquiry.closure.reason] }
+        : undefined,
   };
 }

@@ -1,15 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { EnquiryReferralRequestedEvent } from '../../events/enquiry-referral-requested.ts';
 import { createEvent } from '../../events/envelope.ts';
-import { ReferenceDataMissing } from '../errors.ts';
+import { ROUTER_ACTOR, routeCase, targetsFor } from '../casework.ts';
+import type { CaseRepository } from '../casework-ports.ts';
+import { ReferenceDataMissing, StaleVersion } from '../errors.ts';
+import { CSU_RECIPIENT_ID } from '../partnership.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../ports.ts';
 import { decideRecipients, type Recipient } from '../routing.ts';
 
 export interface RouteEnquiryDeps {
-  readonly enquiries: Pick<EnquiryRepository, 'recordRouting'>;
+  readonly enquiries: Pick<EnquiryRepository, 'get'>;
+  readonly cases: Pick<CaseRepository, 'save'>;
   /** Partnership, routing rules and agencies; the router reads them through a short-lived cache. */
   readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership' | 'getRoutingRule' | 'listAgencies'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  readonly newId?: () => string;
 }
 
 export type RouteEnquiryResult =
@@ -20,11 +26,14 @@ export type RouteEnquiryResult =
     }
   | { readonly outcome: 'enquiry-not-found' };
 
+/** Staff may change a case between the router's read and its write; it then reads again, this often. */
+const MAX_ATTEMPTS = 3;
+
 /**
- * Decides an enquiry's recipients from the routing table, records the decision once (which also takes the
- * enquiry out of the outbox), and requests one referral email per recipient. The category comes from the
- * event and must match the stored enquiry's. Safe to run again for the same enquiry: the recorded decision is
- * reused and the mailer deduplicates each email.
+ * Decides an enquiry's recipients from the routing table, records the decision once (one referral per agency,
+ * with its deadlines; this also takes the enquiry out of the outbox), and requests one referral email per
+ * recipient. The category comes from the event and must match the stored enquiry's. Safe to run again for the
+ * same enquiry: the recorded decision is reused and the mailer deduplicates each email.
  */
 export async function routeEnquiry(
   deps: RouteEnquiryDeps,
@@ -36,17 +45,33 @@ export async function routeEnquiry(
     deps.referenceData.listAgencies(),
   ]);
   if (!partnership) throw new ReferenceDataMissing('partnership record');
-
   const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership);
-  const now = deps.clock().toISOString();
-  const recipients = await deps.enquiries.recordRouting(
-    input.reference,
-    input.category,
-    decision.recipients,
-    now,
-  );
-  if (!recipients) return { outcome: 'enquiry-not-found' };
 
+  let recipients: readonly Recipient[] | undefined;
+  for (let attempt = 1; !recipients; attempt++) {
+    const enquiry = await deps.enquiries.get(input.reference);
+    if (!enquiry || enquiry.category !== input.category) return { outcome: 'enquiry-not-found' };
+    // A redelivery: the decision stands, and its emails are requested again (the mailer sends each once).
+    if (enquiry.routing) {
+      recipients = enquiry.routing;
+      break;
+    }
+    const change = routeCase(
+      enquiry,
+      decision.recipients,
+      targetsFor(enquiry.sensitive, rule?.targets),
+      { now: deps.clock(), actor: ROUTER_ACTOR, newId: deps.newId ?? randomUUID },
+      CSU_RECIPIENT_ID,
+    );
+    try {
+      await deps.cases.save(change);
+      recipients = decision.recipients;
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+
+  const now = deps.clock().toISOString();
   await deps.events.publish(
     recipients.map((recipient) =>
       createEvent(

@@ -27,8 +27,8 @@ export interface SendEnquiryEmailDeps {
   readonly clock: Clock;
   /** Our From address (the configured SES identity). */
   readonly sender: string;
-  /** Base of the public status link, e.g. `https://api.example.org/prod`. */
-  readonly publicApiUrl: string;
+  /** Base of the enquirer's status link, e.g. `https://api.example.org/prod`. */
+  readonly statusPageBaseUrl: string;
 }
 
 export type SendEmailResult =
@@ -36,7 +36,12 @@ export type SendEmailResult =
   | { readonly outcome: 'already-sent' }
   | {
       readonly outcome: 'skipped';
-      readonly reason: 'enquiry-not-found' | 'no-consent-to-email' | 'recipient-not-routed';
+      readonly reason:
+        | 'enquiry-not-found'
+        | 'no-consent-to-email'
+        | 'recipient-not-routed'
+        | 'update-not-found'
+        | 'not-closed';
     };
 
 /** Sends the enquirer their acknowledgement, once, and only if they said email is safe. */
@@ -55,7 +60,7 @@ export async function sendAcknowledgement(
   const content = acknowledgementEmail({
     reference: enquiry.reference,
     partnership,
-    statusUrl: statusUrl(deps.publicApiUrl, enquiry),
+    statusUrl: statusUrl(deps.statusPageBaseUrl, enquiry),
   });
   return sendOnce(
     deps,
@@ -104,7 +109,7 @@ export async function sendReferral(
 }
 
 /** Emails about an enquiry are kept beside it. */
-const enquiryTopic = (reference: string) => `ENQUIRY#${reference}`;
+export const enquiryTopic = (reference: string) => `ENQUIRY#${reference}`;
 
 /** Claims, sends and records one email, so that it is sent at most once whatever is redelivered. */
 export async function sendOnce(

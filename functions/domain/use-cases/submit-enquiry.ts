@@ -74,10 +74,15 @@ export async function submitEnquiry(
   const enquiry: Enquiry = {
     ...input.enquiry,
     reference,
+    sensitive: category.sensitive,
     status: 'received',
+    version: 1,
     statusToken: (deps.newStatusToken ?? defaultStatusToken)(),
     receivedAt,
     updatedAt: receivedAt,
+    referrals: [],
+    needsTriage: false,
+    publicUpdates: [],
   };
 
   try {

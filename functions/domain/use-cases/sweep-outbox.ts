@@ -1,8 +1,10 @@
 import { enquiryReceived } from '../../events/enquiry-received.ts';
+import type { CaseRepository } from '../casework-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher } from '../ports.ts';
 
 export interface SweepOutboxDeps {
   readonly enquiries: Pick<EnquiryRepository, 'listInOutbox' | 'deferOutbox'>;
+  readonly cases: Pick<CaseRepository, 'listPendingEvents' | 'markEventsPublished'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
 }
@@ -10,6 +12,8 @@ export interface SweepOutboxDeps {
 export interface SweepOutboxResult {
   readonly republished: string[];
   readonly failed: string[];
+  /** Enquiries whose case events (staff changes) were published here, not by the request that made them. */
+  readonly caseEventsPublished: string[];
   /** Republished at least `OUTBOX_ALERT_ATTEMPTS` times without the router receiving them. */
   readonly stuck: string[];
 }
@@ -21,7 +25,8 @@ export const OUTBOX_MAX_DEFER_SECONDS = 60 * 60;
 export const OUTBOX_ALERT_ATTEMPTS = 5;
 
 /**
- * Publishes `EnquiryReceived` again for enquiries the router has not received: the first publish failed, or
+ * Publishes `EnquiryReceived` again for enquiries the router has not received, and the events of staff
+ * changes whose request could not publish them: the first publish failed, or
  * the event was lost after it. Only enquiries untouched for `graceSeconds` are taken, so a request or a
  * delivery still in flight normally finishes first; if they overlap, consumers are idempotent and nothing is
  * sent twice. Each republish defers the next one, doubling the wait (at most an hour), so an enquiry the router
@@ -51,7 +56,22 @@ export async function sweepOutbox(
       failed.push(enquiry.reference);
     }
   }
-  return { republished, failed, stuck };
+  // A staff change's events are published by its request; these are the ones it could not publish.
+  const caseEventsPublished: string[] = [];
+  for (const pendingChange of await deps.cases.listPendingEvents(cutoff, options.batchSize)) {
+    try {
+      await deps.events.publish(pendingChange.events);
+      await deps.cases.markEventsPublished(
+        pendingChange.reference,
+        pendingChange.outboxId,
+        now.toISOString(),
+      );
+      caseEventsPublished.push(pendingChange.reference);
+    } catch {
+      failed.push(pendingChange.reference);
+    }
+  }
+  return { republished, failed, stuck, caseEventsPublished };
 }
 
 /**

@@ -1,0 +1,410 @@
+/**
+ * Casework: the inbox, the whole case (every read audited), and each change a CSU or agency officer makes,
+ * all under If-Match. An agency officer sees only cases referred to its agency; any other is "not found".
+ */
+
+import type { Context } from 'hono';
+import * as z from 'zod/mini';
+import {
+  allowedTransitions,
+  type CaseSummary,
+  listingOf,
+  MAX_NOTE_LENGTH,
+  MAX_PUBLIC_UPDATE_LENGTH,
+  summaryAt,
+} from '../../domain/casework.ts';
+import type { CaseRecord, CaseRepository } from '../../domain/casework-ports.ts';
+import { CLOSURE_REASONS, DECLINE_REASONS } from '../../domain/casework-vocabulary.ts';
+import { ENQUIRY_STATUSES } from '../../domain/enquiry.ts';
+import type {
+  Clock,
+  EnquiryRepository,
+  EventPublisher,
+  ReferenceDataRepository,
+} from '../../domain/ports.ts';
+import type { StaffPrincipal } from '../../domain/staff.ts';
+import {
+  acceptCaseReferral,
+  addCaseNote,
+  assignCaseTo,
+  type CaseChangeResult,
+  declineCaseReferral,
+  listInbox,
+  publishCaseUpdate,
+  referCase,
+  transitionCaseTo,
+  viewCase,
+} from '../../domain/use-cases/casework.ts';
+import { etagOf } from '../../domain/use-cases/governance-writes.ts';
+import { ukMidnight } from '../../domain/working-days.ts';
+import { safeError } from '../../observability.ts';
+import { ROUTES } from '../../topology.ts';
+import { defineRoute, lazily, type RouteDefinition, type StaffEnv } from '../define-route.ts';
+import {
+  boundedText,
+  documented,
+  IfMatchHeader,
+  IsoDateSchema,
+  jsonResponse,
+  pageQuery,
+  problemResponses,
+  singleLineText,
+  titled,
+} from '../openapi-parts.ts';
+import { ReferenceParamSchema } from '../schemas.ts';
+
+export interface CaseRouteDeps {
+  readonly cases: CaseRepository;
+  readonly enquiries: Pick<EnquiryRepository, 'get'>;
+  readonly referenceData: Pick<ReferenceDataRepository, 'listAgencies' | 'getRoutingRule'>;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+}
+
+const Slug = () => z.string().check(z.maxLength(64), z.regex(/^[a-z0-9-]+$/, 'must be a lower-case id'));
+const Flag = () => z.enum(['true', 'false']);
+
+const CaseSummarySchema = lazily(() =>
+  titled(
+    'CaseSummary',
+    z.object({
+      reference: z.string(),
+      category: z.string(),
+      sensitive: z.boolean(),
+      status: z.enum(ENQUIRY_STATUSES),
+      receivedAt: z.string(),
+      dueBy: z.optional(z.string()),
+      overdue: z.boolean(),
+      needsTriage: z.boolean(),
+      agencies: z.array(z.object({ agencyId: z.string(), status: z.enum(['sent', 'accepted', 'declined']) })),
+      assignedTo: z.optional(z.string()),
+    }),
+  ),
+);
+
+const CaseListSchema = lazily(() =>
+  titled('CaseList', z.object({ items: z.array(CaseSummarySchema()), nextCursor: z.optional(z.string()) })),
+);
+
+const ActorSchema = () =>
+  z.object({ subject: z.string(), role: z.string(), agencyId: z.optional(z.string()) });
+
+const CaseSchema = lazily(() =>
+  titled(
+    'Case',
+    z.object({
+      reference: z.string(),
+      category: z.string(),
+      sensitive: z.boolean(),
+      status: z.enum(ENQUIRY_STATUSES),
+      allowedTransitions: z.array(z.enum(ENQUIRY_STATUSES)),
+      receivedAt: z.string(),
+      updatedAt: z.string(),
+      dueBy: z.optional(z.string()),
+      overdue: z.boolean(),
+      needsTriage: z.boolean(),
+      assignedTo: z.optional(z.string()),
+      enquiry: z.object({
+        description: z.string(),
+        happeningNow: z.boolean(),
+        contact: z.object({
+          name: z.optional(z.string()),
+          email: z.optional(z.string()),
+          phone: z.optional(z.string()),
+        }),
+        safeContact: z.object({ mayEmail: z.boolean(), mayPhone: z.boolean() }),
+        location: z.optional(
+          z.object({
+            postcode: z.optional(z.string()),
+            address: z.optional(z.string()),
+            latitude: z.optional(z.number()),
+            longitude: z.optional(z.number()),
+          }),
+        ),
+      }),
+      referrals: z.array(
+        z.object({
+          agencyId: z.string(),
+          agencyName: z.string(),
+          status: z.enum(['sent', 'accepted', 'declined']),
+          referredAt: z.string(),
+          referredBy: z.string(),
+          acceptBy: z.string(),
+          respondedAt: z.optional(z.string()),
+          respondedBy: z.optional(z.string()),
+          declineReason: z.optional(z.enum(DECLINE_REASONS)),
+          email: z.object({ status: z.enum(['pending', 'sending', 'sent']), sentAt: z.optional(z.string()) }),
+        }),
+      ),
+      closure: z.optional(z.object({ reason: z.enum(CLOSURE_REASONS), at: z.string() })),
+      publicUpdates: z.array(z.object({ id: z.string(), at: z.string(), message: z.string() })),
+      timeline: z.array(
+        z.object({
+          id: z.string(),
+          at: z.string(),
+          actor: ActorSchema(),
+          kind: z.string(),
+          details: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      notes: z.array(z.object({ id: z.string(), at: z.string(), author: ActorSchema(), text: z.string() })),
+    }),
+  ),
+);
+
+const InboxQuery = lazily(() =>
+  z.strictObject({
+    status: z.optional(z.enum(ENQUIRY_STATUSES)),
+    category: z.optional(Slug()),
+    agency: z.optional(Slug()),
+    receivedFrom: z.optional(IsoDateSchema()),
+    receivedTo: z.optional(documented(IsoDateSchema(), { description: 'Inclusive (UK date)' })),
+    overdue: z.optional(Flag()),
+    assignedTo: z.optional(z.literal('me')),
+    needsTriage: z.optional(Flag()),
+    ...pageQuery(),
+  }),
+);
+
+const ReferralParams = lazily(() =>
+  z.object({ reference: ReferenceParamSchema().shape.reference, agencyId: Slug() }),
+);
+
+const changed = (description: string) => ({
+  200: jsonResponse(description, CaseSummarySchema()),
+  ...problemResponses(401, 403, 404, 409, 412, 422, 428),
+});
+
+/** The casework routes. */
+export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
+  /** Answers a change: the case's new inbox line, with its new ETag. */
+  const answer = (c: Context<StaffEnv>, result: CaseChangeResult, status: 200 | 201 = 200) => {
+    if (!result.published) {
+      c.var.log.warn('Case events not published; left for the outbox sweeper', {
+        error: safeError(result.publishError),
+      });
+    }
+    c.header('ETag', etagOf(result.version));
+    c.header('Cache-Control', 'no-store');
+    return c.json(result.summary as CaseSummary, status);
+  };
+
+  return [
+    defineRoute(
+      ROUTES.listCases,
+      () => ({
+        summary: 'The inbox: cases newest first (an agency officer sees its own referrals only)',
+        query: InboxQuery(),
+        responses: {
+          200: jsonResponse('One page of cases; no personal data', CaseListSchema()),
+          ...problemResponses(401, 403, 422),
+        },
+      }),
+      async (c, { query }) => {
+        const page = await listInbox(deps, c.var.principal, {
+          status: query.status,
+          category: query.category,
+          agency: query.agency,
+          receivedFrom: query.receivedFrom ? ukMidnight(query.receivedFrom).toISOString() : undefined,
+          receivedBefore: query.receivedTo ? nextUkMidnight(query.receivedTo) : undefined,
+          overdue: query.overdue === 'true',
+          assignedToMe: query.assignedTo === 'me',
+          needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        c.header('Cache-Control', 'no-store');
+        return c.json({ items: page.items, nextCursor: page.cursor }, 200);
+      },
+    ),
+    defineRoute(
+      ROUTES.getCase,
+      () => ({
+        summary: 'The whole case: what the enquirer sent, referrals, timeline, notes (each read is audited)',
+        params: ReferenceParamSchema(),
+        responses: { 200: jsonResponse('The case', CaseSchema()), ...problemResponses(401, 403, 404) },
+      }),
+      async (c, { params }) => {
+        const record = await viewCase(deps, c.var.principal, params.reference);
+        c.header('ETag', etagOf(record.enquiry.version));
+        c.header('Cache-Control', 'no-store');
+        return c.json(caseView(record, c.var.principal, deps.clock()), 200);
+      },
+    ),
+    defineRoute(
+      ROUTES.acceptReferral,
+      () => ({
+        summary: 'Accept a referral (the agency’s own officer, or the CSU)',
+        params: ReferralParams(),
+        headers: IfMatchHeader(),
+        responses: changed('Accepted'),
+      }),
+      async (c, { params, headers }) =>
+        answer(
+          c,
+          await acceptCaseReferral(deps, c.var.principal, { ...params, ifMatch: headers['if-match'] }),
+        ),
+    ),
+    defineRoute(
+      ROUTES.declineReferral,
+      () => ({
+        summary: 'Decline a referral with a reason; the case returns to the CSU’s triage queue',
+        params: ReferralParams(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({
+          reason: z.enum(DECLINE_REASONS),
+          note: z.optional(documented(boundedText(MAX_NOTE_LENGTH), { description: 'Internal; staff only' })),
+        }),
+        responses: changed('Declined'),
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await declineCaseReferral(deps, c.var.principal, {
+            ...params,
+            ...body,
+            ifMatch: headers['if-match'],
+          }),
+        ),
+    ),
+    defineRoute(
+      ROUTES.referCase,
+      () => ({
+        summary: 'Refer the case to another agency (emailed once)',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({
+          agencyId: Slug(),
+          note: z.optional(documented(boundedText(MAX_NOTE_LENGTH), { description: 'Internal; staff only' })),
+        }),
+        responses: changed('Referred'),
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await referCase(deps, c.var.principal, { ...params, ...body, ifMatch: headers['if-match'] }),
+        ),
+    ),
+    defineRoute(
+      ROUTES.assignCase,
+      () => ({
+        summary: 'Assign the case to a named officer (yourself when none is named)',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({ officer: z.optional(singleLineText(100)) }),
+        responses: changed('Assigned'),
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await assignCaseTo(deps, c.var.principal, {
+            ...params,
+            officer: body?.officer,
+            ifMatch: headers['if-match'],
+          }),
+        ),
+    ),
+    defineRoute(
+      ROUTES.addCaseNote,
+      () => ({
+        summary: 'Add an internal note (never shown to the enquirer, never in emails or events)',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({ text: boundedText(MAX_NOTE_LENGTH) }),
+        responses: { ...changed('Noted'), 201: jsonResponse('Noted', CaseSummarySchema()) },
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await addCaseNote(deps, c.var.principal, {
+            ...params,
+            text: body.text,
+            ifMatch: headers['if-match'],
+          }),
+          201,
+        ),
+    ),
+    defineRoute(
+      ROUTES.publishCaseUpdate,
+      () => ({
+        summary: 'Publish an update for the enquirer (status page; emailed only with their consent)',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({ message: boundedText(MAX_PUBLIC_UPDATE_LENGTH) }),
+        responses: { ...changed('Published'), 201: jsonResponse('Published', CaseSummarySchema()) },
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await publishCaseUpdate(deps, c.var.principal, {
+            ...params,
+            message: body.message,
+            ifMatch: headers['if-match'],
+          }),
+          201,
+        ),
+    ),
+    defineRoute(
+      ROUTES.transitionCase,
+      () => ({
+        summary: 'Move the case: received/routed → in-progress → closed (with a reason); reopen (CSU only)',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({
+          to: z.enum(ENQUIRY_STATUSES),
+          reason: z.optional(z.enum(CLOSURE_REASONS)),
+          publicMessage: z.optional(boundedText(MAX_PUBLIC_UPDATE_LENGTH)),
+        }),
+        responses: changed('Moved'),
+      }),
+      async (c, { params, headers, body }) =>
+        answer(
+          c,
+          await transitionCaseTo(deps, c.var.principal, { ...params, ...body, ifMatch: headers['if-match'] }),
+        ),
+    ),
+  ];
+}
+
+/** The instant the UK day after `date` starts: the exclusive end of a `receivedTo` date. */
+function nextUkMidnight(date: string): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return ukMidnight(next.toISOString().slice(0, 10)).toISOString();
+}
+
+/** The case as the API shows it to staff. */
+function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
+  const { enquiry } = record;
+  return {
+    reference: enquiry.reference,
+    category: enquiry.category,
+    sensitive: enquiry.sensitive,
+    status: enquiry.status,
+    allowedTransitions: allowedTransitions(enquiry.status, principal),
+    receivedAt: enquiry.receivedAt,
+    updatedAt: enquiry.updatedAt,
+    dueBy: enquiry.dueBy,
+    overdue: summaryAt(listingOf(enquiry), now).overdue,
+    needsTriage: enquiry.needsTriage,
+    assignedTo: enquiry.assignedTo,
+    enquiry: {
+      description: enquiry.description,
+      happeningNow: enquiry.happeningNow,
+      contact: enquiry.contact,
+      safeContact: enquiry.safeContact,
+      location: enquiry.location,
+    },
+    referrals: enquiry.referrals.map((referral) => {
+      const email = record.emails.find((e) => e.kind === 'referral' && e.recipientId === referral.agencyId);
+      return {
+        ...referral,
+        email: email ? { status: email.status, sentAt: email.sentAt } : { status: 'pending' as const },
+      };
+    }),
+    closure: enquiry.closure,
+    publicUpdates: enquiry.publicUpdates,
+    timeline: record.timeline,
+    notes: record.notes,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Emails that casework causes: a public update or a closure to the enquirer (only with their consent, never
+ * repeating what they wrote), and a notice to the CSU when an agency declines a referral. Each is sent once,
+ * through the email ledger, however often its event is delivered.
+ */
+import { closureEmail, publicUpdateEmail, referralDeclinedEmail } from '../casework-emails.ts';
+import {
+  CLOSURE_REASONS,
+  type ClosureReason,
+  DECLINE_REASONS,
+  type DeclineReason,
+} from '../casework-vocabulary.ts';
+import { caseUrl, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
+import { ReferenceDataMissing } from '../errors.ts';
+import {
+  enquiryTopic,
+  type SendEmailResult,
+  type SendEnquiryEmailDeps,
+  sendOnce,
+} from './send-enquiry-email.ts';
+
+/** What the case emails need beyond any enquiry email: where staff open a case. */
+export interface SendCaseEmailDeps extends SendEnquiryEmailDeps {
+  /** Base of the staff API, for links to a case. */
+  readonly publicApiUrl: string;
+}
+
+/** Emails the enquirer one public update, if they said email is safe. */
+export async function sendPublicUpdate(
+  deps: SendCaseEmailDeps,
+  input: { reference: string; updateId: string },
+): Promise<SendEmailResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  const update = enquiry.publicUpdates.find((u) => u.id === input.updateId);
+  if (!update) return { outcome: 'skipped', reason: 'update-not-found' };
+  if (!wantsAcknowledgement(enquiry) || !enquiry.contact.email) {
+    return { outcome: 'skipped', reason: 'no-consent-to-email' };
+  }
+  const partnership = await deps.referenceData.getPartnership();
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+  return sendOnce(
+    deps,
+    { topic: enquiryTopic(enquiry.reference), kind: 'public-update', recipientId: `enquirer#${update.id}` },
+    {
+      to: enquiry.contact.email,
+      replyTo: partnership.csuMailbox,
+      content: publicUpdateEmail({
+        reference: enquiry.reference,
+        message: update.message,
+        partnership,
+        statusUrl: statusUrl(deps.statusPageBaseUrl, enquiry),
+      }),
+    },
+  );
+}
+
+/**
+ * Emails the enquirer that their enquiry is closed, with the outcome in plain words and any message given on
+ * closing; once per closure (`changeId`), so a case reopened and closed again is told again.
+ */
+export async function sendClosureNotice(
+  deps: SendCaseEmailDeps,
+  input: { reference: string; changeId: string; reason?: string; updateId?: string },
+): Promise<SendEmailResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  const reason = input.reason as ClosureReason;
+  if (!CLOSURE_REASONS.includes(reason)) return { outcome: 'skipped', reason: 'not-closed' };
+  if (!wantsAcknowledgement(enquiry) || !enquiry.contact.email) {
+    return { outcome: 'skipped', reason: 'no-consent-to-email' };
+  }
+  const partnership = await deps.referenceData.getPartnership();
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+  const message = input.updateId
+    ? enquiry.publicUpdates.find((u) => u.id === input.updateId)?.message
+    : undefined;
+  return sendOnce(
+    deps,
+    { topic: enquiryTopic(enquiry.reference), kind: 'closure', recipientId: `enquirer#${input.changeId}` },
+    {
+      to: enquiry.contact.email,
+      replyTo: partnership.csuMailbox,
+      content: closureEmail({
+        reference: enquiry.reference,
+        reason,
+        message,
+        partnership,
+        statusUrl: statusUrl(deps.statusPageBaseUrl, enquiry),
+      }),
+    },
+  );
+}
+
+/** Tells the CSU's mailbox that an agency declined a referral: the case is back in their triage queue. */
+export async function sendDeclineNotice(
+  deps: SendCaseEmailDeps,
+  input: { reference: string; agencyId: string; reason: string; changeId: string },
+): Promise<SendEmailResult> {
+  const enquiry = await deps.enquiries.get(input.reference);
+  if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
+  const referral = enquiry.referrals.find((r) => r.agencyId === input.agencyId);
+  if (!referral) return { outcome: 'skipped', reason: 'recipient-not-routed' };
+  const partnership = await deps.referenceData.getPartnership();
+  if (!partnership) throw new ReferenceDataMissing('partnership record');
+  const reason: DeclineReason = DECLINE_REASONS.includes(input.reason as DeclineReason)
+    ? (input.reason as DeclineReason)
+    : 'other';
+  return sendOnce(
+    deps,
+    {
+      topic: enquiryTopic(enquiry.reference),
+      kind: 'referral-declined',
+      recipientId: `csu#${input.changeId}`,
+    },
+    {
+      to: partnership.csuMailbox,
+      replyTo: partnership.csuMailbox,
+      content: referralDeclinedEmail({
+        reference: enquiry.reference,
+        agencyName: referral.agencyName,
+        reason,
+        caseUrl: caseUrl(deps.publicApiUrl, enquiry.reference),
+        partnership,
+      }),
+    },
+  );
+}

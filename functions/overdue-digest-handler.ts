@@ -1,0 +1,46 @@
+/**
+ * Lambda entry point of the scheduled overdue digest (08:00 UK time on weekdays). The schedule passes its
+ * scheduled time, so a delayed or retried run still sends that day's digests, and only the missing ones.
+ */
+import { CachedReferenceData } from './adapters/cached-reference-data.ts';
+import { documentClient } from './adapters/clients/dynamodb.ts';
+import { sesClient } from './adapters/clients/ses.ts';
+import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
+import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
+import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
+import { SesMailer } from './adapters/ses-mailer.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
+import { sendOverdueDigests } from './domain/use-cases/send-overdue-digests.ts';
+import { logger } from './observability.ts';
+import { REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
+
+const tableName = requireEnv(ENV.tableName);
+const deps = {
+  cases: new DynamoDbCaseRepository(documentClient, tableName),
+  referenceData: new CachedReferenceData(
+    new DynamoDbReferenceDataRepository(documentClient, tableName),
+    REFERENCE_DATA_MAX_AGE_SECONDS,
+  ),
+  ledger: new DynamoDbEmailLedger(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
+  mailer: new SesMailer(sesClient),
+  clock: () => new Date(),
+  sender: requireEnv(ENV.senderAddress),
+  publicApiUrl: requireEnv(ENV.publicApiUrl),
+};
+
+/** Input of the schedule's target: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
+export interface ScheduledInput {
+  readonly scheduledTime?: string;
+}
+
+export const handler = async (event: ScheduledInput = {}) => {
+  const at = event.scheduledTime ? new Date(event.scheduledTime) : deps.clock();
+  if (Number.isNaN(at.getTime())) throw new Error('scheduledTime is not a date');
+  const result = await sendOverdueDigests(deps, { at });
+  logger.info('Overdue digest ran', { at: at.toISOString(), ...result });
+  if (result.outcome === 'ran' && result.failed.length > 0) {
+    // Failing the run makes the scheduler retry it; the ledger keeps the digests already sent from going twice.
+    throw new Error(`Could not send ${result.failed.length} overdue digest(s)`);
+  }
+  return result;
+};
