@@ -6,7 +6,7 @@
 import './quiet-sdk-warning.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OUTBOX_SWEEP, SCHEDULES } from '../functions/topology.ts';
+import { OUTBOX_SWEEP, SCHEDULES, type ScheduleSpec } from '../functions/topology.ts';
 import { startLocalCloud } from './cloud.ts';
 import { LocalCloudError } from './errors.ts';
 import { portsFromEnv } from './ports.ts';
@@ -54,13 +54,16 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
   API              ${cloud.urls.api}
                    try: curl ${cloud.urls.api}/enquiry-categories
   API reference    ${cloud.urls.api}/docs   (OpenAPI: ${cloud.urls.api}/openapi.json)
-  Staff token      npm run token -- --role partnership-admin   (or csu-officer, partner-representative --org <id>)
+  Staff token      npm run token -- --role csu-officer   (or partnership-admin, agency-officer --agency <id>,
+                   partner-representative --org <id>; --user <name> names the officer)
   Email inbox      ${cloud.urls.sesInbox}   (every email sent, readable in the browser)
   DynamoDB Local   ${cloud.urls.dynamodb}   (table ${cloud.tableName})
   AWS endpoints    ${cloud.urls.aws}   (AWS_ENDPOINT_URL_EVENTBRIDGE, _SQS and _SES point here)
   Control          ${cloud.urls.control}/queues   (queues and dead letters)
   Schedules        ${Object.entries(SCHEDULES)
-    .map(([name, s]) => `${name} ${s.expression}`)
+    .map(
+      ([name, s]: [string, ScheduleSpec]) => `${name} ${s.expression}${s.timeZone ? ` ${s.timeZone}` : ''}`,
+    )
     .join(', ')}${args.has('--no-schedules') ? ' (not running: --no-schedules)' : ''}
                    fire now: npm run fire-schedule -- <name>
 `);

@@ -3,7 +3,14 @@
  * schedules and routes, so what passes locally is what is deployed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { QUEUES, ROUTE_LIST, RULE_RETRY_POLICY, RULES, SCHEDULES } from '../../functions/topology.ts';
+import {
+  QUEUES,
+  ROUTE_LIST,
+  RULE_RETRY_POLICY,
+  RULES,
+  SCHEDULES,
+  type ScheduleSpec,
+} from '../../functions/topology.ts';
 import { arnOf, logicalId, removeOutdirs, rendered, resource, resourcesOfType, synthApp } from './synth.ts';
 
 afterAll(removeOutdirs);
@@ -77,6 +84,10 @@ describe('schedules', () => {
     const schedule = resource(template, logicalId(stateless.schedules[name as keyof typeof SCHEDULES]));
 
     expect(schedule.Properties?.['ScheduleExpression']).toBe(spec.expression);
+    // Evaluated in the same zone locally and on AWS (UTC when the topology names none).
+    expect(schedule.Properties?.['ScheduleExpressionTimezone']).toBe(
+      (spec as ScheduleSpec).timeZone ?? 'Etc/UTC',
+    );
     expect(schedule.Properties?.['Target']).toMatchObject({
       Arn: arnOf(stateless.functions[spec.target]),
       DeadLetterConfig: { Arn: arnOf(stateless.undeliverableSchedulesQueue) },

@@ -95,11 +95,18 @@ export async function deadLetters(queue: string): Promise<DeadLetter[]> {
   return ((await response.json()) as { deadLetters: DeadLetter[] }).deadLetters;
 }
 
-/** A staff token from the local user pool, as `npm run token` prints it. */
-export async function staffToken(role: string, organisationId?: string): Promise<string> {
+/**
+ * A staff token from the local user pool, as `npm run token` prints it: for a partner representative with
+ * their organisation, for an agency officer with `{ agencyId }`, optionally for a named user (`subject`).
+ */
+export async function staffToken(
+  role: string,
+  organisationId?: string,
+  options: { agencyId?: string; subject?: string } = {},
+): Promise<string> {
   const response = await fetch(`${cloud().control}/auth/token`, {
     method: 'POST',
-    body: JSON.stringify({ role, organisationId }),
+    body: JSON.stringify({ role, organisationId, ...options }),
   });
   const { token } = (await response.json()) as { token: string };
   return token;

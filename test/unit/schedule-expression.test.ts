@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEDULES } from '../../functions/topology.ts';
+import { SCHEDULES, type ScheduleSpec } from '../../functions/topology.ts';
 import { nextFireTime } from '../../local/schedule-expression.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -16,14 +16,30 @@ describe('nextFireTime', () => {
     expect(nextFireTime(expression, at(from)).toISOString()).toBe(expected);
   });
 
+  it.each([
+    // GMT: 08:00 in London is 08:00 UTC; Friday evening → Monday morning.
+    ['2026-11-27T18:00:00Z', '2026-11-30T08:00:00.000Z'],
+    // BST: 08:00 in London is 07:00 UTC.
+    ['2026-06-10T09:00:00Z', '2026-06-11T07:00:00.000Z'],
+    // Across the change to BST on Sunday 29 March 2026: Friday in GMT, Monday in BST.
+    ['2026-03-27T09:00:00Z', '2026-03-30T07:00:00.000Z'],
+  ])(
+    'evaluates a cron in its schedule’s time zone: from %s the next 08:00 UK weekday is %s',
+    (from, expected) => {
+      expect(nextFireTime('cron(0 8 ? * MON-FRI *)', at(from), 'Europe/London').toISOString()).toBe(expected);
+    },
+  );
+
   it('rejects expressions it cannot honour rather than guessing', () => {
     expect(() => nextFireTime('at(2026-12-01T00:00:00)', new Date())).toThrow(/Unsupported/);
     expect(() => nextFireTime('cron(0 0 L * ? *)', new Date())).toThrow(/not supported/);
   });
 
   it('understands every schedule in the topology', () => {
-    for (const schedule of Object.values(SCHEDULES)) {
-      expect(nextFireTime(schedule.expression, new Date()).getTime()).toBeGreaterThan(Date.now());
+    for (const schedule of Object.values(SCHEDULES) as ScheduleSpec[]) {
+      expect(nextFireTime(schedule.expression, new Date(), schedule.timeZone).getTime()).toBeGreaterThan(
+        Date.now(),
+      );
     }
   });
 });
