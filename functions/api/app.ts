@@ -211,8 +211,12 @@ function jsonBodies(): MiddlewareHandler<ApiEnv> {
     const maxBytes = isEnquiry ? MAX_BODY_BYTES : MAX_STAFF_BODY_BYTES;
     const fail = (slug: ProblemSlug, detail: string) =>
       sendProblem(c, problem(slug, { detail, instance: c.req.path }));
+    // Without Content-Length (HTTP/2 clients may send none), a body is there if the request carries one.
+    const declaredLength = c.req.header('content-length');
     const hasBody =
-      Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+      declaredLength !== undefined
+        ? Number(declaredLength) > 0
+        : c.req.header('transfer-encoding') !== undefined || c.req.raw.body !== null;
     if (!hasBody && !isEnquiry) return next();
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType.trim())) {

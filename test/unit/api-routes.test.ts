@@ -4,12 +4,16 @@
  * public route needs no token, and the OpenAPI document lists exactly these operations. Runs the real app
  * on in-memory ports, with a token verifier that reads the role from the token.
  */
+
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app.ts';
+import { ROUTER_ACTOR, routeCase } from '../../functions/domain/casework.ts';
+import type { Enquiry } from '../../functions/domain/enquiry.ts';
 import { NotAuthenticated } from '../../functions/domain/errors.ts';
 import { STAFF_ROLES, type StaffRole, type StaffTokenVerifier } from '../../functions/domain/staff.ts';
-import { isStaffRoute, ROUTE_LIST, type RouteSpec } from '../../functions/topology.ts';
+import { isStaffRoute, ROUTE_LIST, type RouteName, type RouteSpec } from '../../functions/topology.ts';
 import { aSeededPartnership } from '../support/in-memory-governance.ts';
 import {
   aClock,
@@ -19,16 +23,19 @@ import {
   smallPartnershipReferenceData,
 } from '../support/in-memory-ports.ts';
 
-/** Accepts `role:<role>` as a token of that role, for organisation `kent-police`. */
+/**
+ * Accepts `role:<role>` as a token of that role, for organisation `kent-police`; an agency officer works for
+ * `parking-team`, or for the agency named after `@` (`role:agency-officer@other-agency`).
+ */
 const rolesFromToken: StaffTokenVerifier = {
   async verify(token) {
-    const role = /^role:(.+)$/.exec(token)?.[1] as StaffRole | undefined;
-    if (!role || !STAFF_ROLES.includes(role)) throw new NotAuthenticated('not a test token');
+    const [, role, agency] = /^role:([a-z-]+)(?:@([a-z-]+))?$/.exec(token) ?? [];
+    if (!role || !STAFF_ROLES.includes(role as StaffRole)) throw new NotAuthenticated('not a test token');
     return {
       subject: `user-${role}`,
-      roles: [role],
+      roles: [role as StaffRole],
       organisationId: 'kent-police',
-      ...(role === 'agency-officer' ? { agencyId: 'parking-team' } : {}),
+      ...(role === 'agency-officer' ? { agencyId: agency ?? 'parking-team' } : {}),
     };
   },
 };
@@ -37,9 +44,11 @@ async function anApi() {
   const clock = aClock();
   const { governance, records } = await aSeededPartnership(clock());
   const referenceData = smallPartnershipReferenceData();
+  // A second agency, for the CSU to refer cases on to.
+  referenceData.agencies.push({ id: 'wardens', name: 'Community wardens', email: 'wardens@ashford.example' });
 
   const enquiries = new InMemoryEnquiries();
-  return createApi({
+  const app = createApi({
     enquiries,
     cases: new InMemoryCases(enquiries),
     referenceData,
@@ -54,9 +63,10 @@ async function anApi() {
     statusPageBaseUrl: 'https://www.example/report',
     allowedOrigins: ['https://www.example'],
   });
+  return { app, enquiries };
 }
 
-const app = await anApi();
+const { app, enquiries } = await anApi();
 const SAMPLE_PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000000',
   reference: 'CSU-2026-000001',
@@ -120,6 +130,109 @@ describe('public routes', () => {
       }
     },
   );
+});
+
+describe('casework scope', () => {
+  /** A fresh case referred to the parking team alone, at version 2. */
+  function aRoutedCase(): string {
+    const reference = `CSU-2026-${String(enquiries.enquiries.size + 100).padStart(6, '0')}`;
+    const received: Enquiry = {
+      reference,
+      category: 'parking',
+      description: 'Van on the pavement',
+      contact: { email: 'sam@resident.example' },
+      happeningNow: false,
+      safeContact: { mayEmail: true, mayPhone: false },
+      sensitive: false,
+      status: 'received',
+      version: 1,
+      statusToken: 'token',
+      receivedAt: '2026-11-26T10:00:00.000Z',
+      updatedAt: '2026-11-26T10:00:00.000Z',
+      referrals: [],
+      needsTriage: false,
+      publicUpdates: [],
+    };
+    const { after } = routeCase(
+      received,
+      [
+        { id: 'csu', name: 'CSU', email: 'csu@ashford.example' },
+        { id: 'parking-team', name: 'Parking team', email: 'parking@ashford.example' },
+      ],
+      { acceptWithinWorkingDays: 2, closeWithinWorkingDays: 20 },
+      { now: new Date('2026-11-26T10:01:00Z'), actor: ROUTER_ACTOR, newId: randomUUID },
+      'csu',
+    );
+    enquiries.enquiries.set(reference, after);
+    return reference;
+  }
+
+  /** A valid request to each casework route of one case. */
+  const CASE_REQUESTS: Partial<Record<RouteName, { agencyId?: string; body?: unknown }>> = {
+    getCase: {},
+    acceptReferral: { agencyId: 'parking-team' },
+    declineReferral: { agencyId: 'parking-team', body: { reason: 'not-ours' } },
+    referCase: { body: { agencyId: 'wardens' } },
+    assignCase: { body: {} },
+    addCaseNote: { body: { text: 'Called the enquirer back.' } },
+    publishCaseUpdate: { body: { message: 'We are looking into it.' } },
+    transitionCase: { body: { to: 'in-progress' } },
+  };
+  const caseRoutes = ROUTE_LIST.filter(
+    (route) => route.path.startsWith('/enquiries/{reference}') && isStaffRoute(route),
+  );
+
+  it('has a request for every casework route of a case', () => {
+    expect(caseRoutes.map((route) => route.name).sort()).toEqual(Object.keys(CASE_REQUESTS).sort());
+  });
+
+  it.each(caseRoutes.map((route) => [label(route), route] as const))(
+    '%s answers another agency’s officer 404, and the case’s own agency as its role allows',
+    async (_label, route) => {
+      const request = CASE_REQUESTS[route.name]!;
+      const send = (token: string) => {
+        const reference = aRoutedCase();
+        const path = route.path
+          .replace('{reference}', reference)
+          .replace('{agencyId}', request.agencyId ?? '');
+        return app.request(path, {
+          method: route.method,
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'If-Match': '"2"',
+            ...(request.body ? { 'Content-Type': 'application/json' } : {}),
+          },
+          body: request.body ? JSON.stringify(request.body) : undefined,
+        });
+      };
+      const allowed = (route.access as readonly StaffRole[]).includes('agency-officer');
+
+      const wrongAgency = await send('role:agency-officer@other-agency');
+      const ownAgency = await send('role:agency-officer');
+      const csu = await send('role:csu-officer');
+
+      expect(wrongAgency.status).toBe(allowed ? 404 : 403);
+      if (allowed) expect(ownAgency.status).toBeLessThan(300);
+      else expect(ownAgency.status).toBe(403);
+      expect(csu.status).toBeLessThan(300);
+    },
+  );
+
+  it('lists a case only in the inbox of an agency it was referred to', async () => {
+    const reference = aRoutedCase();
+    const listed = async (token: string, query = '') => {
+      const response = await app.request(`/enquiries?limit=100${query}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: { reference: string }[] }).items.map((i) => i.reference);
+    };
+
+    expect(await listed('role:agency-officer')).toContain(reference);
+    expect(await listed('role:agency-officer@other-agency')).not.toContain(reference);
+    expect(await listed('role:agency-officer@other-agency', '&agency=parking-team')).toEqual([]);
+    expect(await listed('role:csu-officer', '&agency=parking-team')).toContain(reference);
+  });
 });
 
 describe('the OpenAPI document', () => {
