@@ -228,4 +228,53 @@ describe('the routing table', () => {
       actor: expect.stringMatching(/^local-csu-officer-/),
     });
   });
+
+  it('sets a category’s response-time targets, audited, and reports the defaults until then', async () => {
+    const officer = bearer(await staffToken('csu-officer'));
+    const before = await callApi<{ targets: unknown; targetsAreDefault: boolean; agencyIds: string[] }>(
+      '/routing/domestic-abuse',
+      { headers: officer },
+    );
+
+    const changed = await callApi<{ targets: unknown; targetsAreDefault: boolean }>(
+      '/routing/domestic-abuse',
+      {
+        method: 'PUT',
+        json: {
+          agencyIds: before.body.agencyIds,
+          targets: { acceptWithinWorkingDays: 1, closeWithinWorkingDays: 5 },
+        },
+        headers: { ...officer, 'If-Match': before.headers.get('etag')! },
+      },
+    );
+    const tooLong = await callApi('/routing/domestic-abuse', {
+      method: 'PUT',
+      json: {
+        agencyIds: before.body.agencyIds,
+        targets: { acceptWithinWorkingDays: 0, closeWithinWorkingDays: 5 },
+      },
+      headers: { ...officer, 'If-Match': changed.headers.get('etag')! },
+    });
+    const history = await callApi<{ entries: { after: { targets?: unknown } }[] }>(
+      '/routing/domestic-abuse/history',
+      { headers: officer },
+    );
+
+    // A sensitive category: the shorter default targets.
+    expect(before.body).toMatchObject({
+      targets: { acceptWithinWorkingDays: 1, closeWithinWorkingDays: 10 },
+      targetsAreDefault: true,
+    });
+    expect(changed.body).toEqual({
+      category: 'domestic-abuse',
+      agencyIds: before.body.agencyIds,
+      targets: { acceptWithinWorkingDays: 1, closeWithinWorkingDays: 5 },
+      targetsAreDefault: false,
+    });
+    expect(tooLong.status).toBe(422);
+    expect(history.body.entries[0]?.after.targets).toEqual({
+      acceptWithinWorkingDays: 1,
+      closeWithinWorkingDays: 5,
+    });
+  });
 });

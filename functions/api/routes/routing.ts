@@ -1,12 +1,13 @@
 /** The routing table: which CSU agencies receive each category's enquiries (CSU officers, audited). */
 import * as z from 'zod/mini';
+import { targetsFor } from '../../domain/casework.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
-import type { Clock, ReferenceDataRepository } from '../../domain/ports.ts';
+import type { Clock, ReferenceDataRepository, VersionedRoutingRule } from '../../domain/ports.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../../domain/use-cases/update-routing.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { IfMatchHeader, jsonResponse, problemResponses } from '../openapi-parts.ts';
+import { documented, IfMatchHeader, intBetween, jsonResponse, problemResponses } from '../openapi-parts.ts';
 
 const CategoryParam = lazily(() =>
   z.object({
@@ -14,9 +15,24 @@ const CategoryParam = lazily(() =>
   }),
 );
 
+const TargetsSchema = lazily(() =>
+  z.object({
+    acceptWithinWorkingDays: intBetween(1, 30),
+    closeWithinWorkingDays: intBetween(1, 250),
+  }),
+);
+
 const RoutingSchema = lazily(() =>
   z
-    .object({ category: z.string(), agencyIds: z.array(z.string()) })
+    .object({
+      category: z.string(),
+      agencyIds: z.array(z.string()),
+      targets: documented(TargetsSchema(), {
+        description:
+          'Response-time targets in working days (England and Wales): the category’s own, or the default for its sensitivity',
+      }),
+      targetsAreDefault: z.boolean(),
+    })
     .register(z.globalRegistry, { title: 'RoutingRule' }),
 );
 
@@ -40,9 +56,20 @@ const AuditTrailSchema = lazily(() =>
 /** The routing table routes. They read the table itself, never a cache: staff see what is stored. */
 export function routingRoutes(deps: {
   readonly referenceData: ReferenceDataRepository;
+  /** Categories' sensitivity decides their default targets. */
+  readonly cachedReferenceData: Pick<ReferenceDataRepository, 'getCategory'>;
   readonly governance: GovernanceRepository;
   readonly clock: Clock;
 }): RouteDefinition[] {
+  const routingView = async (rule: VersionedRoutingRule) => {
+    const category = await deps.cachedReferenceData.getCategory(rule.category);
+    return {
+      category: rule.category,
+      agencyIds: [...rule.agencyIds],
+      targets: targetsFor(category?.sensitive ?? true, rule.targets),
+      targetsAreDefault: rule.targets === undefined,
+    };
+  };
   return [
     defineRoute(
       ROUTES.getRouting,
@@ -52,20 +79,22 @@ export function routingRoutes(deps: {
         responses: { 200: jsonResponse('Rule', RoutingSchema()), ...problemResponses(401, 403, 404) },
       }),
       async (c, { params }) => {
-        const { version, category, agencyIds } = await getRouting(deps.referenceData, params.category);
-        c.header('ETag', etagOf(version));
+        const rule = await getRouting(deps.referenceData, params.category);
+        c.header('ETag', etagOf(rule.version));
         c.header('Cache-Control', 'no-store');
-        return c.json({ category, agencyIds: [...agencyIds] }, 200);
+        return c.json(await routingView(rule), 200);
       },
     ),
     defineRoute(
       ROUTES.updateRouting,
       () => ({
-        summary: 'Change which agencies receive a category (audited; If-Match required)',
+        summary:
+          'Change which agencies receive a category, and its response-time targets (audited; If-Match required)',
         params: CategoryParam(),
         headers: IfMatchHeader(),
         body: z.strictObject({
           agencyIds: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(50)),
+          targets: z.optional(TargetsSchema()),
         }),
         responses: {
           200: jsonResponse('Changed', RoutingSchema()),
@@ -73,14 +102,15 @@ export function routingRoutes(deps: {
         },
       }),
       async (c, { params, headers, body }) => {
-        const { version, category, agencyIds } = await updateRouting(deps, {
+        const rule = await updateRouting(deps, {
           principal: c.var.principal,
           category: params.category,
           agencyIds: body.agencyIds,
+          targets: body.targets,
           ifMatch: headers['if-match'],
         });
-        c.header('ETag', etagOf(version));
-        return c.json({ category, agencyIds: [...agencyIds] }, 200);
+        c.header('ETag', etagOf(rule.version));
+        return c.json(await routingView(rule), 200);
       },
     ),
     defineRoute(

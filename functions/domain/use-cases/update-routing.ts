@@ -1,3 +1,4 @@
+import type { ResponseTargets } from '../casework.ts';
 import { RecordNotFound, ValidationFailed } from '../errors.ts';
 import type { AuditEntry, GovernanceRepository } from '../governance-ports.ts';
 import type { Clock, ReferenceDataRepository, VersionedRoutingRule } from '../ports.ts';
@@ -20,7 +21,14 @@ export async function getRouting(
  */
 export async function updateRouting(
   deps: { referenceData: ReferenceDataRepository; clock: Clock },
-  input: { principal: StaffPrincipal; category: string; agencyIds: string[]; ifMatch?: string },
+  input: {
+    principal: StaffPrincipal;
+    category: string;
+    agencyIds: string[];
+    /** The category's response-time targets; absent keeps the current ones. */
+    targets?: ResponseTargets;
+    ifMatch?: string;
+  },
 ): Promise<VersionedRoutingRule> {
   const expectedVersion = versionFromEtag(input.ifMatch);
   const current = await getRouting(deps.referenceData, input.category);
@@ -32,15 +40,20 @@ export async function updateRouting(
     );
   }
   const agencyIds = [...new Set(input.agencyIds)];
+  const targets = input.targets ?? current.targets;
   const audit: AuditEntry = {
     entity: `ROUTING#${input.category}`,
     action: 'update-routing',
     actor: input.principal.subject,
     at: deps.clock().toISOString(),
-    before: { agencyIds: current.agencyIds },
-    after: { agencyIds },
+    before: { agencyIds: current.agencyIds, targets: current.targets },
+    after: { agencyIds, targets },
   };
-  await deps.referenceData.updateRoutingRule({ category: input.category, agencyIds }, expectedVersion, audit);
+  await deps.referenceData.updateRoutingRule(
+    { category: input.category, agencyIds, targets },
+    expectedVersion,
+    audit,
+  );
   return getRouting(deps.referenceData, input.category);
 }
 
