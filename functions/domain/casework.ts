@@ -69,7 +69,29 @@ export interface Actor {
 /** The router's identity in timelines. */
 export const ROUTER_ACTOR: Actor = { subject: 'system:router', role: 'system' };
 
+/** The enquirer, in the timeline entry of their submission. */
+export const ENQUIRER_ACTOR: Actor = { subject: 'enquirer', role: 'public' };
+
+/**
+ * The timeline as staff read it: the submission first (it is the enquiry itself, not a stored entry), then
+ * every recorded change, oldest first.
+ */
+export function timelineOf(
+  enquiry: Pick<Enquiry, 'reference' | 'receivedAt' | 'category'>,
+  recorded: readonly TimelineEntry[],
+): TimelineEntry[] {
+  const received: TimelineEntry = {
+    id: `${enquiry.reference}-received`,
+    at: enquiry.receivedAt,
+    actor: ENQUIRER_ACTOR,
+    kind: 'received',
+    details: { category: enquiry.category },
+  };
+  return [received, ...[...recorded].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))];
+}
+
 export const TIMELINE_KINDS = [
+  'received',
   'routed',
   'referred',
   'referral-accepted',
@@ -199,7 +221,8 @@ function replaceReferral(enquiry: Enquiry, updated: Referral): Referral[] {
 
 /**
  * Records the routing table's decision on a received enquiry: one referral per agency recipient (the CSU's
- * own copy is not a referral), its acceptance deadline, and the case's closure deadline.
+ * own copy is not a referral), its acceptance deadline, and the case's closure deadline. An enquiry staff
+ * closed before it was routed is sent to nobody.
  */
 export function routeCase(
   enquiry: Enquiry,
@@ -208,6 +231,12 @@ export function routeCase(
   context: ActionContext,
   csuRecipientId: string,
 ): CaseChange {
+  // Closed before the router got to it (a duplicate, say): nobody is sent it, but the router is done with it.
+  if (enquiry.status === 'closed') {
+    return changed(enquiry, { routing: [], routedTo: [] }, context, [
+      { kind: 'routed', details: { agencyIds: [] } },
+    ]);
+  }
   const at = context.now.toISOString();
   const acceptBy = workingDayDeadline(context.now, targets.acceptWithinWorkingDays).toISOString();
   const referrals: Referral[] = recipients
@@ -366,7 +395,13 @@ export function transitionCase(
 ): CaseChange {
   const allowed = allowedTransitions(enquiry.status, principal);
   if (!allowed.includes(input.to)) {
-    refusal(`An enquiry that is ${enquiry.status} cannot move to ${input.to}.`, allowed);
+    const reopen = enquiry.status === 'closed' && input.to === 'in-progress';
+    refusal(
+      reopen
+        ? 'Only the CSU can reopen a closed enquiry.'
+        : `An enquiry that is ${enquiry.status} cannot move to ${input.to}.`,
+      allowed,
+    );
   }
   if (input.to === 'closed' && !input.reason) {
     throw new ValidationFailed([{ field: 'reason', message: 'is required to close an enquiry' }]);

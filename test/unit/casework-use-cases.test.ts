@@ -582,17 +582,22 @@ describe('referCase', () => {
 });
 
 describe('routeEnquiry', () => {
-  it('records one referral per agency with its deadlines, and requests every recipient', async () => {
-    const { deps, aCase, stored, published } = aSystem();
+  it('records one referral per agency, due from routing, and the closure target, due from receipt', async () => {
+    const { deps, clock, stored, published } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry({ category: 'parking' }) });
+    const reference = enquiry.reference;
+    // The router is a day late: received on Monday, routed on Tuesday.
+    clock.advance(24 * 60 * 60);
 
-    const reference = await aCase({ category: 'parking' });
+    const result = await routeEnquiry(deps, { reference, category: 'parking', correlationId: reference });
 
+    expect(result).toMatchObject({ outcome: 'routed', missingAgencyIds: [] });
     const routed = stored(reference);
-    expect(routed.referrals.map((r) => [r.agencyId, r.status, r.acceptBy])).toEqual([
-      // Two working days from Monday 11 January: the end of Wednesday.
-      ['parking-team', 'sent', '2027-01-14T00:00:00.000Z'],
+    expect(routed.referrals.map((r) => [r.agencyId, r.status, r.referredAt, r.acceptBy])).toEqual([
+      // Two working days from Tuesday 12 January: the end of Thursday.
+      ['parking-team', 'sent', '2027-01-12T10:00:00.000Z', '2027-01-15T00:00:00.000Z'],
     ]);
-    // Twenty working days from receipt: the end of Monday 8 February.
+    // Twenty working days from Monday's receipt: the end of Monday 8 February.
     expect(routed.dueBy).toBe('2027-02-09T00:00:00.000Z');
     expect(routed).toMatchObject({ status: 'routed', needsTriage: false, version: 2 });
     expect(published<{ recipientId: string }>('EnquiryReferralRequested').map((e) => e.recipientId)).toEqual([

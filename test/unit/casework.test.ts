@@ -212,6 +212,18 @@ describe('routeCase', () => {
     expect(after.status).toBe('routed');
   });
 
+  it('sends an enquiry staff closed before it was routed to nobody, and keeps it closed', () => {
+    const { after } = route(
+      anEnquiry({ status: 'closed', closure: { reason: 'duplicate', at: NOW.toISOString() } }),
+      [CSU, PARKING],
+    );
+
+    expect(after.routing).toEqual([]);
+    expect(after.referrals).toEqual([]);
+    expect(after.status).toBe('closed');
+    expect(after.dueBy).toBeUndefined();
+  });
+
   it("steps the version and records one 'routed' entry naming the agencies", () => {
     const enquiry = anEnquiry({ version: 4 });
 

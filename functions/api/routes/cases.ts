@@ -12,6 +12,7 @@ import {
   MAX_NOTE_LENGTH,
   MAX_PUBLIC_UPDATE_LENGTH,
   summaryAt,
+  timelineOf,
 } from '../../domain/casework.ts';
 import type { CaseRecord, CaseRepository } from '../../domain/casework-ports.ts';
 import { CLOSURE_REASONS, DECLINE_REASONS } from '../../domain/casework-vocabulary.ts';
@@ -404,7 +405,7 @@ function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
     }),
     closure: enquiry.closure,
     publicUpdates: enquiry.publicUpdates,
-    timeline: record.timeline,
+    timeline: timelineOf(enquiry, record.timeline),
     notes: record.notes,
   };
 }

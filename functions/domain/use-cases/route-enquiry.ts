@@ -65,7 +65,7 @@ export async function routeEnquiry(
     );
     try {
       await deps.cases.save(change);
-      recipients = decision.recipients;
+      recipients = change.after.routing ?? [];
     } catch (error) {
       if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS) throw error;
     }
