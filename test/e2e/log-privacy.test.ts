@@ -1,7 +1,15 @@
 /** Personal data never reaches the logs: the functions' whole log output is searched for it. */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { anEnquiry, eventually, setFaults, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
+import {
+  anEnquiry,
+  callApi,
+  eventually,
+  setFaults,
+  staffToken,
+  submitEnquiry,
+  waitForQuiet,
+} from '../support/local-cloud.ts';
 
 describe('logs', () => {
   afterEach(async () => {
@@ -36,6 +44,51 @@ describe('logs', () => {
       expect(logs).not.toContain(secret);
     }
     expect(logs).toContain(body.reference);
+  });
+});
+
+describe('logs of casework', () => {
+  it('carry none of the notes, decline notes or public updates staff write, even when events wait in the outbox', async () => {
+    const enquiry = anEnquiry({ category: 'older-or-vulnerable-people' });
+    const { body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
+    const ageUk = {
+      Authorization: `Bearer ${await staffToken('agency-officer', undefined, { agencyId: 'age-uk' })}`,
+    };
+    const secrets = [
+      'Lives alone since her husband died',
+      'Declined: known to adult social care',
+      'We phoned Mrs X',
+    ];
+    let etag = (await callApi(`/enquiries/${body.reference}`, { headers: csu })).headers.get('etag')!;
+    const write = async (path: string, json: unknown, headers: Record<string, string> = csu) => {
+      const response = await callApi(`/enquiries/${body.reference}${path}`, {
+        method: 'POST',
+        json,
+        headers: { ...headers, 'If-Match': etag },
+      });
+      expect(response.status).toBeLessThan(300);
+      etag = response.headers.get('etag')!;
+    };
+
+    await write('/notes', { text: secrets[0] });
+    await write('/referrals/age-uk/decline', { reason: 'already-known', note: secrets[1] }, ageUk);
+    // The bus refuses the next events: the warning about the outbox must not quote the update either.
+    await setFaults({ eventBridgeFailNextEntries: 1 });
+    await write('/updates', { message: secrets[2] });
+    await setFaults();
+    await waitForQuiet();
+    const logs = await eventually(async () => {
+      const text = readFileSync(inject('localCloudLogFile'), 'utf8');
+      return text.includes('Case events not published') && text.includes('Decline notice handled')
+        ? text
+        : undefined;
+    }, 'the casework to be logged');
+
+    for (const secret of [...secrets, enquiry.description, enquiry.name, enquiry.email]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });
 
