@@ -43,7 +43,24 @@ describe('parseStage', () => {
     [{ enquiryRetentionDays: 0 }, /enquiryRetentionDays must be a positive integer/],
     [{ logRetentionDays: 31 }, /logRetentionDays must be one of/],
     [{ senderAddress: 'CSU <no-reply@elsewhere.example>' }, /senderAddress must be an address at/],
+    [{ statusPageBaseUrl: 'http://www.ashford.gov.uk/report' }, /statusPageBaseUrl must be an https URL/],
+    [
+      { statusPageBaseUrl: 'https://www.ashford.gov.uk/report?x=1' },
+      /statusPageBaseUrl must be an https URL/,
+    ],
+    [{ statusPageBaseUrl: 'not a url' }, /statusPageBaseUrl must be an https URL/],
   ])('rejects %o', (overrides, message) => {
     expect(() => parseStage('dev', devStageWith(overrides))).toThrow(message);
+  });
+
+  it('takes an optional status page base URL, absent unless set', () => {
+    const council = parseStage(
+      'dev',
+      devStageWith({ statusPageBaseUrl: 'https://www.ashford.gov.uk/report' }),
+    );
+    const own = parseStage('dev', devStageWith({}));
+
+    expect(council.statusPageBaseUrl).toBe('https://www.ashford.gov.uk/report');
+    expect(own.statusPageBaseUrl).toBeUndefined();
   });
 });

@@ -171,8 +171,9 @@ const ReferralParams = lazily(() =>
   z.object({ reference: ReferenceParamSchema().shape.reference, agencyId: Slug() }),
 );
 
-const changed = (description: string) => ({
-  200: jsonResponse(description, CaseSummarySchema()),
+/** What a change answers: the case's new inbox line (200, or 201 when it adds a note or an update). */
+const changed = (description: string, status: 200 | 201 = 200) => ({
+  [status]: jsonResponse(`${description}; ETag is the case's new version`, CaseSummarySchema()),
   ...problemResponses(401, 403, 404, 409, 412, 422, 428),
 });
 
@@ -312,7 +313,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
         params: ReferenceParamSchema(),
         headers: IfMatchHeader(),
         body: z.strictObject({ text: boundedText(MAX_NOTE_LENGTH) }),
-        responses: { ...changed('Noted'), 201: jsonResponse('Noted', CaseSummarySchema()) },
+        responses: changed('Noted', 201),
       }),
       async (c, { params, headers, body }) =>
         answer(
@@ -332,7 +333,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
         params: ReferenceParamSchema(),
         headers: IfMatchHeader(),
         body: z.strictObject({ message: boundedText(MAX_PUBLIC_UPDATE_LENGTH) }),
-        responses: { ...changed('Published'), 201: jsonResponse('Published', CaseSummarySchema()) },
+        responses: changed('Published', 201),
       }),
       async (c, { params, headers, body }) =>
         answer(
