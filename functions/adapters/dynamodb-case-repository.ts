@@ -124,7 +124,12 @@ export class DynamoDbCaseRepository implements CaseRepository {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
+      // A failed version check, or another change to the same case committing at this moment: either way the
+      // copy this change was made from is no longer current.
+      const reasons = [0, ...items.keys()].map((index) => cancellationReason(error, index));
+      if (reasons[0] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) {
+        throw new StaleVersion();
+      }
       throw error;
     }
     return outboxId;
@@ -183,7 +188,8 @@ export class DynamoDbCaseRepository implements CaseRepository {
     for (let round = 0; round < MAX_LIST_ROUNDS && found.length < query.limit; round++) {
       const wanted = query.limit - found.length;
       const upper = listedDownTo && justBelow(listedDownTo) < rangeTop ? justBelow(listedDownTo) : rangeTop;
-      if (upper < from) break;
+      // Read down past the start of the range: there is nothing more, and no cursor to follow.
+      if (upper < from) return { items: found };
       const pages = await Promise.all(
         partitions.map(async (partition) => {
           const page = await this.client.send(
