@@ -4,12 +4,30 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ENV } from '../../functions/config.ts';
+import { ENV, type EnvName } from '../../functions/config.ts';
 import type { FunctionName } from '../../functions/topology.ts';
 import { type Bundles, floorOf } from './bundle.ts';
 import { median } from './stats.ts';
 
 export const LOADER = fileURLToPath(new URL('./cold-start-loader.mjs', import.meta.url));
+
+/**
+ * Every variable a function may read, with a dummy value: typed over every name in ENV, so a variable added
+ * there cannot be forgotten here (the function would then fail its cold start and go unmeasured).
+ */
+const FUNCTION_VARIABLES: Record<EnvName, string> = {
+  [ENV.tableName]: 'csp-bench',
+  [ENV.eventBusName]: 'csp-bench-enquiries',
+  [ENV.senderAddress]: 'Bench <no-reply@bench.example>',
+  [ENV.publicApiUrl]: 'https://api.bench.example',
+  [ENV.statusPageBaseUrl]: 'https://www.bench.example/report',
+  [ENV.enquiryRetentionDays]: '365',
+  [ENV.outboxGraceSeconds]: '120',
+  [ENV.allowedOrigins]: 'https://www.bench.example',
+  [ENV.authIssuer]: 'https://issuer.bench.example',
+  [ENV.authAudience]: 'bench',
+  [ENV.authJwksUrl]: 'https://issuer.bench.example/.well-known/jwks.json',
+};
 
 /** What a deployed function's module scope reads, with dummy values: nothing here touches the network. */
 export const COLD_START_ENV: Record<string, string> = {
@@ -22,16 +40,7 @@ export const COLD_START_ENV: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   POWERTOOLS_SERVICE_NAME: 'csp-bench',
   POWERTOOLS_LOG_LEVEL: 'INFO',
-  [ENV.tableName]: 'csp-bench',
-  [ENV.eventBusName]: 'csp-bench-enquiries',
-  [ENV.senderAddress]: 'Bench <no-reply@bench.example>',
-  [ENV.publicApiUrl]: 'https://api.bench.example',
-  [ENV.enquiryRetentionDays]: '365',
-  [ENV.outboxGraceSeconds]: '120',
-  [ENV.allowedOrigins]: 'https://www.bench.example',
-  [ENV.authIssuer]: 'https://issuer.bench.example',
-  [ENV.authAudience]: 'bench',
-  [ENV.authJwksUrl]: 'https://issuer.bench.example/.well-known/jwks.json',
+  ...FUNCTION_VARIABLES,
 };
 
 export interface ColdStartRow {
