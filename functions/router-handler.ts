@@ -9,7 +9,8 @@ import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repositor
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
-import { ENV, requireEnv } from './config.ts';
+import { expiryAfterDays } from './adapters/table-keys.ts';
+import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { routeEnquiry } from './domain/use-cases/route-enquiry.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import { parseEventDetail } from './events/envelope.ts';
@@ -18,6 +19,7 @@ import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
 import { QUEUES, REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 
 const tableName = requireEnv(ENV.tableName);
+const retentionDays = requireIntEnv(ENV.enquiryRetentionDays);
 const deps = {
   // Without a retention period: the router never creates an enquiry.
   enquiries: new DynamoDbEnquiryRepository(documentClient, tableName),
@@ -28,6 +30,7 @@ const deps = {
   ),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   clock: () => new Date(),
+  expiresAtOf: (receivedAt: string) => expiryAfterDays(new Date(receivedAt), retentionDays),
 };
 const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.routing };
 
@@ -35,11 +38,7 @@ export const handler = (event: SQSEvent) =>
   processSqsBatch(event, batchOptions, async (record) => {
     const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, deliveredEvent(record).detail);
     const log = logger.createChild({ persistentKeys: { correlationId: metadata.correlationId } });
-    const result = await routeEnquiry(deps, {
-      reference: data.reference,
-      category: data.category,
-      correlationId: metadata.correlationId,
-    });
+    const result = await routeEnquiry(deps, { ...data, correlationId: metadata.correlationId });
     if (result.outcome === 'enquiry-not-found') {
       log.warn('No enquiry with this reference and category; dropping', { reference: data.reference });
       return;

@@ -88,10 +88,13 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 30,
     description: 'Routes received enquiries to agencies',
-    // GetItem reads the case; one transaction (UpdateItem, PutItem) records the referrals and their listings.
+    // One transaction (UpdateItem, PutItem) records the referrals and their listings; GetItem reads the case
+    // only when that transaction finds it changed since it was stored (a redelivery, a staff change).
+    // Query reads the agencies (cached).
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     bus: true,
-    settings: [],
+    // The items routing adds are kept as long as the enquiry.
+    settings: [ENV.enquiryRetentionDays],
   },
   mailer: {
     entry: 'functions/mailer-handler.ts',

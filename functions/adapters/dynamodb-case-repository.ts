@@ -281,7 +281,7 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
   // Routed: the router has the enquiry, so it leaves the outbox.
   if (after.routing && !before.routing) remove.push('GSI2PK', 'GSI2SK');
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':expected': before.version };
+  const values: Record<string, unknown> = { ':expected': before.version, ':category': before.category };
   const assignments = Object.entries(set).map(([name, value], index) => {
     names[`#s${index}`] = name;
     values[`:s${index}`] = value;
@@ -292,10 +292,12 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
     return `#r${index}`;
   });
   names['#version'] = 'version';
+  names['#category'] = 'category';
   return {
     Key: keys.enquiry(after.reference),
     UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-    ConditionExpression: '#version = :expected',
+    // The category never changes: checking it makes a change computed for another enquiry's data fail.
+    ConditionExpression: '#version = :expected AND #category = :category',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

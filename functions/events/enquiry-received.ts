@@ -1,6 +1,6 @@
 import { type Enquiry, wantsAcknowledgement } from '../domain/enquiry.ts';
 import { createEvent, ENQUIRIES_SOURCE, type EventDefinition, type OutgoingEvent } from './envelope.ts';
-import { type DataOf, eventSchema } from './event-schema.ts';
+import { type DataOf, eventSchema, optional } from './event-schema.ts';
 
 /** Data of `EnquiryReceived` v1: an enquiry was stored. No personal data. */
 const ENQUIRY_RECEIVED = {
@@ -9,6 +9,12 @@ const ENQUIRY_RECEIVED = {
   /** The enquirer gave an email address and said it is safe to email them. */
   acknowledgementRequested: 'boolean',
   happeningNow: 'boolean',
+  /**
+   * When it was stored, and whether its category is sensitive: with these the router can record its decision
+   * without reading the enquiry first. Optional, so an event published before they existed still routes.
+   */
+  receivedAt: optional('datetime'),
+  sensitive: optional('boolean'),
 } as const;
 export type EnquiryReceived = DataOf<typeof ENQUIRY_RECEIVED>;
 export const enquiryReceivedSchema = eventSchema(ENQUIRY_RECEIVED, 'data.');
@@ -30,6 +36,8 @@ export function enquiryReceived(enquiry: Enquiry, occurredAt: string): OutgoingE
       category: enquiry.category,
       acknowledgementRequested: wantsAcknowledgement(enquiry),
       happeningNow: enquiry.happeningNow,
+      receivedAt: enquiry.receivedAt,
+      sensitive: enquiry.sensitive,
     },
     { correlationId: enquiry.reference, occurredAt },
   );

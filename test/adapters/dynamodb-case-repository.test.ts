@@ -427,6 +427,46 @@ describe('DynamoDbCaseRepository: one case', () => {
   });
 });
 
+describe('DynamoDbCaseRepository: routing from what the event says', () => {
+  /** The enquiry as the router guesses it from EnquiryReceived: case fields right, the enquirer's words blank. */
+  const guessed = (stored: Enquiry, overrides: Partial<Enquiry> = {}): Enquiry => ({
+    ...stored,
+    description: '',
+    contact: {},
+    safeContact: { mayEmail: false, mayPhone: false },
+    statusToken: '',
+    location: undefined,
+    ...overrides,
+  });
+
+  it('writes the case fields only, never what the enquirer sent', async () => {
+    const table = await aCaseTable();
+    const stored = await aReceivedCase(table, { location: { postcode: 'TN23 1PL' } });
+
+    await table.cases.save(routing(guessed(stored), [CSU, POLICE]));
+
+    const { enquiry } = (await table.cases.getCase(stored.reference))!;
+    expect(enquiry).toMatchObject({ status: 'routed', version: 2 });
+    expect([
+      enquiry.description,
+      enquiry.contact,
+      enquiry.safeContact,
+      enquiry.statusToken,
+      enquiry.location,
+    ]).toEqual([stored.description, stored.contact, stored.safeContact, stored.statusToken, stored.location]);
+  });
+
+  it('refuses a guess of the wrong category, even at the stored version', async () => {
+    const table = await aCaseTable();
+    const stored = await aReceivedCase(table);
+
+    await expect(
+      table.cases.save(routing(guessed(stored, { category: 'noise' }), [CSU])),
+    ).rejects.toBeInstanceOf(StaleVersion);
+    expect(await table.enquiries.get(stored.reference)).toMatchObject({ status: 'received', version: 1 });
+  });
+});
+
 describe('DynamoDbCaseRepository.listCases: the CSU inbox', () => {
   let table: CaseTable;
   /** The cases by the minute past 09:00 they were received; 1 is the oldest, 8 the newest. */

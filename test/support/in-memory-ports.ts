@@ -111,8 +111,16 @@ export class InMemoryCases implements CaseRepository {
   async save(change: CaseChange, events: readonly OutgoingEvent[] = []) {
     const { before, after } = change;
     const stored = this.enquiries.enquiries.get(after.reference);
-    if (!stored || stored.version !== before.version) throw new StaleVersion();
-    this.enquiries.enquiries.set(after.reference, after);
+    if (!stored || stored.version !== before.version || stored.category !== before.category) {
+      throw new StaleVersion();
+    }
+    // Like the table's update, a change writes the case fields only, never what the enquirer sent.
+    const { description, contact, location, safeContact, statusToken, happeningNow, receivedAt, expiresAt } =
+      stored;
+    this.enquiries.enquiries.set(after.reference, {
+      ...after,
+      ...{ description, contact, location, safeContact, statusToken, happeningNow, receivedAt, expiresAt },
+    });
     if (after.routing && !before.routing) this.enquiries.outbox.delete(after.reference);
     this.timeline.set(after.reference, [...(this.timeline.get(after.reference) ?? []), ...change.timeline]);
     if (change.note)

@@ -25,7 +25,7 @@ import {
   transitionCaseTo,
   viewCase,
 } from '../../functions/domain/use-cases/casework.ts';
-import { routeEnquiry } from '../../functions/domain/use-cases/route-enquiry.ts';
+import { type RouteEnquiryInput, routeEnquiry } from '../../functions/domain/use-cases/route-enquiry.ts';
 import {
   sendClosureNotice,
   sendDeclineNotice,
@@ -107,7 +107,7 @@ function aSystem(start = MONDAY) {
   const clock = aClock(start);
   let sequence = 0;
   const newId = () => `id-${++sequence}`;
-  const deps = { enquiries, cases, referenceData, events, clock, newId };
+  const deps = { enquiries, cases, referenceData, events, clock, newId, expiresAtOf: () => 2_000_000_000 };
   const mail = {
     ledger,
     mailer,
@@ -604,6 +604,73 @@ describe('routeEnquiry', () => {
       'csu',
       'parking-team',
     ]);
+  });
+
+  /** What the router gets from the EnquiryReceived event the api published for `reference`. */
+  function receivedEvent(published: RecordingPublisher['published'], reference: string) {
+    const event = published.find(
+      (e) =>
+        e.detailType === 'EnquiryReceived' &&
+        (e.detail.data as { reference: string }).reference === reference,
+    );
+    return { ...(event?.detail.data as RouteEnquiryInput), correlationId: reference };
+  }
+
+  it('routes from the event alone, leaving what the enquirer sent exactly as stored', async () => {
+    const { deps, events, stored } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry({ category: 'parking' }) });
+    const readsBefore = { ...stored(enquiry.reference) };
+    const reads: string[] = [];
+    const countingEnquiries = Object.assign(Object.create(deps.enquiries), {
+      get: async (reference: string) => {
+        reads.push(reference);
+        return deps.enquiries.get(reference);
+      },
+    });
+
+    const result = await routeEnquiry(
+      { ...deps, enquiries: countingEnquiries },
+      receivedEvent(events.published, enquiry.reference),
+    );
+
+    const routed = stored(enquiry.reference);
+    expect(result).toMatchObject({ outcome: 'routed' });
+    expect(routed).toMatchObject({ status: 'routed', version: 2, expiresAt: readsBefore.expiresAt });
+    expect(routed.referrals.map((r) => r.agencyId)).toEqual(['parking-team']);
+    expect([routed.description, routed.contact, routed.safeContact, routed.statusToken]).toEqual([
+      readsBefore.description,
+      readsBefore.contact,
+      readsBefore.safeContact,
+      readsBefore.statusToken,
+    ]);
+    // The event said enough: the enquiry was not read before its routing was recorded.
+    expect(reads).toEqual([]);
+  });
+
+  it('falls back to reading the enquiry when the event no longer describes it', async () => {
+    const { deps, events, stored, etag } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry({ category: 'parking' }) });
+    await transitionCaseTo(deps, csuOfficer, {
+      reference: enquiry.reference,
+      to: 'in-progress',
+      ifMatch: etag(enquiry.reference),
+    });
+
+    const result = await routeEnquiry(deps, receivedEvent(events.published, enquiry.reference));
+
+    expect(result).toMatchObject({ outcome: 'routed' });
+    expect(stored(enquiry.reference)).toMatchObject({ status: 'in-progress', version: 3 });
+  });
+
+  it('routes nothing for an event naming another category, however complete the event', async () => {
+    const { deps, events, stored } = aSystem();
+    const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry({ category: 'parking' }) });
+    const forged = { ...receivedEvent(events.published, enquiry.reference), category: 'noise' };
+
+    const result = await routeEnquiry(deps, forged);
+
+    expect(result).toEqual({ outcome: 'enquiry-not-found' });
+    expect(stored(enquiry.reference)).toMatchObject({ status: 'received', version: 1, referrals: [] });
   });
 
   it('reads again and routes when staff change the enquiry between its read and its write', async () => {

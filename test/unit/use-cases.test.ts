@@ -48,7 +48,7 @@ function aSystem() {
     clock,
     mailDeps,
     cases,
-    deps: { enquiries, cases, referenceData, events, clock },
+    deps: { enquiries, cases, referenceData, events, clock, expiresAtOf: () => 2_000_000_000 },
   };
 }
 
@@ -77,6 +77,8 @@ describe('submitEnquiry', () => {
         category: 'parking',
         acknowledgementRequested: true,
         happeningNow: false,
+        receivedAt: result.enquiry.receivedAt,
+        sensitive: false,
       },
     ]);
     expect(JSON.stringify(events.published)).not.toContain('sam@resident.example');

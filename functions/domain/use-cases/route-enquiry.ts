@@ -3,6 +3,7 @@ import { EnquiryReferralRequestedEvent } from '../../events/enquiry-referral-req
 import { createEvent } from '../../events/envelope.ts';
 import { ROUTER_ACTOR, routeCase, targetsFor } from '../casework.ts';
 import type { CaseRepository } from '../casework-ports.ts';
+import type { Enquiry } from '../enquiry.ts';
 import { ReferenceDataMissing, StaleVersion } from '../errors.ts';
 import { CSU_RECIPIENT_ID } from '../partnership.ts';
 import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../ports.ts';
@@ -16,6 +17,18 @@ export interface RouteEnquiryDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly newId?: () => string;
+  /** When storage deletes an enquiry received at an instant (its retention), for the items routing adds. */
+  readonly expiresAtOf: (receivedAt: string) => number;
+}
+
+/** What the router knows from the `EnquiryReceived` event. */
+export interface RouteEnquiryInput {
+  readonly reference: string;
+  readonly category: string;
+  readonly correlationId: string;
+  readonly happeningNow?: boolean;
+  readonly receivedAt?: string;
+  readonly sensitive?: boolean;
 }
 
 export type RouteEnquiryResult =
@@ -30,15 +43,40 @@ export type RouteEnquiryResult =
 const MAX_ATTEMPTS = 3;
 
 /**
+ * The enquiry as it was stored, when the event says enough: until anyone changes it (version 1) its case
+ * fields are known, and routing writes only those, never the enquirer's own words. Saving against version 1
+ * checks the guess; when it is wrong (a redelivery, a staff change) the router reads the enquiry instead.
+ */
+function asFirstStored(input: RouteEnquiryInput, expiresAtOf: (receivedAt: string) => number): Enquiry | undefined {
+  if (input.receivedAt === undefined || input.sensitive === undefined) return undefined;
+  return {
+    reference: input.reference,
+    category: input.category,
+    sensitive: input.sensitive,
+    happeningNow: input.happeningNow ?? false,
+    status: 'received',
+    version: 1,
+    receivedAt: input.receivedAt,
+    updatedAt: input.receivedAt,
+    referrals: [],
+    needsTriage: false,
+    publicUpdates: [],
+    expiresAt: expiresAtOf(input.receivedAt),
+    // Never written by routing; the router never reads them.
+    description: '',
+    contact: {},
+    safeContact: { mayEmail: false, mayPhone: false },
+    statusToken: '',
+  };
+}
+
+/**
  * Decides an enquiry's recipients from the routing table, records the decision once (one referral per agency,
  * with its deadlines; this also takes the enquiry out of the outbox), and requests one referral email per
  * recipient. The category comes from the event and must match the stored enquiry's. Safe to run again for the
  * same enquiry: the recorded decision is reused and the mailer deduplicates each email.
  */
-export async function routeEnquiry(
-  deps: RouteEnquiryDeps,
-  input: { reference: string; category: string; correlationId: string },
-): Promise<RouteEnquiryResult> {
+export async function routeEnquiry(deps: RouteEnquiryDeps, input: RouteEnquiryInput): Promise<RouteEnquiryResult> {
   const [partnership, rule, agencies] = await Promise.all([
     deps.referenceData.getPartnership(),
     deps.referenceData.getRoutingRule(input.category),
@@ -48,8 +86,9 @@ export async function routeEnquiry(
   const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership);
 
   let recipients: readonly Recipient[] | undefined;
+  const guess = asFirstStored(input, deps.expiresAtOf);
   for (let attempt = 1; !recipients; attempt++) {
-    const enquiry = await deps.enquiries.get(input.reference);
+    const enquiry = attempt === 1 && guess ? guess : await deps.enquiries.get(input.reference);
     if (!enquiry || enquiry.category !== input.category) return { outcome: 'enquiry-not-found' };
     // A redelivery: the decision stands, and its emails are requested again (the mailer sends each once).
     if (enquiry.routing) {
@@ -67,7 +106,8 @@ export async function routeEnquiry(
       await deps.cases.save(change);
       recipients = change.after.routing ?? [];
     } catch (error) {
-      if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS) throw error;
+      // A wrong first guess costs a read; a case staff keep changing is retried a little, then by the queue.
+      if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS + (guess ? 1 : 0)) throw error;
     }
   }
 
