@@ -23,6 +23,13 @@ if (!values.role || !STAFF_ROLES.includes(values.role as (typeof STAFF_ROLES)[nu
   );
   process.exit(2);
 }
+// Without their agency an agency officer's token would see nothing at all: say so now, not as an empty inbox.
+if (values.role === 'agency-officer' && !values.agency) {
+  process.stderr.write(
+    'An agency officer works for one agency: add --agency <agency id>, e.g. --agency kent-police\n',
+  );
+  process.exit(2);
+}
 const url = `http://127.0.0.1:${portsFromEnv().aws}/_local/auth/token`;
 try {
   const response = await fetch(url, {
