@@ -25,7 +25,7 @@ import { EnquiryReferralDeclinedEvent } from './events/enquiry-referral-answered
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { EnquiryStatusChangedEvent } from './events/enquiry-status-changed.ts';
 import { EnquiryUpdatePublishedEvent } from './events/enquiry-update-published.ts';
-import { parseEventDetail } from './events/envelope.ts';
+import { type EventDefinition, parseEventDetail } from './events/envelope.ts';
 import { logger } from './observability.ts';
 import { deliveredEvent, processSqsBatch } from './sqs-batch.ts';
 import { QUEUES, REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
@@ -33,6 +33,7 @@ import { QUEUES, REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 const tableName = requireEnv(ENV.tableName);
 const enquiries = new DynamoDbEnquiryRepository(documentClient, tableName);
 const deps = {
+  enquiries: enquiries as Pick<DynamoDbEnquiryRepository, 'get'>,
   referenceData: new CachedReferenceData(
     new DynamoDbReferenceDataRepository(documentClient, tableName),
     REFERENCE_DATA_MAX_AGE_SECONDS,
@@ -47,80 +48,75 @@ const deps = {
 };
 const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.mail };
 
+type MailerDeps = typeof deps;
+
+/** One kind of email the mailer sends: the event that asks for it, how it is sent, and what is logged. */
+interface EmailKind<Data> {
+  readonly event: EventDefinition<Data>;
+  readonly send: (deps: MailerDeps, data: Data) => Promise<object>;
+  /** Identifiers to log beside the outcome: references and ids, never personal data. */
+  readonly logged: (data: Data) => Record<string, unknown>;
+  readonly message: string;
+}
+
+const emailKind = <Data>(kind: EmailKind<Data>) => kind as EmailKind<unknown>;
+
+/** Every email the mailer sends, by the detail type of the event that asks for it. */
+const EMAIL_KINDS = new Map(
+  [
+    emailKind({
+      event: EnquiryReceivedEvent,
+      send: (d, data) => sendAcknowledgement(d, { reference: data.reference }),
+      logged: (data) => ({ reference: data.reference }),
+      message: 'Acknowledgement handled',
+    }),
+    emailKind({
+      event: EnquiryReferralRequestedEvent,
+      send: sendReferral,
+      logged: (data) => ({ reference: data.reference, recipientId: data.recipientId }),
+      message: 'Referral handled',
+    }),
+    emailKind({
+      event: EnquiryUpdatePublishedEvent,
+      send: sendPublicUpdate,
+      logged: (data) => ({ reference: data.reference }),
+      message: 'Public update handled',
+    }),
+    emailKind({
+      event: EnquiryStatusChangedEvent,
+      send: sendClosureNotice,
+      logged: (data) => ({ reference: data.reference, to: data.to }),
+      message: 'Closure notice handled',
+    }),
+    emailKind({
+      event: EnquiryReferralDeclinedEvent,
+      send: sendDeclineNotice,
+      logged: (data) => ({ reference: data.reference, agencyId: data.agencyId }),
+      message: 'Decline notice handled',
+    }),
+    emailKind({
+      event: ChairRotatedEvent,
+      send: sendChairRotationNotices,
+      logged: () => ({}),
+      message: 'Chair rotation notices handled',
+    }),
+  ].map((kind) => [kind.event.detailType, kind]),
+);
+
 export const handler = async (event: SQSEvent) => {
   // Every enquiry the batch mentions, in one read, so each email costs only its claim and its "sent" mark.
   const batchEnquiries = await enquiriesOf(event.Records);
-  const enquiriesOfBatch = {
-    get: async (reference: string) => batchEnquiries.get(reference) ?? enquiries.get(reference),
+  const batchDeps: MailerDeps = {
+    ...deps,
+    enquiries: { get: async (reference) => batchEnquiries.get(reference) ?? enquiries.get(reference) },
   };
-  const caseDeps = { ...deps, enquiries: enquiriesOfBatch };
   return processSqsBatch(event, batchOptions, async (record) => {
     const delivered = deliveredEvent(record);
-    switch (delivered['detail-type']) {
-      case EnquiryUpdatePublishedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(EnquiryUpdatePublishedEvent, delivered.detail);
-        const result = await sendPublicUpdate(caseDeps, data);
-        logger.info('Public update handled', {
-          correlationId: metadata.correlationId,
-          reference: data.reference,
-          outcome: result.outcome,
-        });
-        return;
-      }
-      case EnquiryStatusChangedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(EnquiryStatusChangedEvent, delivered.detail);
-        const result = await sendClosureNotice(caseDeps, data);
-        logger.info('Closure notice handled', {
-          correlationId: metadata.correlationId,
-          reference: data.reference,
-          outcome: result.outcome,
-        });
-        return;
-      }
-      case EnquiryReferralDeclinedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(EnquiryReferralDeclinedEvent, delivered.detail);
-        const result = await sendDeclineNotice(caseDeps, data);
-        logger.info('Decline notice handled', {
-          correlationId: metadata.correlationId,
-          reference: data.reference,
-          agencyId: data.agencyId,
-          outcome: result.outcome,
-        });
-        return;
-      }
-      case EnquiryReceivedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(EnquiryReceivedEvent, delivered.detail);
-        const result = await sendAcknowledgement(
-          { ...deps, enquiries: enquiriesOfBatch },
-          { reference: data.reference },
-        );
-        logger.info('Acknowledgement handled', {
-          correlationId: metadata.correlationId,
-          reference: data.reference,
-          outcome: result.outcome,
-        });
-        return;
-      }
-      case EnquiryReferralRequestedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(EnquiryReferralRequestedEvent, delivered.detail);
-        const result = await sendReferral({ ...deps, enquiries: enquiriesOfBatch }, data);
-        logger.info('Referral handled', {
-          correlationId: metadata.correlationId,
-          reference: data.reference,
-          recipientId: data.recipientId,
-          outcome: result.outcome,
-        });
-        return;
-      }
-      case ChairRotatedEvent.detailType: {
-        const { metadata, data } = parseEventDetail(ChairRotatedEvent, delivered.detail);
-        const result = await sendChairRotationNotices(deps, data);
-        logger.info('Chair rotation notices handled', { correlationId: metadata.correlationId, ...result });
-        return;
-      }
-      default:
-        throw new Error(`Mailer cannot handle ${delivered['detail-type']}`);
-    }
+    const kind = EMAIL_KINDS.get(delivered['detail-type']);
+    if (!kind) throw new Error(`Mailer cannot handle ${delivered['detail-type']}`);
+    const { metadata, data } = parseEventDetail(kind.event, delivered.detail);
+    const result = await kind.send(batchDeps, data);
+    logger.info(kind.message, { correlationId: metadata.correlationId, ...kind.logged(data), ...result });
   });
 };
 

@@ -28,7 +28,7 @@ import { StaleVersion, ValidationFailed } from '../domain/errors.ts';
 import type { Page } from '../domain/ports.ts';
 import type { OutgoingEvent } from '../events/envelope.ts';
 import { isExpired, toEnquiry } from './dynamodb-enquiry-repository.ts';
-import { cancellationReason, type TransactItem } from './dynamodb-helpers.ts';
+import { cancellationReason, queryPartition, type TransactItem } from './dynamodb-helpers.ts';
 import { CASE_EVENTS_OUTBOX_PARTITION, keys, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -49,21 +49,10 @@ export class DynamoDbCaseRepository implements CaseRepository {
   ) {}
 
   async getCase(reference: string): Promise<CaseRecord | undefined> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.enquiry(reference).PK },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    // Consistent: staff act on what they read, with its version, straight after a change.
+    const items = await queryPartition(this.client, this.tableName, keys.enquiry(reference).PK, {
+      consistent: true,
+    });
     const enquiryItem = items.find((item) => item.SK === keys.enquiry(reference).SK);
     if (!enquiryItem || isExpired(enquiryItem)) return undefined;
     const timeline: TimelineEntry[] = [];

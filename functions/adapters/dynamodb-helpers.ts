@@ -17,7 +17,7 @@ export async function queryPartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
-  options: { ascending?: boolean; skPrefix?: string } = {},
+  options: { ascending?: boolean; skPrefix?: string; consistent?: boolean } = {},
 ): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
@@ -31,6 +31,7 @@ export async function queryPartition(
           ...(options.skPrefix ? { ':prefix': options.skPrefix } : {}),
         },
         ScanIndexForward: options.ascending ?? true,
+        ConsistentRead: options.consistent,
         ExclusiveStartKey: startKey,
       }),
     );

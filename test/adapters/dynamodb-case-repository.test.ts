@@ -43,6 +43,7 @@ import type { StaffPrincipal } from '../../functions/domain/staff.ts';
 import { EnquiryStatusChangedEvent } from '../../functions/events/enquiry-status-changed.ts';
 import { createEvent, type OutgoingEvent } from '../../functions/events/envelope.ts';
 import { aFreshTable } from '../support/dynamodb.ts';
+import { aStoredEnquiry } from '../support/enquiries.ts';
 
 /** Long enough that enquiries received in 2026 are not yet past their TTL when the tests run. */
 const RETENTION_DAYS = 3650;
@@ -85,24 +86,17 @@ const as = (principal: StaffPrincipal, now: string) => by(actorOf(principal), no
 async function aReceivedCase(table: CaseTable, overrides: Partial<Enquiry> = {}): Promise<Enquiry> {
   const reference = await table.enquiries.nextReference(2026);
   const receivedAt = overrides.receivedAt ?? monday('09:00');
-  await table.enquiries.create({
-    reference,
-    category: 'asb',
-    description: 'Youths gathering at the underpass every night',
-    contact: { name: 'Sam Resident', email: 'sam@resident.example' },
-    happeningNow: false,
-    safeContact: { mayEmail: true, mayPhone: false },
-    sensitive: false,
-    status: 'received',
-    version: 1,
-    statusToken: `token-${reference}`,
-    receivedAt,
-    updatedAt: receivedAt,
-    referrals: [],
-    needsTriage: false,
-    publicUpdates: [],
-    ...overrides,
-  });
+  await table.enquiries.create(
+    aStoredEnquiry({
+      reference,
+      category: 'asb',
+      description: 'Youths gathering at the underpass every night',
+      contact: { name: 'Sam Resident', email: 'sam@resident.example' },
+      statusToken: `token-${reference}`,
+      receivedAt,
+      ...overrides,
+    }),
+  );
   const stored = await table.enquiries.get(reference);
   if (!stored) throw new Error(`${reference} was not stored`);
   return stored;
@@ -928,23 +922,7 @@ describe('a transaction DynamoDB cancels for a concurrent change', () => {
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })),
       'any-table',
     );
-    const received: Enquiry = {
-      reference: 'CSU-2026-000001',
-      category: 'asb',
-      description: 'x',
-      contact: {},
-      happeningNow: false,
-      safeContact: { mayEmail: false, mayPhone: false },
-      sensitive: false,
-      status: 'received',
-      version: 1,
-      statusToken: 't',
-      receivedAt: monday('09:00'),
-      updatedAt: monday('09:00'),
-      referrals: [],
-      needsTriage: false,
-      publicUpdates: [],
-    };
+    const received = aStoredEnquiry({ category: 'asb', receivedAt: monday('09:00') });
 
     try {
       await expect(cases.save(routing(received, [CSU, POLICE]))).rejects.toBeInstanceOf(StaleVersion);

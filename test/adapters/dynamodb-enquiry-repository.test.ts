@@ -6,6 +6,7 @@ import { ROUTER_ACTOR, routeCase } from '../../functions/domain/casework.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
 import { IdempotencyKeyTaken } from '../../functions/domain/ports.ts';
 import { aFreshTable } from '../support/dynamodb.ts';
+import { aStoredEnquiry as anEnquiryRecord } from '../support/enquiries.ts';
 
 let repository: DynamoDbEnquiryRepository;
 let cases: DynamoDbCaseRepository;
@@ -31,24 +32,16 @@ async function route(enquiry: Enquiry) {
 }
 
 async function aStoredEnquiry(overrides: Partial<Enquiry> = {}): Promise<Enquiry> {
-  const enquiry: Enquiry = {
+  const now = new Date().toISOString();
+  const enquiry = anEnquiryRecord({
     reference: await repository.nextReference(2026),
-    category: 'parking',
     description: 'Van on the pavement',
     contact: { email: 'sam@resident.example' },
-    happeningNow: false,
-    safeContact: { mayEmail: true, mayPhone: false },
-    sensitive: false,
-    status: 'received',
-    version: 1,
     statusToken: 'token',
-    receivedAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-    referrals: [],
-    needsTriage: false,
-    publicUpdates: [],
+    receivedAt: now,
+    updatedAt: now,
     ...overrides,
-  };
+  });
   await repository.create(enquiry);
   return enquiry;
 }

@@ -10,10 +10,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app.ts';
 import { ROUTER_ACTOR, routeCase } from '../../functions/domain/casework.ts';
-import type { Enquiry } from '../../functions/domain/enquiry.ts';
 import { NotAuthenticated } from '../../functions/domain/errors.ts';
 import { STAFF_ROLES, type StaffRole, type StaffTokenVerifier } from '../../functions/domain/staff.ts';
 import { isStaffRoute, ROUTE_LIST, type RouteName, type RouteSpec } from '../../functions/topology.ts';
+import { aStoredEnquiry } from '../support/enquiries.ts';
 import { aSeededPartnership } from '../support/in-memory-governance.ts';
 import {
   aClock,
@@ -136,23 +136,7 @@ describe('casework scope', () => {
   /** A fresh case referred to the parking team alone, at version 2. */
   function aRoutedCase(): string {
     const reference = `CSU-2026-${String(enquiries.enquiries.size + 100).padStart(6, '0')}`;
-    const received: Enquiry = {
-      reference,
-      category: 'parking',
-      description: 'Van on the pavement',
-      contact: { email: 'sam@resident.example' },
-      happeningNow: false,
-      safeContact: { mayEmail: true, mayPhone: false },
-      sensitive: false,
-      status: 'received',
-      version: 1,
-      statusToken: 'token',
-      receivedAt: '2026-11-26T10:00:00.000Z',
-      updatedAt: '2026-11-26T10:00:00.000Z',
-      referrals: [],
-      needsTriage: false,
-      publicUpdates: [],
-    };
+    const received = aStoredEnquiry({ reference, receivedAt: '2026-11-26T10:00:00.000Z' });
     const { after } = routeCase(
       received,
       [

@@ -37,6 +37,7 @@ import {
 } from '../../functions/domain/enquiry.ts';
 import { CaseActionRefused, EnquiryNotFound, ValidationFailed } from '../../functions/domain/errors.ts';
 import type { StaffPrincipal } from '../../functions/domain/staff.ts';
+import { aStoredEnquiry } from '../support/enquiries.ts';
 
 /** Monday 11 January 2027, 10:00 UK time (GMT). */
 const NOW = new Date('2027-01-11T10:00:00.000Z');
@@ -67,24 +68,11 @@ const noiseOfficer: StaffPrincipal = {
 
 /** A received enquiry nobody has touched yet. */
 function anEnquiry(overrides: Partial<Enquiry> = {}): Enquiry {
-  return {
+  return aStoredEnquiry({
     reference: 'CSU-2027-000042',
-    category: 'parking',
-    description: 'A van is parked on the pavement every night',
-    contact: { name: 'Sam Resident', email: 'sam@resident.example' },
-    happeningNow: false,
-    safeContact: { mayEmail: true, mayPhone: false },
-    sensitive: false,
-    status: 'received',
-    version: 1,
-    statusToken: 'secret-token',
     receivedAt: '2027-01-11T09:00:00.000Z',
-    updatedAt: '2027-01-11T09:00:00.000Z',
-    referrals: [],
-    needsTriage: false,
-    publicUpdates: [],
     ...overrides,
-  };
+  });
 }
 
 /** A referral to `recipient`, waiting for its answer. */

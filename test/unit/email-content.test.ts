@@ -6,6 +6,7 @@ import {
   ukDateTime,
 } from '../../functions/domain/email-content.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
+import { aStoredEnquiry } from '../support/enquiries.ts';
 
 const partnership = {
   csuName: 'Ashford Community Safety Unit',
@@ -14,25 +15,14 @@ const partnership = {
 };
 
 function anEnquiry(overrides: Partial<Enquiry> = {}): Enquiry {
-  return {
-    reference: 'CSU-2026-000042',
+  return aStoredEnquiry({
     category: 'anti-social-behaviour',
     description: 'Loud music <every> night & "parties"',
     contact: { name: 'Sam', email: 'sam@resident.example', phone: '01233 000000' },
     location: { postcode: 'TN23 1PL', address: '1 High St' },
-    happeningNow: false,
     safeContact: { mayEmail: true, mayPhone: true },
-    sensitive: false,
-    status: 'received',
-    version: 1,
-    statusToken: 'secret-token',
-    receivedAt: '2026-11-26T10:00:00.000Z',
-    updatedAt: '2026-11-26T10:00:00.000Z',
-    referrals: [],
-    needsTriage: false,
-    publicUpdates: [],
     ...overrides,
-  };
+  });
 }
 
 describe('acknowledgementEmail', () => {

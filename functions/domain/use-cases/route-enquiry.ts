@@ -47,7 +47,10 @@ const MAX_ATTEMPTS = 3;
  * fields are known, and routing writes only those, never the enquirer's own words. Saving against version 1
  * checks the guess; when it is wrong (a redelivery, a staff change) the router reads the enquiry instead.
  */
-function asFirstStored(input: RouteEnquiryInput, expiresAtOf: (receivedAt: string) => number): Enquiry | undefined {
+function asFirstStored(
+  input: RouteEnquiryInput,
+  expiresAtOf: (receivedAt: string) => number,
+): Enquiry | undefined {
   if (input.receivedAt === undefined || input.sensitive === undefined) return undefined;
   return {
     reference: input.reference,
@@ -76,7 +79,10 @@ function asFirstStored(input: RouteEnquiryInput, expiresAtOf: (receivedAt: strin
  * recipient. The category comes from the event and must match the stored enquiry's. Safe to run again for the
  * same enquiry: the recorded decision is reused and the mailer deduplicates each email.
  */
-export async function routeEnquiry(deps: RouteEnquiryDeps, input: RouteEnquiryInput): Promise<RouteEnquiryResult> {
+export async function routeEnquiry(
+  deps: RouteEnquiryDeps,
+  input: RouteEnquiryInput,
+): Promise<RouteEnquiryResult> {
   const [partnership, rule, agencies] = await Promise.all([
     deps.referenceData.getPartnership(),
     deps.referenceData.getRoutingRule(input.category),

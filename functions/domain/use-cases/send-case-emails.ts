@@ -10,7 +10,7 @@ import {
   DECLINE_REASONS,
   type DeclineReason,
 } from '../casework-vocabulary.ts';
-import { caseUrl, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
+import { caseUrl, type Enquiry, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import {
   enquiryTopic,
@@ -25,6 +25,11 @@ export interface SendCaseEmailDeps extends SendEnquiryEmailDeps {
   readonly publicApiUrl: string;
 }
 
+/** The enquirer's address, only if they gave one and said email is safe (checked on every email). */
+function enquirerAddress(enquiry: Enquiry): string | undefined {
+  return wantsAcknowledgement(enquiry) ? enquiry.contact.email : undefined;
+}
+
 /** Emails the enquirer one public update, if they said email is safe. */
 export async function sendPublicUpdate(
   deps: SendCaseEmailDeps,
@@ -34,16 +39,15 @@ export async function sendPublicUpdate(
   if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
   const update = enquiry.publicUpdates.find((u) => u.id === input.updateId);
   if (!update) return { outcome: 'skipped', reason: 'update-not-found' };
-  if (!wantsAcknowledgement(enquiry) || !enquiry.contact.email) {
-    return { outcome: 'skipped', reason: 'no-consent-to-email' };
-  }
+  const to = enquirerAddress(enquiry);
+  if (!to) return { outcome: 'skipped', reason: 'no-consent-to-email' };
   const partnership = await deps.referenceData.getPartnership();
   if (!partnership) throw new ReferenceDataMissing('partnership record');
   return sendOnce(
     deps,
     { topic: enquiryTopic(enquiry.reference), kind: 'public-update', recipientId: `enquirer#${update.id}` },
     {
-      to: enquiry.contact.email,
+      to,
       replyTo: partnership.csuMailbox,
       content: publicUpdateEmail({
         reference: enquiry.reference,
@@ -67,9 +71,8 @@ export async function sendClosureNotice(
   if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
   const reason = input.reason as ClosureReason;
   if (!CLOSURE_REASONS.includes(reason)) return { outcome: 'skipped', reason: 'not-closed' };
-  if (!wantsAcknowledgement(enquiry) || !enquiry.contact.email) {
-    return { outcome: 'skipped', reason: 'no-consent-to-email' };
-  }
+  const to = enquirerAddress(enquiry);
+  if (!to) return { outcome: 'skipped', reason: 'no-consent-to-email' };
   const partnership = await deps.referenceData.getPartnership();
   if (!partnership) throw new ReferenceDataMissing('partnership record');
   const message = input.updateId
@@ -79,7 +82,7 @@ export async function sendClosureNotice(
     deps,
     { topic: enquiryTopic(enquiry.reference), kind: 'closure', recipientId: `enquirer#${input.changeId}` },
     {
-      to: enquiry.contact.email,
+      to,
       replyTo: partnership.csuMailbox,
       content: closureEmail({
         reference: enquiry.reference,
