@@ -1,5 +1,6 @@
-/** Builders of stored enquiries, for tests that need one without submitting it through the use case. */
+/** Builders of stored enquiries and the staff who work them, for tests that need them without the use cases. */
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
+import type { StaffPrincipal } from '../../functions/domain/staff.ts';
 
 /**
  * An enquiry as stored on receipt (received, version 1, no case history yet): a parking complaint from an
@@ -26,3 +27,20 @@ export function aStoredEnquiry(overrides: Partial<Enquiry> = {}): Enquiry {
     ...overrides,
   };
 }
+
+/** A CSU officer: sees and works every case. */
+export const csuOfficer: StaffPrincipal = { subject: 'csu-ann', roles: ['csu-officer'] };
+
+/** An officer of the parking team, the agency parking enquiries are referred to. */
+export const parkingOfficer: StaffPrincipal = {
+  subject: 'parking-pat',
+  roles: ['agency-officer'],
+  agencyId: 'parking-team',
+};
+
+/** An officer of environmental health, an agency parking enquiries are not referred to. */
+export const noiseOfficer: StaffPrincipal = {
+  subject: 'noise-nia',
+  roles: ['agency-officer'],
+  agencyId: 'environmental-health',
+};

@@ -12,7 +12,6 @@ import {
   StaleVersion,
   ValidationFailed,
 } from '../../functions/domain/errors.ts';
-import type { StaffPrincipal } from '../../functions/domain/staff.ts';
 import {
   acceptCaseReferral,
   addCaseNote,
@@ -35,6 +34,7 @@ import { sendReferral } from '../../functions/domain/use-cases/send-enquiry-emai
 import { sendOverdueDigests } from '../../functions/domain/use-cases/send-overdue-digests.ts';
 import { submitEnquiry } from '../../functions/domain/use-cases/submit-enquiry.ts';
 import { sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
+import { csuOfficer, noiseOfficer, parkingOfficer } from '../support/enquiries.ts';
 import {
   aClock,
   InMemoryCases,
@@ -55,18 +55,6 @@ const ENQUIRER = {
   email: 'sam@resident.example',
   phone: '07700 900123',
   description: 'A white van is parked across the pavement outside number 12 every night',
-};
-
-const csuOfficer: StaffPrincipal = { subject: 'csu-ann', roles: ['csu-officer'] };
-const parkingOfficer: StaffPrincipal = {
-  subject: 'parking-pat',
-  roles: ['agency-officer'],
-  agencyId: 'parking-team',
-};
-const noiseOfficer: StaffPrincipal = {
-  subject: 'noise-nia',
-  roles: ['agency-officer'],
-  agencyId: 'environmental-health',
 };
 
 const aNewEnquiry = (overrides: Partial<NewEnquiry> = {}): NewEnquiry => ({

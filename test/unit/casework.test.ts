@@ -37,7 +37,7 @@ import {
 } from '../../functions/domain/enquiry.ts';
 import { CaseActionRefused, EnquiryNotFound, ValidationFailed } from '../../functions/domain/errors.ts';
 import type { StaffPrincipal } from '../../functions/domain/staff.ts';
-import { aStoredEnquiry } from '../support/enquiries.ts';
+import { aStoredEnquiry, csuOfficer, noiseOfficer, parkingOfficer } from '../support/enquiries.ts';
 
 /** Monday 11 January 2027, 10:00 UK time (GMT). */
 const NOW = new Date('2027-01-11T10:00:00.000Z');
@@ -52,18 +52,6 @@ const NOISE: RoutedRecipient = {
   id: 'environmental-health',
   name: 'Environmental health',
   email: 'eh@ashford.example',
-};
-
-const csuOfficer: StaffPrincipal = { subject: 'csu-ann', roles: ['csu-officer'] };
-const parkingOfficer: StaffPrincipal = {
-  subject: 'parking-pat',
-  roles: ['agency-officer'],
-  agencyId: 'parking-team',
-};
-const noiseOfficer: StaffPrincipal = {
-  subject: 'noise-nia',
-  roles: ['agency-officer'],
-  agencyId: 'environmental-health',
 };
 
 /** A received enquiry nobody has touched yet. */
