@@ -46,6 +46,14 @@ export const handler = (event: SQSEvent) =>
     if (result.missingAgencyIds.length > 0) {
       log.warn('Routing rule names agencies not on record', { missingAgencyIds: result.missingAgencyIds });
     }
+    if (result.notSafeguardingAgencyIds.length > 0) {
+      log.warn(
+        'Routing rule of a sensitive category names agencies not marked safeguarding; not sent to them',
+        {
+          notSafeguardingAgencyIds: result.notSafeguardingAgencyIds,
+        },
+      );
+    }
     log.info('Enquiry routed', {
       reference: data.reference,
       category: data.category,

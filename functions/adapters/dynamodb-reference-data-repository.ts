@@ -82,7 +82,12 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
 
   async listAgencies(): Promise<Agency[]> {
     const items = await this.queryPartition(AGENCY_PARTITION);
-    return items.map((item) => ({ id: String(item.id), name: String(item.name), email: String(item.email) }));
+    return items.map((item) => ({
+      id: String(item.id),
+      name: String(item.name),
+      email: String(item.email),
+      safeguarding: item.safeguarding === true,
+    }));
   }
 
   /** Writes the enquiry part of the partnership record, leaving its governance part as it is. */

@@ -78,6 +78,16 @@ export const SafeContactSchema = lazily(() =>
       mayPhone: documented(z.boolean(), {
         description: 'It is safe to phone the enquirer on the given number.',
       }),
+      mayLeaveVoicemail: documented(z._default(z.boolean(), false), {
+        description: 'A message may be left on that phone. Absent means no.',
+      }),
+      safeTimes: z.optional(
+        documented(singleLine(200), {
+          description: 'When it is safe to make contact, in the enquirer’s words.',
+          examples: ['Weekday mornings before 11am'],
+        }),
+      ),
+      preferredLanguage: z.optional(documented(singleLine(50), { examples: ['Polish'] })),
     }),
   ),
 );
@@ -130,9 +140,12 @@ export const NewEnquirySchema = lazily(() =>
       happeningNow: documented(z._default(z.boolean(), false), {
         description: 'The problem is happening right now.',
       }),
-      safeContact: documented(z._default(SafeContactSchema(), { mayEmail: false, mayPhone: false }), {
-        description: 'Channels the enquirer says are safe. Absent means neither: we never assume consent.',
-      }),
+      safeContact: documented(
+        z._default(SafeContactSchema(), { mayEmail: false, mayPhone: false, mayLeaveVoicemail: false }),
+        {
+          description: 'Channels the enquirer says are safe. Absent means neither: we never assume consent.',
+        },
+      ),
     }),
   ),
 );
@@ -148,6 +161,17 @@ export const EnquiryAcceptedSchema = lazily(() =>
       statusUrl: documented(z.string(), {
         description: 'Link the enquirer can use to check progress. Keep it private.',
       }),
+      urgentAdvice: z.optional(
+        documented(
+          z.object({
+            message: z.string(),
+            emergencyNumber: z.string(),
+            urgentPhone: z.string(),
+            urgentPhoneHours: z.string(),
+          }),
+          { description: 'Present when happeningNow is true: show it to the enquirer at once.' },
+        ),
+      ),
     }),
   ),
 );

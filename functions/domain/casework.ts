@@ -327,6 +327,9 @@ export function referToAgency(
   if (enquiry.referrals.some((r) => r.agencyId === agency.id)) {
     refusal(`The enquiry has already been referred to ${agency.id}.`);
   }
+  if (enquiry.sensitive && !agency.safeguarding) {
+    refusal(`${agency.id} is not a safeguarding agency; a sensitive enquiry goes only to those.`);
+  }
   const at = context.now.toISOString();
   const referral: Referral = {
     agencyId: agency.id,

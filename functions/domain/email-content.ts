@@ -109,6 +109,24 @@ function describeLocation(location: EnquiryLocation | undefined): string {
   return parts.length > 0 ? parts.join(', ') : 'Not given';
 }
 
+/** How the enquirer may be reached, beside the channels: only where a channel is shared at all. */
+function safeContactFields(enquiry: Pick<Enquiry, 'contact' | 'safeContact'>): Array<[string, string]> {
+  const { safeContact } = enquiry;
+  const phoneShared = safeContact.mayPhone && Boolean(enquiry.contact.phone);
+  const fields: Array<[string, string]> = [];
+  if (phoneShared) {
+    fields.push([
+      'Voicemail',
+      safeContact.mayLeaveVoicemail ? 'A message may be left' : 'Do not leave a message',
+    ]);
+  }
+  if ((phoneShared || safeContact.mayEmail) && safeContact.safeTimes) {
+    fields.push(['Safe times to contact', safeContact.safeTimes]);
+  }
+  if (safeContact.preferredLanguage) fields.push(['Preferred language', safeContact.preferredLanguage]);
+  return fields;
+}
+
 /**
  * Referral to an agency (or the CSU mailbox): everything needed to act, with the enquirer's contact details
  * only for the channels they consented to.
@@ -132,6 +150,7 @@ export function agencyEmail(input: {
     ['Name', contact.name ?? 'Not shared'],
     ['Email', contact.email ?? 'Not shared (no consent to email)'],
     ['Phone', contact.phone ?? 'Not shared (no consent to phone)'],
+    ...safeContactFields(enquiry),
   ];
   const sensitiveNote = category.sensitive
     ? 'This enquiry is in a sensitive category. Only contact the enquirer through the channels shown, and never leave details in a message another person could hear or read.'
@@ -167,6 +186,54 @@ ${rows}
 ${sensitiveNote ? `<p><strong>${escapeHtml(sensitiveNote)}</strong></p>\n` : ''}<p>Reply to this email to reach the ${escapeHtml(partnership.csuName)}. Quote ${escapeHtml(enquiry.reference)} in all correspondence.</p>`,
   );
   return { subject, text, html };
+}
+
+/**
+ * Referral of an enquiry in a sensitive category (domestic abuse, sexual offences, exploitation…). Shared
+ * mailboxes are read by many, and mail is forwarded and kept: so it carries no personal data, no description
+ * and not even the category, only what tells the recipient to open the case in the staff view.
+ */
+export function sensitiveReferralEmail(input: {
+  enquiry: Pick<Enquiry, 'reference' | 'receivedAt' | 'happeningNow'>;
+  recipientName: string;
+  caseUrl: string;
+  partnership: Pick<Partnership, 'csuName'>;
+}): EmailContent {
+  const { enquiry, recipientName, caseUrl, partnership } = input;
+  const subject = `Enquiry ${enquiry.reference} needs your attention`;
+  const fields: Array<[string, string]> = [
+    ['Reference', enquiry.reference],
+    ['Received', ukDateTime(enquiry.receivedAt)],
+    ['Happening now', enquiry.happeningNow ? 'Yes: treat as urgent' : 'No'],
+  ];
+  const lines = [
+    `To: ${recipientName}`,
+    '',
+    `The ${partnership.csuName} has referred an enquiry to you. Its details are held securely and are not sent by email.`,
+    '',
+    ...fields.map(([label, value]) => `${label}: ${value}`),
+    '',
+    `Open the case (staff sign-in required): ${caseUrl}`,
+    '',
+    `Do not forward this email. Quote ${enquiry.reference} in all correspondence with the ${partnership.csuName}.`,
+  ];
+  const rows = fields
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
+    .join('\n');
+  const html = htmlDocument(
+    subject,
+    `<p>To: ${escapeHtml(recipientName)}</p>
+<p>The ${escapeHtml(partnership.csuName)} has referred an enquiry to you. Its details are held securely and are not sent by email.</p>
+<table cellpadding="4">
+${rows}
+</table>
+<p><a href="${escapeHtml(caseUrl)}">Open the case</a> (staff sign-in required)</p>
+<p>Do not forward this email. Quote ${escapeHtml(enquiry.reference)} in all correspondence with the ${escapeHtml(partnership.csuName)}.</p>`,
+  );
+  return { subject, text: lines.join('\n'), html };
 }
 
 /** The long date UK readers expect: `1 April 2027`. */

@@ -31,10 +31,15 @@ export interface EnquirerContact {
   readonly phone?: string;
 }
 
-/** What the enquirer said is safe: an abuser may read their email or answer their phone. */
+/** What the enquirer said is safe: an abuser may read their email, answer their phone or hear a voicemail. */
 export interface SafeContactPreferences {
   readonly mayEmail: boolean;
   readonly mayPhone: boolean;
+  /** A message may be left on the phone given; absent means no. */
+  readonly mayLeaveVoicemail?: boolean;
+  /** When it is safe to make contact, in the enquirer's words (at most 200 characters). */
+  readonly safeTimes?: string;
+  readonly preferredLanguage?: string;
 }
 
 /** A validated submission, before it is given a reference. */

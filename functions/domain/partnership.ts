@@ -19,7 +19,10 @@ export interface EnquiryCategory {
   readonly code: string;
   readonly title: string;
   readonly description: string;
-  /** Sensitive categories (e.g. domestic abuse) get extra care: never named in emails to the enquirer. */
+  /**
+   * Sensitive categories (e.g. domestic abuse) get extra care: routed only to safeguarding agencies, and never
+   * named, described or quoted in any email.
+   */
   readonly sensitive: boolean;
 }
 
@@ -29,6 +32,11 @@ export interface Agency {
   readonly name: string;
   /** Organisational mailbox (not personal data). */
   readonly email: string;
+  /**
+   * Trained and cleared to handle safeguarding cases (domestic abuse, sexual offences, exploitation…): only
+   * these agencies, and the CSU, receive enquiries in sensitive categories.
+   */
+  readonly safeguarding?: boolean;
 }
 
 /** Which agencies handle a category, and how fast (defaults by sensitivity when not set). */

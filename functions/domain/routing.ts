@@ -7,22 +7,29 @@ export type Recipient = RoutedRecipient;
 /**
  * Decides who receives an enquiry: the agencies the routing rule names, plus the CSU mailbox, always.
  * Agencies named by the rule but no longer on record are skipped (the CSU still gets the enquiry, so
- * nothing is lost); duplicates and an agency sharing the CSU mailbox collapse into one recipient.
+ * nothing is lost), and so, for a sensitive category, is any agency not marked `safeguarding`; duplicates and
+ * an agency sharing the CSU mailbox collapse into one recipient.
  */
 export function decideRecipients(
   rule: RoutingRule | undefined,
   agencies: ReadonlyMap<string, Agency>,
   partnership: Pick<Partnership, 'csuName' | 'csuMailbox'>,
-): { recipients: Recipient[]; missingAgencyIds: string[] } {
+  sensitive = false,
+): { recipients: Recipient[]; missingAgencyIds: string[]; notSafeguardingAgencyIds: string[] } {
   const recipients: Recipient[] = [
     { id: CSU_RECIPIENT_ID, name: partnership.csuName, email: partnership.csuMailbox },
   ];
   const seenEmails = new Set([partnership.csuMailbox.toLowerCase()]);
   const missingAgencyIds: string[] = [];
+  const notSafeguardingAgencyIds: string[] = [];
   for (const id of rule?.agencyIds ?? []) {
     const agency = agencies.get(id);
     if (!agency) {
       missingAgencyIds.push(id);
+      continue;
+    }
+    if (sensitive && !agency.safeguarding) {
+      notSafeguardingAgencyIds.push(id);
       continue;
     }
     const key = agency.email.toLowerCase();
@@ -30,5 +37,5 @@ export function decideRecipients(
     seenEmails.add(key);
     recipients.push({ id: agency.id, name: agency.name, email: agency.email });
   }
-  return { recipients, missingAgencyIds };
+  return { recipients, missingAgencyIds, notSafeguardingAgencyIds };
 }

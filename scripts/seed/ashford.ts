@@ -31,16 +31,24 @@ export const ASHFORD: PartnershipSeed = {
     urgentPhoneHours: 'weekends',
   },
   agencies: [
-    { id: 'kent-police', name: 'Kent Police', email: mailbox('ashford.csu', 'kent.police') },
+    // Safeguarding agencies: the only ones sensitive enquiries (domestic abuse, exploitation…) are routed to.
+    {
+      id: 'kent-police',
+      name: 'Kent Police',
+      email: mailbox('ashford.csu', 'kent.police'),
+      safeguarding: true,
+    },
     {
       id: 'abc-community-safety',
       name: 'Ashford Borough Council – Community Safety',
       email: mailbox('community.safety.team', 'ashford.gov'),
+      safeguarding: true,
     },
     {
       id: 'abc-housing',
       name: 'Ashford Borough Council – Housing',
       email: mailbox('housing', 'ashford.gov'),
+      safeguarding: true,
     },
     {
       id: 'abc-parking',
@@ -127,6 +135,27 @@ export const ASHFORD: PartnershipSeed = {
       sensitive: true,
     },
     {
+      code: 'hate-crime',
+      title: 'Hate crime',
+      description:
+        'Abuse, threats or attacks targeting someone because of their race, religion, disability, sexual orientation or gender identity.',
+      sensitive: true,
+    },
+    {
+      code: 'modern-slavery-and-exploitation',
+      title: 'Modern slavery and exploitation',
+      description:
+        'Someone forced to work, controlled by others, or exploited for money, sex or crime (including "county lines").',
+      sensitive: true,
+    },
+    {
+      code: 'child-exploitation',
+      title: 'Child exploitation',
+      description:
+        "A child being groomed, exploited or abused. If a child is in immediate danger, call 999. You can also contact Kent County Council children's social care directly on 03000 41 11 11 (out of hours 03000 41 91 91).",
+      sensitive: true,
+    },
+    {
       code: 'drugs-and-alcohol',
       title: 'Drugs and alcohol',
       description: 'Drug dealing or use, street drinking, and help with alcohol or substance misuse.',
@@ -201,6 +230,9 @@ export const ASHFORD: PartnershipSeed = {
     { category: 'violence', agencyIds: ['kent-police'] },
     { category: 'domestic-abuse', agencyIds: ['kent-police', 'abc-community-safety'] },
     { category: 'sexual-offences', agencyIds: ['kent-police'] },
+    { category: 'hate-crime', agencyIds: ['kent-police', 'abc-community-safety'] },
+    { category: 'modern-slavery-and-exploitation', agencyIds: ['kent-police', 'abc-community-safety'] },
+    { category: 'child-exploitation', agencyIds: ['kent-police'] },
     { category: 'drugs-and-alcohol', agencyIds: ['kent-police', 'substance-misuse-services'] },
     { category: 'noise-and-environment', agencyIds: ['abc-environmental'] },
     { category: 'housing-and-tenancy', agencyIds: ['abc-housing', 'housing-associations'] },

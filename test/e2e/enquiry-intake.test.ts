@@ -22,6 +22,9 @@ describe('GET /enquiry-categories', () => {
     expect(body.categories.filter((c) => c.sensitive).map((c) => c.code)).toEqual([
       'domestic-abuse',
       'sexual-offences',
+      'hate-crime',
+      'modern-slavery-and-exploitation',
+      'child-exploitation',
     ]);
   });
 });

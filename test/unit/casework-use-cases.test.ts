@@ -865,6 +865,69 @@ describe('case emails', () => {
   });
 });
 
+describe('a sensitive enquiry', () => {
+  /** Domestic abuse routed to the parking team (marked safeguarding) and environmental health (not). */
+  function aSafeguardingSystem() {
+    const system = aSystem();
+    system.referenceData.categories.push({
+      code: 'domestic-abuse',
+      title: 'Domestic abuse',
+      description: 'Domestic abuse',
+      sensitive: true,
+    });
+    const parkingTeam = system.referenceData.agencies.findIndex((a) => a.id === 'parking-team');
+    system.referenceData.agencies[parkingTeam] = {
+      ...system.referenceData.agencies[parkingTeam]!,
+      safeguarding: true,
+    };
+    system.referenceData.routing.push({
+      category: 'domestic-abuse',
+      agencyIds: ['parking-team', 'environmental-health'],
+    });
+    return system;
+  }
+
+  it('goes only to safeguarding agencies, by emails that say nothing but the reference and a link', async () => {
+    const { aCase, stored, events, mailDeps, mailer } = aSafeguardingSystem();
+
+    const reference = await aCase({ category: 'domestic-abuse', happeningNow: true });
+    const requested = events.published
+      .filter((e) => e.detailType === 'EnquiryReferralRequested')
+      .map((e) => e.detail.data as { reference: string; recipientId: string });
+    for (const request of requested) await sendReferral(mailDeps, request);
+
+    expect(stored(reference).referrals.map((r) => r.agencyId)).toEqual(['parking-team']);
+    expect(mailer.sent.map((e) => e.to)).toEqual(['csu@ashford.example', 'parking@ashford.example']);
+    for (const email of mailer.sent) {
+      expect(email.content.subject).toBe(`Enquiry ${reference} needs your attention`);
+      for (const secret of [
+        ENQUIRER.name,
+        ENQUIRER.email,
+        ENQUIRER.phone,
+        ENQUIRER.description,
+        'Domestic abuse',
+      ]) {
+        expect(everything(email.content)).not.toContain(secret);
+      }
+      expect(email.content.text).toContain(`https://api.example/enquiries/${reference}`);
+    }
+  });
+
+  it('is listed in the overdue digest without its category', async () => {
+    const { aCase, digestDeps, mailer } = aSafeguardingSystem();
+    const reference = await aCase({ category: 'domestic-abuse' });
+
+    await sendOverdueDigests(digestDeps, { at: new Date(THURSDAY) });
+
+    const digests = mailer.sent.filter((e) => e.content.text.includes(reference));
+    expect(digests.map((e) => e.to).sort()).toEqual(['csu@ashford.example', 'parking@ashford.example']);
+    for (const digest of digests) {
+      expect(everything(digest.content)).toContain('Sensitive enquiry');
+      expect(everything(digest.content)).not.toContain('Domestic abuse');
+    }
+  });
+});
+
 describe('sendOverdueDigests', () => {
   /** Referrals made on Monday 11 January 2027: two to be overdue by Thursday, one accepted, one made later. */
   async function aWeekOfReferrals() {

@@ -36,6 +36,7 @@ import {
   type RoutedRecipient,
 } from '../../functions/domain/enquiry.ts';
 import { CaseActionRefused, EnquiryNotFound, ValidationFailed } from '../../functions/domain/errors.ts';
+import type { Agency } from '../../functions/domain/partnership.ts';
 import type { StaffPrincipal } from '../../functions/domain/staff.ts';
 import { aStoredEnquiry, csuOfficer, noiseOfficer, parkingOfficer } from '../support/enquiries.ts';
 
@@ -515,7 +516,7 @@ describe('declineReferral', () => {
 });
 
 describe('referToAgency', () => {
-  const NOISE_AGENCY = { id: NOISE.id, name: NOISE.name, email: NOISE.email };
+  const NOISE_AGENCY: Agency = { id: NOISE.id, name: NOISE.name, email: NOISE.email };
   const refer = (enquiry: Enquiry, agency = NOISE_AGENCY) =>
     referToAgency(
       enquiry,
@@ -523,6 +524,17 @@ describe('referToAgency', () => {
       { acceptWithinWorkingDays: 1, closeWithinWorkingDays: 10 },
       as(csuOfficer),
     );
+
+  it('refers a sensitive case only to a safeguarding agency', () => {
+    const enquiry = aRoutedEnquiry([PARKING], { sensitive: true });
+
+    const refused = errorFrom(() => refer(enquiry));
+    const { after } = refer(enquiry, { ...NOISE_AGENCY, safeguarding: true });
+
+    expect(refused).toBeInstanceOf(CaseActionRefused);
+    expect((refused as CaseActionRefused).reason).toMatch(/not a safeguarding agency/);
+    expect(after.referrals.map((r) => r.agencyId)).toEqual(['parking-team', 'environmental-health']);
+  });
 
   it('adds a referral at the acceptance target and the agency to the routing, so the mailer may send to it', () => {
     const enquiry = aRoutedEnquiry([PARKING], { needsTriage: true });

@@ -3,6 +3,7 @@ import {
   acknowledgementEmail,
   agencyEmail,
   escapeHtml,
+  sensitiveReferralEmail,
   ukDateTime,
 } from '../../functions/domain/email-content.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
@@ -111,5 +112,69 @@ describe('ukDateTime', () => {
   it('shows UK time, GMT in winter and BST in summer', () => {
     expect(ukDateTime('2026-11-26T08:16:04.000Z')).toBe('Thursday 26 November 2026 at 08:16 (UK time)');
     expect(ukDateTime('2026-07-01T08:16:04.000Z')).toBe('Wednesday 1 July 2026 at 09:16 (UK time)');
+  });
+});
+
+describe('sensitiveReferralEmail', () => {
+  const enquiry = anEnquiry({
+    category: 'domestic-abuse',
+    description: 'My partner hits me when he drinks',
+    contact: { name: 'Alex Hidden', email: 'alex.hidden@resident.example', phone: '07700 900999' },
+    location: { postcode: 'TN24 8AB', address: '42 Hidden Lane' },
+    happeningNow: true,
+  });
+  const email = sensitiveReferralEmail({
+    enquiry,
+    recipientName: 'Kent Police',
+    caseUrl: 'https://api.example/enquiries/CSU-2026-000042',
+    partnership,
+  });
+
+  it('says only that an enquiry needs attention, when it came, whether it is happening now, and where to open it', () => {
+    expect(email.subject).toBe('Enquiry CSU-2026-000042 needs your attention');
+    expect(email.text).toContain('Happening now: Yes');
+    expect(email.text).toContain('Thursday 26 November 2026 at 10:00 (UK time)');
+    expect(email.html).toContain('href="https://api.example/enquiries/CSU-2026-000042"');
+  });
+
+  it('carries no personal data, no description and no category', () => {
+    for (const part of [email.subject, email.text, email.html]) {
+      for (const secret of [
+        'Alex Hidden',
+        'alex.hidden@resident.example',
+        '07700 900999',
+        'TN24 8AB',
+        '42 Hidden Lane',
+        'partner hits',
+        'domestic',
+        'Domestic abuse',
+      ]) {
+        expect(part).not.toContain(secret);
+      }
+    }
+  });
+});
+
+describe('agencyEmail with structured safe contact', () => {
+  it('tells the agency when it is safe to call, whether to leave a message, and the language', () => {
+    const email = agencyEmail({
+      enquiry: anEnquiry({
+        contact: { name: 'Sam', phone: '01233 000000' },
+        safeContact: {
+          mayEmail: false,
+          mayPhone: true,
+          mayLeaveVoicemail: false,
+          safeTimes: 'Weekday mornings before 11am',
+          preferredLanguage: 'Polish',
+        },
+      }),
+      category: { title: 'Anti-social behaviour', sensitive: false },
+      recipientName: 'Wardens',
+      partnership,
+    });
+
+    expect(email.text).toContain('Voicemail: Do not leave a message');
+    expect(email.text).toContain('Safe times to contact: Weekday mornings before 11am');
+    expect(email.text).toContain('Preferred language: Polish');
   });
 });

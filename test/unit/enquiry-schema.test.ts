@@ -7,8 +7,37 @@ describe('NewEnquirySchema()', () => {
   it('defaults to no consent and not happening now', () => {
     const parsed = NewEnquirySchema().parse(valid);
 
-    expect(parsed.safeContact).toEqual({ mayEmail: false, mayPhone: false });
+    expect(parsed.safeContact).toEqual({ mayEmail: false, mayPhone: false, mayLeaveVoicemail: false });
     expect(parsed.happeningNow).toBe(false);
+  });
+
+  it('takes structured safe-contact preferences, each validated like the rest', () => {
+    const safeContact = {
+      mayEmail: false,
+      mayPhone: true,
+      mayLeaveVoicemail: true,
+      safeTimes: 'Weekday mornings before 11am',
+      preferredLanguage: 'Polish',
+    };
+
+    const parsed = NewEnquirySchema().parse({ ...valid, safeContact });
+    const tooLong = NewEnquirySchema().safeParse({
+      ...valid,
+      safeContact: { ...safeContact, safeTimes: 'x'.repeat(201) },
+    });
+    const twoLines = NewEnquirySchema().safeParse({
+      ...valid,
+      safeContact: { ...safeContact, safeTimes: 'mornings\nnot evenings' },
+    });
+    const unknown = NewEnquirySchema().safeParse({
+      ...valid,
+      safeContact: { ...safeContact, mayWrite: true },
+    });
+
+    expect(parsed.safeContact).toEqual(safeContact);
+    expect(tooLong.success).toBe(false);
+    expect(twoLines.success).toBe(false);
+    expect(unknown.success).toBe(false);
   });
 
   it('normalises postcodes and trims free text', () => {

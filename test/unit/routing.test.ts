@@ -57,4 +57,17 @@ describe('decideRecipients', () => {
 
     expect(recipients.map((r) => r.id)).toEqual(['csu', 'police']);
   });
+
+  it('sends a sensitive enquiry only to safeguarding agencies (and the CSU), reporting the others', () => {
+    const safeguardingPolice: Agency = { ...police, safeguarding: true };
+    const rule = { category: 'domestic-abuse', agencyIds: ['police', 'wardens'] };
+
+    const sensitive = decideRecipients(rule, agencies(safeguardingPolice, wardens), partnership, true);
+    const ordinary = decideRecipients(rule, agencies(safeguardingPolice, wardens), partnership, false);
+
+    expect(sensitive.recipients.map((r) => r.id)).toEqual(['csu', 'police']);
+    expect(sensitive.notSafeguardingAgencyIds).toEqual(['wardens']);
+    expect(ordinary.recipients.map((r) => r.id)).toEqual(['csu', 'police', 'wardens']);
+    expect(ordinary.notSafeguardingAgencyIds).toEqual([]);
+  });
 });

@@ -38,6 +38,7 @@ function aSystem() {
     clock,
     sender: 'CSU <no-reply@csp.example>',
     statusPageBaseUrl: 'https://api.example',
+    publicApiUrl: 'https://api.example',
   };
   return {
     enquiries,

@@ -113,7 +113,13 @@ const CaseSchema = lazily(() =>
           email: z.optional(z.string()),
           phone: z.optional(z.string()),
         }),
-        safeContact: z.object({ mayEmail: z.boolean(), mayPhone: z.boolean() }),
+        safeContact: z.object({
+          mayEmail: z.boolean(),
+          mayPhone: z.boolean(),
+          mayLeaveVoicemail: z.optional(z.boolean()),
+          safeTimes: z.optional(z.string()),
+          preferredLanguage: z.optional(z.string()),
+        }),
         location: z.optional(
           z.object({
             postcode: z.optional(z.string()),

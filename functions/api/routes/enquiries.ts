@@ -1,6 +1,7 @@
 /** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
 import type * as z from 'zod/mini';
 import { statusUrl } from '../../domain/enquiry.ts';
+import type { Partnership } from '../../domain/partnership.ts';
 import type {
   Clock,
   EnquiryRepository,
@@ -16,8 +17,8 @@ import { EnquiryAcceptedSchema, IdempotencyHeaderSchema, NewEnquirySchema } from
 
 export interface EnquiryRouteDeps {
   readonly enquiries: EnquiryRepository;
-  /** Categories are checked against it; a module-scope cache in the Lambda. */
-  readonly referenceData: Pick<ReferenceDataRepository, 'getCategory'>;
+  /** Categories are checked against it, and urgent numbers read from it; a module-scope cache in the Lambda. */
+  readonly referenceData: Pick<ReferenceDataRepository, 'getCategory' | 'getPartnership'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
   /** Base of the status links we hand out. */
@@ -58,6 +59,8 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
           category: enquiry.category,
         });
         const link = statusUrl(deps.statusPageBaseUrl, enquiry);
+        // Happening now: the form shows what to do at once, before any email could arrive.
+        const partnership = enquiry.happeningNow ? await deps.referenceData.getPartnership() : undefined;
         c.header('Location', link);
         if (result.replayed) c.header('Idempotent-Replayed', 'true');
         return c.json(
@@ -68,6 +71,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
             status: 'received',
             receivedAt: enquiry.receivedAt,
             statusUrl: link,
+            ...(partnership ? { urgentAdvice: urgentAdvice(partnership) } : {}),
           },
           201,
         );
@@ -84,5 +88,15 @@ function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {
     location: body.location,
     happeningNow: body.happeningNow,
     safeContact: body.safeContact,
+  };
+}
+
+/** What someone reporting something happening now should do at once. */
+function urgentAdvice(partnership: Pick<Partnership, 'urgentPhone' | 'urgentPhoneHours'>) {
+  return {
+    message: `If anyone is in danger or a crime is happening now, call 999. For urgent help that is not an emergency, call ${partnership.urgentPhone} (${partnership.urgentPhoneHours}).`,
+    emergencyNumber: '999',
+    urgentPhone: partnership.urgentPhone,
+    urgentPhoneHours: partnership.urgentPhoneHours,
   };
 }

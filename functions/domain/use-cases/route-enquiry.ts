@@ -13,7 +13,10 @@ export interface RouteEnquiryDeps {
   readonly enquiries: Pick<EnquiryRepository, 'get'>;
   readonly cases: Pick<CaseRepository, 'save'>;
   /** Partnership, routing rules and agencies; the router reads them through a short-lived cache. */
-  readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership' | 'getRoutingRule' | 'listAgencies'>;
+  readonly referenceData: Pick<
+    ReferenceDataRepository,
+    'getPartnership' | 'getRoutingRule' | 'listAgencies' | 'getCategory'
+  >;
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly newId?: () => string;
@@ -36,6 +39,8 @@ export type RouteEnquiryResult =
       readonly outcome: 'routed';
       readonly recipients: readonly Recipient[];
       readonly missingAgencyIds: string[];
+      /** Agencies the rule names that may not receive this sensitive enquiry (not marked safeguarding). */
+      readonly notSafeguardingAgencyIds: string[];
     }
   | { readonly outcome: 'enquiry-not-found' };
 
@@ -89,7 +94,11 @@ export async function routeEnquiry(
     deps.referenceData.listAgencies(),
   ]);
   if (!partnership) throw new ReferenceDataMissing('partnership record');
-  const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership);
+  // An event from before sensitivity travelled in it: the category says; one no longer offered counts as
+  // sensitive, which only narrows who receives it.
+  const sensitive =
+    input.sensitive ?? (await deps.referenceData.getCategory(input.category))?.sensitive ?? true;
+  const decision = decideRecipients(rule, new Map(agencies.map((a) => [a.id, a])), partnership, sensitive);
 
   let recipients: readonly Recipient[] | undefined;
   const guess = asFirstStored(input, deps.expiresAtOf);
@@ -127,5 +136,10 @@ export async function routeEnquiry(
       ),
     ),
   );
-  return { outcome: 'routed', recipients, missingAgencyIds: decision.missingAgencyIds };
+  return {
+    outcome: 'routed',
+    recipients,
+    missingAgencyIds: decision.missingAgencyIds,
+    notSafeguardingAgencyIds: decision.notSafeguardingAgencyIds,
+  };
 }

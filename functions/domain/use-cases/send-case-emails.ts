@@ -19,11 +19,8 @@ import {
   sendOnce,
 } from './send-enquiry-email.ts';
 
-/** What the case emails need beyond any enquiry email: where staff open a case. */
-export interface SendCaseEmailDeps extends SendEnquiryEmailDeps {
-  /** Base of the staff API, for links to a case. */
-  readonly publicApiUrl: string;
-}
+/** What the case emails need: what any enquiry email does. */
+export type SendCaseEmailDeps = SendEnquiryEmailDeps;
 
 /** The enquirer's address, only if they gave one and said email is safe (checked on every email). */
 function enquirerAddress(enquiry: Enquiry): string | undefined {

@@ -1,5 +1,10 @@
-import { acknowledgementEmail, agencyEmail, type EmailContent } from '../email-content.ts';
-import { statusUrl, wantsAcknowledgement } from '../enquiry.ts';
+import {
+  acknowledgementEmail,
+  agencyEmail,
+  type EmailContent,
+  sensitiveReferralEmail,
+} from '../email-content.ts';
+import { caseUrl, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
 import { EmailNotAccepted, ReferenceDataMissing } from '../errors.ts';
 import type {
   Clock,
@@ -29,6 +34,8 @@ export interface SendEnquiryEmailDeps {
   readonly sender: string;
   /** Base of the enquirer's status link, e.g. `https://api.example.org/prod`. */
   readonly statusPageBaseUrl: string;
+  /** Base of the staff API, for links to a case. */
+  readonly publicApiUrl: string;
 }
 
 export type SendEmailResult =
@@ -90,13 +97,16 @@ export async function sendReferral(
     deps.referenceData.getCategory(enquiry.category),
   ]);
   if (!partnership) throw new ReferenceDataMissing('partnership record');
-  const content = agencyEmail({
-    enquiry,
-    // A category withdrawn after submission still has a readable name in the email.
-    category: category ?? { title: enquiry.category, sensitive: true },
-    recipientName: recipient.name,
-    partnership,
-  });
+  // Sensitive when received or now: a category flagged later protects the enquiries already made in it.
+  const content =
+    enquiry.sensitive || category?.sensitive !== false
+      ? sensitiveReferralEmail({
+          enquiry,
+          recipientName: recipient.name,
+          caseUrl: caseUrl(deps.publicApiUrl, enquiry.reference),
+          partnership,
+        })
+      : agencyEmail({ enquiry, category, recipientName: recipient.name, partnership });
   return sendOnce(
     deps,
     { topic: enquiryTopic(enquiry.reference), kind: 'referral', recipientId: recipient.id },

@@ -56,7 +56,10 @@ export async function sendOverdueDigests(
   const overdueAt = input.at.toISOString();
   const itemOf = (listing: CaseListing, what: OverdueDigestItem['what']): OverdueDigestItem => ({
     reference: listing.reference,
-    categoryTitle: titles.get(listing.category) ?? listing.category,
+    // A digest is an email: a sensitive case is not named by its category there either.
+    categoryTitle: listing.sensitive
+      ? 'Sensitive enquiry'
+      : (titles.get(listing.category) ?? listing.category),
     what,
     dueBy: String(listing.attentionBy),
     daysOverdue: calendarDaysOverdue(new Date(String(listing.attentionBy)), input.at),
