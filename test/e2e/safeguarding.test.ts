@@ -1,0 +1,93 @@
+/**
+ * Safeguarding end to end: a domestic-abuse enquiry reaches only the CSU and the safeguarding agencies, by
+ * emails that say nothing about the enquirer or what happened; the staff view holds everything; someone
+ * reporting something happening now is told at once what to do.
+ */
+import { describe, expect, it } from 'vitest';
+import { ASHFORD } from '../../scripts/seed/ashford.ts';
+import {
+  anEnquiry,
+  callApi,
+  emailsFor,
+  staffToken,
+  submitEnquiry,
+  waitForQuiet,
+} from '../support/local-cloud.ts';
+
+describe('a domestic-abuse enquiry', () => {
+  it('is emailed to the CSU and safeguarding agencies without a word of what the enquirer sent', async () => {
+    const marker = crypto.randomUUID().slice(0, 8);
+    const enquiry = anEnquiry({
+      category: 'domestic-abuse',
+      description: `Quarrelsome${marker} husband smashed crockery bruised forearm yesterday`,
+      name: `Robin Quietly${marker}`,
+      email: `robin.${marker}@resident.example`,
+      phone: '07700 900456',
+      location: { postcode: 'TN24 8AB', address: `${marker} Hidden Lane` },
+      happeningNow: true,
+      safeContact: {
+        mayEmail: true,
+        mayPhone: true,
+        mayLeaveVoicemail: false,
+        safeTimes: `Weekdays 9-11am ${marker}`,
+        preferredLanguage: 'Polish',
+      },
+    });
+
+    const { status, body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ urgentAdvice: { emergencyNumber: '999', urgentPhone: '01233 331111' } });
+    const referrals = (await emailsFor(body.reference)).filter(
+      (e) => !e.destination.to.includes(enquiry.email),
+    );
+    const safeguarding = ASHFORD.agencies.filter((a) => a.safeguarding).map((a) => a.email);
+    const routedTo = ASHFORD.routing.find((r) => r.category === 'domestic-abuse')!.agencyIds;
+    const expected = [
+      ASHFORD.partnership.csuMailbox,
+      ...ASHFORD.agencies
+        .filter((a) => routedTo.includes(a.id) && safeguarding.includes(a.email))
+        .map((a) => a.email),
+    ];
+    expect(referrals.flatMap((e) => e.destination.to).sort()).toEqual(expected.sort());
+    const secrets = [
+      ...enquiry.description.split(' '),
+      enquiry.name,
+      enquiry.email,
+      '07700 900456',
+      '07700900456',
+      'TN24 8AB',
+      'TN248AB',
+      'Hidden Lane',
+      marker,
+      'Polish',
+      'domestic',
+      'Domestic',
+      'abuse',
+    ];
+    for (const email of referrals) {
+      expect(email.subject).toBe(`Enquiry ${body.reference} needs your attention`);
+      for (const part of [email.subject, email.body.text ?? '', email.body.html ?? '']) {
+        for (const secret of secrets) expect(part).not.toContain(secret);
+      }
+    }
+
+    // The CSU officer the link leads to sees everything.
+    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
+    const staffView = await callApi<{
+      sensitive: boolean;
+      enquiry: { description: string; contact: { name: string }; safeContact: Record<string, unknown> };
+    }>(`/enquiries/${body.reference}`, { headers: csu });
+    expect(staffView.body.sensitive).toBe(true);
+    expect(staffView.body.enquiry.description).toBe(enquiry.description);
+    expect(staffView.body.enquiry.contact.name).toBe(enquiry.name);
+    expect(staffView.body.enquiry.safeContact).toEqual(enquiry.safeContact);
+  });
+
+  it('is not given urgent advice in the 201 when nothing is happening now', async () => {
+    const { body } = await submitEnquiry(anEnquiry({ category: 'domestic-abuse', happeningNow: false }));
+
+    expect(body).not.toHaveProperty('urgentAdvice');
+  });
+});
