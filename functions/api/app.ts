@@ -33,6 +33,8 @@ import { partnershipRoutes } from './routes/partnership.ts';
 import { priorityRoutes } from './routes/priorities.ts';
 import { routingRoutes } from './routes/routing.ts';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Largest accepted body of a public enquiry. A full enquiry with a 4,000-character description is well under it. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
@@ -224,9 +226,19 @@ function jsonBodies(): MiddlewareHandler<ApiEnv> {
     }
     const limit = isEnquiry ? enquiryLimit : staffLimit;
     return limit(c, async () => {
-      const text = await c.req.text();
-      if (Buffer.byteLength(text) > maxBytes) {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.byteLength > maxBytes) {
         c.res = fail('payload-too-large', `The body must be at most ${maxBytes} bytes.`);
+        return;
+      }
+      let text: string;
+      try {
+        // Fatal: a lenient decoder would turn bytes that are not UTF-8 into U+FFFD and store them. API Gateway
+        // hands text bodies over already decoded, its own way: there the replacement character is the sign.
+        text = utf8.decode(bytes);
+        if (text.includes('\ufffd')) throw new TypeError('replacement character');
+      } catch {
+        c.res = fail('malformed-request', 'The body is not valid UTF-8.');
         return;
       }
       try {

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { lazily, type ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
+import { multiLineText, singleLineText } from './text-rules.ts';
 
 /** What the OpenAPI document says about a schema besides its type. */
 export interface SchemaDocs {
@@ -48,7 +49,14 @@ export const IfMatchHeader = lazily(() =>
 
 /** A plan year such as `2021-22`. */
 export const PlanYearSchema = lazily(() =>
-  z.string().check(z.regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22')),
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22'),
+    // 2021-22, never 2021-23: a plan year is two consecutive years.
+    z.refine(
+      (s: string) => (Number(s.slice(0, 4)) + 1) % 100 === Number(s.slice(5)),
+      'must be two consecutive years, e.g. 2021-22',
+    ),
+  ),
 );
 
 /** A calendar date (YYYY-MM-DD). */
@@ -70,25 +78,11 @@ export const pageQuery = () => ({
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
 
-/** Free text of 1 to `max` characters that is valid Unicode (line breaks allowed). */
-export const boundedText = (max: number) =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((s: string) => s.isWellFormed(), 'must be valid Unicode text'),
-  );
+/** Free text of 1 to `max` characters (line breaks allowed), by the API's one set of text rules. */
+export const boundedText = multiLineText;
 
-/** One line of 1 to `max` characters: valid Unicode without control characters. */
-export const singleLineText = (max: number) =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine(
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-      (s: string) => s.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(s),
-      'must be a single line of text',
-    ),
-  );
+/** One line of 1 to `max` characters, by the API's one set of text rules. */
+export { singleLineText };
 
 /** Published records change rarely: browsers and CDNs may keep them five minutes. */
 export const publicCache = (c: { header: (name: string, value: string) => void }) =>

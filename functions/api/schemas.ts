@@ -7,37 +7,7 @@ import * as z from 'zod/mini';
 import { ENQUIRY_STATUSES, MAX_DESCRIPTION_LENGTH } from '../domain/enquiry.ts';
 import { lazily } from './define-route.ts';
 import { documented, titled } from './openapi-parts.ts';
-
-// Fields that can reach an email header (or a log line) must be a single line: CR/LF would let a value
-// inject headers. Other control characters are never legitimate input.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
-// Free text may span lines but must not carry other control characters.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-
-/**
- * A string that is valid Unicode (JSON may carry lone surrogates, `"\ud800"`, which no email can encode, so
- * accepting one would store an enquiry that can never be sent), at most `max` long, matching `pattern`, then
- * trimmed and not blank.
- */
-const trimmedText = (max: number, pattern: RegExp, patternMessage: string) =>
-  z.pipe(
-    z.pipe(
-      z.string().check(
-        z.refine((s: string) => s.isWellFormed(), 'must be valid Unicode text'),
-        z.maxLength(max),
-        z.regex(pattern, patternMessage),
-      ),
-      z.transform((s: string) => s.trim()),
-    ),
-    z.string().check(z.minLength(1, 'must not be blank')),
-  );
-
-const singleLine = (max: number) =>
-  trimmedText(max, SINGLE_LINE, 'must be a single line without control characters');
-
-const multiLine = (max: number) => trimmedText(max, MULTI_LINE, 'must not contain control characters');
+import { multiLineText, singleLineText } from './text-rules.ts';
 
 /** A UK postcode, any case, with or without the space; stored as `AB12 3CD`. */
 const UK_POSTCODE = /^([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})$/;
@@ -49,13 +19,13 @@ export const EnquiryLocationSchema = lazily(() =>
       .strictObject({
         postcode: z.optional(
           z.pipe(
-            singleLine(10).check(
+            singleLineText(10).check(
               z.refine((s: string) => UK_POSTCODE.test(s), 'must be a UK postcode, e.g. TN23 1PL'),
             ),
             z.transform((s: string) => s.replace(UK_POSTCODE, '$1 $2').toUpperCase()),
           ),
         ),
-        address: z.optional(multiLine(500)),
+        address: z.optional(multiLineText(500)),
         latitude: z.optional(z.number().check(z.gte(-90), z.lte(90))),
         longitude: z.optional(z.number().check(z.gte(-180), z.lte(180))),
       })
@@ -82,12 +52,12 @@ export const SafeContactSchema = lazily(() =>
         description: 'A message may be left on that phone. Absent means no.',
       }),
       safeTimes: z.optional(
-        documented(singleLine(200), {
+        documented(singleLineText(200), {
           description: 'When it is safe to make contact, in the enquirer’s words.',
           examples: ['Weekday mornings before 11am'],
         }),
       ),
-      preferredLanguage: z.optional(documented(singleLine(50), { examples: ['Polish'] })),
+      preferredLanguage: z.optional(documented(singleLineText(50), { examples: ['Polish'] })),
     }),
   ),
 );
@@ -105,26 +75,17 @@ export const NewEnquirySchema = lazily(() =>
           ),
         { examples: ['anti-social-behaviour'] },
       ),
-      description: documented(multiLine(MAX_DESCRIPTION_LENGTH), {
+      description: documented(multiLineText(MAX_DESCRIPTION_LENGTH), {
         description: `What is happening, in the enquirer's words (at most ${MAX_DESCRIPTION_LENGTH} characters).`,
         examples: [
           'Groups gathering and shouting outside the shops on the High Street most evenings after 10pm.',
         ],
       }),
-      name: z.optional(documented(singleLine(200), { examples: ['Sam Smith'] })),
+      name: z.optional(documented(singleLineText(200), { examples: ['Sam Smith'] })),
       email: z.optional(
-        documented(
-          z.pipe(
-            z
-              .string()
-              .check(
-                z.maxLength(254),
-                z.regex(SINGLE_LINE, 'must be a single line without control characters'),
-              ),
-            z.email('must be an email address'),
-          ),
-          { examples: ['sam@example.com'] },
-        ),
+        documented(z.pipe(singleLineText(254), z.email('must be an email address')), {
+          examples: ['sam@example.com'],
+        }),
       ),
       phone: z.optional(
         documented(

@@ -130,6 +130,20 @@ const cases: {
     body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam \ud800' })),
   },
   {
+    name: 'a right-to-left override in the name',
+    status: 422,
+    type: 'validation-failed',
+    field: 'name',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam \u202eevil.exe' })),
+  },
+  {
+    name: 'a C1 control in the address',
+    status: 422,
+    type: 'validation-failed',
+    field: 'location.address',
+    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { address: '1 High St\u0085Bcc' } })),
+  },
+  {
     name: 'an invalid email',
     status: 422,
     type: 'validation-failed',
@@ -198,6 +212,31 @@ describe('POST /enquiries with bad input', () => {
     if (testCase.field) {
       expect((body.errors as { field: string }[]).map((e) => e.field)).toContain(testCase.field);
     }
+    expect(await tableContents()).not.toContain(marker);
+    expect(await lastReferenceNumber()).toBe(referenceBefore);
+  });
+});
+
+describe('a body that is not UTF-8', () => {
+  it('is a 400 problem, and nothing is stored', async () => {
+    const marker = `bad-utf8-${Math.random().toString(36).slice(2, 10)}`;
+    const referenceBefore = await lastReferenceNumber();
+    const json = JSON.stringify(anEnquiry({ description: `Caf_ ${marker}` }));
+    const bytes = Buffer.from(json, 'utf8');
+    // The "_" becomes 0xE9: "é" in Latin-1, a lone lead byte (invalid) in UTF-8.
+    bytes[bytes.indexOf('Caf_') + 3] = 0xe9;
+
+    const { status, body } = await callApi('/enquiries', {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      type: 'urn:csp:problem:malformed-request',
+      detail: 'The body is not valid UTF-8.',
+    });
     expect(await tableContents()).not.toContain(marker);
     expect(await lastReferenceNumber()).toBe(referenceBefore);
   });

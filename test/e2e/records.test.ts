@@ -152,7 +152,9 @@ describe('meetings', () => {
 describe('the partnership plan’s priorities', () => {
   it('are set for a new plan year, then revised only with a fresh If-Match', async () => {
     const admin = bearer(await staffToken('partnership-admin'));
-    const planYear = `${2030 + Math.floor(Math.random() * 60)}-${String(Math.floor(Math.random() * 90) + 10)}`;
+    // A random plan year of the future, two consecutive years as every plan year is (2047-48).
+    const start = 2030 + Math.floor(Math.random() * 60);
+    const planYear = `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
     const put = (titles: string[], headers: Record<string, string> = {}) =>
       callApi<{ titles: string[] }>(`/priorities/${planYear}`, {
         method: 'PUT',

@@ -1,0 +1,61 @@
+/** The one set of text rules: what single-line and free text accept, refuse and store. */
+import { describe, expect, it } from 'vitest';
+import { PlanYearSchema } from '../../functions/api/openapi-parts.ts';
+import { multiLineText, singleLineText } from '../../functions/api/text-rules.ts';
+
+const line = singleLineText(50);
+const free = multiLineText(50);
+
+describe('singleLineText', () => {
+  it.each([
+    ['a line feed', 'Sam\nSmith'],
+    ['a carriage return', 'Sam\rSmith'],
+    ['a tab', 'Sam\tSmith'],
+    ['a C1 control (NEL)', 'Sam\u0085Smith'],
+    ['DEL', 'Sam\u007fSmith'],
+    ['a line separator', 'Sam\u2028Smith'],
+    ['a paragraph separator', 'Sam\u2029Smith'],
+    ['a right-to-left override', 'Sam\u202eSmith'],
+    ['a left-to-right embedding', 'Sam\u202aSmith'],
+    ['a first-strong isolate', 'Sam\u2068Smith'],
+    ['a lone surrogate', 'Sam\ud800'],
+    ['the replacement character of bytes lost in decoding', 'Caf\ufffd'],
+    ['blank text', '   '],
+    ['text over the limit', 'x'.repeat(51)],
+  ])('refuses %s', (_what, value) => {
+    expect(line.safeParse(value).success).toBe(false);
+  });
+
+  it('keeps letters of any script, and stores the text trimmed', () => {
+    expect(line.parse('  Zoë Łukasiewicz-محمد  ')).toBe('Zoë Łukasiewicz-محمد');
+  });
+});
+
+describe('multiLineText', () => {
+  it('keeps line breaks, storing CRLF as LF, and trims the ends', () => {
+    expect(free.parse('  First line\r\nSecond line\nThird  ')).toBe('First line\nSecond line\nThird');
+  });
+
+  it.each([
+    ['a tab', 'a\tb'],
+    ['a NUL', 'a\u0000b'],
+    ['a C1 control', 'a\u009bb'],
+    ['a lone carriage return', 'a\rb'],
+    ['a lone surrogate', 'a\udc00'],
+    ['blank lines only', '\n\n  \n'],
+  ])('refuses %s', (_what, value) => {
+    expect(free.safeParse(value).success).toBe(false);
+  });
+});
+
+describe('PlanYearSchema', () => {
+  it.each([
+    ['2021-22', true],
+    ['2099-00', true],
+    ['2021-23', false],
+    ['2021-21', false],
+    ['21-22', false],
+  ])('%s is a plan year: %s', (value, valid) => {
+    expect(PlanYearSchema().safeParse(value).success).toBe(valid);
+  });
+});
