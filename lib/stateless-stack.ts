@@ -64,6 +64,7 @@ import {
   QUEUES,
   type QueueName,
   ROUTE_LIST,
+  ROUTES,
   RULE_RETRY_POLICY,
   RULES,
   type RuleName,
@@ -101,6 +102,9 @@ export const API_THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;
 
 /** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
 export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
+
+/** Enquiries one client IP may submit in any 5 minutes (WAF's smallest rate limit is 10). */
+export const ENQUIRIES_PER_IP_PER_5_MINUTES = 10;
 
 /**
  * Scheduler retries. A missed outbox sweep is followed by the next one a minute later, so retry briefly and let
@@ -199,6 +203,7 @@ export class StatelessStack extends Stack {
       name: `${prefix}-api`,
       stageArn: this.api.deploymentStage.stageArn,
       requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
+      enquiries: { path: ROUTES.submitEnquiry.path, perIpPer5Minutes: ENQUIRIES_PER_IP_PER_5_MINUTES },
     });
 
     this.queues = mapRecord(QUEUES, (spec, name) => {

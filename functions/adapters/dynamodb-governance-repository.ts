@@ -49,6 +49,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       csuMailbox: String(Item.csuMailbox),
       urgentPhone: String(Item.urgentPhone),
       urgentPhoneHours: String(Item.urgentPhoneHours),
+      privacyNoticeUrl: typeof Item.privacyNoticeUrl === 'string' ? Item.privacyNoticeUrl : undefined,
       area: String(Item.area),
       description: String(Item.description),
       chairRotation: Item.chairRotation as PartnershipProfile['chairRotation'],

@@ -22,6 +22,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
       csuMailbox: String(item.csuMailbox),
       urgentPhone: String(item.urgentPhone),
       urgentPhoneHours: String(item.urgentPhoneHours),
+      privacyNoticeUrl: typeof item.privacyNoticeUrl === 'string' ? item.privacyNoticeUrl : undefined,
     };
   }
 

@@ -46,10 +46,11 @@ ${body}
  */
 export function acknowledgementEmail(input: {
   reference: string;
-  partnership: Pick<Partnership, 'csuName' | 'urgentPhone' | 'urgentPhoneHours'>;
+  partnership: Pick<Partnership, 'csuName' | 'urgentPhone' | 'urgentPhoneHours' | 'privacyNoticeUrl'>;
   statusUrl: string;
 }): EmailContent {
   const { reference, partnership, statusUrl } = input;
+  const privacy = partnership.privacyNoticeUrl;
   const subject = `${partnership.csuName}: we have received your enquiry ${reference}`;
   const text = [
     `Thank you for contacting the ${partnership.csuName}.`,
@@ -65,6 +66,7 @@ export function acknowledgementEmail(input: {
     'In an emergency, or if a crime is happening now, call 999.',
     `For urgent help that is not an emergency, call ${partnership.urgentPhone} (${partnership.urgentPhoneHours}).`,
     '',
+    ...(privacy ? [`How we use and protect your information: ${privacy}`, ''] : []),
     partnership.csuName,
   ].join('\n');
   const html = htmlDocument(
@@ -76,7 +78,7 @@ export function acknowledgementEmail(input: {
 <p><a href="${escapeHtml(statusUrl)}">Check the progress of your enquiry</a></p>
 <p><strong>In an emergency, or if a crime is happening now, call 999.</strong><br>
 For urgent help that is not an emergency, call ${escapeHtml(partnership.urgentPhone)} (${escapeHtml(partnership.urgentPhoneHours)}).</p>
-<p>${escapeHtml(partnership.csuName)}</p>`,
+${privacy ? `<p><a href="${escapeHtml(privacy)}">How we use and protect your information</a></p>\n` : ''}<p>${escapeHtml(partnership.csuName)}</p>`,
   );
   return { subject, text, html };
 }

@@ -12,6 +12,8 @@ export interface Partnership {
   /** Number given in acknowledgements for urgent, non-emergency help (Ashford: weekends). */
   readonly urgentPhone: string;
   readonly urgentPhoneHours: string;
+  /** Where the partnership's privacy notice is published: linked from every acknowledgement. */
+  readonly privacyNoticeUrl?: string;
 }
 
 /** A category on the public contact form. */

@@ -9,7 +9,20 @@ export interface ApiFirewallProps {
   readonly name: string;
   /** Requests one client IP may make in any 5 minutes before it is blocked for a while. */
   readonly requestsPerIpPer5Minutes: number;
+  /**
+   * Enquiries (`POST` to this path) one client IP may submit in any 5 minutes: a person reports a few, a
+   * script floods mailboxes. Answered with a 429 problem document.
+   */
+  readonly enquiries: { readonly path: string; readonly perIpPer5Minutes: number };
 }
+
+/** The problem document WAF answers a flood of enquiries with (it can set the body, not the content type). */
+export const TOO_MANY_ENQUIRIES_PROBLEM = {
+  type: 'urn:csp:problem:too-many-requests',
+  title: 'Too many requests',
+  status: 429,
+  detail: 'Too many enquiries from your network in the last few minutes; please try again later.',
+} as const;
 
 /**
  * A regional WAF web ACL in front of the public API. The stage's throttling is one budget shared by everybody;
@@ -40,10 +53,55 @@ export class ApiFirewall extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('all'),
+      customResponseBodies: {
+        'too-many-enquiries': {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(TOO_MANY_ENQUIRIES_PROBLEM),
+        },
+      },
       rules: [
         {
-          name: 'RateLimitPerIp',
+          name: 'EnquiriesPerIp',
           priority: 0,
+          action: {
+            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'too-many-enquiries' } },
+          },
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: props.enquiries.perIpPer5Minutes,
+              evaluationWindowSec: 300,
+              // Only submissions count: reading categories or a status page is never limited by this rule.
+              scopeDownStatement: {
+                andStatement: {
+                  statements: [
+                    {
+                      byteMatchStatement: {
+                        fieldToMatch: { method: {} },
+                        positionalConstraint: 'EXACTLY',
+                        searchString: 'POST',
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                    {
+                      // The stage name (or a custom domain's base path) comes first in the path WAF sees.
+                      byteMatchStatement: {
+                        fieldToMatch: { uriPath: {} },
+                        positionalConstraint: 'ENDS_WITH',
+                        searchString: props.enquiries.path,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility('enquiries-rate-limit'),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 1,
           action: { block: {} },
           statement: {
             rateBasedStatement: {
@@ -54,8 +112,8 @@ export class ApiFirewall extends Construct {
           },
           visibilityConfig: visibility('rate-limit'),
         },
-        managedRule(1, 'AWSManagedRulesAmazonIpReputationList'),
-        managedRule(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        managedRule(2, 'AWSManagedRulesAmazonIpReputationList'),
+        managedRule(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
       ],
     });
     new CfnWebACLAssociation(this, 'Association', {

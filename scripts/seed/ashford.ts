@@ -29,6 +29,8 @@ export const ASHFORD: PartnershipSeed = {
     csuMailbox: mailbox('community.safety', 'ashford.gov'),
     urgentPhone: '01233 331111',
     urgentPhoneHours: 'weekends',
+    // A placeholder, like the mailboxes, until the council confirms where its notice for the CSP lives.
+    privacyNoticeUrl: 'https://www.ashford.gov.example/community-safety-privacy-notice',
   },
   agencies: [
     // Safeguarding agencies: the only ones sensitive enquiries (domestic abuse, exploitation…) are routed to.

@@ -7,6 +7,7 @@ import {
   type FunctionName,
   type FunctionSpec,
   QUEUES,
+  ROUTES,
   environmentOf as topologyEnvironmentOf,
 } from '../../functions/topology.ts';
 import { API_THROTTLING } from '../../lib/stateless-stack.ts';
@@ -390,6 +391,56 @@ describe('API', () => {
     });
     const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0];
     expect(JSON.stringify(acl?.Properties)).toContain('"AggregateKeyType":"IP"');
+  });
+
+  it('limits enquiries per IP to a few in five minutes, answering 429 with a problem document', () => {
+    type Rule = {
+      Name: string;
+      Priority: number;
+      Action?: { Block?: { CustomResponse?: { ResponseCode: number; CustomResponseBodyKey: string } } };
+      Statement: {
+        RateBasedStatement?: {
+          Limit: number;
+          AggregateKeyType: string;
+          ScopeDownStatement?: {
+            AndStatement: { Statements: { ByteMatchStatement: Record<string, unknown> }[] };
+          };
+        };
+      };
+    };
+    const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0]?.Properties as {
+      Rules: Rule[];
+      CustomResponseBodies: Record<string, { Content: string }>;
+    };
+    const enquiries = acl.Rules.find((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement);
+    const matches = enquiries?.Statement.RateBasedStatement?.ScopeDownStatement?.AndStatement.Statements.map(
+      (s) => s.ByteMatchStatement,
+    );
+    const response = enquiries?.Action?.Block?.CustomResponse;
+
+    // Ahead of the general per-IP limit, which would otherwise answer first with a 403.
+    expect(enquiries?.Priority).toBe(Math.min(...acl.Rules.map((rule) => rule.Priority)));
+    expect(enquiries?.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP' });
+    expect(enquiries?.Statement.RateBasedStatement?.Limit).toBeLessThanOrEqual(20);
+    expect(matches).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          FieldToMatch: { Method: {} },
+          PositionalConstraint: 'EXACTLY',
+          SearchString: 'POST',
+        }),
+        expect.objectContaining({
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'ENDS_WITH',
+          SearchString: ROUTES.submitEnquiry.path,
+        }),
+      ]),
+    );
+    expect(response?.ResponseCode).toBe(429);
+    expect(JSON.parse(acl.CustomResponseBodies[response!.CustomResponseBodyKey]!.Content)).toMatchObject({
+      type: 'urn:csp:problem:too-many-requests',
+      status: 429,
+    });
   });
 
   it("answers CORS preflight for the stage's origins only", () => {

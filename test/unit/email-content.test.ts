@@ -33,6 +33,20 @@ describe('acknowledgementEmail', () => {
     statusUrl: 'https://api.example/enquiries/CSU-2026-000042/status?token=a&b',
   });
 
+  it('links the partnership’s privacy notice when it has one', () => {
+    const withNotice = acknowledgementEmail({
+      reference: 'CSU-2026-000042',
+      partnership: { ...partnership, privacyNoticeUrl: 'https://www.ashford.example/privacy' },
+      statusUrl: 'https://api.example/status',
+    });
+
+    expect(withNotice.text).toContain(
+      'How we use and protect your information: https://www.ashford.example/privacy',
+    );
+    expect(withNotice.html).toContain('<a href="https://www.ashford.example/privacy">');
+    expect(ack.text).not.toContain('How we use');
+  });
+
   it('gives the reference, emergency advice, the urgent number and the status link', () => {
     expect(ack.subject).toContain('CSU-2026-000042');
     expect(ack.text).toContain('call 999');

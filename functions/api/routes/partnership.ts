@@ -15,6 +15,7 @@ const PartnershipSchema = lazily(() =>
       csuName: z.string(),
       urgentPhone: z.string(),
       urgentPhoneHours: z.string(),
+      privacyNoticeUrl: z.optional(z.string()),
       quorum: z.int(),
       chairRotation: z.object({
         organisations: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -53,6 +54,7 @@ export function partnershipRoutes(deps: { readonly governance: GovernanceReposit
             csuName: profile.csuName,
             urgentPhone: profile.urgentPhone,
             urgentPhoneHours: profile.urgentPhoneHours,
+            privacyNoticeUrl: profile.privacyNoticeUrl,
             quorum: profile.quorum,
             chairRotation: {
               organisations: chairRotation.organisationIds.map((id) => ({ id, name: names.get(id) ?? id })),
