@@ -166,10 +166,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const table = await ensureTable(dynamoClient, TABLE_NAME);
     const documentClient = createDocumentClient(dynamoClient);
     const referenceData = new DynamoDbReferenceDataRepository(documentClient, TABLE_NAME);
-    if (!(await referenceData.getPartnership())) {
-      await seedReferenceData(referenceData, ASHFORD);
-      log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
-    }
+    // Every start: a table kept in .data/ from an older version gains what the seed has added since (new
+    // categories, agencies, flags); nothing already there is overwritten.
+    const fresh = !(await referenceData.getPartnership());
+    await seedReferenceData(referenceData, ASHFORD);
+    if (fresh) log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
     const governance = new DynamoDbGovernanceRepository(documentClient, TABLE_NAME);
     if (!(await governance.getProfile())) {
       const records = new DynamoDbRecordsRepository(documentClient, TABLE_NAME);

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
 import type { ReferenceDataRepository, VersionedRoutingRule } from '../domain/ports.ts';
@@ -91,38 +91,42 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
     }));
   }
 
-  /** Writes the enquiry part of the partnership record, leaving its governance part as it is. */
-  async putPartnership(partnership: Partnership): Promise<void> {
-    const fields = { type: 'Partnership', ...partnership };
-    const names = Object.keys(fields);
+  /*
+   * Seeding adds what is missing and never overwrites: reference data belongs to the partnership once it is
+   * there (staff change routing and targets through the API), so seeding again (every local start, every
+   * deploy's seed run) only fills in categories, agencies, rules and fields that a newer seed brings.
+   */
+
+  /** Seeds the enquiry part of the partnership record, leaving its governance part as it is. */
+  async seedPartnership(partnership: Partnership): Promise<void> {
+    await this.addMissing(keys.partnership(), { type: 'Partnership', ...partnership });
+  }
+
+  /** Seeds a category; `position` orders the public list. */
+  async seedCategory(category: EnquiryCategory, position: number): Promise<void> {
+    await this.addMissing(keys.category(category.code), { type: 'EnquiryCategory', ...category, position });
+  }
+
+  async seedAgency(agency: Agency): Promise<void> {
+    await this.addMissing(keys.agency(agency.id), { type: 'Agency', ...agency });
+  }
+
+  async seedRoutingRule(rule: RoutingRule): Promise<void> {
+    await this.addMissing(keys.routingRule(rule.category), { type: 'RoutingRule', ...rule });
+  }
+
+  /** Sets each of `fields` the item does not have yet, creating the item if need be. */
+  private async addMissing(key: { PK: string; SK: string }, fields: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.partnership(),
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(
-          Object.values(fields).map((value, i) => [`:v${i}`, value]),
-        ),
+        Key: key,
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
       }),
     );
-  }
-
-  /** Writes (or replaces) a category; `position` orders the public list. */
-  async putCategory(category: EnquiryCategory, position: number): Promise<void> {
-    await this.put({ ...keys.category(category.code), type: 'EnquiryCategory', ...category, position });
-  }
-
-  async putAgency(agency: Agency): Promise<void> {
-    await this.put({ ...keys.agency(agency.id), type: 'Agency', ...agency });
-  }
-
-  async putRoutingRule(rule: RoutingRule): Promise<void> {
-    await this.put({ ...keys.routingRule(rule.category), type: 'RoutingRule', ...rule });
-  }
-
-  private async put(item: Record<string, unknown>): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {

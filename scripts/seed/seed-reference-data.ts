@@ -2,8 +2,9 @@ import type { DynamoDbReferenceDataRepository } from '../../functions/adapters/d
 import type { PartnershipSeed } from './ashford.ts';
 
 /**
- * Writes a partnership's reference data. Idempotent (plain puts), so it can run on every start or deploy.
- * Routing rules are checked first: a rule naming an unknown agency or category is a seed bug, not data.
+ * Seeds a partnership's reference data: adds what is missing, never overwrites what is there (staff may have
+ * changed it), so it can run on every start or deploy. Routing rules are checked first: a rule naming an
+ * unknown agency or category is a seed bug, not data.
  */
 export async function seedReferenceData(repository: DynamoDbReferenceDataRepository, seed: PartnershipSeed) {
   const agencyIds = new Set(seed.agencies.map((a) => a.id));
@@ -13,8 +14,8 @@ export async function seedReferenceData(repository: DynamoDbReferenceDataReposit
     const unknown = rule.agencyIds.filter((id) => !agencyIds.has(id));
     if (unknown.length > 0) throw new Error(`Routing for ${rule.category} names unknown agencies ${unknown}`);
   }
-  await repository.putPartnership(seed.partnership);
-  await Promise.all(seed.agencies.map((agency) => repository.putAgency(agency)));
-  await Promise.all(seed.categories.map((category, position) => repository.putCategory(category, position)));
-  await Promise.all(seed.routing.map((rule) => repository.putRoutingRule(rule)));
+  await repository.seedPartnership(seed.partnership);
+  await Promise.all(seed.agencies.map((agency) => repository.seedAgency(agency)));
+  await Promise.all(seed.categories.map((category, position) => repository.seedCategory(category, position)));
+  await Promise.all(seed.routing.map((rule) => repository.seedRoutingRule(rule)));
 }

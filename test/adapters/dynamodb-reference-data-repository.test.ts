@@ -49,3 +49,32 @@ describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
     await expect(seedReferenceData(repository, broken)).rejects.toThrow(/ghost/);
   });
 });
+
+describe('seeding again', () => {
+  it('adds what a newer seed brings and keeps every change made since', async () => {
+    const { documentClient, tableName } = await aFreshTable();
+    const table = new DynamoDbReferenceDataRepository(documentClient, tableName);
+    const older = {
+      ...ASHFORD,
+      agencies: ASHFORD.agencies.map(({ safeguarding: _, ...agency }) => agency),
+      categories: ASHFORD.categories.filter((c) => c.code !== 'hate-crime'),
+      routing: ASHFORD.routing.filter((r) => r.category !== 'hate-crime'),
+    };
+    await seedReferenceData(table, older);
+    const rule = (await table.getRoutingRule('parking'))!;
+    await table.updateRoutingRule({ category: 'parking', agencyIds: ['kent-police'] }, rule.version, {
+      entity: 'ROUTING#parking',
+      action: 'update-routing',
+      actor: 'csu-officer',
+      at: new Date().toISOString(),
+      before: rule,
+      after: { agencyIds: ['kent-police'] },
+    });
+
+    await seedReferenceData(table, ASHFORD);
+
+    expect((await table.listCategories()).map((c) => c.code)).toContain('hate-crime');
+    expect((await table.listAgencies()).find((a) => a.id === 'kent-police')?.safeguarding).toBe(true);
+    expect(await table.getRoutingRule('parking')).toMatchObject({ agencyIds: ['kent-police'], version: 2 });
+  });
+});
