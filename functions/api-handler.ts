@@ -3,6 +3,7 @@ import { handle } from 'hono/aws-lambda';
 import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
+import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
@@ -10,6 +11,7 @@ import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repositor
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { JwtStaffVerifier } from './adapters/jwt-staff-verifier.ts';
+import { SecretKeyedHasher } from './adapters/secret-keyed-hasher.ts';
 import { createApi } from './api/app.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { logger } from './observability.ts';
@@ -35,6 +37,7 @@ const app = createApi({
     jwksUrl: requireEnv(ENV.authJwksUrl),
   }),
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
+  personalData: new SecretKeyedHasher(secretsManagerClient, requireEnv(ENV.personalDataKeySecret)),
   clock: () => new Date(),
   logger,
   publicApiUrl: requireEnv(ENV.publicApiUrl),

@@ -25,6 +25,8 @@ export const ENV = {
   authAudience: 'AUTH_AUDIENCE',
   /** Where the issuer publishes its signing keys (JWKS). */
   authJwksUrl: 'AUTH_JWKS_URL',
+  /** The secret (Secrets Manager id) that keys hashes of personal data: e-mail addresses, phone numbers. */
+  personalDataKeySecret: 'PERSONAL_DATA_KEY_SECRET',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

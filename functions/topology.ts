@@ -49,6 +49,11 @@ export interface FunctionSpec {
   readonly bus?: boolean;
   /** Sends email as the stage's SES identity. Sets `SENDER_ADDRESS`. */
   readonly ses?: boolean;
+  /**
+   * Reads the secret that keys hashes of personal data (so an address can be counted or found without being
+   * stored in clear). Sets `PERSONAL_DATA_KEY_SECRET`.
+   */
+  readonly personalDataKey?: boolean;
   /** Settings it reads besides those its bindings set (their values come from the stage). */
   readonly settings: readonly FunctionSetting[];
 }
@@ -56,7 +61,7 @@ export interface FunctionSpec {
 /** Variables a function declares as settings; the table, bus and SES bindings set the others. */
 export type FunctionSetting = Exclude<
   EnvName,
-  typeof ENV.tableName | typeof ENV.eventBusName | typeof ENV.senderAddress
+  typeof ENV.tableName | typeof ENV.eventBusName | typeof ENV.senderAddress | typeof ENV.personalDataKeySecret
 >;
 
 /** Lambda functions. */
@@ -73,6 +78,8 @@ export const FUNCTIONS = {
       indexes: ['GSI1'],
     },
     bus: true,
+    // Counts acknowledgements per address by a keyed hash.
+    personalDataKey: true,
     settings: [
       ENV.enquiryRetentionDays,
       ENV.publicApiUrl,
@@ -145,18 +152,22 @@ export function environmentOf(name: FunctionName): EnvName[] {
     ...(spec.table ? [ENV.tableName] : []),
     ...(spec.bus ? [ENV.eventBusName] : []),
     ...(spec.ses ? [ENV.senderAddress] : []),
+    ...(spec.personalDataKey ? [ENV.personalDataKeySecret] : []),
     ...spec.settings,
   ];
 }
 
 /** The AWS SDK clients `name` uses: what its bundle must hold, and the floor its bundle is measured against. */
-export function sdkClientsOf(name: FunctionName): ('dynamodb' | 'eventbridge' | 'ses' | 'sqs')[] {
+export function sdkClientsOf(
+  name: FunctionName,
+): ('dynamodb' | 'eventbridge' | 'ses' | 'sqs' | 'secretsmanager')[] {
   const spec: FunctionSpec = FUNCTIONS[name];
   const consumesQueue = Object.values(QUEUES).some((queue) => queue.consumer === name);
   return [
     ...(spec.table ? (['dynamodb'] as const) : []),
     ...(spec.bus ? (['eventbridge'] as const) : []),
     ...(spec.ses ? (['ses'] as const) : []),
+    ...(spec.personalDataKey ? (['secretsmanager'] as const) : []),
     // Consumers postpone failed messages with ChangeMessageVisibility.
     ...(consumesQueue ? (['sqs'] as const) : []),
   ];

@@ -47,6 +47,7 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     eventBus: stateful.eventBus,
     emailIdentity: stateful.emailIdentity,
     configurationSetArn: stateful.configurationSetArn,
+    personalDataKey: stateful.personalDataKey,
     staffUserPool: stateful.staffUserPool,
     staffClient: stateful.staffClient,
   });

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -13,6 +13,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -41,6 +42,8 @@ const EVENT_ARCHIVE_RETENTION = Duration.days(30);
 export class StatefulStack extends Stack {
   /** Customer-managed key for the table, the log groups and the alarm topic. */
   public readonly key: Key;
+  /** Keys the hashes of personal data (addresses counted or found without being stored in clear). */
+  public readonly personalDataKey: Secret;
   public readonly table: Table;
   public readonly eventBus: EventBus;
   public readonly emailIdentity: EmailIdentity;
@@ -123,6 +126,20 @@ export class StatefulStack extends Stack {
       description: `Every ${prefix} enquiry event, for replay`,
       eventPattern: { account: [this.account] },
       retention: EVENT_ARCHIVE_RETENTION,
+    });
+
+    this.personalDataKey = new Secret(this, 'PersonalDataKey', {
+      secretName: `${prefix}/personal-data-key`,
+      description: `Keys the ${prefix} hashes of email addresses and phone numbers`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Losing it orphans every hash made with it: kept with the data it keys.
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.personalDataKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key, not a credential: rotating it would orphan every hash made with it (acknowledgement counts, the subject-access index); it never leaves the functions that hash',
     });
 
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {

@@ -40,6 +40,7 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -86,6 +87,8 @@ export interface StatelessStackProps extends StackProps {
   readonly emailIdentity: IEmailIdentity;
   /** ARN of the identity's default configuration set, which SES also authorises `SendEmail` against. */
   readonly configurationSetArn: string;
+  /** Keys the hashes of personal data. */
+  readonly personalDataKey: ISecret;
   /** Staff users, whose ID tokens the staff routes accept. */
   readonly staffUserPool: IUserPool;
   readonly staffClient: IUserPoolClient;
@@ -194,6 +197,7 @@ export class StatelessStack extends Stack {
       if (spec.table) fn.bindTable(table, spec.table);
       if (spec.bus) fn.bindEventBus(eventBus);
       if (spec.ses) fn.allowSendingEmailAs(sender);
+      if (spec.personalDataKey) fn.allowReadingPersonalDataKey(props.personalDataKey);
       for (const setting of spec.settings) fn.addEnvironment(setting, settings[setting]);
       return fn;
     });

@@ -10,6 +10,7 @@ import type { LocalIssuer } from './auth-issuer.ts';
 import { LocalCloudError } from './errors.ts';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
 import { readBody } from './http.ts';
+import type { LocalSecrets } from './secrets.ts';
 
 /** Operations the control API exposes; implemented by the local cloud. */
 export interface ControlPlane {
@@ -39,6 +40,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 export function createAwsEndpoint(options: {
   bus: LocalEventBus;
   issuer: LocalIssuer;
+  secrets: LocalSecrets;
   sesUrl: string;
   control: ControlPlane;
   log: (message: string, error?: unknown) => void;
@@ -60,6 +62,30 @@ export function createAwsEndpoint(options: {
     const results = bus.putEvents(entries);
     const failed = results.filter((r) => 'ErrorCode' in r).length;
     return json(200, { Entries: results, FailedEntryCount: failed }, 'application/x-amz-json-1.1');
+  };
+
+  const handleSecretsManager = (target: string, body: string) => {
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return awsJsonError(400, 'UnknownOperationException', `${target} is not emulated locally`);
+    }
+    const { SecretId } = JSON.parse(body) as { SecretId?: string };
+    const value = SecretId === undefined ? undefined : options.secrets.get(SecretId);
+    if (value === undefined) {
+      return awsJsonError(
+        400,
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret.",
+      );
+    }
+    return json(
+      200,
+      {
+        ARN: `arn:aws:secretsmanager:eu-west-2:000000000000:secret:${SecretId}`,
+        Name: SecretId,
+        SecretString: value,
+      },
+      'application/x-amz-json-1.1',
+    );
   };
 
   const handleSqs = (target: string, body: string) => {
@@ -199,6 +225,8 @@ export function createAwsEndpoint(options: {
           reply = handleEventBridge(target, body);
         else if (typeof target === 'string' && target.startsWith('AmazonSQS.'))
           reply = handleSqs(target, body);
+        else if (typeof target === 'string' && target.startsWith('secretsmanager.'))
+          reply = handleSecretsManager(target, body);
         else if (req.method === 'POST' && url.pathname === '/') reply = await handleSes(req, body);
         else reply = awsJsonError(404, 'UnknownOperationException', 'Unknown operation');
       }

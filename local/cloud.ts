@@ -38,6 +38,7 @@ import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { assertPortsFree, type LocalPorts } from './ports.ts';
 import { LocalQueue, type QueueSnapshot } from './queue.ts';
 import { nextFireTime } from './schedule-expression.ts';
+import { createLocalSecrets, PERSONAL_DATA_KEY_SECRET } from './secrets.ts';
 
 const REGION = 'eu-west-2';
 const ACCOUNT_ID = '000000000000';
@@ -143,6 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.aws}`,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${ports.aws}`,
       POWERTOOLS_SERVICE_NAME: 'csp-local',
     });
     // Our own variables, as the stack sets them on AWS; each function is given only those it declares.
@@ -158,6 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.authIssuer]: issuer.issuer,
       [ENV.authAudience]: LOCAL_AUDIENCE,
       [ENV.authJwksUrl]: issuer.jwksUrl,
+      [ENV.personalDataKeySecret]: PERSONAL_DATA_KEY_SECRET,
     };
     process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
@@ -216,6 +219,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const awsEndpoint = createAwsEndpoint({
       bus,
       issuer,
+      secrets: createLocalSecrets(
+        options.dataDir && path.join(options.dataDir, 'secrets', 'personal-data-key'),
+      ),
       sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
       log,
       control: {

@@ -1,6 +1,6 @@
 /**
  * IAM, emulated where the local cloud can see it: each function may make only the AWS calls its topology entry
- * declares (its table actions and indexes, the bus, SES), exactly what the stateless stack grants its role. A
+ * declares (its table actions and indexes, the bus, SES, the personal-data key), exactly what the stateless stack grants its role. A
  * call outside the declaration fails with AccessDeniedException, as it would on AWS, so the end-to-end tests
  * prove every declaration is enough, and the infrastructure tests prove each role holds no more.
  *
@@ -9,6 +9,7 @@
  */
 import { documentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from '../functions/adapters/clients/eventbridge.ts';
+import { secretsManagerClient } from '../functions/adapters/clients/secrets-manager.ts';
 import { sesClient } from '../functions/adapters/clients/ses.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, type TableAction } from '../functions/topology.ts';
 
@@ -70,13 +71,14 @@ export function enforceDeclaredAccess(current: () => FunctionName | undefined): 
   );
   refuseUnlessDeclared(eventBridgeClient, current, 'bus', 'events:PutEvents');
   refuseUnlessDeclared(sesClient, current, 'ses', 'ses:SendEmail');
+  refuseUnlessDeclared(secretsManagerClient, current, 'personalDataKey', 'secretsmanager:GetSecretValue');
 }
 
 /** Refuses every call on `client` by a function whose topology entry does not declare `binding`. */
 function refuseUnlessDeclared(
-  client: typeof eventBridgeClient | typeof sesClient,
+  client: typeof eventBridgeClient | typeof sesClient | typeof secretsManagerClient,
   current: () => FunctionName | undefined,
-  binding: 'bus' | 'ses',
+  binding: 'bus' | 'ses' | 'personalDataKey',
   action: string,
 ): void {
   (client.middlewareStack as typeof sesClient.middlewareStack).add(

@@ -50,6 +50,23 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     return formatReference(year, Number(result.Attributes?.lastSequence));
   }
 
+  async countAcknowledgement(addressHash: string, day: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.acknowledgementCount(addressHash, day),
+        UpdateExpression: 'ADD acknowledgements :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+        ExpressionAttributeNames: { '#expiresAt': TABLE_SCHEMA.ttlAttribute },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':expiresAt': expiryAfterDays(new Date(`${day}T00:00:00Z`), 2),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.acknowledgements);
+  }
+
   async create(enquiry: Enquiry, idempotency?: IdempotencyRecord & { expiresAt: number }): Promise<void> {
     if (this.retentionDays === undefined) throw new Error('This repository was built without retentionDays');
     const item: Item = {

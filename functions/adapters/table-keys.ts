@@ -59,6 +59,11 @@ export const keys = {
   }),
   referenceCounter: (year: number) => ({ PK: 'COUNTER#ENQUIRY_REFERENCE', SK: `YEAR#${year}` }),
   idempotency: (keyHash: string) => ({ PK: `IDEMPOTENCY#${keyHash}`, SK: 'IDEMPOTENCY' }),
+  /** Acknowledgements to one address (by its keyed hash, never the address) on one UK day. */
+  acknowledgementCount: (addressHash: string, day: string) => ({
+    PK: `ACK_COUNT#${addressHash}`,
+    SK: `DAY#${day}`,
+  }),
   /** An email record sits in the partition of what it is about (e.g. beside its enquiry). */
   email: (id: EmailId) => ({ PK: id.topic, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
   partnership: () => ({ PK: 'PARTNERSHIP', SK: 'PROFILE' }),

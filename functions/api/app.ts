@@ -12,7 +12,13 @@ import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/tiny';
 import type { CaseRepository } from '../domain/casework-ports.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
-import type { Clock, EnquiryRepository, EventPublisher, ReferenceDataRepository } from '../domain/ports.ts';
+import type {
+  Clock,
+  EnquiryRepository,
+  EventPublisher,
+  PersonalDataHasher,
+  ReferenceDataRepository,
+} from '../domain/ports.ts';
 import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
 import { safeError } from '../observability.ts';
@@ -55,6 +61,8 @@ export interface ApiDeps {
   >;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
+  /** Keyed hashes of personal data (acknowledgements are counted per address by one). */
+  readonly personalData: PersonalDataHasher;
   /** Verifies staff bearer tokens for the staff routes. */
   readonly staffTokens: StaffTokenVerifier;
   readonly events: EventPublisher;

@@ -122,6 +122,10 @@ export const EnquiryAcceptedSchema = lazily(() =>
       statusUrl: documented(z.string(), {
         description: 'Link the enquirer can use to check progress. Keep it private.',
       }),
+      acknowledgement: documented(z.enum(['requested', 'limited', 'not-requested']), {
+        description:
+          'requested: an acknowledgement is on its way; limited: this address has had its day’s acknowledgements, so the enquiry is stored and routed without one; not-requested: no address, or email is not safe.',
+      }),
       urgentAdvice: z.optional(
         documented(
           z.object({

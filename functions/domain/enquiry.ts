@@ -81,6 +81,8 @@ export interface Enquiry extends NewEnquiry {
   readonly publicUpdates: readonly PublicUpdate[];
   /** When storage deletes it and everything about it (epoch seconds): the end of its retention. */
   readonly expiresAt?: number;
+  /** The address had its day's acknowledgements already: this enquiry is stored and routed, not acknowledged. */
+  readonly acknowledgementLimited?: boolean;
 }
 
 /** A mailbox an enquiry was routed to (an organisation's, not personal data). */
@@ -93,9 +95,21 @@ export interface RoutedRecipient {
 /** Maximum description length, in characters. */
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
-/** An acknowledgement goes only to an address the enquirer gave and said is safe to use. */
-export function wantsAcknowledgement(enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>): boolean {
+/** The enquirer gave an email address and said it is safe to use: updates and closure may be emailed. */
+export function consentsToEmail(enquiry: Pick<NewEnquiry, 'contact' | 'safeContact'>): boolean {
   return Boolean(enquiry.contact.email) && enquiry.safeContact.mayEmail;
+}
+
+/** An acknowledgement goes only to an address given and said safe, and not beyond its daily limit. */
+export function wantsAcknowledgement(
+  enquiry: Pick<Enquiry, 'contact' | 'safeContact'> & { readonly acknowledgementLimited?: boolean },
+): boolean {
+  return consentsToEmail(enquiry) && !enquiry.acknowledgementLimited;
+}
+
+/** An address as one person's, whatever its case or surrounding space, for counting and finding. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 /**

@@ -36,6 +36,11 @@ export interface OutboxEntry {
 }
 
 export interface EnquiryRepository {
+  /**
+   * Counts one more acknowledgement to the address of `addressHash` on UK date `day` and answers the day's
+   * count so far, this one included. Kept two days.
+   */
+  countAcknowledgement(addressHash: string, day: string): Promise<number>;
   /** Reserves the next reference of `year`. Gaps are possible (a failed create); duplicates are not. */
   nextReference(year: number): Promise<string>;
   /**
@@ -130,6 +135,14 @@ export interface EmailId {
     | 'referral-declined'
     | 'overdue-digest';
   readonly recipientId: string;
+}
+
+/**
+ * Keyed hashes of personal data, to count or find an address without storing it in clear. Callers normalise
+ * first (see `normaliseEmail`), so one person's address always hashes alike.
+ */
+export interface PersonalDataHasher {
+  hash(kind: 'email' | 'phone', normalised: string): Promise<string>;
 }
 
 /** Injected time, so use cases are testable at any instant. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '../../functions/config.ts';
 import { type FunctionSpec, TABLE_WRITE_ACTIONS } from '../../functions/topology.ts';
@@ -193,6 +194,31 @@ export class CspFunction extends NodejsFunction {
         resources: [sender.identityArn, ...(sender.configurationSetArn ? [sender.configurationSetArn] : [])],
       }),
     );
+    return this;
+  }
+
+  /**
+   * Sets `PERSONAL_DATA_KEY_SECRET` and lets the function read that one secret's value (and decrypt it with
+   * its key), nothing else in Secrets Manager.
+   */
+  allowReadingPersonalDataKey(secret: ISecret): this {
+    this.addEnvironment(ENV.personalDataKeySecret, secret.secretArn);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    // Written on the role, not with `secret.grantRead`, whose key-policy statement naming this role would
+    // make the stateful stack depend on this one.
+    if (secret.encryptionKey) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [secret.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
     return this;
   }
 

@@ -85,6 +85,10 @@ const CLIENT_SOURCE: Record<SdkClient, { imports: readonly string[]; construct: 
     imports: ["import { SQSClient } from '@aws-sdk/client-sqs';"],
     construct: 'new SQSClient({ useQueueUrlAsEndpoint: false })',
   },
+  secretsmanager: {
+    imports: ["import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';"],
+    construct: 'new SecretsManagerClient({})',
+  },
 };
 
 function floorSource(clients: readonly SdkClient[], functions: readonly FunctionName[]): string {

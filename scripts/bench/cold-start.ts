@@ -27,6 +27,7 @@ const FUNCTION_VARIABLES: Record<EnvName, string> = {
   [ENV.authIssuer]: 'https://issuer.bench.example',
   [ENV.authAudience]: 'bench',
   [ENV.authJwksUrl]: 'https://issuer.bench.example/.well-known/jwks.json',
+  [ENV.personalDataKeySecret]: 'csp-bench/personal-data-key',
 };
 
 /** What a deployed function's module scope reads, with dummy values: nothing here touches the network. */

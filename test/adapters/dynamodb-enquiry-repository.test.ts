@@ -147,6 +147,32 @@ describe('DynamoDbEnquiryRepository', () => {
   });
 });
 
+describe('DynamoDbEnquiryRepository.countAcknowledgement', () => {
+  it('counts per address and UK day', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+
+    const counts = [
+      await repository.countAcknowledgement(hash, '2026-11-26'),
+      await repository.countAcknowledgement(hash, '2026-11-26'),
+      await repository.countAcknowledgement(hash, '2026-11-27'),
+      await repository.countAcknowledgement(`${hash}-other`, '2026-11-26'),
+      await repository.countAcknowledgement(hash, '2026-11-26'),
+    ];
+
+    expect(counts).toEqual([1, 2, 1, 1, 3]);
+  });
+
+  it('counts every one of many concurrent acknowledgements', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+
+    const counts = await Promise.all(
+      Array.from({ length: 10 }, () => repository.countAcknowledgement(hash, '2026-11-26')),
+    );
+
+    expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
+
 describe('DynamoDbEnquiryRepository idempotency records past their TTL', () => {
   it('lets a new request reuse a key whose record expired but was not yet deleted', async () => {
     const enquiry = await aStoredEnquiry();

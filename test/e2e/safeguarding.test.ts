@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import {
+  allEmails,
   anEnquiry,
   callApi,
   emailsFor,
@@ -89,5 +90,30 @@ describe('a domestic-abuse enquiry', () => {
     const { body } = await submitEnquiry(anEnquiry({ category: 'domestic-abuse', happeningNow: false }));
 
     expect(body).not.toHaveProperty('urgentAdvice');
+  });
+});
+
+describe('acknowledgements to one address', () => {
+  it('are sent three times in a day; the fourth enquiry is stored and routed, and says it was not acknowledged', async () => {
+    const email = `flooded.${crypto.randomUUID().slice(0, 8)}@resident.example`;
+
+    const responses = [];
+    for (let i = 0; i < 4; i++)
+      responses.push(await submitEnquiry(anEnquiry({ category: 'parking', email })));
+    await waitForQuiet();
+
+    expect(
+      responses.map((r) => [r.status, (r.body as { acknowledgement?: string }).acknowledgement]),
+    ).toEqual([
+      [201, 'requested'],
+      [201, 'requested'],
+      [201, 'requested'],
+      [201, 'limited'],
+    ]);
+    const acknowledgements = (await allEmails()).filter((e) => e.destination.to.includes(email));
+    expect(acknowledgements).toHaveLength(3);
+    expect(acknowledgements.map((e) => e.subject).join()).not.toContain(responses[3]!.body.reference);
+    // The fourth is routed like any other: its referrals went out.
+    expect((await emailsFor(responses[3]!.body.reference)).length).toBeGreaterThan(0);
   });
 });

@@ -66,6 +66,14 @@ describe('StatefulStack', () => {
     expect(resource(prod.statefulTemplate, logicalId(prod.stateful.key)).DeletionPolicy).toBe('Retain');
   });
 
+  it('keeps the personal-data key encrypted with the customer-managed key, and in prod beyond the stack', () => {
+    const secret = resource(prod.statefulTemplate, logicalId(prod.stateful.personalDataKey));
+
+    expect(secret.Properties?.['KmsKeyId']).toEqual(arnOf(prod.stateful.key));
+    expect(secret.Properties?.['GenerateSecretString']).toMatchObject({ PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
   it('lets the dev table be deleted with its stack', () => {
     const table = resource(dev.statefulTemplate, logicalId(dev.stateful.table));
 

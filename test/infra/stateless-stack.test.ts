@@ -128,6 +128,31 @@ describe('IAM', () => {
     }
   });
 
+  it('lets only functions that declare it read the personal-data key: that one secret, decrypted only through Secrets Manager', () => {
+    const secretReads = statements.filter(({ statement }) =>
+      actionsOf(statement).some((a) => a.startsWith('secretsmanager:')),
+    );
+    const readers = (Object.keys(FUNCTIONS) as FunctionName[])
+      .filter((name) => (FUNCTIONS[name] as FunctionSpec).personalDataKey)
+      .map((name) => {
+        const policy = stateless.functions[name].role?.node.tryFindChild('DefaultPolicy');
+        return policy && logicalId(policy);
+      });
+    const viaSecretsManager = statements.filter(
+      ({ statement }) =>
+        JSON.stringify(statement).includes('kms:ViaService') && actionsOf(statement).includes('kms:Decrypt'),
+    );
+
+    expect(readers.length).toBeGreaterThan(0);
+    expect(secretReads.map((s) => s.policyId).sort()).toEqual(readers.sort());
+    for (const { statement } of secretReads) {
+      expect(actionsOf(statement)).toEqual(['secretsmanager:GetSecretValue']);
+      expect(resourcesOf(statement)).toEqual([rendered(stateless, stateful.personalDataKey.secretArn)]);
+    }
+    expect(viaSecretsManager.map((s) => s.policyId).sort()).toEqual(readers.sort());
+    expect(JSON.stringify(viaSecretsManager[0]?.statement)).toContain('secretsmanager.');
+  });
+
   it('lets only the mailer and the digest job send email, only through the configured identity and configuration set', () => {
     const ses = statements.filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('ses:')));
     const senders = (['mailer', 'overdueDigest'] as const).map((name) => {

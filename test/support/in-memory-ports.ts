@@ -2,7 +2,7 @@
  * In-memory implementations of the domain ports, for use-case tests that check resulting state. They follow
  * the port contracts (conditional claims, one routing decision, all-or-nothing create), not any AWS detail.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import {
   agencyAttentionBy,
   type CaseChange,
@@ -37,6 +37,7 @@ import {
   type Mailer,
   type OutgoingEmail,
   type Page,
+  type PersonalDataHasher,
   type ReferenceDataRepository,
 } from '../../functions/domain/ports.ts';
 import { formatReference } from '../../functions/domain/reference.ts';
@@ -49,6 +50,15 @@ export class InMemoryEnquiries implements EnquiryRepository {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   private sequence = 0;
 
+  /** Acknowledgements counted, by `<address hash>/<day>`. */
+  readonly acknowledgementCounts = new Map<string, number>();
+
+  async countAcknowledgement(addressHash: string, day: string) {
+    const key = `${addressHash}/${day}`;
+    const count = (this.acknowledgementCounts.get(key) ?? 0) + 1;
+    this.acknowledgementCounts.set(key, count);
+    return count;
+  }
   async nextReference(year: number) {
     return formatReference(year, ++this.sequence);
   }
@@ -308,3 +318,10 @@ export function aClock(start = '2026-11-26T10:00:00.000Z') {
   };
   return clock;
 }
+
+/** Keyed hashes with a fixed test key: the same input always hashes alike, and never to itself. */
+export const testHasher: PersonalDataHasher = {
+  async hash(kind, normalised) {
+    return createHmac('sha256', 'test-key').update(`${kind}:${normalised}`).digest('base64url');
+  },
+};

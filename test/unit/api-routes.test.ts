@@ -21,6 +21,7 @@ import {
   InMemoryEnquiries,
   RecordingPublisher,
   smallPartnershipReferenceData,
+  testHasher,
 } from '../support/in-memory-ports.ts';
 
 /**
@@ -56,6 +57,7 @@ async function anApi() {
     governance,
     records,
     staffTokens: rolesFromToken,
+    personalData: testHasher,
     events: new RecordingPublisher(),
     clock,
     logger: new Logger({ logLevel: 'SILENT' }),

@@ -43,6 +43,7 @@ import {
   RecordingMailer,
   RecordingPublisher,
   smallPartnershipReferenceData,
+  testHasher,
 } from '../support/in-memory-ports.ts';
 
 /** Monday 11 January 2027, 10:00 UK time (GMT). */
@@ -95,7 +96,16 @@ function aSystem(start = MONDAY) {
   const clock = aClock(start);
   let sequence = 0;
   const newId = () => `id-${++sequence}`;
-  const deps = { enquiries, cases, referenceData, events, clock, newId, expiresAtOf: () => 2_000_000_000 };
+  const deps = {
+    enquiries,
+    cases,
+    referenceData,
+    events,
+    clock,
+    newId,
+    expiresAtOf: () => 2_000_000_000,
+    personalData: testHasher,
+  };
   const mail = {
     ledger,
     mailer,

@@ -19,6 +19,7 @@ import {
   RecordingMailer,
   RecordingPublisher,
   smallPartnershipReferenceData,
+  testHasher,
 } from '../support/in-memory-ports.ts';
 
 function aSystem() {
@@ -49,7 +50,15 @@ function aSystem() {
     clock,
     mailDeps,
     cases,
-    deps: { enquiries, cases, referenceData, events, clock, expiresAtOf: () => 2_000_000_000 },
+    deps: {
+      enquiries,
+      cases,
+      referenceData,
+      events,
+      clock,
+      expiresAtOf: () => 2_000_000_000,
+      personalData: testHasher,
+    },
   };
 }
 
@@ -119,6 +128,55 @@ describe('submitEnquiry', () => {
       UnknownCategory,
     );
     expect(enquiries.enquiries.size).toBe(1);
+  });
+});
+
+describe('acknowledgements per address', () => {
+  it('acknowledges an address at most three times a day, however it is written, then only stores and routes', async () => {
+    const { deps, events, enquiries, clock, mailDeps, mailer } = aSystem();
+    const spellings = [
+      'sam@resident.example',
+      'Sam@Resident.example',
+      ' SAM@RESIDENT.EXAMPLE ',
+      'sam@resident.example',
+    ];
+
+    const submitted = [];
+    for (const email of spellings) {
+      submitted.push(await submitEnquiry(deps, { enquiry: aNewEnquiry({ contact: { email } }) }));
+    }
+    clock.advance(24 * 60 * 60);
+    const nextDay = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    for (const { enquiry } of submitted)
+      await sendAcknowledgement(mailDeps, { reference: enquiry.reference });
+
+    const requested = events.published.map(
+      (e) => (e.detail.data as { acknowledgementRequested: boolean }).acknowledgementRequested,
+    );
+    expect(requested).toEqual([true, true, true, false, true]);
+    expect(submitted.map((r) => r.enquiry.acknowledgementLimited ?? false)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(nextDay.enquiry.acknowledgementLimited).toBeUndefined();
+    // Stored and in the outbox like any other: routed as usual, only not acknowledged.
+    expect(enquiries.outbox.has(submitted[3]!.enquiry.reference)).toBe(true);
+    expect(mailer.sent).toHaveLength(3);
+    // Counted by a keyed hash: the address itself is nowhere in the counter's key.
+    expect([...enquiries.acknowledgementCounts.keys()].join()).not.toMatch(/resident/i);
+  });
+
+  it('counts nothing for an enquirer who gave no address or said email is not safe', async () => {
+    const { deps, enquiries } = aSystem();
+
+    await submitEnquiry(deps, {
+      enquiry: aNewEnquiry({ safeContact: { mayEmail: false, mayPhone: false } }),
+    });
+    await submitEnquiry(deps, { enquiry: aNewEnquiry({ contact: {} }) });
+
+    expect(enquiries.acknowledgementCounts.size).toBe(0);
   });
 });
 

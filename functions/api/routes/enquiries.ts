@@ -1,11 +1,12 @@
 /** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
 import type * as z from 'zod/mini';
-import { statusUrl } from '../../domain/enquiry.ts';
+import { consentsToEmail, statusUrl } from '../../domain/enquiry.ts';
 import type { Partnership } from '../../domain/partnership.ts';
 import type {
   Clock,
   EnquiryRepository,
   EventPublisher,
+  PersonalDataHasher,
   ReferenceDataRepository,
 } from '../../domain/ports.ts';
 import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
@@ -21,6 +22,7 @@ export interface EnquiryRouteDeps {
   readonly referenceData: Pick<ReferenceDataRepository, 'getCategory' | 'getPartnership'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  readonly personalData: PersonalDataHasher;
   /** Base of the status links we hand out. */
   readonly statusPageBaseUrl: string;
 }
@@ -71,6 +73,11 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
             status: 'received',
             receivedAt: enquiry.receivedAt,
             statusUrl: link,
+            acknowledgement: enquiry.acknowledgementLimited
+              ? 'limited'
+              : consentsToEmail(enquiry)
+                ? 'requested'
+                : 'not-requested',
             ...(partnership ? { urgentAdvice: urgentAdvice(partnership) } : {}),
           },
           201,

@@ -10,7 +10,7 @@ import {
   DECLINE_REASONS,
   type DeclineReason,
 } from '../casework-vocabulary.ts';
-import { caseUrl, type Enquiry, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
+import { caseUrl, consentsToEmail, type Enquiry, statusUrl } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import {
   enquiryTopic,
@@ -24,7 +24,7 @@ export type SendCaseEmailDeps = SendEnquiryEmailDeps;
 
 /** The enquirer's address, only if they gave one and said email is safe (checked on every email). */
 function enquirerAddress(enquiry: Enquiry): string | undefined {
-  return wantsAcknowledgement(enquiry) ? enquiry.contact.email : undefined;
+  return consentsToEmail(enquiry) ? enquiry.contact.email : undefined;
 }
 
 /** Emails the enquirer one public update, if they said email is safe. */

@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { enquiryReceived } from '../../events/enquiry-received.ts';
-import type { Enquiry, NewEnquiry } from '../enquiry.ts';
+import { ukDate } from '../dates.ts';
+import { type Enquiry, type NewEnquiry, normaliseEmail, wantsAcknowledgement } from '../enquiry.ts';
 import { IdempotencyKeyInUse, IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
 import {
   type Clock,
   type EnquiryRepository,
   type EventPublisher,
   IdempotencyKeyTaken,
+  type PersonalDataHasher,
   type ReferenceDataRepository,
 } from '../ports.ts';
 
@@ -19,6 +21,8 @@ export interface SubmitEnquiryDeps {
   readonly referenceData: Pick<ReferenceDataRepository, 'getCategory'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  /** Keys the hash by which acknowledgements are counted per address. */
+  readonly personalData: PersonalDataHasher;
   /** Source of status tokens; defaults to 32 random bytes. */
   readonly newStatusToken?: () => string;
 }
@@ -52,6 +56,18 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Acknowledgements one address receives in a UK day. Enquiries beyond it are stored and routed as usual but
+ * not acknowledged: nobody can use the form to flood someone else's inbox.
+ */
+export const MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3;
+
+/** Counts one more acknowledgement to `email` today, by the keyed hash of the address (never the address). */
+async function countAcknowledgement(deps: SubmitEnquiryDeps, email: string, now: Date): Promise<number> {
+  const addressHash = await deps.personalData.hash('email', normaliseEmail(email));
+  return deps.enquiries.countAcknowledgement(addressHash, ukDate(now));
+}
+
 /** Stores a new enquiry (marked for the outbox), answers retries with the first result, and announces it on the bus. */
 export async function submitEnquiry(
   deps: SubmitEnquiryDeps,
@@ -70,9 +86,19 @@ export async function submitEnquiry(
 
   const now = deps.clock();
   const receivedAt = now.toISOString();
-  const reference = await deps.enquiries.nextReference(now.getUTCFullYear());
+  // Counted in parallel with the reference, so the limit costs no extra round trip on the way.
+  const [reference, acknowledgementsToday] = await Promise.all([
+    deps.enquiries.nextReference(now.getUTCFullYear()),
+    wantsAcknowledgement(input.enquiry) && input.enquiry.contact.email
+      ? countAcknowledgement(deps, input.enquiry.contact.email, now)
+      : undefined,
+  ]);
   const enquiry: Enquiry = {
     ...input.enquiry,
+    ...(acknowledgementsToday !== undefined &&
+    acknowledgementsToday > MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY
+      ? { acknowledgementLimited: true }
+      : {}),
     reference,
     sensitive: category.sensitive,
     status: 'received',

@@ -1,0 +1,7 @@
+/**
+ * The Secrets Manager client, created once per container; `AWS_ENDPOINT_URL_SECRETS_MANAGER` points it at the
+ * local cloud.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export const secretsManagerClient = new SecretsManagerClient({});
