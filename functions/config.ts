@@ -15,6 +15,8 @@ export const ENV = {
   statusPageBaseUrl: 'STATUS_PAGE_BASE_URL',
   /** Days an enquiry is kept before TTL deletes it. */
   enquiryRetentionDays: 'ENQUIRY_RETENTION_DAYS',
+  /** When enquiries are anonymised, as JSON: `{"closed":12,"sensitiveClosed":24,"neverClosed":36}` (months). */
+  anonymiseAfterMonths: 'ANONYMISE_AFTER_MONTHS',
   /** Outbox sweeper: only enquiries unpublished for longer than this are republished. */
   outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
   /** Comma-separated origins allowed by CORS. */

@@ -142,6 +142,15 @@ export const FUNCTIONS = {
     ses: true,
     settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
   },
+  retention: {
+    entry: 'functions/retention-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    description: 'Anonymises enquiries whose retention period has ended, keeping what statistics need',
+    // Queries its case partition and the indexes of closed (GSI2) and open (GSI1) cases; UpdateItem anonymises.
+    table: { actions: ['Query', 'UpdateItem'], indexes: ['GSI1', 'GSI2'] },
+    settings: [ENV.anonymiseAfterMonths],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -389,6 +398,12 @@ export const SCHEDULES = {
     description: 'Start the next chair term when it is due, and announce it',
     expression: 'cron(5 0 * * ? *)',
     target: 'chairRotation',
+  },
+  retention: {
+    description: 'Anonymise the enquiries whose retention period has ended',
+    expression: 'cron(30 2 * * ? *)',
+    timeZone: 'Europe/London',
+    target: 'retention',
   },
   'overdue-digest': {
     // Weekdays at 08:00 UK time; the job itself skips bank holidays.

@@ -5,6 +5,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import type { AnonymiseAfterMonths } from '../functions/domain/retention.ts';
 
 /** A validated stage. */
 export interface StageConfig {
@@ -19,6 +20,12 @@ export interface StageConfig {
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: readonly string[];
   readonly enquiryRetentionDays: number;
+  /**
+   * Months after which the retention job anonymises an enquiry: after closure (sensitive categories on their
+   * own clock), or after receipt for one never closed. What is left is kept for statistics until
+   * `enquiryRetentionDays`.
+   */
+  readonly anonymiseAfterMonths: AnonymiseAfterMonths;
   /** Retention of every log group; one of CloudWatch Logs' allowed values. */
   readonly logRetentionDays: RetentionDays;
   /** Where alarm notifications are emailed. */
@@ -133,9 +140,25 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     csuMailbox: email('csuMailbox'),
     allowedOrigins,
     enquiryRetentionDays: positiveInt('enquiryRetentionDays'),
+    anonymiseAfterMonths: anonymiseAfterMonths(raw['anonymiseAfterMonths'], where('anonymiseAfterMonths')),
     logRetentionDays: logRetentionDays as RetentionDays,
     alarmEmail: email('alarmEmail'),
     statusPageBaseUrl: optionalHttpsUrl(raw['statusPageBaseUrl'], where('statusPageBaseUrl')),
+  };
+}
+
+function anonymiseAfterMonths(value: unknown, where: string): AnonymiseAfterMonths {
+  const months = (key: keyof AnonymiseAfterMonths): number => {
+    const n = isRecord(value) ? value[key] : undefined;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 120) {
+      throw new StageConfigError(`${where}.${key} must be a whole number of months from 1 to 120`);
+    }
+    return n;
+  };
+  return {
+    closed: months('closed'),
+    sensitiveClosed: months('sensitiveClosed'),
+    neverClosed: months('neverClosed'),
   };
 }
 

@@ -179,6 +179,7 @@ export class StatelessStack extends Stack {
     // The value of every setting a function may declare in the topology.
     const settings: Record<FunctionSetting, string> = {
       [ENV.enquiryRetentionDays]: String(stage.enquiryRetentionDays),
+      [ENV.anonymiseAfterMonths]: JSON.stringify(stage.anonymiseAfterMonths),
       [ENV.publicApiUrl]: this.apiUrl,
       [ENV.statusPageBaseUrl]: stage.statusPageBaseUrl ?? this.apiUrl,
       [ENV.allowedOrigins]: stage.allowedOrigins.join(','),

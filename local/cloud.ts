@@ -80,7 +80,14 @@ export interface LocalCloud {
 function devStageConfig(rootDir: string) {
   const cdk = JSON.parse(readFileSync(path.join(rootDir, 'cdk.json'), 'utf8')) as {
     context: {
-      stages: { dev: { senderAddress: string; allowedOrigins: string[]; enquiryRetentionDays: number } };
+      stages: {
+        dev: {
+          senderAddress: string;
+          allowedOrigins: string[];
+          enquiryRetentionDays: number;
+          anonymiseAfterMonths: Record<string, number>;
+        };
+      };
     };
   };
   return cdk.context.stages.dev;
@@ -155,6 +162,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.publicApiUrl]: urls.api,
       [ENV.statusPageBaseUrl]: urls.api,
       [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),
+      [ENV.anonymiseAfterMonths]: JSON.stringify(stageConfig.anonymiseAfterMonths),
       [ENV.outboxGraceSeconds]: String(options.outboxGraceSeconds),
       [ENV.allowedOrigins]: stageConfig.allowedOrigins.join(','),
       [ENV.authIssuer]: issuer.issuer,

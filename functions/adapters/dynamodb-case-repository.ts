@@ -26,6 +26,7 @@ import type {
 import type { Enquiry } from '../domain/enquiry.ts';
 import { StaleVersion, ValidationFailed } from '../domain/errors.ts';
 import type { Page } from '../domain/ports.ts';
+import { REMOVED } from '../domain/retention.ts';
 import type { OutgoingEvent } from '../events/envelope.ts';
 import { isExpired, toEnquiry } from './dynamodb-enquiry-repository.ts';
 import { cancellationReason, queryPartition, type TransactItem } from './dynamodb-helpers.ts';
@@ -222,6 +223,70 @@ export class DynamoDbCaseRepository implements CaseRepository {
     return { items: found, cursor: encodeCursor(listedDownTo) };
   }
 
+  async listClosedBefore(sensitive: boolean, closedBefore: string, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_SCHEMA.outboxIndex.name,
+        KeyConditionExpression: 'GSI2PK = :partition AND GSI2SK < :before',
+        ExpressionAttributeValues: {
+          ':partition': keys.closedForRetention(sensitive, closedBefore, '').GSI2PK,
+          ':before': closedBefore,
+        },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => String(item.reference));
+  }
+
+  async anonymise(record: CaseRecord, after: Enquiry): Promise<void> {
+    // Notes first, one by one: a run that stops half way leaves the enquiry due, and the next run redoes it.
+    for (const note of record.notes) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.caseNote(after.reference, note),
+          UpdateExpression: 'SET note.#text = :removed',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ExpressionAttributeValues: { ':removed': REMOVED },
+        }),
+      );
+    }
+    const update = enquiryUpdate(record.enquiry, after);
+    const personal: Record<string, unknown> = {
+      description: after.description,
+      contact: after.contact,
+      safeContact: after.safeContact,
+      statusToken: after.statusToken,
+      anonymisedAt: after.anonymisedAt,
+      ...(after.location ? { location: after.location } : {}),
+    };
+    const names = { ...update.ExpressionAttributeNames } as Record<string, string>;
+    const values = { ...update.ExpressionAttributeValues } as Record<string, unknown>;
+    const assignments = Object.entries(personal).map(([name, value], index) => {
+      names[`#p${index}`] = name;
+      values[`:p${index}`] = value;
+      return `#p${index} = :p${index}`;
+    });
+    const [setPart, removePart] = update.UpdateExpression.split(' REMOVE ');
+    const removals = [removePart, after.location ? undefined : 'location'].filter(Boolean).join(', ');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: update.Key,
+          UpdateExpression: `${setPart}, ${assignments.join(', ')}${removals ? ` REMOVE ${removals}` : ''}`,
+          ConditionExpression: update.ConditionExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StaleVersion();
+      throw error;
+    }
+  }
+
   async recordAccess(access: CaseAccess): Promise<void> {
     await this.client.send(
       new PutCommand({
@@ -267,8 +332,13 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
     if (value === undefined) remove.push(name);
     else set[name] = value;
   }
-  // Routed: the router has the enquiry, so it leaves the outbox.
-  if (after.routing && !before.routing) remove.push('GSI2PK', 'GSI2SK');
+  // GSI2: until routed, the outbox mark (left alone). Once routed, a closed case waits there for the retention
+  // job, by when it closed; an open or anonymised one is not in it.
+  if (after.routing) {
+    const retention = retentionKeys(after);
+    if (retention) Object.assign(set, retention);
+    else remove.push('GSI2PK', 'GSI2SK');
+  }
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':expected': before.version, ':category': before.category };
   const assignments = Object.entries(set).map(([name, value], index) => {
@@ -290,6 +360,12 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
+}
+
+/** Where a closed case waits to be anonymised, by when it closed; none for an open or anonymised one. */
+function retentionKeys(enquiry: Enquiry): { GSI2PK: string; GSI2SK: string } | undefined {
+  if (enquiry.status !== 'closed' || enquiry.anonymisedAt || !enquiry.closure) return undefined;
+  return keys.closedForRetention(enquiry.sensitive, enquiry.closure.at, enquiry.reference);
 }
 
 /** The item that lists a case in one agency's inbox; a declined referral leaves it (no index keys). */

@@ -48,6 +48,11 @@ export const keys = {
     GSI2PK: CASE_EVENTS_OUTBOX_PARTITION,
     GSI2SK: `${at}#${reference}#${outboxId}`,
   }),
+  /** A closed case waiting for the retention job, by when it closed (sensitive ones on their own clock). */
+  closedForRetention: (sensitive: boolean, closedAt: string, reference: string) => ({
+    GSI2PK: `RETENTION#CLOSED#${sensitive ? 'SENSITIVE' : 'STANDARD'}`,
+    GSI2SK: `${closedAt}#${reference}`,
+  }),
   /** Who read a case's personal data: kept apart from the case, so reading a case never reads its log. */
   caseAccess: (reference: string, at: string, id: string) => ({
     PK: `ACCESS#ENQUIRY#${reference}`,

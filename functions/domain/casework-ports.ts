@@ -76,4 +76,11 @@ export interface CaseRepository {
   /** Cases newest first, one page; never a Scan. */
   listCases(query: CaseListQuery): Promise<Page<CaseListing>>;
   recordAccess(access: CaseAccess): Promise<void>;
+  /** References of cases closed before `closedBefore` and not yet anonymised, oldest first. */
+  listClosedBefore(sensitive: boolean, closedBefore: string, limit: number): Promise<string[]>;
+  /**
+   * Writes `after`, the anonymised case, over `record` (its notes' text removed too), if the case is still at
+   * the version read. @throws StaleVersion otherwise.
+   */
+  anonymise(record: CaseRecord, after: Enquiry): Promise<void>;
 }

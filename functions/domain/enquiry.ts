@@ -83,6 +83,8 @@ export interface Enquiry extends NewEnquiry {
   readonly expiresAt?: number;
   /** The address had its day's acknowledgements already: this enquiry is stored and routed, not acknowledged. */
   readonly acknowledgementLimited?: boolean;
+  /** When its personal data was removed (see retention.ts); what is left is kept for statistics. */
+  readonly anonymisedAt?: string;
 }
 
 /** A mailbox an enquiry was routed to (an organisation's, not personal data). */

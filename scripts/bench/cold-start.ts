@@ -22,6 +22,7 @@ const FUNCTION_VARIABLES: Record<EnvName, string> = {
   [ENV.publicApiUrl]: 'https://api.bench.example',
   [ENV.statusPageBaseUrl]: 'https://www.bench.example/report',
   [ENV.enquiryRetentionDays]: '365',
+  [ENV.anonymiseAfterMonths]: '{"closed":12,"sensitiveClosed":24,"neverClosed":36}',
   [ENV.outboxGraceSeconds]: '120',
   [ENV.allowedOrigins]: 'https://www.bench.example',
   [ENV.authIssuer]: 'https://issuer.bench.example',

@@ -16,6 +16,7 @@ const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLE_VALUES: Record<string, string> = {
   [ENV.enquiryRetentionDays]: '365',
   [ENV.outboxGraceSeconds]: '120',
+  [ENV.anonymiseAfterMonths]: '{"closed":12,"sensitiveClosed":24,"neverClosed":36}',
   [ENV.publicApiUrl]: 'https://api.example.org/dev',
   [ENV.authJwksUrl]: 'https://issuer.example.org/.well-known/jwks.json',
   [ENV.authIssuer]: 'https://issuer.example.org',

@@ -187,6 +187,23 @@ export class InMemoryCases implements CaseRepository {
   async recordAccess(access: CaseAccess) {
     this.accesses.push(access);
   }
+  async listClosedBefore(sensitive: boolean, closedBefore: string, limit: number) {
+    return [...this.enquiries.enquiries.values()]
+      .filter((e) => e.status === 'closed' && !e.anonymisedAt && e.sensitive === sensitive)
+      .filter((e) => e.closure !== undefined && e.closure.at < closedBefore)
+      .sort((a, b) => (a.closure!.at < b.closure!.at ? -1 : 1))
+      .slice(0, limit)
+      .map((e) => e.reference);
+  }
+  async anonymise(record: CaseRecord, after: Enquiry) {
+    const stored = this.enquiries.enquiries.get(after.reference);
+    if (!stored || stored.version !== record.enquiry.version) throw new StaleVersion();
+    this.enquiries.enquiries.set(after.reference, after);
+    this.notes.set(
+      after.reference,
+      (this.notes.get(after.reference) ?? []).map((note) => ({ ...note, text: '[removed]' })),
+    );
+  }
 }
 
 export class InMemoryReferenceData implements ReferenceDataRepository {
