@@ -230,6 +230,7 @@ export const ROUTES = {
   addCaseNote: { method: 'POST', path: '/enquiries/{reference}/notes', access: CASEWORKERS },
   publishCaseUpdate: { method: 'POST', path: '/enquiries/{reference}/updates', access: CASEWORKERS },
   transitionCase: { method: 'POST', path: '/enquiries/{reference}/transitions', access: CASEWORKERS },
+  eraseEnquiry: { method: 'POST', path: '/enquiries/{reference}/erasure', access: CSU_OFFICER },
   // The API's own description
   openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
   apiReference: { method: 'GET', path: '/docs', access: 'public' },

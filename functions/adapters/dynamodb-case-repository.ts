@@ -239,7 +239,11 @@ export class DynamoDbCaseRepository implements CaseRepository {
     return Items.map((item) => String(item.reference));
   }
 
-  async anonymise(record: CaseRecord, after: Enquiry): Promise<void> {
+  async anonymise(
+    record: CaseRecord,
+    after: Enquiry,
+    timeline: readonly TimelineEntry[] = [],
+  ): Promise<void> {
     // Notes first, one by one: a run that stops half way leaves the enquiry due, and the next run redoes it.
     for (const note of record.notes) {
       await this.client.send(
@@ -270,19 +274,38 @@ export class DynamoDbCaseRepository implements CaseRepository {
     });
     const [setPart, removePart] = update.UpdateExpression.split(' REMOVE ');
     const removals = [removePart, after.location ? undefined : 'location'].filter(Boolean).join(', ');
+    const anonymising = {
+      TableName: this.tableName,
+      Key: update.Key,
+      UpdateExpression: `${setPart}, ${assignments.join(', ')}${removals ? ` REMOVE ${removals}` : ''}`,
+      ConditionExpression: update.ConditionExpression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    const expiry = { [TABLE_SCHEMA.ttlAttribute]: after.expiresAt };
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: update.Key,
-          UpdateExpression: `${setPart}, ${assignments.join(', ')}${removals ? ` REMOVE ${removals}` : ''}`,
-          ConditionExpression: update.ConditionExpression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      if (timeline.length === 0) {
+        await this.client.send(new UpdateCommand(anonymising));
+      } else {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: anonymising },
+              ...timeline.map((entry) =>
+                this.put({
+                  ...keys.timelineEntry(after.reference, entry),
+                  type: 'TimelineEntry',
+                  entry,
+                  ...expiry,
+                }),
+              ),
+            ],
+          }),
+        );
+      }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleVersion();
+      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
       throw error;
     }
   }

@@ -230,6 +230,8 @@ export function toEnquiry(item: Item): Enquiry {
     needsTriage: item.needsTriage === true,
     closure: item.closure as Enquiry['closure'],
     publicUpdates: (item.publicUpdates as Enquiry['publicUpdates']) ?? [],
+    acknowledgementLimited: item.acknowledgementLimited === true ? true : undefined,
+    anonymisedAt: typeof item.anonymisedAt === 'string' ? item.anonymisedAt : undefined,
     expiresAt:
       typeof item[TABLE_SCHEMA.ttlAttribute] === 'number'
         ? Number(item[TABLE_SCHEMA.ttlAttribute])

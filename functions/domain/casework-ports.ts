@@ -82,5 +82,5 @@ export interface CaseRepository {
    * Writes `after`, the anonymised case, over `record` (its notes' text removed too), if the case is still at
    * the version read. @throws StaleVersion otherwise.
    */
-  anonymise(record: CaseRecord, after: Enquiry): Promise<void>;
+  anonymise(record: CaseRecord, after: Enquiry, timeline?: readonly TimelineEntry[]): Promise<void>;
 }

@@ -100,6 +100,7 @@ export const TIMELINE_KINDS = [
   'note-added',
   'update-published',
   'status-changed',
+  'erased',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

@@ -4,6 +4,7 @@
  * safe-contact details, the text of public updates and notes) and keeps what the partnership counts: reference,
  * category, dates, status, outcome, agencies and the postcode sector (`TN23 1`).
  */
+import type { ClosureReason } from './casework-vocabulary.ts';
 import type { Enquiry } from './enquiry.ts';
 
 /** Months after which enquiries are anonymised (the stage config's `anonymiseAfterMonths`). */
@@ -56,7 +57,11 @@ export const REMOVED = '[removed]';
  * The enquiry with every personal detail removed. An enquiry never closed is closed (`no-response`) as it is
  * anonymised: nobody can be contacted about it any more.
  */
-export function anonymised(enquiry: Enquiry, at: string): Enquiry {
+export function anonymised(
+  enquiry: Enquiry,
+  at: string,
+  closureReason: ClosureReason = 'no-response',
+): Enquiry {
   const sector = postcodeSector(enquiry.location?.postcode);
   const closing = enquiry.status !== 'closed';
   return {
@@ -68,7 +73,7 @@ export function anonymised(enquiry: Enquiry, at: string): Enquiry {
     publicUpdates: enquiry.publicUpdates.map((update) => ({ ...update, message: REMOVED })),
     statusToken: '',
     status: 'closed',
-    closure: closing ? { reason: 'no-response', at } : enquiry.closure,
+    closure: closing ? { reason: closureReason, at } : enquiry.closure,
     anonymisedAt: at,
     version: enquiry.version + 1,
     updatedAt: at,

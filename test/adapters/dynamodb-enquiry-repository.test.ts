@@ -147,6 +147,16 @@ describe('DynamoDbEnquiryRepository', () => {
   });
 });
 
+describe('DynamoDbEnquiryRepository flags', () => {
+  it('reads back an enquiry not to be acknowledged, so a republished event still leaves it unacknowledged', async () => {
+    const limited = await aStoredEnquiry({ acknowledgementLimited: true });
+    const ordinary = await aStoredEnquiry();
+
+    expect((await repository.get(limited.reference))?.acknowledgementLimited).toBe(true);
+    expect((await repository.get(ordinary.reference))?.acknowledgementLimited).toBeUndefined();
+  });
+});
+
 describe('DynamoDbEnquiryRepository.countAcknowledgement', () => {
   it('counts per address and UK day', async () => {
     const hash = `hash-${crypto.randomUUID()}`;

@@ -124,3 +124,66 @@ describe('the retention job', () => {
     expect(await tableContents()).toContain(enquiry.description);
   });
 });
+
+describe('erasure on request', () => {
+  it('removes every personal value at once, closes the case as withdrawn, and is a no-op the second time', async () => {
+    const marker = crypto.randomUUID().slice(0, 8);
+    const enquiry = anEnquiry({
+      category: 'anti-social-behaviour',
+      description: `Erasable${marker} shouting outside Wexley${marker} parade`,
+      name: `Ashley Erased${marker}`,
+      email: `ashley.${marker}@resident.example`,
+      phone: '07700 900321',
+      location: { postcode: 'CT4 7QX', address: `${marker} Parade Row` },
+      safeContact: { mayEmail: true, mayPhone: true },
+    });
+    const { body } = await submitEnquiry(enquiry);
+    await waitForQuiet();
+    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
+    const police = {
+      Authorization: `Bearer ${await staffToken('agency-officer', undefined, { agencyId: 'kent-police' })}`,
+    };
+    const read = await callApi(`/enquiries/${body.reference}`, { headers: csu });
+    const erase = (headers: Record<string, string>, etag = read.headers.get('etag')!) =>
+      callApi<{ alreadyErased: boolean; erasedAt: string; removed: string[] }>(
+        `/enquiries/${body.reference}/erasure`,
+        {
+          method: 'POST',
+          json: { reason: 'Subject asked under article 17' },
+          headers: { ...headers, 'If-Match': etag },
+        },
+      );
+
+    const byAgency = await erase(police);
+    const stale = await erase(csu, '"1"');
+    const first = await erase(csu);
+    const second = await erase(csu, '"1"');
+
+    expect(byAgency.status).toBe(403);
+    expect(stale.status).toBe(412);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ alreadyErased: false });
+    expect(first.body.removed).toContain('description');
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ alreadyErased: true, erasedAt: first.body.erasedAt });
+    const contents = await tableContents();
+    for (const secret of [
+      `Erasable${marker}`,
+      `Wexley${marker}`,
+      enquiry.name,
+      enquiry.email,
+      '07700 900321',
+      'CT4 7QX',
+      `${marker} Parade Row`,
+    ]) {
+      expect(contents).not.toContain(secret);
+    }
+    const staffView = await callApi<{
+      status: string;
+      closure: { reason: string };
+      timeline: { kind: string }[];
+    }>(`/enquiries/${body.reference}`, { headers: csu });
+    expect(staffView.body).toMatchObject({ status: 'closed', closure: { reason: 'withdrawn' } });
+    expect(staffView.body.timeline.map((entry) => entry.kind)).toContain('erased');
+  });
+});

@@ -195,10 +195,11 @@ export class InMemoryCases implements CaseRepository {
       .slice(0, limit)
       .map((e) => e.reference);
   }
-  async anonymise(record: CaseRecord, after: Enquiry) {
+  async anonymise(record: CaseRecord, after: Enquiry, timeline: readonly TimelineEntry[] = []) {
     const stored = this.enquiries.enquiries.get(after.reference);
     if (!stored || stored.version !== record.enquiry.version) throw new StaleVersion();
     this.enquiries.enquiries.set(after.reference, after);
+    this.timeline.set(after.reference, [...(this.timeline.get(after.reference) ?? []), ...timeline]);
     this.notes.set(
       after.reference,
       (this.notes.get(after.reference) ?? []).map((note) => ({ ...note, text: '[removed]' })),

@@ -163,6 +163,7 @@ describe('casework scope', () => {
     addCaseNote: { body: { text: 'Called the enquirer back.' } },
     publishCaseUpdate: { body: { message: 'We are looking into it.' } },
     transitionCase: { body: { to: 'in-progress' } },
+    eraseEnquiry: { body: { reason: 'The enquirer asked us to erase it' } },
   };
   const caseRoutes = ROUTE_LIST.filter(
     (route) => route.path.startsWith('/enquiries/{reference}') && isStaffRoute(route),

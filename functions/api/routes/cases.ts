@@ -36,6 +36,7 @@ import {
   transitionCaseTo,
   viewCase,
 } from '../../domain/use-cases/casework.ts';
+import { eraseEnquiry } from '../../domain/use-cases/erase-enquiry.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { ukMidnight } from '../../domain/working-days.ts';
 import { safeError } from '../../observability.ts';
@@ -353,6 +354,36 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
         ),
     ),
     defineRoute(
+      ROUTES.eraseEnquiry,
+      () => ({
+        summary: 'Erase an enquiry’s personal data now (UK GDPR art. 17); a second request changes nothing',
+        description:
+          'The same anonymisation the retention job applies: name, contact details, address, description, safe-contact preferences and the text of updates and notes are removed; an open case is closed as withdrawn. The reason is returned on the receipt, for the officer’s records; it is not stored with the enquiry.',
+        params: ReferenceParamSchema(),
+        headers: IfMatchHeader(),
+        body: z.strictObject({ reason: singleLineText(200) }),
+        responses: {
+          200: jsonResponse('Erased (or erased before)', ErasureReceiptSchema()),
+          ...problemResponses(401, 403, 404, 412, 422, 428),
+        },
+      }),
+      async (c, { params, headers, body }) => {
+        const receipt = await eraseEnquiry(deps, c.var.principal, {
+          reference: params.reference,
+          ifMatch: headers['if-match'],
+        });
+        c.var.log.info('Enquiry erased', {
+          reference: receipt.reference,
+          alreadyErased: receipt.alreadyErased,
+        });
+        c.header('Cache-Control', 'no-store');
+        return c.json(
+          { ...receipt, removed: [...receipt.removed], kept: [...receipt.kept], reason: body.reason },
+          200,
+        );
+      },
+    ),
+    defineRoute(
       ROUTES.transitionCase,
       () => ({
         summary: 'Move the case: received/routed → in-progress → closed (with a reason); reopen (CSU only)',
@@ -373,6 +404,20 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
     ),
   ];
 }
+
+const ErasureReceiptSchema = lazily(() =>
+  titled(
+    'ErasureReceipt',
+    z.object({
+      reference: z.string(),
+      erasedAt: z.string(),
+      alreadyErased: z.boolean(),
+      reason: z.string(),
+      removed: z.array(z.string()),
+      kept: z.array(z.string()),
+    }),
+  ),
+);
 
 /** The instant the UK day after `date` starts: the exclusive end of a `receivedTo` date. */
 function nextUkMidnight(date: string): string {
