@@ -9,6 +9,7 @@ import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { ENV, requireEnv } from './config.ts';
 import { rotateChair } from './domain/use-cases/rotate-chair.ts';
 import { logger } from './observability.ts';
+import { type ScheduledInput, scheduledInstant } from './scheduled-input.ts';
 
 const deps = {
   governance: new DynamoDbGovernanceRepository(documentClient, requireEnv(ENV.tableName)),
@@ -16,14 +17,8 @@ const deps = {
   clock: () => new Date(),
 };
 
-/** Input of the schedule's target: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
-export interface ScheduledInput {
-  readonly scheduledTime?: string;
-}
-
 export const handler = async (event: ScheduledInput = {}) => {
-  const at = event.scheduledTime ? new Date(event.scheduledTime) : deps.clock();
-  if (Number.isNaN(at.getTime())) throw new Error('scheduledTime is not a date');
+  const at = scheduledInstant(event, deps.clock);
   const result = await rotateChair(deps, { at });
   logger.info('Chair rotation ran', { at: at.toISOString(), ...result });
   return result;

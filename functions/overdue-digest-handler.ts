@@ -12,6 +12,7 @@ import { SesMailer } from './adapters/ses-mailer.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sendOverdueDigests } from './domain/use-cases/send-overdue-digests.ts';
 import { logger } from './observability.ts';
+import { type ScheduledInput, scheduledInstant } from './scheduled-input.ts';
 import { REFERENCE_DATA_MAX_AGE_SECONDS } from './topology.ts';
 
 const tableName = requireEnv(ENV.tableName);
@@ -28,14 +29,8 @@ const deps = {
   publicApiUrl: requireEnv(ENV.publicApiUrl),
 };
 
-/** Input of the schedule's target: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
-export interface ScheduledInput {
-  readonly scheduledTime?: string;
-}
-
 export const handler = async (event: ScheduledInput = {}) => {
-  const at = event.scheduledTime ? new Date(event.scheduledTime) : deps.clock();
-  if (Number.isNaN(at.getTime())) throw new Error('scheduledTime is not a date');
+  const at = scheduledInstant(event, deps.clock);
   const result = await sendOverdueDigests(deps, { at });
   logger.info('Overdue digest ran', { at: at.toISOString(), ...result });
   if (result.outcome === 'ran' && result.failed.length > 0) {

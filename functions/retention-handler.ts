@@ -8,6 +8,7 @@ import { ENV, requireEnv } from './config.ts';
 import { parseAnonymiseAfterMonths } from './domain/retention.ts';
 import { anonymiseDueEnquiries } from './domain/use-cases/anonymise-due-enquiries.ts';
 import { logger } from './observability.ts';
+import { type ScheduledInput, scheduledInstant } from './scheduled-input.ts';
 
 const deps = { cases: new DynamoDbCaseRepository(documentClient, requireEnv(ENV.tableName)) };
 const policy = parseAnonymiseAfterMonths(requireEnv(ENV.anonymiseAfterMonths));
@@ -15,9 +16,8 @@ const policy = parseAnonymiseAfterMonths(requireEnv(ENV.anonymiseAfterMonths));
 /** Enquiries of each kind one run anonymises at most; the next day's run takes the rest. */
 const BATCH_SIZE = 200;
 
-export const handler = async (event: { scheduledTime?: string } = {}) => {
-  const at = event.scheduledTime ? new Date(event.scheduledTime) : new Date();
-  if (Number.isNaN(at.getTime())) throw new Error('scheduledTime is not a date');
+export const handler = async (event: ScheduledInput = {}) => {
+  const at = scheduledInstant(event, () => new Date());
   const result = await anonymiseDueEnquiries(deps, { at, policy, batchSize: BATCH_SIZE });
   logger.info('Retention ran', {
     at: at.toISOString(),

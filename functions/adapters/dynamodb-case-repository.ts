@@ -83,9 +83,7 @@ export class DynamoDbCaseRepository implements CaseRepository {
     const expiry = { [TABLE_SCHEMA.ttlAttribute]: after.expiresAt };
     const items: TransactItem[] = [
       { Update: { TableName: this.tableName, ...enquiryUpdate(before, after) } },
-      ...change.timeline.map((entry) =>
-        this.put({ ...keys.timelineEntry(after.reference, entry), type: 'TimelineEntry', entry, ...expiry }),
-      ),
+      ...change.timeline.map((entry) => this.put(timelineItem(after, entry))),
       ...(change.note
         ? [
             this.put({
@@ -256,33 +254,18 @@ export class DynamoDbCaseRepository implements CaseRepository {
         }),
       );
     }
-    const update = enquiryUpdate(record.enquiry, after);
-    const personal: Record<string, unknown> = {
-      description: after.description,
-      contact: after.contact,
-      safeContact: after.safeContact,
-      statusToken: after.statusToken,
-      anonymisedAt: after.anonymisedAt,
-      ...(after.location ? { location: after.location } : {}),
-    };
-    const names = { ...update.ExpressionAttributeNames } as Record<string, string>;
-    const values = { ...update.ExpressionAttributeValues } as Record<string, unknown>;
-    const assignments = Object.entries(personal).map(([name, value], index) => {
-      names[`#p${index}`] = name;
-      values[`:p${index}`] = value;
-      return `#p${index} = :p${index}`;
-    });
-    const [setPart, removePart] = update.UpdateExpression.split(' REMOVE ');
-    const removals = [removePart, after.location ? undefined : 'location'].filter(Boolean).join(', ');
+    // The enquirer's own fields too, which no other change writes.
     const anonymising = {
       TableName: this.tableName,
-      Key: update.Key,
-      UpdateExpression: `${setPart}, ${assignments.join(', ')}${removals ? ` REMOVE ${removals}` : ''}`,
-      ConditionExpression: update.ConditionExpression,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ...enquiryUpdate(record.enquiry, after, {
+        description: after.description,
+        contact: after.contact,
+        safeContact: after.safeContact,
+        statusToken: after.statusToken,
+        location: after.location,
+        anonymisedAt: after.anonymisedAt,
+      }),
     };
-    const expiry = { [TABLE_SCHEMA.ttlAttribute]: after.expiresAt };
     try {
       if (timeline.length === 0) {
         await this.client.send(new UpdateCommand(anonymising));
@@ -291,14 +274,7 @@ export class DynamoDbCaseRepository implements CaseRepository {
           new TransactWriteCommand({
             TransactItems: [
               { Update: anonymising },
-              ...timeline.map((entry) =>
-                this.put({
-                  ...keys.timelineEntry(after.reference, entry),
-                  type: 'TimelineEntry',
-                  entry,
-                  ...expiry,
-                }),
-              ),
+              ...timeline.map((entry) => this.put(timelineItem(after, entry))),
             ],
           }),
         );
@@ -332,7 +308,12 @@ export class DynamoDbCaseRepository implements CaseRepository {
  * The update that writes the case fields of `after`, only if the stored case is still at `before.version`.
  * The enquirer's own words and contact details are never rewritten here.
  */
-function enquiryUpdate(before: Enquiry, after: Enquiry) {
+function enquiryUpdate(
+  before: Enquiry,
+  after: Enquiry,
+  /** Other attributes to write with the case fields; an undefined one is removed. */
+  alsoWrite: Record<string, unknown> = {},
+) {
   const set: Record<string, unknown> = {
     status: after.status,
     version: after.version,
@@ -349,6 +330,7 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
     routing: after.routing,
     routedTo: after.routedTo,
     attentionBy: listingOf(after).attentionBy,
+    ...alsoWrite,
   };
   const remove: string[] = [];
   for (const [name, value] of Object.entries(optional)) {
@@ -382,6 +364,16 @@ function enquiryUpdate(before: Enquiry, after: Enquiry) {
     ConditionExpression: '#version = :expected AND #category = :category',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
+  };
+}
+
+/** A timeline entry as an item, kept as long as its case. */
+function timelineItem(enquiry: Enquiry, entry: TimelineEntry): Item {
+  return {
+    ...keys.timelineEntry(enquiry.reference, entry),
+    type: 'TimelineEntry',
+    entry,
+    [TABLE_SCHEMA.ttlAttribute]: enquiry.expiresAt,
   };
 }
 

@@ -8,6 +8,9 @@ import type { Closure, PublicUpdate, Referral } from './casework.ts';
 export const ENQUIRY_STATUSES = ['received', 'routed', 'in-progress', 'closed'] as const;
 export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
 
+/** The statuses of a case still being worked: everything but closed. */
+export const OPEN_STATUSES: readonly EnquiryStatus[] = ['received', 'routed', 'in-progress'];
+
 /** Plain-English status labels for the enquirer's status page. */
 export const STATUS_DESCRIPTIONS: Record<EnquiryStatus, string> = {
   received: 'We have received your enquiry and will pass it to the right team.',

@@ -1,25 +1,13 @@
 /** Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored. */
-import { type AttributeValue, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { anEnquiry, callApi, cloud } from '../support/local-cloud.ts';
+import { anEnquiry, callApi, cloud, tableContents } from '../support/local-cloud.ts';
 
 const dynamo = new DynamoDBClient({
   endpoint: inject('localCloud').dynamodb,
   region: 'eu-west-2',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
-
-/** The whole table, as JSON: the test's way to ask "was anything stored?" of every attribute. */
-async function tableContents(): Promise<string> {
-  const items: unknown[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: 'csp-local', ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return JSON.stringify(items);
-}
 
 /** The last reference number handed out this year: a refused request must not use one up. */
 async function lastReferenceNumber(): Promise<number> {

@@ -2,34 +2,16 @@
  * Retention end to end: the daily job, fired as if 13 months after a case closed, leaves no personal value of
  * it anywhere in the table (every item read back and searched), keeps what statistics need, and is idempotent.
  */
-import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anEnquiry,
   callApi,
   fireSchedule,
   staffToken,
   submitEnquiry,
+  tableContents,
   waitForQuiet,
 } from '../support/local-cloud.ts';
-
-const dynamo = new DynamoDBClient({
-  endpoint: inject('localCloud').dynamodb,
-  region: 'eu-west-2',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-
-/** Every item of the table, as JSON: the test's own Scan, to search every attribute of every item. */
-async function tableContents(): Promise<string> {
-  const items: unknown[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: 'csp-local', ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return JSON.stringify(items);
-}
 
 const addMonths = (iso: string, months: number) => {
   const date = new Date(iso);

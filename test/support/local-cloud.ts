@@ -3,6 +3,7 @@
  * emulator's store. Waiting is by polling for a condition with a deadline, never by sleeping a fixed time.
  */
 import { randomUUID } from 'node:crypto';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 
 export const cloud = () => inject('localCloud');
@@ -158,4 +159,28 @@ export function submitEnquiry(body: unknown, headers: Record<string, string> = {
     json: body,
     headers,
   });
+}
+
+/**
+ * Every item of the local cloud's table, as JSON: a test's own Scan, to search every attribute of every item
+ * ("was anything stored?", "is any personal value left?").
+ */
+export async function tableContents(): Promise<string> {
+  const dynamo = new DynamoDBClient({
+    endpoint: cloud().dynamodb,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const items: unknown[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const page = await dynamo.send(new ScanCommand({ TableName: 'csp-local', ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  } finally {
+    dynamo.destroy();
+  }
+  return JSON.stringify(items);
 }

@@ -7,7 +7,6 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import {
   allowedTransitions,
-  type CaseSummary,
   listingOf,
   MAX_NOTE_LENGTH,
   MAX_PUBLIC_UPDATE_LENGTH,
@@ -195,7 +194,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
     }
     c.header('ETag', etagOf(result.version));
     c.header('Cache-Control', 'no-store');
-    return c.json(result.summary as CaseSummary, status);
+    return c.json(result.summary, status);
   };
 
   return [

@@ -1,4 +1,5 @@
 import type { CaseRepository } from '../casework-ports.ts';
+import { OPEN_STATUSES } from '../enquiry.ts';
 import { StaleVersion } from '../errors.ts';
 import { type AnonymiseAfterMonths, anonymised, monthsBefore } from '../retention.ts';
 
@@ -27,7 +28,7 @@ export async function anonymiseDueEnquiries(
     deps.cases.listClosedBefore(false, cutoff(input.policy.closed), input.batchSize),
     deps.cases.listClosedBefore(true, cutoff(input.policy.sensitiveClosed), input.batchSize),
     deps.cases.listCases({
-      statuses: ['received', 'routed', 'in-progress'],
+      statuses: OPEN_STATUSES,
       receivedBefore: cutoff(input.policy.neverClosed),
       limit: input.batchSize,
     }),

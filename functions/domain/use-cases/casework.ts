@@ -29,7 +29,7 @@ import {
 } from '../casework.ts';
 import type { CaseRecord, CaseRepository } from '../casework-ports.ts';
 import type { ClosureReason, DeclineReason } from '../casework-vocabulary.ts';
-import { ENQUIRY_STATUSES, type Enquiry, type EnquiryStatus } from '../enquiry.ts';
+import { ENQUIRY_STATUSES, type Enquiry, type EnquiryStatus, OPEN_STATUSES } from '../enquiry.ts';
 import { EnquiryNotFound, StaleVersion, ValidationFailed } from '../errors.ts';
 import type { Clock, EnquiryRepository, EventPublisher, Page, ReferenceDataRepository } from '../ports.ts';
 import { isReference } from '../reference.ts';
@@ -67,8 +67,6 @@ export interface InboxFilters {
   readonly limit: number;
   readonly cursor?: string;
 }
-
-const OPEN_STATUSES: readonly EnquiryStatus[] = ['received', 'routed', 'in-progress'];
 
 /**
  * The caller's inbox, newest first: a CSU officer's spans every case (or one agency's, with `agency`); an

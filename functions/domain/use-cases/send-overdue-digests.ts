@@ -2,7 +2,7 @@ import type { CaseListing } from '../casework.ts';
 import { type OverdueDigestItem, overdueDigestEmail } from '../casework-emails.ts';
 import type { CaseListQuery, CaseRepository } from '../casework-ports.ts';
 import { ukDate } from '../dates.ts';
-import { caseUrl, type EnquiryStatus } from '../enquiry.ts';
+import { caseUrl, OPEN_STATUSES } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import { CSU_RECIPIENT_ID } from '../partnership.ts';
 import type { Clock, EmailLedger, Mailer, ReferenceDataRepository } from '../ports.ts';
@@ -31,8 +31,6 @@ export type OverdueDigestsResult =
       /** Recipients whose digest could not be sent; the scheduler's retry sends them (and only them). */
       readonly failed: readonly string[];
     };
-
-const OPEN_STATUSES: readonly EnquiryStatus[] = ['received', 'routed', 'in-progress'];
 
 /**
  * Emails each agency one digest of its overdue referrals, and the CSU one digest of every overdue case, for the
