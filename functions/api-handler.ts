@@ -4,6 +4,7 @@ import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
+import { DynamoDbAuditTrail } from './adapters/dynamodb-audit-trail.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
@@ -27,6 +28,7 @@ const app = createApi({
     requireIntEnv(ENV.enquiryRetentionDays),
   ),
   cases: new DynamoDbCaseRepository(documentClient, tableName),
+  audit: new DynamoDbAuditTrail(documentClient, tableName),
   referenceData,
   cachedReferenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),

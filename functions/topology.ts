@@ -31,7 +31,8 @@ export type TableAction =
 export const TABLE_WRITE_ACTIONS: readonly TableAction[] = ['PutItem', 'UpdateItem'];
 
 /** Secondary indexes of the table (see `TABLE_SCHEMA` in functions/adapters/table-keys.ts). */
-export type TableIndex = 'GSI1' | 'GSI2';
+/** The table's indexes (see TABLE_SCHEMA in table-keys.ts, which names them). */
+export type TableIndex = 'GSI1' | 'GSI2' | 'SubjectEmail' | 'SubjectPhone';
 
 /**
  * What one function needs, declared once: the stateless stack grants exactly this (and sets exactly these
@@ -71,14 +72,15 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     description: 'Public enquiry API and the staff API',
-    // GSI1 lists cases (the CSU's inbox by status, each agency's by its referrals); PutItem also records who
-    // read a case; UpdateItem takes published case events out of the outbox.
+    // GSI1 lists cases (the CSU's inbox by status, each agency's by its referrals) and the audit trail by
+    // actor, GSI2 the audit trail by month, the subject indexes find a person's enquiries; PutItem also
+    // records who read a case; UpdateItem takes published case events out of the outbox.
     table: {
       actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      indexes: ['GSI1'],
+      indexes: ['GSI1', 'GSI2', 'SubjectEmail', 'SubjectPhone'],
     },
     bus: true,
-    // Counts acknowledgements per address by a keyed hash.
+    // Keys the hashes that count acknowledgements per address and find a person's enquiries.
     personalDataKey: true,
     settings: [
       ENV.enquiryRetentionDays,
@@ -231,6 +233,9 @@ export const ROUTES = {
   publishCaseUpdate: { method: 'POST', path: '/enquiries/{reference}/updates', access: CASEWORKERS },
   transitionCase: { method: 'POST', path: '/enquiries/{reference}/transitions', access: CASEWORKERS },
   eraseEnquiry: { method: 'POST', path: '/enquiries/{reference}/erasure', access: CSU_OFFICER },
+  // Data protection
+  subjectAccess: { method: 'POST', path: '/subject-access', access: CSU_OFFICER },
+  readAuditTrail: { method: 'GET', path: '/audit', access: ADMIN },
   // The API's own description
   openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
   apiReference: { method: 'GET', path: '/docs', access: 'public' },

@@ -22,7 +22,7 @@ import {
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
+import { TABLE_INDEXES, TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
 import { STAFF_ROLES } from '../functions/domain/staff.ts';
 import { isProtectedStage, type StageConfig } from './stage-config.ts';
 
@@ -109,12 +109,12 @@ export class StatefulStack extends Stack {
       deletionProtection: keep,
       removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    for (const index of [TABLE_SCHEMA.byStatusIndex, TABLE_SCHEMA.outboxIndex]) {
+    for (const index of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
       });
     }
 

@@ -13,8 +13,9 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
+import { TABLE_INDEXES, TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
 import { LocalCloudError } from './errors.ts';
 
 /** Where the DynamoDB Local jar lives inside node_modules. */
@@ -97,38 +98,64 @@ export function localClientConfig(port: number) {
   };
 }
 
-/** Creates the table, with the indexes the CDK stack defines from the same TABLE_SCHEMA, unless it exists. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existed'> {
+function indexDefinition(index: (typeof TABLE_INDEXES)[number]) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: index.projection },
+  };
+}
+
+const attributeDefinitions = (names: readonly string[]) =>
+  [...new Set(names)].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+
+/**
+ * Creates the table with its indexes unless it exists; a table kept in `.data` from an older version gets the
+ * indexes added since, one at a time as DynamoDB requires.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'existed' | 'updated'> {
+  const { partitionKey, sortKey } = TABLE_SCHEMA;
+  let existing: string[] | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'existed';
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (Table?.GlobalSecondaryIndexes ?? []).map((index) => String(index.IndexName));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const { partitionKey, sortKey, byStatusIndex, outboxIndex } = TABLE_SCHEMA;
-  const attributes = [
-    partitionKey,
-    sortKey,
-    ...[byStatusIndex, outboxIndex].flatMap((i) => [i.partitionKey, i.sortKey]),
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [byStatusIndex, outboxIndex].map((index) => ({
-        IndexName: index.name,
+  if (!existing) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributeDefinitions([
+          partitionKey,
+          sortKey,
+          ...TABLE_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]),
+        ]),
         KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-  return 'created';
+        GlobalSecondaryIndexes: TABLE_INDEXES.map(indexDefinition),
+      }),
+    );
+    return 'created';
+  }
+  const missing = TABLE_INDEXES.filter((index) => !existing.includes(index.name));
+  for (const index of missing) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+        GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+      }),
+    );
+  }
+  return missing.length > 0 ? 'updated' : 'existed';
 }

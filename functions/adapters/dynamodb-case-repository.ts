@@ -28,8 +28,8 @@ import { StaleVersion, ValidationFailed } from '../domain/errors.ts';
 import type { Page } from '../domain/ports.ts';
 import { REMOVED } from '../domain/retention.ts';
 import type { OutgoingEvent } from '../events/envelope.ts';
-import { isExpired, toEnquiry } from './dynamodb-enquiry-repository.ts';
-import { cancellationReason, queryPartition, type TransactItem } from './dynamodb-helpers.ts';
+import { isExpired, subjectIndexAttributes, toEnquiry } from './dynamodb-enquiry-repository.ts';
+import { cancellationReason, justBelow, queryPartition, type TransactItem } from './dynamodb-helpers.ts';
 import { CASE_EVENTS_OUTBOX_PARTITION, keys, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -237,6 +237,28 @@ export class DynamoDbCaseRepository implements CaseRepository {
     return Items.map((item) => String(item.reference));
   }
 
+  async findBySubject(channel: 'email' | 'phone', subjectKey: string): Promise<string[]> {
+    const index = channel === 'email' ? TABLE_SCHEMA.subjectEmail : TABLE_SCHEMA.subjectPhone;
+    const references: string[] = [];
+    let startKey: Item | undefined;
+    // One person's enquiries: a handful, but every page is read, so none is left out of their export.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#subject = :subject',
+          ExpressionAttributeNames: { '#subject': index.partitionKey },
+          ExpressionAttributeValues: { ':subject': subjectKey },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) references.push(referenceOfPartition(String(item.PK)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return references;
+  }
+
   async anonymise(
     record: CaseRecord,
     after: Enquiry,
@@ -264,8 +286,27 @@ export class DynamoDbCaseRepository implements CaseRepository {
         statusToken: after.statusToken,
         location: after.location,
         anonymisedAt: after.anonymisedAt,
+        idempotencyKeyHash: after.idempotencyKeyHash,
+        ...subjectIndexAttributes(after),
       }),
     };
+    // The idempotency record fingerprints the request (a hash of everything the enquirer sent): drop it,
+    // keeping the key's link to the reference so a retry is still recognised. Before the enquiry, as the notes.
+    if (record.enquiry.idempotencyKeyHash) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.idempotency(record.enquiry.idempotencyKeyHash),
+            UpdateExpression: 'REMOVE requestHash',
+            ConditionExpression: 'attribute_exists(PK)',
+          }),
+        );
+      } catch (error) {
+        // Already gone with its TTL: nothing to remove.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
     try {
       if (timeline.length === 0) {
         await this.client.send(new UpdateCommand(anonymising));
@@ -287,11 +328,13 @@ export class DynamoDbCaseRepository implements CaseRepository {
   }
 
   async recordAccess(access: CaseAccess): Promise<void> {
+    const id = randomUUID();
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.caseAccess(access.reference, access.at, randomUUID()),
+          ...keys.caseAccess(access.reference, access.at, id),
+          ...keys.auditIndexes(access.subject, access.at, id),
           type: 'CaseAccess',
           ...access,
         },
@@ -371,6 +414,7 @@ function enquiryUpdate(
 function timelineItem(enquiry: Enquiry, entry: TimelineEntry): Item {
   return {
     ...keys.timelineEntry(enquiry.reference, entry),
+    ...keys.auditIndexes(entry.actor.subject, entry.at, entry.id),
     type: 'TimelineEntry',
     entry,
     [TABLE_SCHEMA.ttlAttribute]: enquiry.expiresAt,
@@ -461,12 +505,9 @@ function filterOf(query: CaseListQuery): {
   };
 }
 
-/**
- * The greatest bound below `key` for an inclusive BETWEEN: sort keys are `<ISO instant>#<reference>`, all of
- * one length, so lowering the last character and appending the highest one sorts above every smaller key.
- */
-function justBelow(key: string): string {
-  return `${key.slice(0, -1)}${String.fromCharCode(key.charCodeAt(key.length - 1) - 1)}\uffff`;
+/** The reference of an enquiry partition key, `ENQUIRY#<reference>`. */
+function referenceOfPartition(partitionKey: string): string {
+  return partitionKey.slice(keys.enquiry('').PK.length);
 }
 
 /** Opaque cursor: the sort key the next page is read below, base64url. */

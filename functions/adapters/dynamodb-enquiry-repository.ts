@@ -74,7 +74,8 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
       ...keys.enquiryByStatus(enquiry.status, enquiry.receivedAt, enquiry.reference),
       ...keys.outbox(enquiry.receivedAt, enquiry.reference),
       type: 'Enquiry',
-      ...enquiry,
+      ...withoutSubjectKeys(enquiry),
+      ...subjectIndexAttributes(enquiry),
       [TABLE_SCHEMA.ttlAttribute]: expiryAfterDays(new Date(enquiry.receivedAt), this.retentionDays),
     };
     const put = { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' };
@@ -125,7 +126,9 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     );
     // TTL deletion is lazy: an expired record may still be returned, and must not count.
     if (!Item || isExpired(Item)) return undefined;
-    return { keyHash, requestHash: String(Item.requestHash), reference: String(Item.reference) };
+    // An erased enquiry's record has no request hash left: it then matches no request.
+    const requestHash = typeof Item.requestHash === 'string' ? Item.requestHash : '';
+    return { keyHash, requestHash, reference: String(Item.reference) };
   }
 
   async get(reference: string): Promise<Enquiry | undefined> {
@@ -198,6 +201,31 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
   }
 }
 
+function withoutSubjectKeys({ subjectKeys: _, ...enquiry }: Enquiry): Omit<Enquiry, 'subjectKeys'> {
+  return enquiry;
+}
+
+/** The subject keys an item holds, as the attributes the subject indexes are keyed on. */
+function subjectKeysOf(item: Item): Enquiry['subjectKeys'] {
+  const { subjectEmail, subjectPhone } = TABLE_SCHEMA;
+  const email = item[subjectEmail.partitionKey];
+  const phone = item[subjectPhone.partitionKey];
+  if (typeof email !== 'string' && typeof phone !== 'string') return undefined;
+  return {
+    ...(typeof email === 'string' ? { email } : {}),
+    ...(typeof phone === 'string' ? { phone } : {}),
+  };
+}
+
+/** The subject-index attributes of an enquiry; undefined ones are not written, so the indexes stay sparse. */
+export function subjectIndexAttributes(enquiry: Enquiry): Item {
+  const { subjectEmail, subjectPhone } = TABLE_SCHEMA;
+  return {
+    [subjectEmail.partitionKey]: enquiry.subjectKeys?.email,
+    [subjectPhone.partitionKey]: enquiry.subjectKeys?.phone,
+  };
+}
+
 /** TTL deletes lazily: an item past its expiry may still be read, and must count as gone. */
 export function isExpired(item: Item): boolean {
   const expiresAt = item[TABLE_SCHEMA.ttlAttribute];
@@ -232,6 +260,8 @@ export function toEnquiry(item: Item): Enquiry {
     publicUpdates: (item.publicUpdates as Enquiry['publicUpdates']) ?? [],
     acknowledgementLimited: item.acknowledgementLimited === true ? true : undefined,
     anonymisedAt: typeof item.anonymisedAt === 'string' ? item.anonymisedAt : undefined,
+    subjectKeys: subjectKeysOf(item),
+    idempotencyKeyHash: typeof item.idempotencyKeyHash === 'string' ? item.idempotencyKeyHash : undefined,
     expiresAt:
       typeof item[TABLE_SCHEMA.ttlAttribute] === 'number'
         ? Number(item[TABLE_SCHEMA.ttlAttribute])

@@ -73,3 +73,11 @@ export async function writeAuditedChange(
     throw error;
   }
 }
+
+/**
+ * The greatest bound below `key` for an inclusive BETWEEN (DynamoDB has no `<` with a lower bound): lowering
+ * the last character and appending the highest one sorts below `key` and above every smaller key in use.
+ */
+export function justBelow(key: string): string {
+  return `${key.slice(0, -1)}${String.fromCharCode(key.charCodeAt(key.length - 1) - 1)}\uffff`;
+}

@@ -14,9 +14,24 @@ export const TABLE_SCHEMA = {
   byStatusIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   /** GSI2 (sparse): enquiries whose EnquiryReceived is not yet published. */
   outboxIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  /**
+   * Sparse, keys only: enquiries by the keyed hash of their enquirer's normalised email, then phone, for
+   * subject access requests. The hash is an HMAC (see secret-keyed-hasher.ts): no address is an index key.
+   */
+  subjectEmail: { name: 'SubjectEmail', partitionKey: 'subjectEmailHash', sortKey: 'receivedAt' },
+  subjectPhone: { name: 'SubjectPhone', partitionKey: 'subjectPhoneHash', sortKey: 'receivedAt' },
   /** Epoch seconds after which DynamoDB deletes the item. */
   ttlAttribute: 'expiresAt',
 } as const;
+
+/** Every index, with what it projects: the CDK table and DynamoDB Local's are both built from this list. */
+export const TABLE_INDEXES = [
+  { ...TABLE_SCHEMA.byStatusIndex, projection: 'ALL' },
+  { ...TABLE_SCHEMA.outboxIndex, projection: 'ALL' },
+  // A subject access request reads each enquiry it finds in full anyway; nothing sent is copied here.
+  { ...TABLE_SCHEMA.subjectEmail, projection: 'KEYS_ONLY' },
+  { ...TABLE_SCHEMA.subjectPhone, projection: 'KEYS_ONLY' },
+] as const;
 
 export const keys = {
   enquiry: (reference: string) => ({ PK: `ENQUIRY#${reference}`, SK: 'ENQUIRY' }),
@@ -58,6 +73,16 @@ export const keys = {
     PK: `ACCESS#ENQUIRY#${reference}`,
     SK: `${at}#${id}`,
   }),
+  /**
+   * The index keys of an audit record (a case read, a timeline entry, a record change): by who did it in GSI1,
+   * and by when in GSI2, one partition per UTC month. Both sort keys are the record's position, `<at>#<id>`.
+   */
+  auditIndexes: (actor: string, at: string, id: string) => ({
+    GSI1PK: `${AUDIT_BY_ACTOR_PREFIX}${actor}`,
+    GSI1SK: `${at}#${id}`,
+    GSI2PK: auditMonthPartition(at.slice(0, 7)),
+    GSI2SK: `${at}#${id}`,
+  }),
   outbox: (receivedAt: string, reference: string) => ({
     GSI2PK: OUTBOX_PARTITION,
     GSI2SK: `${receivedAt}#${reference}`,
@@ -90,6 +115,10 @@ export const keys = {
 } as const;
 
 export const OUTBOX_PARTITION = 'OUTBOX#UNPUBLISHED';
+/** GSI1 partitions of the audit trail by actor: this, then the actor. */
+export const AUDIT_BY_ACTOR_PREFIX = 'AUDIT_ACTOR#';
+/** GSI2 partition of the audit trail of one UTC month, `YYYY-MM`. */
+export const auditMonthPartition = (month: string) => `AUDIT_MONTH#${month}`;
 /** GSI2 partition of case changes whose events are not yet known to be published. */
 export const CASE_EVENTS_OUTBOX_PARTITION = 'OUTBOX#CASE_EVENTS';
 export const CATEGORY_PARTITION = 'ENQUIRY_CATEGORY';
@@ -106,5 +135,12 @@ export function expiryAfterDays(from: Date, days: number): number {
 
 /** An audit entry as an item, in the partition of the entity it is about (`AUDIT#<entity>`), by time. */
 export function auditItem(entry: AuditEntry): Record<string, unknown> {
-  return { PK: `AUDIT#${entry.entity}`, SK: `${entry.at}#${randomUUID()}`, type: 'AuditEntry', ...entry };
+  const id = randomUUID();
+  return {
+    PK: `AUDIT#${entry.entity}`,
+    SK: `${entry.at}#${id}`,
+    ...keys.auditIndexes(entry.actor, entry.at, id),
+    type: 'AuditEntry',
+    ...entry,
+  };
 }

@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/tiny';
+import type { AuditTrail } from '../domain/audit.ts';
 import type { CaseRepository } from '../domain/casework-ports.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type {
@@ -30,6 +31,7 @@ import { assessmentRoutes } from './routes/assessments.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { chairRoutes } from './routes/chair.ts';
+import { dataProtectionRoutes } from './routes/data-protection.ts';
 import { enquiryRoutes } from './routes/enquiries.ts';
 import { enquiryStatusRoutes } from './routes/enquiry-status.ts';
 import { meetingRoutes } from './routes/meetings.ts';
@@ -61,8 +63,10 @@ export interface ApiDeps {
   >;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
-  /** Keyed hashes of personal data (acknowledgements are counted per address by one). */
+  /** Keyed hashes of personal data (acknowledgements are counted, and a person's enquiries found, by them). */
   readonly personalData: PersonalDataHasher;
+  /** The audit trail of reads and changes, for partnership admins. */
+  readonly audit: AuditTrail;
   /** Verifies staff bearer tokens for the staff routes. */
   readonly staffTokens: StaffTokenVerifier;
   readonly events: EventPublisher;
@@ -90,6 +94,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
     ...enquiryStatusRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
     ...caseRoutes(deps),
+    ...dataProtectionRoutes(deps),
     ...partnershipRoutes(deps),
     ...partnerRoutes(deps),
     ...chairRoutes(deps),

@@ -62,6 +62,23 @@ export const SafeContactSchema = lazily(() =>
   ),
 );
 
+/** An email address, as the public gives it and a subject access request looks it up. */
+export const EmailSchema = lazily(() =>
+  documented(z.pipe(singleLineText(254), z.email('must be an email address')), {
+    examples: ['sam@example.com'],
+  }),
+);
+
+/** A telephone number in any usual way of writing it (see `normalisePhone`). */
+export const PhoneSchema = lazily(() =>
+  documented(
+    z
+      .string()
+      .check(z.regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a telephone number (digits, spaces, +, -, brackets)')),
+    { examples: ['01233 330000'] },
+  ),
+);
+
 export const NewEnquirySchema = lazily(() =>
   titled(
     'NewEnquiry',
@@ -82,21 +99,8 @@ export const NewEnquirySchema = lazily(() =>
         ],
       }),
       name: z.optional(documented(singleLineText(200), { examples: ['Sam Smith'] })),
-      email: z.optional(
-        documented(z.pipe(singleLineText(254), z.email('must be an email address')), {
-          examples: ['sam@example.com'],
-        }),
-      ),
-      phone: z.optional(
-        documented(
-          z
-            .string()
-            .check(
-              z.regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a telephone number (digits, spaces, +, -, brackets)'),
-            ),
-          { examples: ['01233 330000'] },
-        ),
-      ),
+      email: z.optional(EmailSchema()),
+      phone: z.optional(PhoneSchema()),
       location: z.optional(EnquiryLocationSchema()),
       happeningNow: documented(z._default(z.boolean(), false), {
         description: 'The problem is happening right now.',

@@ -76,11 +76,13 @@ export interface CaseRepository {
   /** Cases newest first, one page; never a Scan. */
   listCases(query: CaseListQuery): Promise<Page<CaseListing>>;
   recordAccess(access: CaseAccess): Promise<void>;
+  /** References of the enquiries whose enquirer's email or phone has this keyed hash (see `SubjectKeys`). */
+  findBySubject(channel: 'email' | 'phone', subjectKey: string): Promise<string[]>;
   /** References of cases closed before `closedBefore` and not yet anonymised, oldest first. */
   listClosedBefore(sensitive: boolean, closedBefore: string, limit: number): Promise<string[]>;
   /**
-   * Writes `after`, the anonymised case, over `record` (its notes' text removed too), if the case is still at
-   * the version read. @throws StaleVersion otherwise.
+   * Writes `after`, the anonymised case, over `record` (its notes' text and its idempotency record's request
+   * fingerprint removed too), if the case is still at the version read. @throws StaleVersion otherwise.
    */
   anonymise(record: CaseRecord, after: Enquiry, timeline?: readonly TimelineEntry[]): Promise<void>;
 }

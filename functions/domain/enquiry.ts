@@ -88,6 +88,19 @@ export interface Enquiry extends NewEnquiry {
   readonly acknowledgementLimited?: boolean;
   /** When its personal data was removed (see retention.ts); what is left is kept for statistics. */
   readonly anonymisedAt?: string;
+  /**
+   * Keyed hashes of the enquirer's normalised email and phone (never the values), by which a subject access
+   * request finds every enquiry of one person. Removed with the rest of the personal data.
+   */
+  readonly subjectKeys?: SubjectKeys;
+  /** The hash of the client's Idempotency-Key, so erasure can find the record that fingerprints the request. */
+  readonly idempotencyKeyHash?: string;
+}
+
+/** Keyed hashes identifying an enquirer, one per contact channel given. */
+export interface SubjectKeys {
+  readonly email?: string;
+  readonly phone?: string;
 }
 
 /** A mailbox an enquiry was routed to (an organisation's, not personal data). */
@@ -115,6 +128,22 @@ export function wantsAcknowledgement(
 /** An address as one person's, whatever its case or surrounding space, for counting and finding. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * A phone number as one person's, however it was written: digits only, a UK international prefix (`+44`,
+ * `0044`, with or without the trunk `(0)`) written as the national `0`. `+44 (0)7700 900123`, `07700-900123`
+ * and `00447700900123` are all `07700900123`; other international numbers keep their country code.
+ */
+export function normalisePhone(phone: string): string {
+  const trimmed = phone.trim();
+  const international = trimmed.startsWith('+') || trimmed.startsWith('00');
+  let digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('00')) digits = digits.slice(2);
+  if (!international) return digits;
+  if (!digits.startsWith('44')) return `+${digits}`;
+  const national = digits.slice(2);
+  return national.startsWith('0') ? national : `0${national}`;
 }
 
 /**

@@ -72,6 +72,8 @@ export function anonymised(
     safeContact: { mayEmail: false, mayPhone: false },
     publicUpdates: enquiry.publicUpdates.map((update) => ({ ...update, message: REMOVED })),
     statusToken: '',
+    subjectKeys: undefined,
+    idempotencyKeyHash: undefined,
     status: 'closed',
     closure: closing ? { reason: closureReason, at } : enquiry.closure,
     anonymisedAt: at,

@@ -93,6 +93,13 @@ export function ukMidnight(date: string): Date {
   return new Date(utcMidnight - ukOffsetMs(new Date(candidate)));
 }
 
+/** The instant the UK calendar day after `date` starts: the exclusive end of `date`, as a filter's "to". */
+export function ukMidnightAfter(date: string): Date {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return ukMidnight(next.toISOString().slice(0, 10));
+}
+
 /**
  * The deadline for doing something "within N working days" of an instant: the end of the Nth working day
  * strictly after the UK calendar date of `from` (the day something arrives does not count, however early).

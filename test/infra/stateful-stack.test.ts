@@ -39,19 +39,25 @@ describe('StatefulStack', () => {
       });
     });
 
-    it('has the keys and indexes of TABLE_SCHEMA, projecting all attributes, billed per request', () => {
+    it('has the keys and indexes of TABLE_SCHEMA (the subject indexes keys only), billed per request', () => {
       expect(table.Properties?.['BillingMode']).toBe('PAY_PER_REQUEST');
       expect(table.Properties?.['KeySchema']).toEqual([
         { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
       ]);
-      const indexes = [TABLE_SCHEMA.byStatusIndex, TABLE_SCHEMA.outboxIndex].map((index) => ({
+      const indexes = [
+        { index: TABLE_SCHEMA.byStatusIndex, projection: 'ALL' },
+        { index: TABLE_SCHEMA.outboxIndex, projection: 'ALL' },
+        // A person's enquiries are found by keyed hash; nothing they sent is copied into these indexes.
+        { index: TABLE_SCHEMA.subjectEmail, projection: 'KEYS_ONLY' },
+        { index: TABLE_SCHEMA.subjectPhone, projection: 'KEYS_ONLY' },
+      ].map(({ index, projection }) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: projection },
       }));
       expect(table.Properties?.['GlobalSecondaryIndexes']).toEqual(indexes);
     });

@@ -4,6 +4,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  FUNCTIONS,
+  type FunctionSpec,
   QUEUES,
   ROUTE_LIST,
   RULE_RETRY_POLICY,
@@ -132,5 +134,18 @@ describe('API routes', () => {
       expect(route.integration.Type).toBe('AWS_PROXY');
       expect(JSON.stringify(route.integration.Uri)).toContain(`"${apiFunctionId}","Arn"`);
     }
+  });
+});
+
+describe('table indexes', () => {
+  it('every index a function declares is one the deployed table has', () => {
+    const { statefulTemplate } = synthApp('dev', { bundle: false });
+    const table = resource(statefulTemplate, logicalId(stateful.table));
+    const indexes = (table.Properties?.['GlobalSecondaryIndexes'] ?? []) as { IndexName: string }[];
+    const deployed = indexes.map((index) => index.IndexName);
+    const declared = Object.values(FUNCTIONS).flatMap((spec: FunctionSpec) => spec.table?.indexes ?? []);
+
+    expect(declared.length).toBeGreaterThan(0);
+    for (const index of declared) expect(deployed).toContain(index);
   });
 });

@@ -2,7 +2,9 @@
  * In-memory implementations of the domain ports, for use-case tests that check resulting state. They follow
  * the port contracts (conditional claims, one routing decision, all-or-nothing create), not any AWS detail.
  */
+
 import { createHmac, randomUUID } from 'node:crypto';
+import type { AuditQuery, AuditRecord, AuditTrail } from '../../functions/domain/audit.ts';
 import {
   agencyAttentionBy,
   type CaseChange,
@@ -195,15 +197,59 @@ export class InMemoryCases implements CaseRepository {
       .slice(0, limit)
       .map((e) => e.reference);
   }
+  async findBySubject(channel: 'email' | 'phone', subjectKey: string) {
+    return [...this.enquiries.enquiries.values()]
+      .filter((e) => e.subjectKeys?.[channel] === subjectKey)
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))
+      .map((e) => e.reference);
+  }
   async anonymise(record: CaseRecord, after: Enquiry, timeline: readonly TimelineEntry[] = []) {
     const stored = this.enquiries.enquiries.get(after.reference);
     if (!stored || stored.version !== record.enquiry.version) throw new StaleVersion();
     this.enquiries.enquiries.set(after.reference, after);
+    const keyHash = record.enquiry.idempotencyKeyHash;
+    const idempotency = keyHash ? this.enquiries.idempotency.get(keyHash) : undefined;
+    if (keyHash && idempotency) this.enquiries.idempotency.set(keyHash, { ...idempotency, requestHash: '' });
     this.timeline.set(after.reference, [...(this.timeline.get(after.reference) ?? []), ...timeline]);
     this.notes.set(
       after.reference,
       (this.notes.get(after.reference) ?? []).map((note) => ({ ...note, text: '[removed]' })),
     );
+  }
+}
+
+/** The audit trail of an InMemoryCases: its reads and timeline entries, newest first, one page (no cursor). */
+export class InMemoryAuditTrail implements AuditTrail {
+  constructor(private readonly cases: InMemoryCases) {}
+
+  async list(query: AuditQuery): Promise<Page<AuditRecord>> {
+    const reads: AuditRecord[] = this.cases.accesses.map((access) => ({
+      kind: 'case-read',
+      at: access.at,
+      actor: { subject: access.subject, role: access.role, agencyId: access.agencyId },
+      enquiry: access.reference,
+      view: access.view,
+    }));
+    const changes: AuditRecord[] = [...this.cases.timeline.entries()].flatMap(([reference, entries]) =>
+      entries.map((entry) => ({
+        kind: 'case-change' as const,
+        at: entry.at,
+        actor: entry.actor,
+        enquiry: reference,
+        change: entry.kind,
+        details: entry.details,
+      })),
+    );
+    const items = [...reads, ...changes]
+      .filter(
+        (record) => record.kind === 'record-change' || !query.enquiry || record.enquiry === query.enquiry,
+      )
+      .filter((record) => !query.actor || record.actor.subject === query.actor)
+      .filter(
+        (record) => (!query.from || record.at >= query.from) && (!query.before || record.at < query.before),
+      )
+      .sort((a, b) => (a.at < b.at ? 1 : -1));
+    return { items: items.slice(0, query.limit) };
   }
 }
 

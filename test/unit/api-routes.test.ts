@@ -17,6 +17,7 @@ import { aStoredEnquiry } from '../support/enquiries.ts';
 import { aSeededPartnership } from '../support/in-memory-governance.ts';
 import {
   aClock,
+  InMemoryAuditTrail,
   InMemoryCases,
   InMemoryEnquiries,
   RecordingPublisher,
@@ -49,9 +50,11 @@ async function anApi() {
   referenceData.agencies.push({ id: 'wardens', name: 'Community wardens', email: 'wardens@ashford.example' });
 
   const enquiries = new InMemoryEnquiries();
+  const cases = new InMemoryCases(enquiries);
   const app = createApi({
     enquiries,
-    cases: new InMemoryCases(enquiries),
+    cases,
+    audit: new InMemoryAuditTrail(cases),
     referenceData,
     cachedReferenceData: referenceData,
     governance,

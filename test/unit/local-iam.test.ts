@@ -32,7 +32,9 @@ describe('allowsTableAction', () => {
     expect(allowsTableAction(sweeper, 'Query:index/GSI1')).toBe(false);
     expect(allowsTableAction(sweeper, 'Query')).toBe(false);
     expect(allowsTableAction(sweeper, 'PutItem')).toBe(false);
-    expect(allowsTableAction(api, 'Query:index/GSI2')).toBe(false);
+    expect(allowsTableAction(api, 'Query:index/SubjectEmail')).toBe(true);
+    expect(allowsTableAction(sweeper, 'Query:index/SubjectEmail')).toBe(false);
+    expect(allowsTableAction(api, 'Query:index/NoSuchIndex')).toBe(false);
     expect(allowsTableAction(api, 'Scan')).toBe(false);
     expect(allowsTableAction(api, 'DeleteItem')).toBe(false);
   });

@@ -37,7 +37,7 @@ import {
 } from '../../domain/use-cases/casework.ts';
 import { eraseEnquiry } from '../../domain/use-cases/erase-enquiry.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
-import { ukMidnight } from '../../domain/working-days.ts';
+import { ukMidnight, ukMidnightAfter } from '../../domain/working-days.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition, type StaffEnv } from '../define-route.ts';
@@ -214,7 +214,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
           category: query.category,
           agency: query.agency,
           receivedFrom: query.receivedFrom ? ukMidnight(query.receivedFrom).toISOString() : undefined,
-          receivedBefore: query.receivedTo ? nextUkMidnight(query.receivedTo) : undefined,
+          receivedBefore: query.receivedTo ? ukMidnightAfter(query.receivedTo).toISOString() : undefined,
           overdue: query.overdue === 'true',
           assignedToMe: query.assignedTo === 'me',
           needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',
@@ -417,13 +417,6 @@ const ErasureReceiptSchema = lazily(() =>
     }),
   ),
 );
-
-/** The instant the UK day after `date` starts: the exclusive end of a `receivedTo` date. */
-function nextUkMidnight(date: string): string {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return ukMidnight(next.toISOString().slice(0, 10)).toISOString();
-}
 
 /** The case as the API shows it to staff. */
 function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {

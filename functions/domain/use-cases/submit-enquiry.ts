@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { enquiryReceived } from '../../events/enquiry-received.ts';
 import { ukDate } from '../dates.ts';
-import { type Enquiry, type NewEnquiry, normaliseEmail, wantsAcknowledgement } from '../enquiry.ts';
+import {
+  type Enquiry,
+  type NewEnquiry,
+  normaliseEmail,
+  normalisePhone,
+  type SubjectKeys,
+  wantsAcknowledgement,
+} from '../enquiry.ts';
 import { IdempotencyKeyInUse, IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
 import {
   type Clock,
@@ -21,7 +28,7 @@ export interface SubmitEnquiryDeps {
   readonly referenceData: Pick<ReferenceDataRepository, 'getCategory'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
-  /** Keys the hash by which acknowledgements are counted per address. */
+  /** Keys the hashes by which acknowledgements are counted and a subject access request finds the enquiry. */
   readonly personalData: PersonalDataHasher;
   /** Source of status tokens; defaults to 32 random bytes. */
   readonly newStatusToken?: () => string;
@@ -62,10 +69,17 @@ function canonicalJson(value: unknown): string {
  */
 export const MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3;
 
-/** Counts one more acknowledgement to `email` today, by the keyed hash of the address (never the address). */
-async function countAcknowledgement(deps: SubmitEnquiryDeps, email: string, now: Date): Promise<number> {
-  const addressHash = await deps.personalData.hash('email', normaliseEmail(email));
-  return deps.enquiries.countAcknowledgement(addressHash, ukDate(now));
+/** The keyed hashes of the enquirer's normalised email and phone, for subject access and the daily limit. */
+export async function subjectKeysOf(
+  hasher: PersonalDataHasher,
+  contact: NewEnquiry['contact'],
+): Promise<SubjectKeys | undefined> {
+  const [email, phone] = await Promise.all([
+    contact.email ? hasher.hash('email', normaliseEmail(contact.email)) : undefined,
+    contact.phone ? hasher.hash('phone', normalisePhone(contact.phone)) : undefined,
+  ]);
+  if (!email && !phone) return undefined;
+  return { ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
 }
 
 /** Stores a new enquiry (marked for the outbox), answers retries with the first result, and announces it on the bus. */
@@ -86,15 +100,18 @@ export async function submitEnquiry(
 
   const now = deps.clock();
   const receivedAt = now.toISOString();
+  const subjectKeys = await subjectKeysOf(deps.personalData, input.enquiry.contact);
   // Counted in parallel with the reference, so the limit costs no extra round trip on the way.
   const [reference, acknowledgementsToday] = await Promise.all([
     deps.enquiries.nextReference(now.getUTCFullYear()),
-    wantsAcknowledgement(input.enquiry) && input.enquiry.contact.email
-      ? countAcknowledgement(deps, input.enquiry.contact.email, now)
+    wantsAcknowledgement(input.enquiry) && subjectKeys?.email
+      ? deps.enquiries.countAcknowledgement(subjectKeys.email, ukDate(now))
       : undefined,
   ]);
   const enquiry: Enquiry = {
     ...input.enquiry,
+    ...(subjectKeys ? { subjectKeys } : {}),
+    ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
     ...(acknowledgementsToday !== undefined &&
     acknowledgementsToday > MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY
       ? { acknowledgementLimited: true }
@@ -152,6 +169,7 @@ async function replayIfKnown(
 ): Promise<SubmitEnquiryResult | undefined> {
   const record = await deps.enquiries.findIdempotencyRecord(keyHash);
   if (!record) return undefined;
+  // An erased enquiry's record keeps no fingerprint of its request (see erase-enquiry.ts): nothing can match.
   if (record.requestHash !== requestHash) throw new IdempotencyKeyReused();
   const enquiry = await deps.enquiries.get(record.reference);
   // The record and the enquiry are written in one transaction, so this only fails after TTL removed one.
