@@ -185,9 +185,12 @@ function merge(
   };
 }
 
-/** A record's position in the trail: its index sort key, `<at>#<id>`. */
+/**
+ * A record's position in the trail, `<at>#<id>`: its index sort key, or for a record written before the trail
+ * was indexed (a kept local table), its own sort key.
+ */
 function positionOf(item: Item): string {
-  return String(item.GSI2SK);
+  return typeof item.GSI2SK === 'string' ? item.GSI2SK : String(item.SK).replace(TIMELINE_PREFIX, '');
 }
 
 function answer(items: readonly Item[], nextBelow?: string): Page<AuditRecord> {
