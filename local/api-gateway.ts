@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
 import { isStaffRoute, ROUTE_LIST } from '../functions/topology.ts';
-import { readBody } from './http.ts';
+import { hardened, readBody, respond } from './http.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -17,12 +17,26 @@ export function createApiGateway(options: {
   stage: string;
   log: (message: string, error?: unknown) => void;
 }): http.Server {
-  return http.createServer(async (req, res) => {
-    const body = await readBody(req, API_GATEWAY_MAX_BYTES);
-    if (!body) {
-      sendGatewayProblem(res, 'REQUEST_TOO_LARGE');
+  const server = http.createServer(async (req, res) => {
+    const read = await readBody(req, API_GATEWAY_MAX_BYTES);
+    // The client went before its body ended: there is no request to answer, and nobody to answer it to.
+    if (read.kind === 'aborted') {
+      res.destroy();
       return;
     }
+    if (read.kind === 'too-large') {
+      sendGatewayProblem(res, 'REQUEST_TOO_LARGE', { connection: 'close' });
+      return;
+    }
+    try {
+      await forward(req, res, read.body);
+    } catch (error) {
+      options.log('The api function failed', error);
+      sendGatewayProblem(res, 'DEFAULT_5XX');
+    }
+  });
+
+  async function forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method ?? 'GET';
     // As on AWS: only the routes' methods reach the function (plus CORS preflight on their paths).
@@ -40,20 +54,20 @@ export function createApiGateway(options: {
       sendGatewayProblem(res, 'UNAUTHORIZED');
       return;
     }
-    try {
-      const event = toProxyEvent(req, body, options.stage);
-      const result = (await options.invoke(event)) as APIGatewayProxyResult & {
-        multiValueHeaders?: Record<string, string[]>;
-      };
-      const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
-      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
-      res.writeHead(result.statusCode, headers);
-      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-    } catch (error) {
-      options.log('The api function failed', error);
-      sendGatewayProblem(res, 'DEFAULT_5XX');
-    }
-  });
+    const event = toProxyEvent(req, body, options.stage);
+    const result = (await options.invoke(event)) as APIGatewayProxyResult & {
+      multiValueHeaders?: Record<string, string[]>;
+    };
+    const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
+    respond(
+      res,
+      result.statusCode,
+      headers,
+      result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
+    );
+  }
+  return hardened(server);
 }
 
 function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): APIGatewayProxyEvent {
@@ -110,15 +124,18 @@ function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): A
 }
 
 /** The answer API Gateway gives itself, configured from the same GATEWAY_PROBLEMS as the CDK stack. */
-function sendGatewayProblem(res: http.ServerResponse, type: GatewayResponseType): void {
+function sendGatewayProblem(
+  res: http.ServerResponse,
+  type: GatewayResponseType,
+  extraHeaders: Record<string, string> = {},
+): void {
   const { status, body, headers } = gatewayProblem(type);
-  res
-    .writeHead(status ?? 400, {
-      'content-type': PROBLEM_CONTENT_TYPE,
-      'access-control-allow-origin': '*',
-      ...headers,
-    })
-    .end(JSON.stringify(body));
+  respond(
+    res,
+    status ?? 400,
+    { 'content-type': PROBLEM_CONTENT_TYPE, 'access-control-allow-origin': '*', ...headers, ...extraHeaders },
+    JSON.stringify(body),
+  );
 }
 
 /** `/enquiries/{reference}/status` → a regex for concrete paths, and the parameter names in order. */

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { LocalIssuer } from './auth-issuer.ts';
 import { LocalCloudError } from './errors.ts';
 import type { LocalEventBus, PutEventsEntry } from './event-bus.ts';
-import { readBody } from './http.ts';
+import { hardened, readBody, respond } from './http.ts';
 import type { LocalSecrets } from './secrets.ts';
 
 /** Operations the control API exposes; implemented by the local cloud. */
@@ -210,14 +210,19 @@ export function createAwsEndpoint(options: {
     return json(404, { message: `No control operation ${method} ${url.pathname}` });
   };
 
-  return http.createServer(async (req, res) => {
-    const raw = await readBody(req, MAX_REQUEST_BYTES);
+  const server = http.createServer(async (req, res) => {
+    const read = await readBody(req, MAX_REQUEST_BYTES);
+    if (read.kind === 'aborted') {
+      res.destroy();
+      return;
+    }
     let reply: Reply;
     try {
-      if (!raw) {
+      if (read.kind === 'too-large') {
         reply = awsJsonError(413, 'RequestEntityTooLarge', 'Request too large');
+        reply.headers.connection = 'close';
       } else {
-        const body = raw.toString('utf8');
+        const body = read.body.toString('utf8');
         const url = new URL(req.url ?? '/', 'http://localhost');
         const target = req.headers['x-amz-target'];
         if (url.pathname.startsWith('/_local/')) reply = await handleControl(req.method ?? 'GET', url, body);
@@ -238,9 +243,9 @@ export function createAwsEndpoint(options: {
         reply = awsJsonError(500, 'InternalFailure', 'The local endpoint failed; see the local cloud log');
       }
     }
-    res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() });
-    res.end(reply.body);
+    respond(res, reply.status, { ...reply.headers, 'x-amzn-requestid': randomUUID() }, reply.body);
   });
+  return hardened(server);
 }
 
 interface Reply {

@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/tiny';
+import { isServiceOutage } from '../adapters/aws-outage.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { CaseRepository } from '../domain/casework-ports.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
@@ -167,6 +168,18 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     }
     const known = problemForError(error, instance);
     if (known) return sendProblem(c, known);
+    // The database or the bus is out or throttling. Every change is one conditional call or transaction (or,
+    // like erasure, safe to redo), so the client may send the same request again.
+    if (isServiceOutage(error)) {
+      c.var.log.warn('A service is unavailable', { error: safeError(error) });
+      return sendProblem(
+        c,
+        problem('service-unavailable', {
+          detail: `Send the same request again in a few seconds; quote correlation id ${c.var.correlationId} if it persists.`,
+          instance,
+        }),
+      );
+    }
     // Never echo the error: it may describe internals. The correlation id ties the response to the log.
     c.var.log.error('Unhandled error', { error: safeError(error) });
     return sendProblem(

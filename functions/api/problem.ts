@@ -56,7 +56,11 @@ export const PROBLEM_TYPES = {
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'request-blocked': { status: 403, title: 'Request blocked' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
+  'service-unavailable': { status: 503, title: 'A service we depend on is unavailable; try again shortly' },
 } as const;
+
+/** Seconds a client should wait before retrying after a 503: long enough for the SDK's own retries to clear. */
+export const RETRY_AFTER_OUTAGE_SECONDS = 5;
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
 
 /** Answers with `body` as `application/problem+json`, with the headers its status needs. */
@@ -197,5 +201,6 @@ export function gatewayProblem(type: GatewayResponseType): {
 export function problemHeaders(body: Problem): Record<string, string> {
   if (body.status === 401) return { 'WWW-Authenticate': 'Bearer' };
   if (body.type.endsWith(':idempotency-key-in-use')) return { 'Retry-After': '1' };
+  if (body.status === 503) return { 'Retry-After': String(RETRY_AFTER_OUTAGE_SECONDS) };
   return {};
 }
