@@ -1,5 +1,5 @@
 /** Lambda entry point of the mailer: sends each email requested on the mail queue, exactly once. */
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
 import { sesClient } from './adapters/clients/ses.ts';
@@ -45,6 +45,7 @@ const deps = {
   sender: requireEnv(ENV.senderAddress),
   publicApiUrl: requireEnv(ENV.publicApiUrl),
   statusPageBaseUrl: requireEnv(ENV.statusPageBaseUrl),
+  mustFinishBy: undefined as number | undefined,
 };
 const batchOptions = { log: logger, retry: new SqsRetryDelay(sqsClient), queue: QUEUES.mail };
 
@@ -103,12 +104,19 @@ const EMAIL_KINDS = new Map(
   ].map((kind) => [kind.event.detailType, kind]),
 );
 
-export const handler = async (event: SQSEvent) => {
+/** Time kept back from the Lambda's timeout: the batch response must still go back after the last email. */
+const INVOCATION_MARGIN_MS = 3_000;
+
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   // Every enquiry the batch mentions, in one read, so each email costs only its claim and its "sent" mark.
   const batchEnquiries = await enquiriesOf(event.Records);
   const batchDeps: MailerDeps = {
     ...deps,
     enquiries: { get: async (reference) => batchEnquiries.get(reference) ?? enquiries.get(reference) },
+    // Retrying a "sent" mark never outlasts the invocation: a timeout would retry the whole batch.
+    mustFinishBy: context
+      ? Date.now() + context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS
+      : undefined,
   };
   return processSqsBatch(event, batchOptions, async (record) => {
     const delivered = deliveredEvent(record);

@@ -5,9 +5,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { backoffSeconds } from './adapters/sqs-retry-delay.ts';
 import { safeError } from './observability.ts';
-import type { QueueSpec } from './topology.ts';
+import { backoffSeconds, type QueueSpec } from './topology.ts';
 
 /** Port for postponing a failed message's next delivery. */
 export interface RetryDelay {

@@ -108,7 +108,8 @@ export const FUNCTIONS = {
   mailer: {
     entry: 'functions/mailer-handler.ts',
     memoryMb: 512,
-    timeoutSeconds: 30,
+    // Room to keep retrying a "sent" mark through a short DynamoDB outage; under EMAIL_LEASE_SECONDS (120).
+    timeoutSeconds: 90,
     description: 'Sends enquiry emails through SES, once each',
     // BatchGetItem reads a batch's enquiries at once; PutItem/UpdateItem keep the email ledger.
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
@@ -287,14 +288,41 @@ export const REFERENCE_DATA_MAX_AGE_SECONDS = 60;
 /** Settings both queues share. Visibility is six times the consumers' timeout, as AWS recommends. */
 const DEFAULT_QUEUE_SETTINGS = {
   visibilityTimeoutSeconds: 180,
-  maxReceiveCount: 5,
+  // With the back-off below, a message is tried 13 times over about 7 hours (RETRY_HORIZON): an outage of SES,
+  // DynamoDB or a mailbox of 6 hours loses nothing; only then does it go to the dead-letter queue (alarmed).
+  maxReceiveCount: 13,
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
   // Concurrent batches per queue: keeps the mailer under SES's sending rate and DynamoDB bursts small.
   maxConcurrency: 5,
+  // Longer than the retry horizon, so no message expires while it is still being retried.
+  retentionDays: 4,
   dlqRetentionDays: 14,
-  retryBackoff: { baseSeconds: 10, maxSeconds: 300 },
+  retryBackoff: { baseSeconds: 30, maxSeconds: 3600 },
 } as const;
+
+/** Exponential back-off: `base × 2^(receives − 1)`, capped; 12 hours is SQS's own ceiling. */
+export function backoffSeconds(
+  receiveCount: number,
+  policy: { baseSeconds: number; maxSeconds: number },
+): number {
+  const exponent = Math.max(0, receiveCount - 1);
+  return Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** exponent, 43_200);
+}
+
+/** The shortest outage every queue must outlast before a message is dead-lettered. */
+export const OUTAGE_TO_OUTLAST_SECONDS = 6 * 60 * 60;
+
+/**
+ * How long a message that keeps failing is retried before it is dead-lettered: the sum of the back-offs after
+ * each of its maxReceiveCount receives (the time spent processing it comes on top).
+ */
+export function retryHorizonSeconds(spec: Pick<QueueSpec, 'maxReceiveCount' | 'retryBackoff'>): number {
+  let total = 0;
+  for (let receive = 1; receive <= spec.maxReceiveCount; receive++)
+    total += backoffSeconds(receive, spec.retryBackoff);
+  return total;
+}
 
 /** CORS for browsers (the council website); allowed origins come from the stage config. */
 export const API_CORS = {
@@ -321,6 +349,8 @@ export interface QueueSpec {
   readonly maxBatchingWindowSeconds: number;
   /** Most batches processed at once (the event source mapping's maximum concurrency, 2-1000). */
   readonly maxConcurrency: number;
+  /** How long the queue keeps a message: longer than its retry horizon. */
+  readonly retentionDays: number;
   readonly dlqRetentionDays: number;
   /**
    * A failed message becomes visible again after baseSeconds × 2^(receives − 1), at most maxSeconds (the

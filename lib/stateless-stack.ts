@@ -219,6 +219,7 @@ export class StatelessStack extends Stack {
       const queue = new Queue(this, `${pascalCase(name)}Queue`, {
         ...QUEUE_DEFAULTS,
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(spec.retentionDays),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
       });
       this.functions[spec.consumer].addEventSource(

@@ -23,6 +23,10 @@ export interface ControlPlane {
   isIdle(): boolean;
   /** Pauses or resumes delivery from every queue to its consumer (AWS: disabling the event source mappings). */
   setDeliveryPaused(paused: boolean): void;
+  /** Moves a queue's dead letters back onto it (AWS: StartMessageMoveTask); undefined for an unknown queue. */
+  redrive(queue: string): number | undefined;
+  /** Changes how fast every queue's retry back-off passes (1 = real time; undefined: the cloud's own). */
+  setRetryTimeScale(scale: number | undefined): void;
 }
 
 /** Failures the tests (or a curious developer) can inject. */
@@ -182,6 +186,19 @@ export function createAwsEndpoint(options: {
     }
     if (method === 'GET' && parts[0] === 'queues' && parts.length === 1)
       return json(200, control.queueStats());
+    if (method === 'POST' && parts[0] === 'queues' && parts[2] === 'redrive') {
+      const moved = control.redrive(parts[1] ?? '');
+      if (moved === undefined) return json(404, { message: `No queue ${parts[1]}` });
+      return json(200, { queue: parts[1], moved });
+    }
+    if (parts[0] === 'retry-time-scale' && (method === 'PUT' || method === 'DELETE')) {
+      const { scale } = JSON.parse(body || '{}') as { scale?: unknown };
+      if (method === 'PUT' && (typeof scale !== 'number' || !(scale > 0) || scale > 1)) {
+        return json(400, { message: 'Send {"scale": <a number in (0, 1]>}' });
+      }
+      control.setRetryTimeScale(method === 'PUT' ? (scale as number) : undefined);
+      return json(200, { scale: method === 'PUT' ? scale : null });
+    }
     if (method === 'GET' && parts[0] === 'queues' && parts[2] === 'dead-letters') {
       return json(200, control.deadLetters(parts[1] ?? ''));
     }

@@ -250,6 +250,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         setDeliveryPaused: (paused) => {
           for (const queue of queues.values()) queue.setDeliveryPaused(paused);
         },
+        redrive: (name) => queues.get(name as QueueName)?.redrive(),
+        setRetryTimeScale: (scale) => {
+          for (const queue of queues.values()) queue.setRetryTimeScale(scale);
+        },
       },
     });
     await listen(awsEndpoint, ports.aws);

@@ -1,15 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 
-/** Exponential back-off: `base × 2^(receives − 1)`, capped; 12 hours is SQS's own ceiling. */
-export function backoffSeconds(
-  receiveCount: number,
-  policy: { baseSeconds: number; maxSeconds: number },
-): number {
-  const exponent = Math.max(0, receiveCount - 1);
-  return Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** exponent, 43_200);
-}
-
 /** The queue URL of the record's source queue, from its ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
 export function queueUrlFromArn(arn: string): string {
   const [, , , region, account, name] = arn.split(':');

@@ -142,6 +142,19 @@ export class IdempotencyKeyInUse extends DomainError {
 }
 
 /** Another worker holds the send lease for this email; retry later rather than risk a duplicate. */
+/**
+ * The provider accepted an email but recording it as sent kept failing until its lease ran out: a retry may
+ * send it again. The one window in which at-least-once delivery can double an email (docs/delivery.md).
+ */
+export class EmailSentNotRecorded extends DomainError {
+  constructor(
+    readonly emailId: string,
+    readonly lastError: unknown,
+  ) {
+    super(`Email ${emailId} was sent but could not be recorded as sent`);
+  }
+}
+
 export class EmailSendInProgress extends DomainError {
   constructor(readonly emailId: string) {
     super(`Email ${emailId} is being sent by another worker`);

@@ -5,14 +5,17 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enquiryReceived } from '../../functions/events/enquiry-received.ts';
-import { QUEUES } from '../../functions/topology.ts';
+import { backoffSeconds, QUEUES } from '../../functions/topology.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import {
   anEnquiry,
   cloud,
+  compressRetryBackoff,
   deadLetters,
   emailsFor,
+  FAST_RETRIES,
   fireSchedule,
+  redrive,
   sesRejections,
   setFaults,
   submitEnquiry,
@@ -73,34 +76,76 @@ describe.each([
   });
 });
 
-describe('when SES keeps rejecting one recipient', () => {
-  it('retries that email with back-off up to maxReceiveCount, dead-letters it, and delivers the rest once', async () => {
+/** Hours of back-off pass in seconds. */
+const RETRY_SCALE = FAST_RETRIES;
+
+describe('when SES refuses one recipient for 2 hours', () => {
+  it('keeps retrying, and sends the email once when SES takes it again; nothing is dead-lettered', async () => {
+    const refused = agencyEmail('kcc-trading-standards');
+    const undo = await compressRetryBackoff(RETRY_SCALE);
+    try {
+      await setFaults({ sesRejectRecipients: [refused] });
+      const dlqBefore = (await deadLetters('mail')).length;
+      const { body } = await submitEnquiry(anEnquiry({ category: 'scams-and-trading-standards' }));
+      // Two hours of outage, in scaled time.
+      await new Promise((resolve) => setTimeout(resolve, 2 * 60 * 60 * 1000 * RETRY_SCALE));
+      const refusedMeanwhile = (await sesRejections())[refused] ?? 0;
+      await setFaults();
+      await waitForQuiet();
+
+      const emails = await emailsFor(body.reference);
+      expect(emails.filter((e) => e.destination.to[0] === refused)).toHaveLength(1);
+      expect(emails.filter((e) => e.destination.to[0] === ASHFORD.partnership.csuMailbox)).toHaveLength(1);
+      expect(refusedMeanwhile).toBeGreaterThan(3);
+      expect(refusedMeanwhile).toBeLessThan(QUEUES.mail.maxReceiveCount);
+      expect(await deadLetters('mail')).toHaveLength(dlqBefore);
+    } finally {
+      await undo();
+    }
+  });
+});
+
+describe('when SES keeps refusing one recipient past the retry horizon', () => {
+  it('backs off up to maxReceiveCount, dead-letters it, delivers the rest once; a redrive then sends it once', async () => {
     const rejected = agencyEmail('kcc-trading-standards');
-    await setFaults({ sesRejectRecipients: [rejected] });
-    const dlqBefore = (await deadLetters('mail')).length;
+    const undo = await compressRetryBackoff(RETRY_SCALE);
+    try {
+      await setFaults({ sesRejectRecipients: [rejected] });
+      const dlqBefore = (await deadLetters('mail')).length;
 
-    const { body } = await submitEnquiry(anEnquiry({ category: 'scams-and-trading-standards' }));
-    await waitForQuiet();
+      const { body } = await submitEnquiry(anEnquiry({ category: 'scams-and-trading-standards' }));
+      await waitForQuiet();
 
-    const emails = await emailsFor(body.reference);
-    expect(emails.map((e) => e.destination.to[0])).not.toContain(rejected);
-    expect(emails.filter((e) => e.destination.to[0] === ASHFORD.partnership.csuMailbox)).toHaveLength(1);
-    const dead = (await deadLetters('mail')).slice(dlqBefore);
-    expect(dead).toHaveLength(1);
-    expect(dead[0]!.receiveCount).toBe(QUEUES.mail.maxReceiveCount);
-    // Each failed receive backed off exponentially (ChangeMessageVisibility), as the topology says.
-    const { baseSeconds, maxSeconds } = QUEUES.mail.retryBackoff;
-    expect(dead[0]!.visibilityChanges).toEqual(
-      Array.from({ length: QUEUES.mail.maxReceiveCount }, (_, i) =>
-        Math.min(maxSeconds, baseSeconds * 2 ** i),
-      ),
-    );
-    const event = JSON.parse(dead[0]!.body) as {
-      detail: { data: { reference: string; recipientId: string } };
-    };
-    expect(event.detail.data).toEqual({ reference: body.reference, recipientId: 'kcc-trading-standards' });
-    // Every receive really reached SES: a refused send releases its claim instead of blocking the retries.
-    expect(await sesRejections()).toEqual({ [rejected]: QUEUES.mail.maxReceiveCount });
+      const emails = await emailsFor(body.reference);
+      expect(emails.map((e) => e.destination.to[0])).not.toContain(rejected);
+      expect(emails.filter((e) => e.destination.to[0] === ASHFORD.partnership.csuMailbox)).toHaveLength(1);
+      const dead = (await deadLetters('mail')).slice(dlqBefore);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]!.receiveCount).toBe(QUEUES.mail.maxReceiveCount);
+      // Each failed receive backed off exponentially (ChangeMessageVisibility), as the topology says.
+      expect(dead[0]!.visibilityChanges).toEqual(
+        Array.from({ length: QUEUES.mail.maxReceiveCount }, (_, i) =>
+          backoffSeconds(i + 1, QUEUES.mail.retryBackoff),
+        ),
+      );
+      const event = JSON.parse(dead[0]!.body) as {
+        detail: { data: { reference: string; recipientId: string } };
+      };
+      expect(event.detail.data).toEqual({ reference: body.reference, recipientId: 'kcc-trading-standards' });
+      // Every receive really reached SES: a refused send releases its claim instead of blocking the retries.
+      expect(await sesRejections()).toEqual({ [rejected]: QUEUES.mail.maxReceiveCount });
+
+      // The mailbox works again: the operator redrives the dead-letter queue, and the email goes once.
+      await setFaults();
+      expect(await redrive('mail')).toBe(dlqBefore + 1);
+      await waitForQuiet();
+      expect((await emailsFor(body.reference)).filter((e) => e.destination.to[0] === rejected)).toHaveLength(
+        1,
+      );
+      expect(await deadLetters('mail')).toHaveLength(0);
+    } finally {
+      await undo();
+    }
   });
 });
 

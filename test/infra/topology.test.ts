@@ -3,13 +3,16 @@
  * schedules and routes, so what passes locally is what is deployed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { EMAIL_LEASE_SECONDS } from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import {
   FUNCTIONS,
   type FunctionSpec,
+  OUTAGE_TO_OUTLAST_SECONDS,
   QUEUES,
   ROUTE_LIST,
   RULE_RETRY_POLICY,
   RULES,
+  retryHorizonSeconds,
   SCHEDULES,
   type ScheduleSpec,
 } from '../../functions/topology.ts';
@@ -72,6 +75,34 @@ describe('queues', () => {
     expect(resource(template, logicalId(deadLetterQueue)).Properties?.['MessageRetentionPeriod']).toBe(
       spec.dlqRetentionDays * 24 * 60 * 60,
     );
+  });
+
+  it.each(Object.entries(QUEUES))(
+    '%s outlasts a 6-hour outage and keeps every message it retries',
+    (name, spec) => {
+      const { queue, deadLetterQueue } = stateless.queues[name as keyof typeof QUEUES];
+      const properties = resource(template, logicalId(queue)).Properties ?? {};
+      const horizon = retryHorizonSeconds(spec);
+
+      expect(properties['RedrivePolicy']).toMatchObject({ maxReceiveCount: spec.maxReceiveCount });
+      expect(horizon).toBeGreaterThanOrEqual(OUTAGE_TO_OUTLAST_SECONDS);
+      // Neither queue may expire a message before its retries are over, nor the DLQ before anyone looks.
+      expect(properties['MessageRetentionPeriod']).toBe(spec.retentionDays * 24 * 60 * 60);
+      expect(Number(properties['MessageRetentionPeriod'])).toBeGreaterThan(horizon);
+      const dlqRetention = resource(template, logicalId(deadLetterQueue)).Properties?.[
+        'MessageRetentionPeriod'
+      ];
+      expect(Number(dlqRetention)).toBeGreaterThan(horizon);
+      // A batch still being processed is never handed to a second consumer.
+      const consumer = resource(template, logicalId(stateless.functions[spec.consumer]));
+      expect(Number(consumer.Properties?.['Timeout'])).toBeLessThanOrEqual(spec.visibilityTimeoutSeconds);
+    },
+  );
+
+  it('gives the mailer less time than an email’s lease, so a live mailer is never overtaken', () => {
+    const mailer = resource(template, logicalId(stateless.functions.mailer));
+
+    expect(Number(mailer.Properties?.['Timeout']) * 1000).toBeLessThan(EMAIL_LEASE_SECONDS * 1000);
   });
 });
 

@@ -349,7 +349,15 @@ export class InMemoryLedger implements EmailLedger {
     });
     return { outcome: 'claimed', leaseId };
   }
+  /** "Mark sent" calls to refuse, as a ledger whose table is unreachable. */
+  failMarkSent = 0;
+  markSentCalls = 0;
   async markSent(id: EmailId) {
+    this.markSentCalls += 1;
+    if (this.failMarkSent > 0) {
+      this.failMarkSent -= 1;
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    }
     this.records.set(this.key(id), { status: 'sent', leaseId: '', leaseExpiresAt: 0 });
   }
   async release(id: EmailId, leaseId: string) {

@@ -64,6 +64,30 @@ export async function setFaults(faults?: {
   if (!response.ok) throw new Error(`Setting faults failed: ${response.status}`);
 }
 
+/** A retry time scale at which the queues' 7-hour retry horizon passes in about 5 seconds. */
+export const FAST_RETRIES = 0.0002;
+
+/**
+ * Compresses the queues' retry back-off (by `scale`) until `undo` is called; a batch's own visibility keeps
+ * the cloud's time scale.
+ */
+export async function compressRetryBackoff(scale = FAST_RETRIES): Promise<() => Promise<void>> {
+  const response = await fetch(`${cloud().control}/retry-time-scale`, {
+    method: 'PUT',
+    body: JSON.stringify({ scale }),
+  });
+  if (!response.ok) throw new Error(`Setting the retry time scale failed: ${response.status}`);
+  return async () => {
+    await fetch(`${cloud().control}/retry-time-scale`, { method: 'DELETE' });
+  };
+}
+
+/** Moves a queue's dead letters back onto it, as `npm run redrive -- <queue>` does. */
+export async function redrive(queue: string): Promise<number> {
+  const response = await fetch(`${cloud().control}/queues/${queue}/redrive`, { method: 'POST' });
+  return ((await response.json()) as { moved: number }).moved;
+}
+
 /** How many sends SES refused, per address, since the faults were last set. */
 export async function sesRejections(): Promise<Record<string, number>> {
   const response = await fetch(`${cloud().control}/faults`);

@@ -10,6 +10,7 @@ const spec = {
   batchSize: 2,
   maxBatchingWindowSeconds: 0,
   maxConcurrency: 2,
+  retentionDays: 4,
   dlqRetentionDays: 14,
   retryBackoff: { baseSeconds: 1, maxSeconds: 10 },
 } as const;

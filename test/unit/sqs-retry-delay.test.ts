@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, queueUrlFromArn } from '../../functions/adapters/sqs-retry-delay.ts';
+import { queueUrlFromArn } from '../../functions/adapters/sqs-retry-delay.ts';
+import {
+  backoffSeconds,
+  OUTAGE_TO_OUTLAST_SECONDS,
+  QUEUES,
+  retryHorizonSeconds,
+} from '../../functions/topology.ts';
 
 describe('backoffSeconds', () => {
   it('doubles from the base on each receive, up to the cap', () => {
@@ -11,6 +17,23 @@ describe('backoffSeconds', () => {
 
   it("never exceeds SQS's 12-hour visibility limit", () => {
     expect(backoffSeconds(40, { baseSeconds: 60, maxSeconds: 10 ** 9 })).toBe(43_200);
+  });
+});
+
+describe('retryHorizonSeconds', () => {
+  it('adds up the back-off after every receive', () => {
+    expect(
+      retryHorizonSeconds({ maxReceiveCount: 4, retryBackoff: { baseSeconds: 10, maxSeconds: 25 } }),
+    ).toBe(10 + 20 + 25 + 25);
+    expect(
+      retryHorizonSeconds({ maxReceiveCount: 1, retryBackoff: { baseSeconds: 30, maxSeconds: 3600 } }),
+    ).toBe(30);
+  });
+
+  it('outlasts a 6-hour outage with the queues’ settings', () => {
+    for (const spec of Object.values(QUEUES)) {
+      expect(retryHorizonSeconds(spec)).toBeGreaterThanOrEqual(OUTAGE_TO_OUTLAST_SECONDS);
+    }
   });
 });
 

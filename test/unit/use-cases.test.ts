@@ -4,11 +4,18 @@ import type { NewEnquiry } from '../../functions/domain/enquiry.ts';
 import {
   EmailNotAccepted,
   EmailSendInProgress,
+  EmailSentNotRecorded,
   IdempotencyKeyReused,
   UnknownCategory,
 } from '../../functions/domain/errors.ts';
 import { routeEnquiry } from '../../functions/domain/use-cases/route-enquiry.ts';
-import { sendAcknowledgement, sendReferral } from '../../functions/domain/use-cases/send-enquiry-email.ts';
+import {
+  EMAIL_LEASE_SECONDS,
+  MARK_SENT_MARGIN_MS,
+  MARK_SENT_MAX_PAUSE_MS,
+  sendAcknowledgement,
+  sendReferral,
+} from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import { submitEnquiry } from '../../functions/domain/use-cases/submit-enquiry.ts';
 import { sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
 import {
@@ -323,6 +330,67 @@ describe('sending emails', () => {
     expect(mailer.sent.map((e) => [e.to, e.replyTo, e.from])).toEqual([
       ['sam@resident.example', 'csu@ashford.example', 'CSU <no-reply@csp.example>'],
     ]);
+  });
+
+  it('keeps trying to record a sent email while the ledger is unreachable, and never sends it twice', async () => {
+    const { mailDeps, mailer, ledger, clock, reference } = await aRoutedEnquiry();
+    const pauses: number[] = [];
+    const patient = {
+      ...mailDeps,
+      sleep: async (ms: number) => {
+        pauses.push(ms);
+        clock.advance(ms / 1000);
+      },
+    };
+    ledger.failMarkSent = 6;
+
+    const first = await sendAcknowledgement(patient, { reference });
+    const again = await sendAcknowledgement(patient, { reference });
+
+    expect(first.outcome).toBe('sent');
+    expect(again.outcome).toBe('already-sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(ledger.markSentCalls).toBe(7);
+    // Growing pauses, never longer than the cap.
+    expect(pauses).toEqual([100, 200, 400, 800, 1600, 3200]);
+  });
+
+  it('gives up recording before its lease ends, saying the email may go again', async () => {
+    const { mailDeps, mailer, ledger, clock, reference } = await aRoutedEnquiry();
+    let waited = 0;
+    const patient = {
+      ...mailDeps,
+      sleep: async (ms: number) => {
+        waited += ms;
+        clock.advance(ms / 1000);
+      },
+    };
+    ledger.failMarkSent = 1_000;
+
+    await expect(sendAcknowledgement(patient, { reference })).rejects.toBeInstanceOf(EmailSentNotRecorded);
+
+    expect(mailer.sent).toHaveLength(1);
+    // It waited as long as the lease allowed, and stopped short of its end.
+    expect(waited).toBeLessThanOrEqual(EMAIL_LEASE_SECONDS * 1000 - MARK_SENT_MARGIN_MS);
+    expect(waited).toBeGreaterThan(EMAIL_LEASE_SECONDS * 1000 - MARK_SENT_MARGIN_MS - MARK_SENT_MAX_PAUSE_MS);
+  });
+
+  it('stops retrying the record when its invocation must finish, even with lease to spare', async () => {
+    const { mailDeps, ledger, clock, reference } = await aRoutedEnquiry();
+    let waited = 0;
+    const patient = {
+      ...mailDeps,
+      mustFinishBy: clock().getTime() + 3_000,
+      sleep: async (ms: number) => {
+        waited += ms;
+        clock.advance(ms / 1000);
+      },
+    };
+    ledger.failMarkSent = 1_000;
+
+    await expect(sendAcknowledgement(patient, { reference })).rejects.toBeInstanceOf(EmailSentNotRecorded);
+
+    expect(waited).toBeLessThanOrEqual(3_000);
   });
 
   it('does not acknowledge an enquirer who did not say email is safe', async () => {

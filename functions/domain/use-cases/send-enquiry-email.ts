@@ -5,7 +5,7 @@ import {
   sensitiveReferralEmail,
 } from '../email-content.ts';
 import { caseUrl, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
-import { EmailNotAccepted, ReferenceDataMissing } from '../errors.ts';
+import { EmailNotAccepted, EmailSentNotRecorded, ReferenceDataMissing } from '../errors.ts';
 import type {
   Clock,
   EmailId,
@@ -17,12 +17,24 @@ import type {
 
 /**
  * How long one worker may hold an email before another may try it. Longer than the mailer's timeout, so a
- * live worker is never overtaken; a crashed one is retried after this.
+ * live worker is never overtaken; a crashed one is retried after this. (An infra test holds the two apart.)
  */
 export const EMAIL_LEASE_SECONDS = 120;
 
+/**
+ * A worker stops retrying "mark sent" this long before its lease ends, so its last try lands (or fails) while
+ * the lease still keeps every other worker off the email.
+ */
+export const MARK_SENT_MARGIN_MS = 10_000;
+
+/** The longest pause between two tries of "mark sent". */
+export const MARK_SENT_MAX_PAUSE_MS = 5_000;
+
 /** What sending any email needs. */
-export type SendOnceDeps = Pick<SendEnquiryEmailDeps, 'ledger' | 'mailer' | 'clock' | 'sender'>;
+export type SendOnceDeps = Pick<
+  SendEnquiryEmailDeps,
+  'ledger' | 'mailer' | 'clock' | 'sender' | 'sleep' | 'mustFinishBy'
+>;
 
 export interface SendEnquiryEmailDeps {
   readonly enquiries: Pick<EnquiryRepository, 'get'>;
@@ -36,6 +48,10 @@ export interface SendEnquiryEmailDeps {
   readonly statusPageBaseUrl: string;
   /** Base of the staff API, for links to a case. */
   readonly publicApiUrl: string;
+  /** Waits between tries of "mark sent"; a timer unless a test moves its clock instead. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms by which this invocation must be done (the Lambda's own deadline, less a margin). */
+  readonly mustFinishBy?: number;
 }
 
 export type SendEmailResult =
@@ -127,7 +143,8 @@ export async function sendOnce(
   emailId: EmailId,
   email: { to: string; replyTo: string; content: EmailContent },
 ): Promise<SendEmailResult> {
-  const claim = await deps.ledger.claim(emailId, deps.clock(), EMAIL_LEASE_SECONDS);
+  const claimedAt = deps.clock();
+  const claim = await deps.ledger.claim(emailId, claimedAt, EMAIL_LEASE_SECONDS);
   if (claim.outcome === 'already-sent') return { outcome: 'already-sent' };
   let providerMessageId: string;
   try {
@@ -138,6 +155,33 @@ export async function sendOnce(
     if (error instanceof EmailNotAccepted) await deps.ledger.release(emailId, claim.leaseId);
     throw error;
   }
-  await deps.ledger.markSent(emailId, providerMessageId, deps.clock().toISOString());
+  await markSentPatiently(deps, emailId, providerMessageId, claimedAt.getTime() + EMAIL_LEASE_SECONDS * 1000);
   return { outcome: 'sent', providerMessageId };
+}
+
+/**
+ * Records a sent email, trying again with growing pauses while the ledger is unreachable, for as long as the
+ * lease (and the invocation) allow: an email the provider accepted must not be sent again because its record
+ * failed once. @throws EmailSentNotRecorded when the lease runs out first.
+ */
+async function markSentPatiently(
+  deps: SendOnceDeps,
+  emailId: EmailId,
+  providerMessageId: string,
+  leaseEndsAt: number,
+): Promise<void> {
+  const giveUpAt = Math.min(leaseEndsAt - MARK_SENT_MARGIN_MS, deps.mustFinishBy ?? Number.POSITIVE_INFINITY);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.ledger.markSent(emailId, providerMessageId, deps.clock().toISOString());
+      return;
+    } catch (error) {
+      const pause = Math.min(MARK_SENT_MAX_PAUSE_MS, 100 * 2 ** attempt);
+      if (deps.clock().getTime() + pause > giveUpAt) {
+        throw new EmailSentNotRecorded(`${emailId.topic}/${emailId.kind}/${emailId.recipientId}`, error);
+      }
+      await sleep(pause);
+    }
+  }
 }
