@@ -5,6 +5,7 @@
  * `/_local/` it also serves the local cloud's control API (faults, queues, schedules).
  */
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { LocalIssuer } from './auth-issuer.ts';
 import { LocalCloudError } from './errors.ts';
@@ -21,8 +22,11 @@ export interface ControlPlane {
   queueStats(): unknown;
   deadLetters(queue: string): unknown;
   isIdle(): boolean;
-  /** Pauses or resumes delivery from every queue to its consumer (AWS: disabling the event source mappings). */
-  setDeliveryPaused(paused: boolean): void;
+  /**
+   * Pauses or resumes delivery from one queue (or every queue) to its consumer (AWS: disabling the event
+   * source mapping). False for an unknown queue.
+   */
+  setDeliveryPaused(paused: boolean, queue?: string): boolean;
   /** Moves a queue's dead letters back onto it (AWS: StartMessageMoveTask); undefined for an unknown queue. */
   redrive(queue: string): number | undefined;
   /** Changes how fast every queue's retry back-off passes (1 = real time; undefined: the cloud's own). */
@@ -46,6 +50,11 @@ export function createAwsEndpoint(options: {
   issuer: LocalIssuer;
   secrets: LocalSecrets;
   sesUrl: string;
+  /**
+   * A file that gets one line per email SES accepted (when, to, subject): the inbox lives in memory, and a
+   * crash test or chaos run counts sends across restarts from here. Local data, like the rest of `.data`.
+   */
+  sentLog?: string;
   control: ControlPlane;
   log: (message: string, error?: unknown) => void;
 }): http.Server {
@@ -150,6 +159,14 @@ export function createAwsEndpoint(options: {
       },
       body,
     });
+    if (forwarded.ok && options.sentLog) {
+      const line = {
+        at: new Date().toISOString(),
+        to: recipients,
+        subject: form.get('Message.Subject.Data'),
+      };
+      appendFileSync(options.sentLog, `${JSON.stringify(line)}\n`);
+    }
     return {
       status: forwarded.status,
       headers: { 'content-type': forwarded.headers.get('content-type') ?? 'text/xml' },
@@ -179,10 +196,12 @@ export function createAwsEndpoint(options: {
       return json(200, { events: bus.recent(Number(url.searchParams.get('limit') ?? 100)) });
     }
     if (method === 'PUT' && parts[0] === 'queues' && parts[1] === 'delivery') {
-      const { paused } = JSON.parse(body || '{}') as { paused?: unknown };
-      if (typeof paused !== 'boolean') return json(400, { message: 'Send {"paused": true|false}' });
-      control.setDeliveryPaused(paused);
-      return json(200, { paused });
+      const { paused, queue } = JSON.parse(body || '{}') as { paused?: unknown; queue?: unknown };
+      if (typeof paused !== 'boolean' || (queue !== undefined && typeof queue !== 'string')) {
+        return json(400, { message: 'Send {"paused": true|false, "queue"?: <name>}' });
+      }
+      if (!control.setDeliveryPaused(paused, queue)) return json(404, { message: `No queue ${queue}` });
+      return json(200, { paused, ...(queue ? { queue } : {}) });
     }
     if (method === 'GET' && parts[0] === 'queues' && parts.length === 1)
       return json(200, control.queueStats());

@@ -5,7 +5,7 @@
  * variables, so no handler knows it is local.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -30,13 +30,19 @@ import { seedReferenceData } from '../scripts/seed/seed-reference-data.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE } from './auth-issuer.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
-import { ensureTable, localClientConfig, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  ensureTable,
+  localClientConfig,
+  startDynamoDbLocal,
+  stopLeftoverDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { LocalCloudError } from './errors.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { enforceDeclaredAccess } from './iam.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { assertPortsFree, type LocalPorts } from './ports.ts';
-import { LocalQueue, type QueueSnapshot } from './queue.ts';
+import { LocalQueue } from './queue.ts';
+import { QueueJournal } from './queue-journal.ts';
 import { nextFireTime } from './schedule-expression.ts';
 import { createLocalSecrets, PERSONAL_DATA_KEY_SECRET } from './secrets.ts';
 
@@ -96,6 +102,12 @@ function devStageConfig(rootDir: string) {
 /** Starts everything; resolves once the API answers. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const { ports, log } = options;
+  // A run killed with kill -9 leaves its DynamoDB Local running, holding its port and its data files.
+  const pidFile = options.dataDir && path.join(options.dataDir, 'dynamodb-local.pid');
+  if (pidFile) {
+    const leftover = await stopLeftoverDynamoDbLocal(pidFile);
+    if (leftover) log(`Stopped the DynamoDB Local an earlier run left running (pid ${leftover})`);
+  }
   await assertPortsFree(ports);
   const stageConfig = devStageConfig(options.rootDir);
   const urls = {
@@ -124,6 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamo: ChildProcess = await startDynamoDbLocal({
       port: ports.dynamodb,
       dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb'),
+      pidFile,
       onExit: (code) => {
         if (!stopping) log(`DynamoDB Local exited unexpectedly (code ${code})`);
       },
@@ -195,6 +208,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const runtime = new LocalLambdaRuntime(options.rootDir, REGION, ACCOUNT_ID, functionEnvironment);
     enforceDeclaredAccess(() => runtime.currentFunction());
     const queues = new Map<QueueName, LocalQueue>();
+    // With a data directory, every change to a queue is journalled as it happens: kill -9 loses no message.
+    const journalled = options.dataDir
+      ? QueueJournal.open(path.join(options.dataDir, 'queues.journal'), () =>
+          Object.fromEntries([...queues].map(([name, queue]) => [name, queue.state()])),
+        )
+      : undefined;
+    if (journalled) cleanups.push(() => journalled.journal.close());
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
       const queue = new LocalQueue({
         name: `csp-local-${name}`,
@@ -203,15 +223,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         accountId: ACCOUNT_ID,
         timeScale: options.timeScale,
         onError: log,
+        onChange: journalled && ((change) => journalled.journal.record(name, change)),
       });
+      const kept = journalled?.restored[name];
+      if (kept) queue.restore(kept);
       queue.start((event) => runtime.invoke(spec.consumer, event));
       queues.set(name, queue);
       cleanups.push(() => queue.stop());
     }
-    if (options.dataDir) {
-      const queueFile = path.join(options.dataDir, 'queues.json');
-      restoreQueues(queues, queueFile, log);
-      cleanups.push(() => saveQueues(queues, queueFile));
+    if (journalled) {
+      const count = Object.values(journalled.restored).reduce((n, q) => n + q.messages.length, 0);
+      if (count > 0) log(`Restored ${count} queued message(s) from the last run`);
     }
     const bus = new LocalEventBus(BUS_NAME, queues, REGION, ACCOUNT_ID);
 
@@ -231,6 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         options.dataDir && path.join(options.dataDir, 'secrets', 'personal-data-key'),
       ),
       sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
+      sentLog: options.dataDir && path.join(options.dataDir, 'ses-sent.jsonl'),
       log,
       control: {
         fireSchedule: async (name, scheduledTime) => {
@@ -247,8 +270,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         queueStats: () => ({ queues: [...queues.entries()].map(([name, q]) => ({ ...q.stats(), name })) }),
         deadLetters: (name) => ({ deadLetters: queues.get(name as QueueName)?.listDeadLetters() ?? [] }),
         isIdle: () => [...queues.values()].every((q) => q.isIdle()),
-        setDeliveryPaused: (paused) => {
-          for (const queue of queues.values()) queue.setDeliveryPaused(paused);
+        setDeliveryPaused: (paused, name) => {
+          const chosen = name === undefined ? [...queues.values()] : [queues.get(name as QueueName)];
+          if (chosen.some((queue) => queue === undefined)) return false;
+          for (const queue of chosen) queue?.setDeliveryPaused(paused);
+          return true;
         },
         redrive: (name) => queues.get(name as QueueName)?.redrive(),
         setRetryTimeScale: (scale) => {
@@ -293,28 +319,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 
   return { urls, tableName: TABLE_NAME, busName: BUS_NAME, stop };
-}
-
-/** Reloads the queues' messages saved by the last clean stop, then forgets them (they are live again). */
-function restoreQueues(queues: ReadonlyMap<string, LocalQueue>, file: string, log: LocalCloudOptions['log']) {
-  if (!existsSync(file)) return;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, QueueSnapshot>;
-  let restored = 0;
-  for (const [name, snapshot] of Object.entries(saved)) {
-    const queue = queues.get(name);
-    if (!queue) continue;
-    queue.restore(snapshot);
-    restored += snapshot.messages.length;
-  }
-  rmSync(file);
-  if (restored > 0) log(`Restored ${restored} queued message(s) from the last run`);
-}
-
-function saveQueues(queues: ReadonlyMap<string, LocalQueue>, file: string) {
-  writeFileSync(
-    file,
-    JSON.stringify(Object.fromEntries([...queues].map(([name, q]) => [name, q.snapshot()]))),
-  );
 }
 
 /** Starts aws-ses-v2-local in this process (it is a CommonJS Express app exporting a start function). */

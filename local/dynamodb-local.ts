@@ -3,7 +3,7 @@
  * machine's Java, and creates our table with the same keys and indexes as the CDK stack.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,10 +38,50 @@ export function assertJavaAvailable(): void {
   }
 }
 
+/** True while a process with this pid exists (signal 0 only checks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The command line of a running process, or undefined (it is gone, or `ps` is not available). */
+function commandOf(pid: number): string | undefined {
+  const result = spawnSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * Stops the DynamoDB Local an earlier run left behind when it was killed before it could stop it (its pid is
+ * in `pidFile`). A pid that now belongs to another program is left alone. @returns the pid stopped, if any.
+ */
+export async function stopLeftoverDynamoDbLocal(pidFile: string): Promise<number | undefined> {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return undefined;
+  if (!commandOf(pid)?.includes('DynamoDBLocal.jar')) return undefined;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; isRunning(pid); waited += 100) {
+    if (waited >= 5_000) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return pid;
+}
+
 /** Starts DynamoDB Local; `dataDir` persists tables there, otherwise they live in memory. */
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDir?: string;
+  /** Where its pid is kept while it runs, so a run killed with `kill -9` can be cleaned up by the next. */
+  pidFile?: string;
   onExit: (code: number | null) => void;
 }): Promise<ChildProcess> {
   assertJavaAvailable();
@@ -63,6 +103,11 @@ export async function startDynamoDbLocal(options: {
     // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.dataDir ?? tmpdir() },
   );
+  if (options.pidFile && child.pid) writeFileSync(options.pidFile, String(child.pid));
+  const pidFile = options.pidFile;
+  child.on('exit', () => {
+    if (pidFile) rmSync(pidFile, { force: true });
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -74,7 +119,12 @@ export async function startDynamoDbLocal(options: {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new LocalCloudError(`DynamoDB Local exited at start (code ${child.exitCode}): ${stderr.trim()}`);
+      const inUse = /address already in use|BindException/i.test(stderr);
+      throw new LocalCloudError(
+        inUse
+          ? `Port ${options.port} is already in use (another DynamoDB Local or program): stop it, or set CSP_DYNAMODB_PORT.`
+          : `DynamoDB Local exited at start (code ${child.exitCode}): ${stderr.trim()}`,
+      );
     }
     try {
       await client.send(new ListTablesCommand({}));

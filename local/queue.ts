@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueSpec } from '../functions/topology.ts';
+import type { QueueChange, QueueState } from './queue-journal.ts';
 
 interface StoredMessage {
   readonly messageId: string;
@@ -29,11 +30,6 @@ export interface DeadLetter {
 }
 
 /** The consumer's result is read as an SQSBatchResponse when it has one (ReportBatchItemFailures). */
-/** A queue's contents as saved to disk. */
-export interface QueueSnapshot {
-  readonly messages: readonly { messageId: string; body: string; receiveCount: number }[];
-  readonly deadLetters: readonly DeadLetter[];
-}
 
 export type QueueConsumer = (event: SQSEvent) => Promise<unknown>;
 
@@ -45,6 +41,8 @@ export interface LocalQueueOptions {
   /** Multiplies every wait (visibility timeout): tests use a small value to exercise retries quickly. */
   readonly timeScale: number;
   readonly onError: (message: string, error: unknown) => void;
+  /** Told of every change before it takes effect, to keep the queue on disk (see queue-journal.ts). */
+  readonly onChange?: (change: QueueChange) => void;
 }
 
 /** One queue and its dead-letter queue, with a poller that feeds the consumer. */
@@ -78,7 +76,8 @@ export class LocalQueue {
   redrive(): number {
     const moved = this.deadLetters.splice(0, this.deadLetters.length);
     for (const letter of moved) {
-      this.messages.push({
+      this.options.onChange?.({ op: 'redriven', messageId: letter.messageId });
+      this.accept({
         messageId: letter.messageId,
         body: letter.body,
         sentAt: Date.now(),
@@ -102,7 +101,7 @@ export class LocalQueue {
   /** Accepts a message; it becomes visible at once. */
   send(body: string): string {
     const messageId = randomUUID();
-    this.messages.push({
+    this.accept({
       messageId,
       body,
       sentAt: Date.now(),
@@ -114,24 +113,40 @@ export class LocalQueue {
     return messageId;
   }
 
-  /** Everything the queue holds, for keeping across a restart of the local cloud. */
-  snapshot(): QueueSnapshot {
+  private accept(message: StoredMessage): void {
+    // Kept (journalled) before it is acknowledged: a crash after this line cannot lose it.
+    this.options.onChange?.({
+      op: 'put',
+      message: { ...message, visibilityChanges: [...message.visibilityChanges] },
+    });
+    this.messages.push(message);
+  }
+
+  /** Tells the journal a message's new state (receive count, visibility), without its body. */
+  private changed(message: StoredMessage): void {
+    const { body: _body, ...state } = message;
+    this.options.onChange?.({
+      op: 'put',
+      message: { ...state, visibilityChanges: [...state.visibilityChanges] },
+    });
+  }
+
+  /** Everything the queue holds, in flight and backing off included, for keeping across a restart. */
+  state(): QueueState {
     return {
-      messages: this.messages.map((m) => ({
-        messageId: m.messageId,
-        body: m.body,
-        receiveCount: m.receiveCount,
-      })),
+      messages: this.messages.map((m) => ({ ...m, visibilityChanges: [...m.visibilityChanges] })),
       deadLetters: [...this.deadLetters],
     };
   }
 
-  /** Puts back what `snapshot` returned; messages that were in flight become visible again, as in SQS. */
-  restore(snapshot: QueueSnapshot): void {
-    for (const m of snapshot.messages) {
-      this.messages.push({ ...m, sentAt: Date.now(), visibleAt: 0, visibilityChanges: [] });
-    }
-    this.deadLetters.push(...snapshot.deadLetters);
+  /**
+   * Puts back what `state` returned. Each message keeps its receive count and when it becomes visible: one in
+   * flight when the cloud stopped is delivered again once its visibility timeout passes, as in SQS, and one
+   * backing off keeps its delay.
+   */
+  restore(state: QueueState): void {
+    for (const m of state.messages) this.messages.push({ ...m, visibilityChanges: [...m.visibilityChanges] });
+    this.deadLetters.push(...state.deadLetters);
     this.schedulePoll(0);
   }
 
@@ -165,6 +180,7 @@ export class LocalQueue {
     if (!message) return false;
     message.visibleAt = Date.now() + seconds * 1000 * (this.retryTimeScale ?? this.options.timeScale);
     message.visibilityChanges.push(seconds);
+    this.changed(message);
     return true;
   }
 
@@ -220,6 +236,7 @@ export class LocalQueue {
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityMs;
+      this.changed(message);
     }
     this.inFlight += batch.length;
     let failedIds: Set<string>;
@@ -237,15 +254,18 @@ export class LocalQueue {
     }
     for (const message of batch) {
       if (!failedIds.has(message.messageId)) {
+        this.options.onChange?.({ op: 'delete', messageId: message.messageId });
         this.remove(message);
       } else if (message.receiveCount >= this.options.spec.maxReceiveCount) {
-        this.remove(message);
-        this.deadLetters.push({
+        const letter: DeadLetter = {
           messageId: message.messageId,
           body: message.body,
           receiveCount: message.receiveCount,
           visibilityChanges: message.visibilityChanges,
-        });
+        };
+        this.options.onChange?.({ op: 'dead', letter });
+        this.remove(message);
+        this.deadLetters.push(letter);
       }
       // Otherwise it stays invisible until its visibility timeout passes, then is received again.
     }

@@ -1,7 +1,7 @@
 /**
  * `npm start`: runs the whole system on this machine, seeded with Ashford, until Ctrl-C.
  * Flags: `--in-memory` (no data kept), `--no-schedules` (fire them with `npm run fire-schedule`).
- * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT.
+ * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT. Data: `.data/`, or CSP_DATA_DIR.
  */
 import './quiet-sdk-warning.ts';
 import path from 'node:path';
@@ -24,7 +24,7 @@ async function main() {
   const cloud = await startLocalCloud({
     rootDir,
     ports: portsFromEnv(),
-    dataDir: args.has('--in-memory') ? undefined : path.join(rootDir, '.data'),
+    dataDir: args.has('--in-memory') ? undefined : (process.env.CSP_DATA_DIR ?? path.join(rootDir, '.data')),
     runSchedules: !args.has('--no-schedules'),
     timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
     outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? OUTBOX_SWEEP.graceSeconds),
