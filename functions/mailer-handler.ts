@@ -2,12 +2,14 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
+import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { sesClient } from './adapters/clients/ses.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
+import { SecretKeyedHasher } from './adapters/secret-keyed-hasher.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
 import { SqsRetryDelay } from './adapters/sqs-retry-delay.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
@@ -41,6 +43,7 @@ const deps = {
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
   ledger: new DynamoDbEmailLedger(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
   mailer: new SesMailer(sesClient),
+  personalData: new SecretKeyedHasher(secretsManagerClient, requireEnv(ENV.personalDataKeySecret)),
   clock: () => new Date(),
   sender: requireEnv(ENV.senderAddress),
   publicApiUrl: requireEnv(ENV.publicApiUrl),

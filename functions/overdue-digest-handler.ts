@@ -4,10 +4,12 @@
  */
 import { CachedReferenceData } from './adapters/cached-reference-data.ts';
 import { documentClient } from './adapters/clients/dynamodb.ts';
+import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { sesClient } from './adapters/clients/ses.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
+import { SecretKeyedHasher } from './adapters/secret-keyed-hasher.ts';
 import { SesMailer } from './adapters/ses-mailer.ts';
 import { ENV, requireEnv, requireIntEnv } from './config.ts';
 import { sendOverdueDigests } from './domain/use-cases/send-overdue-digests.ts';
@@ -24,6 +26,7 @@ const deps = {
   ),
   ledger: new DynamoDbEmailLedger(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
   mailer: new SesMailer(sesClient),
+  personalData: new SecretKeyedHasher(secretsManagerClient, requireEnv(ENV.personalDataKeySecret)),
   clock: () => new Date(),
   sender: requireEnv(ENV.senderAddress),
   publicApiUrl: requireEnv(ENV.publicApiUrl),

@@ -111,9 +111,12 @@ export const FUNCTIONS = {
     // Room to keep retrying a "sent" mark through a short DynamoDB outage; under EMAIL_LEASE_SECONDS (120).
     timeoutSeconds: 90,
     description: 'Sends enquiry emails through SES, once each',
-    // BatchGetItem reads a batch's enquiries at once; PutItem/UpdateItem keep the email ledger.
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    // BatchGetItem reads a batch's enquiries at once; PutItem/UpdateItem keep the email ledger, in a
+    // transaction with a ConditionCheckItem that the address is not on the suppression list.
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
     ses: true,
+    // Looks recipients up on the suppression list by keyed hash.
+    personalDataKey: true,
     settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl, ENV.statusPageBaseUrl],
   },
   outboxSweeper: {
@@ -140,9 +143,14 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 120,
     description: 'Emails each agency, and the CSU, one digest of overdue enquiries each working morning',
-    // GSI1 lists open cases; PutItem/UpdateItem keep the email ledger, so each digest goes once a day.
-    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['GSI1'] },
+    // GSI1 lists open cases; PutItem/UpdateItem keep the email ledger, so each digest goes once a day, and
+    // ConditionCheckItem keeps it from a suppressed mailbox.
+    table: {
+      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      indexes: ['GSI1'],
+    },
     ses: true,
+    personalDataKey: true,
     settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
   },
   retention: {

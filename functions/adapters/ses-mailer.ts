@@ -1,6 +1,8 @@
 import { type SESClient, SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import { EmailNotAccepted } from '../domain/errors.ts';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
+import { EMAIL_ID_TAG } from '../events/ses-delivery-event.ts';
+import { encodeEmailId } from './email-tags.ts';
 
 /**
  * Sends through SES's v1 `SendEmail` with a text and an HTML part. Every value is passed as a structured
@@ -29,6 +31,8 @@ export class SesMailer implements Mailer {
             },
           },
           ConfigurationSetName: this.configurationSetName,
+          // SES's delivery, bounce and complaint events carry this back to the delivery-events function.
+          Tags: [{ Name: EMAIL_ID_TAG, Value: encodeEmailId(email.id) }],
         }),
       );
     } catch (error) {

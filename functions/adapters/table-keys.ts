@@ -94,6 +94,8 @@ export const keys = {
     PK: `ACK_COUNT#${addressHash}`,
     SK: `DAY#${day}`,
   }),
+  /** An address never to be emailed again (a hard bounce or a complaint), by its keyed hash. */
+  suppressedAddress: (addressHash: string) => ({ PK: `SUPPRESSED#${addressHash}`, SK: 'SUPPRESSION' }),
   /** An email record sits in the partition of what it is about (e.g. beside its enquiry). */
   email: (id: EmailId) => ({ PK: id.topic, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
   partnership: () => ({ PK: 'PARTNERSHIP', SK: 'PROFILE' }),

@@ -89,6 +89,8 @@ export interface EventPublisher {
 
 /** One outgoing email. `from` and `replyTo` are our own addresses, never the enquirer's. */
 export interface OutgoingEmail {
+  /** Which email this is: tagged on the message, so the provider's later reports name it. */
+  readonly id: EmailId;
   readonly from: string;
   readonly to: string;
   readonly replyTo: string;
@@ -106,18 +108,27 @@ export interface Mailer {
 /** Outcome of claiming an email for sending; a claim's `leaseId` is needed to release it. */
 export type EmailClaim =
   | { readonly outcome: 'claimed'; readonly leaseId: string }
-  | { readonly outcome: 'already-sent' };
+  | { readonly outcome: 'already-sent' }
+  /** Its address is on the suppression list: recorded as suppressed, never to be sent. */
+  | { readonly outcome: 'suppressed' };
 
 /** Remembers each email sent, so a redelivered message never sends twice. */
 export interface EmailLedger {
   /**
-   * Claims `emailId` for `leaseSeconds`. Returns 'already-sent' if it was sent before.
-   * @throws EmailSendInProgress while another worker's lease is live.
+   * Claims `emailId` for `leaseSeconds`, unless the address of `suppressionKey` (its keyed hash) is on the
+   * suppression list: then the email is recorded as suppressed. Returns 'already-sent' if it was sent before,
+   * 'suppressed' if it is (or was) suppressed. @throws EmailSendInProgress while another worker's lease is live.
    */
-  claim(emailId: EmailId, now: Date, leaseSeconds: number): Promise<EmailClaim>;
+  claim(emailId: EmailId, now: Date, leaseSeconds: number, suppressionKey: string): Promise<EmailClaim>;
   markSent(emailId: EmailId, providerMessageId: string, at: string): Promise<void>;
   /** Gives up a claim whose send certainly failed, so the next attempt can claim at once. */
   release(emailId: EmailId, leaseId: string): Promise<void>;
+  /**
+   * Records what the provider later said about a sent email, unless it already holds something at least as
+   * final (a complaint outranks a delivery; a delivery never overwrites a bounce). @returns false when the
+   * email is not ours, or the report changed nothing.
+   */
+  recordDelivery(emailId: EmailId, report: DeliveryReport): Promise<boolean>;
 }
 
 /**
@@ -126,15 +137,43 @@ export interface EmailLedger {
  */
 export interface EmailId {
   readonly topic: string;
-  readonly kind:
-    | 'acknowledgement'
-    | 'referral'
-    | 'chair-rotation'
-    | 'public-update'
-    | 'closure'
-    | 'referral-declined'
-    | 'overdue-digest';
+  readonly kind: (typeof EMAIL_KINDS)[number];
   readonly recipientId: string;
+}
+
+/** Every kind of email we send. */
+export const EMAIL_KINDS = [
+  'acknowledgement',
+  'referral',
+  'chair-rotation',
+  'public-update',
+  'closure',
+  'referral-declined',
+  'overdue-digest',
+  'undelivered-referral',
+] as const;
+
+/**
+ * What the mail provider later said about a sent email: delivered; bounced (permanently, unless the bounce
+ * type says otherwise); the recipient complained; delayed; or rejected (e.g. a virus).
+ */
+export type DeliveryOutcome = 'delivered' | 'bounced' | 'complained' | 'delayed' | 'rejected';
+
+/** The provider's latest word on an email. */
+export interface DeliveryReport {
+  readonly outcome: DeliveryOutcome;
+  readonly at: string;
+  /** For a bounce: `Permanent`, `Transient` or `Undetermined`. */
+  readonly bounceType?: string;
+}
+
+/**
+ * Addresses that must not be emailed again (a permanent bounce or a complaint), kept by keyed hash, never the
+ * address. The partnership's own list, besides the provider's.
+ */
+export interface SuppressionList {
+  /** Adds an address; adding it again is harmless. */
+  suppress(addressHash: string, entry: { reason: 'bounce' | 'complaint'; at: string }): Promise<void>;
 }
 
 /**

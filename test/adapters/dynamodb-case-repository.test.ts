@@ -281,7 +281,8 @@ describe('DynamoDbCaseRepository: one case', () => {
     const toHousing: EmailId = { topic, kind: 'referral', recipientId: 'housing' };
     const acknowledgement: EmailId = { topic, kind: 'acknowledgement', recipientId: 'enquirer#sam' };
     const now = new Date(ROUTED_AT);
-    for (const id of [toPolice, toHousing, acknowledgement]) await table.ledger.claim(id, now, 60);
+    for (const id of [toPolice, toHousing, acknowledgement])
+      await table.ledger.claim(id, now, 60, 'an-address');
     await table.ledger.markSent(toPolice, 'ses-1', monday('10:01'));
     await table.ledger.markSent(acknowledgement, 'ses-2', monday('09:01'));
 

@@ -16,6 +16,7 @@ describe('SesMailer', () => {
     const subject = `Adapter test ${randomUUID()}`;
 
     const messageId = await new SesMailer(client).send({
+      id: { topic: 'ENQUIRY#CSU-2026-000001', kind: 'referral', recipientId: 'kent-police' },
       from: 'CSU <no-reply@csp.example.org>',
       to: 'police@kent.example',
       replyTo: 'csu@ashford.example',

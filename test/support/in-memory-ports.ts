@@ -4,6 +4,7 @@
  */
 
 import { createHmac, randomUUID } from 'node:crypto';
+import { deliveryRank } from '../../functions/adapters/dynamodb-email-ledger.ts';
 import type { AuditQuery, AuditRecord, AuditTrail } from '../../functions/domain/audit.ts';
 import {
   agencyAttentionBy,
@@ -29,6 +30,7 @@ import type {
   RoutingRule,
 } from '../../functions/domain/partnership.ts';
 import {
+  type DeliveryReport,
   type EmailClaim,
   type EmailId,
   type EmailLedger,
@@ -41,6 +43,7 @@ import {
   type Page,
   type PersonalDataHasher,
   type ReferenceDataRepository,
+  type SuppressionList,
 } from '../../functions/domain/ports.ts';
 import { formatReference } from '../../functions/domain/reference.ts';
 import type { OutgoingEvent } from '../../functions/events/envelope.ts';
@@ -331,16 +334,28 @@ export class RecordingPublisher implements EventPublisher {
   }
 }
 
-export class InMemoryLedger implements EmailLedger {
+export class InMemoryLedger implements EmailLedger, SuppressionList {
   readonly records = new Map<
     string,
-    { status: 'sending' | 'sent'; leaseId: string; leaseExpiresAt: number }
+    {
+      status: 'sending' | 'sent' | 'suppressed';
+      leaseId: string;
+      leaseExpiresAt: number;
+      delivery?: DeliveryReport;
+    }
   >();
+  /** Keyed hashes of the addresses never to be emailed, with why. */
+  readonly suppressedAddresses = new Map<string, 'bounce' | 'complaint'>();
   private key = (id: EmailId) => `${id.topic}/${id.kind}/${id.recipientId}`;
-  async claim(id: EmailId, now: Date, leaseSeconds: number): Promise<EmailClaim> {
+  async claim(id: EmailId, now: Date, leaseSeconds: number, suppressionKey: string): Promise<EmailClaim> {
     const existing = this.records.get(this.key(id));
     if (existing?.status === 'sent') return { outcome: 'already-sent' };
+    if (existing?.status === 'suppressed') return { outcome: 'suppressed' };
     if (existing && existing.leaseExpiresAt >= now.getTime()) throw new EmailSendInProgress(this.key(id));
+    if (this.suppressedAddresses.has(suppressionKey)) {
+      this.records.set(this.key(id), { status: 'suppressed', leaseId: '', leaseExpiresAt: 0 });
+      return { outcome: 'suppressed' };
+    }
     const leaseId = randomUUID();
     this.records.set(this.key(id), {
       status: 'sending',
@@ -363,6 +378,16 @@ export class InMemoryLedger implements EmailLedger {
   async release(id: EmailId, leaseId: string) {
     const existing = this.records.get(this.key(id));
     if (existing?.status === 'sending' && existing.leaseId === leaseId) existing.leaseExpiresAt = 0;
+  }
+  async recordDelivery(id: EmailId, report: DeliveryReport) {
+    const existing = this.records.get(this.key(id));
+    if (!existing) return false;
+    if (existing.delivery && deliveryRank(existing.delivery) >= deliveryRank(report)) return false;
+    existing.delivery = report;
+    return true;
+  }
+  async suppress(addressHash: string, entry: { reason: 'bounce' | 'complaint' }) {
+    if (!this.suppressedAddresses.has(addressHash)) this.suppressedAddresses.set(addressHash, entry.reason);
   }
 }
 

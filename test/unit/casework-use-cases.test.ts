@@ -111,6 +111,7 @@ function aSystem(start = MONDAY) {
     mailer,
     clock,
     sender: 'CSU <no-reply@csp.example>',
+    personalData: testHasher,
     publicApiUrl: 'https://api.example',
   };
   const mailDeps = { ...mail, enquiries, referenceData, statusPageBaseUrl: 'https://status.example' };

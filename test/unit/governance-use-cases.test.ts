@@ -55,7 +55,13 @@ import {
   POLICE,
   rejectionOf,
 } from '../support/in-memory-governance.ts';
-import { aClock, InMemoryLedger, RecordingMailer, RecordingPublisher } from '../support/in-memory-ports.ts';
+import {
+  aClock,
+  InMemoryLedger,
+  RecordingMailer,
+  RecordingPublisher,
+  testHasher,
+} from '../support/in-memory-ports.ts';
 
 const NOW = '2026-11-26T10:00:00.000Z';
 const KCC = 'kcc-community-safety';
@@ -1146,6 +1152,7 @@ describe('sendChairRotationNotices', () => {
       mailer,
       clock: system.clock,
       sender: 'Ashford CSP <no-reply@csp.example>',
+      personalData: testHasher,
     };
     return { ...system, ledger, mailer, deps };
   }
@@ -1156,7 +1163,7 @@ describe('sendChairRotationNotices', () => {
     const result = await sendChairRotationNotices(deps, term);
 
     const representatives = ASHFORD_GOVERNANCE.organisations.flatMap((o) => o.representatives);
-    expect(result).toEqual({ sent: 21, alreadySent: 0 });
+    expect(result).toEqual({ sent: 21, alreadySent: 0, suppressed: 0 });
     expect(mailer.sent.map((e) => e.to)).toEqual(representatives.map((r) => r.email));
     expect(new Set(mailer.sent.map((e) => e.from))).toEqual(new Set(['Ashford CSP <no-reply@csp.example>']));
     expect(new Set(mailer.sent.map((e) => e.replyTo))).toEqual(new Set([ASHFORD.partnership.csuMailbox]));
@@ -1216,7 +1223,7 @@ describe('sendChairRotationNotices', () => {
 
     const result = await sendChairRotationNotices(deps, term);
 
-    expect(result).toEqual({ sent: 1, alreadySent: 0 });
+    expect(result).toEqual({ sent: 1, alreadySent: 0, suppressed: 0 });
     expect(mailer.sent.map((e) => e.to)).toEqual(['rep@joins-that-day.example']);
   });
 
@@ -1226,7 +1233,7 @@ describe('sendChairRotationNotices', () => {
 
     const again = await sendChairRotationNotices(deps, term);
 
-    expect(again).toEqual({ sent: 0, alreadySent: 21 });
+    expect(again).toEqual({ sent: 0, alreadySent: 21, suppressed: 0 });
     expect(mailer.sent).toHaveLength(21);
   });
 
@@ -1238,7 +1245,7 @@ describe('sendChairRotationNotices', () => {
     const retry = await sendChairRotationNotices(deps, term);
 
     expect(first).toBeInstanceOf(EmailNotAccepted);
-    expect(retry).toEqual({ sent: 1, alreadySent: 20 });
+    expect(retry).toEqual({ sent: 1, alreadySent: 20, suppressed: 0 });
     expect(mailer.sent).toHaveLength(21);
     expect(mailer.sent.at(-1)!.to).toBe('csp.representative@ashford-borough-council.example');
   });

@@ -45,6 +45,7 @@ function aSystem() {
     mailer,
     clock,
     sender: 'CSU <no-reply@csp.example>',
+    personalData: testHasher,
     statusPageBaseUrl: 'https://api.example',
     publicApiUrl: 'https://api.example',
   };
@@ -391,6 +392,23 @@ describe('sending emails', () => {
     await expect(sendAcknowledgement(patient, { reference })).rejects.toBeInstanceOf(EmailSentNotRecorded);
 
     expect(waited).toBeLessThanOrEqual(3_000);
+  });
+
+  it('never sends to an address on the suppression list, however it is written, and records it suppressed', async () => {
+    const { mailDeps, mailer, ledger, reference } = await aRoutedEnquiry({
+      contact: { email: 'Sam@Resident.example' },
+    });
+    await ledger.suppress(await testHasher.hash('email', 'sam@resident.example'), { reason: 'complaint' });
+
+    const outcomes = [
+      await sendAcknowledgement(mailDeps, { reference }),
+      await sendAcknowledgement(mailDeps, { reference }),
+    ];
+
+    expect(outcomes).toEqual([{ outcome: 'suppressed' }, { outcome: 'suppressed' }]);
+    expect(mailer.sent).toEqual([]);
+    // The referral to the agency, another address, still goes.
+    expect((await sendReferral(mailDeps, { reference, recipientId: 'parking-team' })).outcome).toBe('sent');
   });
 
   it('does not acknowledge an enquirer who did not say email is safe', async () => {

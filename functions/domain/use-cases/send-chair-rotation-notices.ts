@@ -17,7 +17,7 @@ export interface ChairRotationNoticeDeps extends SendOnceDeps {
 export async function sendChairRotationNotices(
   deps: ChairRotationNoticeDeps,
   term: ChairRotated,
-): Promise<{ sent: number; alreadySent: number }> {
+): Promise<{ sent: number; alreadySent: number; suppressed: number }> {
   const [profile, organisations] = await Promise.all([
     deps.governance.getProfile(),
     deps.governance.listOrganisations(),
@@ -27,6 +27,7 @@ export async function sendChairRotationNotices(
   const partners = organisations.filter((o) => membershipOn(o, term.startsOn) !== undefined);
   let sent = 0;
   let alreadySent = 0;
+  let suppressed = 0;
   const failures: unknown[] = [];
   for (const representative of partners.flatMap((o) => o.representatives)) {
     const content = chairRotatedEmail({
@@ -44,11 +45,12 @@ export async function sendChairRotationNotices(
         { to: representative.email, replyTo: profile.csuMailbox, content },
       );
       if (result.outcome === 'sent') sent += 1;
+      else if (result.outcome === 'suppressed') suppressed += 1;
       else alreadySent += 1;
     } catch (error) {
       failures.push(error);
     }
   }
   if (failures.length > 0) throw failures[0];
-  return { sent, alreadySent };
+  return { sent, alreadySent, suppressed };
 }

@@ -4,7 +4,7 @@ import {
   type EmailContent,
   sensitiveReferralEmail,
 } from '../email-content.ts';
-import { caseUrl, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
+import { caseUrl, normaliseEmail, statusUrl, wantsAcknowledgement } from '../enquiry.ts';
 import { EmailNotAccepted, EmailSentNotRecorded, ReferenceDataMissing } from '../errors.ts';
 import type {
   Clock,
@@ -12,6 +12,7 @@ import type {
   EmailLedger,
   EnquiryRepository,
   Mailer,
+  PersonalDataHasher,
   ReferenceDataRepository,
 } from '../ports.ts';
 
@@ -33,7 +34,7 @@ export const MARK_SENT_MAX_PAUSE_MS = 5_000;
 /** What sending any email needs. */
 export type SendOnceDeps = Pick<
   SendEnquiryEmailDeps,
-  'ledger' | 'mailer' | 'clock' | 'sender' | 'sleep' | 'mustFinishBy'
+  'ledger' | 'mailer' | 'clock' | 'sender' | 'personalData' | 'sleep' | 'mustFinishBy'
 >;
 
 export interface SendEnquiryEmailDeps {
@@ -48,6 +49,8 @@ export interface SendEnquiryEmailDeps {
   readonly statusPageBaseUrl: string;
   /** Base of the staff API, for links to a case. */
   readonly publicApiUrl: string;
+  /** Keys the hash by which a recipient is looked up on the suppression list. */
+  readonly personalData: PersonalDataHasher;
   /** Waits between tries of "mark sent"; a timer unless a test moves its clock instead. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Epoch ms by which this invocation must be done (the Lambda's own deadline, less a margin). */
@@ -57,6 +60,8 @@ export interface SendEnquiryEmailDeps {
 export type SendEmailResult =
   | { readonly outcome: 'sent'; readonly providerMessageId: string }
   | { readonly outcome: 'already-sent' }
+  /** The address bounced or complained before: the email is recorded, never sent. */
+  | { readonly outcome: 'suppressed' }
   | {
       readonly outcome: 'skipped';
       readonly reason:
@@ -144,11 +149,13 @@ export async function sendOnce(
   email: { to: string; replyTo: string; content: EmailContent },
 ): Promise<SendEmailResult> {
   const claimedAt = deps.clock();
-  const claim = await deps.ledger.claim(emailId, claimedAt, EMAIL_LEASE_SECONDS);
+  const suppressionKey = await deps.personalData.hash('email', normaliseEmail(email.to));
+  const claim = await deps.ledger.claim(emailId, claimedAt, EMAIL_LEASE_SECONDS, suppressionKey);
   if (claim.outcome === 'already-sent') return { outcome: 'already-sent' };
+  if (claim.outcome === 'suppressed') return { outcome: 'suppressed' };
   let providerMessageId: string;
   try {
-    providerMessageId = await deps.mailer.send({ from: deps.sender, ...email });
+    providerMessageId = await deps.mailer.send({ from: deps.sender, ...email, id: emailId });
   } catch (error) {
     // A refusal means nothing was sent: free the claim so the retry sends. Any other failure (a timeout, a
     // lost connection) may have sent it, so the lease stays and only expires after EMAIL_LEASE_SECONDS.

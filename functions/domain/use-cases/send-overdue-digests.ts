@@ -5,7 +5,7 @@ import { ukDate } from '../dates.ts';
 import { caseUrl, OPEN_STATUSES } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import { CSU_RECIPIENT_ID } from '../partnership.ts';
-import type { Clock, EmailLedger, Mailer, ReferenceDataRepository } from '../ports.ts';
+import type { Clock, EmailLedger, Mailer, PersonalDataHasher, ReferenceDataRepository } from '../ports.ts';
 import { calendarDaysOverdue, isWorkingDay } from '../working-days.ts';
 import type { SendEmailResult } from './send-enquiry-email.ts';
 import { sendOnce } from './send-enquiry-email.ts';
@@ -17,6 +17,8 @@ export interface SendOverdueDigestsDeps {
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly sender: string;
+  /** Keys the hash by which a recipient is looked up on the suppression list. */
+  readonly personalData: PersonalDataHasher;
   /** Base of the staff API, for links to each case. */
   readonly publicApiUrl: string;
 }
