@@ -18,12 +18,16 @@ import {
   sendClosureNotice,
   sendDeclineNotice,
   sendPublicUpdate,
+  sendUndeliveredReferralAlert,
 } from './domain/use-cases/send-case-emails.ts';
 import { sendChairRotationNotices } from './domain/use-cases/send-chair-rotation-notices.ts';
 import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
-import { EnquiryReferralDeclinedEvent } from './events/enquiry-referral-answered.ts';
+import {
+  EnquiryReferralDeclinedEvent,
+  EnquiryReferralUndeliveredEvent,
+} from './events/enquiry-referral-answered.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { EnquiryStatusChangedEvent } from './events/enquiry-status-changed.ts';
 import { EnquiryUpdatePublishedEvent } from './events/enquiry-update-published.ts';
@@ -97,6 +101,12 @@ const EMAIL_KINDS = new Map(
       send: sendDeclineNotice,
       logged: (data) => ({ reference: data.reference, agencyId: data.agencyId }),
       message: 'Decline notice handled',
+    }),
+    emailKind({
+      event: EnquiryReferralUndeliveredEvent,
+      send: sendUndeliveredReferralAlert,
+      logged: (data) => ({ reference: data.reference, agencyId: data.agencyId }),
+      message: 'Undelivered referral alert handled',
     }),
     emailKind({
       event: ChairRotatedEvent,

@@ -8,11 +8,15 @@ import { ENV, type EnvName } from './config.ts';
 import type { StaffRole } from './domain/staff.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
-import { EnquiryReferralDeclinedEvent } from './events/enquiry-referral-answered.ts';
+import {
+  EnquiryReferralDeclinedEvent,
+  EnquiryReferralUndeliveredEvent,
+} from './events/enquiry-referral-answered.ts';
 import { EnquiryReferralRequestedEvent } from './events/enquiry-referral-requested.ts';
 import { EnquiryStatusChangedEvent } from './events/enquiry-status-changed.ts';
 import { EnquiryUpdatePublishedEvent } from './events/enquiry-update-published.ts';
 import { ENQUIRIES_SOURCE, GOVERNANCE_SOURCE } from './events/envelope.ts';
+import { EMAIL_ID_TAG, SES_DELIVERY_EVENTS, SES_SOURCE } from './events/ses-delivery-event.ts';
 
 /**
  * DynamoDB actions a function may be granted on the table. No Scan (no access pattern needs one, and it would
@@ -152,6 +156,20 @@ export const FUNCTIONS = {
     ses: true,
     personalDataKey: true,
     settings: [ENV.enquiryRetentionDays, ENV.publicApiUrl],
+  },
+  deliveryEvents: {
+    entry: 'functions/delivery-events-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    description: 'Records what SES says about each email, and suppresses addresses that bounce or complain',
+    // UpdateItem records the report on the email's ledger item and the address on the suppression list; a
+    // bounced referral's case is read (Query) and changed in one transaction (UpdateItem, PutItem) with the
+    // event that alerts the CSU, published on the bus.
+    table: { actions: ['Query', 'PutItem', 'UpdateItem'] },
+    bus: true,
+    // Suppressed addresses are kept by keyed hash.
+    personalDataKey: true,
+    settings: [],
   },
   retention: {
     entry: 'functions/retention-handler.ts',
@@ -346,6 +364,7 @@ export const API_CORS = {
 export const QUEUES = {
   routing: { consumer: 'router', ...DEFAULT_QUEUE_SETTINGS },
   mail: { consumer: 'mailer', ...DEFAULT_QUEUE_SETTINGS },
+  deliveryEvents: { consumer: 'deliveryEvents', ...DEFAULT_QUEUE_SETTINGS },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
@@ -373,7 +392,7 @@ export const RULE_RETRY_POLICY = { maximumRetryAttempts: 8, maximumEventAgeSecon
 /** An EventBridge event pattern (JSON, as in the AWS console). */
 export type EventPattern = Record<string, unknown>;
 
-/** Rules on the enquiry bus: pattern → queue. */
+/** Rules on the enquiry bus (and SES's on the default bus): pattern → queue. */
 export const RULES = {
   routeReceivedEnquiries: {
     description: 'Every received enquiry goes to the router',
@@ -418,10 +437,31 @@ export const RULES = {
     eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralDeclinedEvent.detailType] },
     targetQueue: 'mail',
   },
-} as const satisfies Record<
-  string,
-  { description: string; eventPattern: EventPattern; targetQueue: QueueName }
->;
+  alertCsuOfUndeliveredReferrals: {
+    description: 'The CSU is alerted by email when an agency’s mailbox refuses a referral for good',
+    eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReferralUndeliveredEvent.detailType] },
+    targetQueue: 'mail',
+  },
+  recordDeliveryEvents: {
+    description: 'SES delivery, bounce, complaint, reject and delay events about our emails',
+    // SES publishes to the account's default bus, never to a custom one.
+    bus: 'default',
+    eventPattern: {
+      source: [SES_SOURCE],
+      'detail-type': Object.keys(SES_DELIVERY_EVENTS),
+      detail: { mail: { tags: { [EMAIL_ID_TAG]: [{ exists: true }] } } },
+    },
+    targetQueue: 'deliveryEvents',
+  },
+} as const satisfies Record<string, RuleSpec>;
+
+/** A rule: on the enquiry bus unless it names the account's default bus (where AWS services publish). */
+export interface RuleSpec {
+  readonly description: string;
+  readonly bus?: 'default';
+  readonly eventPattern: EventPattern;
+  readonly targetQueue: QueueName;
+}
 export type RuleName = keyof typeof RULES;
 
 /**

@@ -18,12 +18,15 @@ import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
   EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
 import { STAFF_ROLES } from '../functions/domain/staff.ts';
+import { SES_EVENT_TYPES } from '../functions/events/ses-delivery-event.ts';
 import { isProtectedStage, type StageConfig } from './stage-config.ts';
 
 /** Props of {@link StatefulStack}. */
@@ -147,6 +150,12 @@ export class StatefulStack extends Stack {
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // SES reports delivery, bounces, complaints, rejections and delays on the default bus (the only one it
+    // publishes to); a rule there feeds the delivery-events function (RULES.recordDeliveryEvents).
+    this.configurationSet.addEventDestination('DeliveryEventsToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: SES_EVENT_TYPES.map((type) => EmailSendingEvent[type]),
     });
     this.configurationSetArn = this.formatArn({
       service: 'ses',

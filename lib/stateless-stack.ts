@@ -27,7 +27,7 @@ import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type EventPattern as CdkEventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { type EventPattern as CdkEventPattern, EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -69,6 +69,7 @@ import {
   RULE_RETRY_POLICY,
   RULES,
   type RuleName,
+  type RuleSpec,
   SCHEDULES,
   type ScheduleName,
   type ScheduleSpec,
@@ -235,9 +236,11 @@ export class StatelessStack extends Stack {
     });
 
     this.undeliverableEventsQueue = this.targetDeadLetterQueue('UndeliverableEventsDlq', 'the bus rules');
-    this.rules = mapRecord(RULES, (spec, name) => {
+    // AWS services (SES's delivery events) publish only to the account's default bus.
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.rules = mapRecord(RULES, (spec: RuleSpec, name) => {
       const rule = new Rule(this, pascalCase(name), {
-        eventBus,
+        eventBus: spec.bus === 'default' ? defaultBus : eventBus,
         description: spec.description,
         eventPattern: toCdkEventPattern(spec.eventPattern),
       });

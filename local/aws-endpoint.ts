@@ -47,6 +47,8 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export function createAwsEndpoint(options: {
   bus: LocalEventBus;
+  /** The account's default bus, where SES publishes what happened to each email. */
+  defaultBus: LocalEventBus;
   issuer: LocalIssuer;
   secrets: LocalSecrets;
   sesUrl: string;
@@ -159,6 +161,7 @@ export function createAwsEndpoint(options: {
       },
       body,
     });
+    const answer = await forwarded.text();
     if (forwarded.ok && options.sentLog) {
       const line = {
         at: new Date().toISOString(),
@@ -167,10 +170,23 @@ export function createAwsEndpoint(options: {
       };
       appendFileSync(options.sentLog, `${JSON.stringify(line)}\n`);
     }
+    if (forwarded.ok) {
+      const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(answer)?.[1] ?? randomUUID();
+      const events = simulatedSesEvents({
+        recipients,
+        tags: tagsOf(form),
+        messageId,
+        source: form.get('Source'),
+      });
+      // As SES does, a moment after it accepted the email: what became of it, by the simulator's addresses.
+      setImmediate(() => {
+        for (const event of events) options.defaultBus.putEvents([event]);
+      });
+    }
     return {
       status: forwarded.status,
       headers: { 'content-type': forwarded.headers.get('content-type') ?? 'text/xml' },
-      body: await forwarded.text(),
+      body: answer,
     };
   };
 
@@ -296,4 +312,79 @@ function json(status: number, value: unknown, contentType = 'application/json'):
 
 function awsJsonError(status: number, code: string, message: string, version = '1.1'): Reply {
   return json(status, { __type: code, message }, `application/x-amz-json-${version}`);
+}
+
+/** The message tags of an SES v1 query request (`Tags.member.N.Name` / `.Value`). */
+function tagsOf(form: URLSearchParams): Record<string, string[]> {
+  const tags: Record<string, string[]> = {};
+  for (const [key, name] of form.entries()) {
+    const match = /^Tags\.member\.(\d+)\.Name$/.exec(key);
+    const value = match && form.get(`Tags.member.${match[1]}.Value`);
+    if (match && value !== null) tags[name] = [value];
+  }
+  return tags;
+}
+
+/** What SES's mailbox simulator does with each of its addresses (a `+label` is allowed before the @). */
+const SIMULATOR = /^(bounce|complaint|ooto|suppressionlist|success)(\+[^@]*)?@simulator\.amazonses\.com$/i;
+
+/**
+ * The events SES would publish for an email it accepted, as EventBridge receives them from a configuration
+ * set: `bounce@simulator.amazonses.com` bounces (permanently), `suppressionlist@…` bounces as suppressed,
+ * `complaint@…` is delivered then complained about, `ooto@…` is delivered (with an auto-reply, not modelled),
+ * every other address is delivered.
+ */
+export function simulatedSesEvents(email: {
+  recipients: readonly string[];
+  tags: Record<string, string[]>;
+  messageId: string;
+  source: string | null;
+}): PutEventsEntry[] {
+  const timestamp = new Date().toISOString();
+  const mail = {
+    timestamp,
+    source: email.source ?? '',
+    messageId: email.messageId,
+    destination: email.recipients,
+    tags: { ...email.tags, 'ses:configuration-set': ['csp-local'] },
+  };
+  const entry = (detailType: string, detail: Record<string, unknown>): PutEventsEntry => ({
+    Source: 'aws.ses',
+    DetailType: detailType,
+    Detail: JSON.stringify({ mail, ...detail }),
+  });
+  return email.recipients.flatMap((recipient) => {
+    const behaviour = SIMULATOR.exec(recipient)?.[1]?.toLowerCase() ?? 'success';
+    const delivered = entry('Email Delivered', {
+      eventType: 'Delivery',
+      delivery: { timestamp, recipients: [recipient], smtpResponse: '250 2.6.0 Message received' },
+    });
+    if (behaviour === 'bounce' || behaviour === 'suppressionlist') {
+      return [
+        entry('Email Bounced', {
+          eventType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: behaviour === 'bounce' ? 'General' : 'OnAccountSuppressionList',
+            bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status: '5.1.1' }],
+            timestamp,
+          },
+        }),
+      ];
+    }
+    if (behaviour === 'complaint') {
+      return [
+        delivered,
+        entry('Email Complaint Received', {
+          eventType: 'Complaint',
+          complaint: {
+            complainedRecipients: [{ emailAddress: recipient }],
+            timestamp,
+            complaintFeedbackType: 'abuse',
+          },
+        }),
+      ];
+    }
+    return [delivered];
+  });
 }

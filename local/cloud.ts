@@ -236,6 +236,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       if (count > 0) log(`Restored ${count} queued message(s) from the last run`);
     }
     const bus = new LocalEventBus(BUS_NAME, queues, REGION, ACCOUNT_ID);
+    const defaultBus = new LocalEventBus('default', queues, REGION, ACCOUNT_ID, 'default');
 
     /** Invokes a schedule's target with the input the AWS schedule sends: its scheduled time. */
     const fireSchedule = async (name: string, scheduledTime = new Date().toISOString()) => {
@@ -248,6 +249,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const awsEndpoint = createAwsEndpoint({
       bus,
+      defaultBus,
       issuer,
       secrets: createLocalSecrets(
         options.dataDir && path.join(options.dataDir, 'secrets', 'personal-data-key'),

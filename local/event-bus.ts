@@ -3,7 +3,7 @@
  * semantics, delivering to local queues as an SQS rule target does (the whole event as the message body).
  */
 import { randomUUID } from 'node:crypto';
-import { type QueueName, RULES, type RuleName } from '../functions/topology.ts';
+import { type QueueName, RULES, type RuleName, type RuleSpec } from '../functions/topology.ts';
 import { assertValidEventPattern, matchesEventPattern } from './event-pattern.ts';
 import type { LocalQueue } from './queue.ts';
 
@@ -41,13 +41,20 @@ export class LocalEventBus {
    */
   dropNextEntries = 0;
 
+  /** The rules on this bus: the enquiry bus's, or (for `default`) those AWS services' events feed. */
+  private readonly rules: [RuleName, RuleSpec][];
+
   constructor(
     readonly name: string,
     private readonly queues: ReadonlyMap<QueueName, LocalQueue>,
     private readonly region: string,
     private readonly accountId: string,
+    kind: 'custom' | 'default' = 'custom',
   ) {
-    for (const rule of Object.values(RULES)) assertValidEventPattern(rule.eventPattern);
+    this.rules = (Object.entries(RULES) as [RuleName, RuleSpec][]).filter(
+      ([, rule]) => (rule.bus ?? 'custom') === kind,
+    );
+    for (const [, rule] of this.rules) assertValidEventPattern(rule.eventPattern);
   }
 
   get arn(): string {
@@ -112,7 +119,7 @@ export class LocalEventBus {
       detail,
     };
     const matchedRules: RuleName[] = [];
-    for (const [ruleName, rule] of Object.entries(RULES) as [RuleName, (typeof RULES)[RuleName]][]) {
+    for (const [ruleName, rule] of this.rules) {
       if (!matchesEventPattern(rule.eventPattern, event)) continue;
       matchedRules.push(ruleName);
       const queue = this.queues.get(rule.targetQueue);

@@ -68,8 +68,9 @@ export class DynamoDbCaseRepository implements CaseRepository {
         emails.push({
           kind,
           recipientId: recipient.join('#'),
-          status: item.status === 'sent' ? 'sent' : 'sending',
+          status: item.status === 'sent' || item.status === 'suppressed' ? item.status : 'sending',
           sentAt: typeof item.sentAt === 'string' ? item.sentAt : undefined,
+          delivery: item.delivery as EmailDelivery['delivery'],
         });
       }
     }

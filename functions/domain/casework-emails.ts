@@ -139,14 +139,63 @@ export function referralDeclinedEmail(input: {
 }): EmailContent {
   const { reference, agencyName, reason, caseUrl, partnership } = input;
   const label = DECLINE_REASON_LABELS[reason];
-  const subject = `Referral declined: ${reference} by ${agencyName}`;
-  const intro = `${agencyName} has declined the referral of enquiry ${reference}. The case is back in the ${partnership.csuName} triage queue.`;
-  const nextStep = 'Open the case to read the agency’s note and decide where it goes next.';
-  const fields: Array<[string, string]> = [
-    ['Reference', reference],
-    ['Declined by', agencyName],
-    ['Reason', label],
-  ];
+  return csuNotice({
+    subject: `Referral declined: ${reference} by ${agencyName}`,
+    intro: `${agencyName} has declined the referral of enquiry ${reference}. The case is back in the ${partnership.csuName} triage queue.`,
+    fields: [
+      ['Reference', reference],
+      ['Declined by', agencyName],
+      ['Reason', label],
+    ],
+    nextStep: 'Open the case to read the agency’s note and decide where it goes next.',
+    reference,
+    caseUrl,
+  });
+}
+
+/** What SES's bounce types mean, for the CSU. */
+const BOUNCE_TYPE_LABELS: Record<string, string> = {
+  Permanent: 'Permanent: the mailbox does not exist or refuses our email',
+  Transient: 'Temporary: the mailbox is full or unavailable',
+  Undetermined: 'Undetermined',
+};
+
+/**
+ * Tells the CSU's mailbox that an agency's mailbox refused a referral for good: the agency never got it, the
+ * address is now suppressed, and the case is back in triage. References and reference data only.
+ */
+export function undeliveredReferralEmail(input: {
+  reference: string;
+  agencyName: string;
+  bounceType: string;
+  caseUrl: string;
+  partnership: Pick<Partnership, 'csuName'>;
+}): EmailContent {
+  const { reference, agencyName, bounceType, caseUrl, partnership } = input;
+  return csuNotice({
+    subject: `Referral not delivered: ${reference} to ${agencyName}`,
+    intro: `The referral of enquiry ${reference} to ${agencyName} could not be delivered: their mailbox refused it. The case is back in the ${partnership.csuName} triage queue.`,
+    fields: [
+      ['Reference', reference],
+      ['Agency', agencyName],
+      ['Bounce', BOUNCE_TYPE_LABELS[bounceType] ?? bounceType],
+    ],
+    nextStep: `Contact ${agencyName} another way and check their referral mailbox; no more email will go to it until it is taken off the suppression list. Open the case to decide where it goes next.`,
+    reference,
+    caseUrl,
+  });
+}
+
+/** A short notice to the CSU about one case: an introduction, a few fields, a next step and the case link. */
+function csuNotice(input: {
+  subject: string;
+  intro: string;
+  fields: readonly [string, string][];
+  nextStep: string;
+  reference: string;
+  caseUrl: string;
+}): EmailContent {
+  const { subject, intro, fields, nextStep, reference, caseUrl } = input;
   const text = [intro, '', ...fields.map(([name, value]) => `${name}: ${value}`), '', nextStep, caseUrl].join(
     '\n',
   );

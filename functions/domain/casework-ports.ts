@@ -2,7 +2,7 @@
 import type { OutgoingEvent } from '../events/envelope.ts';
 import type { CaseChange, CaseListing, CaseNote, TimelineEntry } from './casework.ts';
 import type { Enquiry, EnquiryStatus } from './enquiry.ts';
-import type { Page } from './ports.ts';
+import type { DeliveryReport, Page } from './ports.ts';
 
 /** How one email about the case fared, from the email ledger. */
 export interface EmailDelivery {
@@ -10,9 +10,14 @@ export interface EmailDelivery {
   readonly kind: string;
   /** The agency id for a referral; `enquirer#…` or `csu#…` otherwise. */
   readonly recipientId: string;
-  /** `sending` while a mailer holds it, or if a send failed and awaits its retry. */
-  readonly status: 'sending' | 'sent';
+  /**
+   * `sending` while a mailer holds it, or if a send failed and awaits its retry; `suppressed` when its address
+   * bounced or complained before, so it was never sent.
+   */
+  readonly status: 'sending' | 'sent' | 'suppressed';
   readonly sentAt?: string;
+  /** What the mail provider later reported: delivered, bounced, complained… */
+  readonly delivery?: DeliveryReport;
 }
 
 /** Everything about one case, as staff see it. */

@@ -27,6 +27,8 @@ export interface Referral {
   readonly respondedAt?: string;
   readonly respondedBy?: string;
   readonly declineReason?: DeclineReason;
+  /** The agency's mailbox refused the referral email for good (a permanent bounce): it never arrived. */
+  readonly undelivered?: { readonly at: string; readonly bounceType: string };
 }
 
 /** A message to the enquirer, shown on their status page (and emailed, with consent). */
@@ -101,6 +103,7 @@ export const TIMELINE_KINDS = [
   'update-published',
   'status-changed',
   'erased',
+  'referral-undelivered',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -313,6 +316,28 @@ export function declineReferral(
   };
   return changed(enquiry, { referrals: replaceReferral(enquiry, declined), needsTriage: true }, context, [
     { kind: 'referral-declined', details: { agencyId, reason } },
+  ]);
+}
+
+/** Who records what the mail provider reports: not a person. */
+export const DELIVERY_ACTOR: Actor = { subject: 'system:delivery-events', role: 'system' };
+
+/**
+ * The agency's mailbox refused its referral for good: the referral counts as undelivered and the case goes back
+ * to the CSU's triage queue, whatever its status. Undefined when there is no such referral, or it is already
+ * marked (a redelivered report).
+ */
+export function markReferralUndelivered(
+  enquiry: Enquiry,
+  agencyId: string,
+  bounceType: string,
+  context: ActionContext,
+): CaseChange | undefined {
+  const referral = enquiry.referrals.find((r) => r.agencyId === agencyId);
+  if (!referral || referral.undelivered) return undefined;
+  const undelivered: Referral = { ...referral, undelivered: { at: context.now.toISOString(), bounceType } };
+  return changed(enquiry, { referrals: replaceReferral(enquiry, undelivered), needsTriage: true }, context, [
+    { kind: 'referral-undelivered', details: { agencyId, bounceType } },
   ]);
 }
 

@@ -29,3 +29,22 @@ export const EnquiryReferralDeclinedEvent: EventDefinition<EnquiryReferralDeclin
   version: 1,
   schema: eventSchema(ENQUIRY_REFERRAL_DECLINED, 'data.'),
 };
+
+/** `bounceType` is SES's (`Permanent`); no address travels. */
+const ENQUIRY_REFERRAL_UNDELIVERED = {
+  reference: 'string',
+  agencyId: 'string',
+  bounceType: 'string',
+} as const;
+export type EnquiryReferralUndelivered = DataOf<typeof ENQUIRY_REFERRAL_UNDELIVERED>;
+
+/**
+ * Data of `EnquiryReferralUndelivered` v1: the agency's mailbox refused the referral for good; the case is
+ * back with the CSU, who are alerted by email (once per enquiry and agency).
+ */
+export const EnquiryReferralUndeliveredEvent: EventDefinition<EnquiryReferralUndelivered> = {
+  source: ENQUIRIES_SOURCE,
+  detailType: 'EnquiryReferralUndelivered',
+  version: 1,
+  schema: eventSchema(ENQUIRY_REFERRAL_UNDELIVERED, 'data.'),
+};

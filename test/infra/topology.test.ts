@@ -12,6 +12,7 @@ import {
   ROUTE_LIST,
   RULE_RETRY_POLICY,
   RULES,
+  type RuleSpec,
   retryHorizonSeconds,
   SCHEDULES,
   type ScheduleSpec,
@@ -20,7 +21,12 @@ import { arnOf, logicalId, removeOutdirs, rendered, resource, resourcesOfType, s
 
 afterAll(removeOutdirs);
 
-const { stateful, stateless, statelessTemplate: template } = synthApp('dev', { bundle: false });
+const {
+  stateful,
+  stateless,
+  statelessTemplate: template,
+  statefulTemplate,
+} = synthApp('dev', { bundle: false });
 
 describe('rules', () => {
   it('are exactly the RULES', () => {
@@ -29,11 +35,32 @@ describe('rules', () => {
     expect(ids.sort()).toEqual(Object.values(stateless.rules).map(logicalId).sort());
   });
 
-  it.each(Object.entries(RULES))('%s matches its pattern on the enquiry bus', (name, spec) => {
+  it.each(Object.entries(RULES))('%s matches its pattern on its bus', (name, spec: RuleSpec) => {
     const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
 
     expect(rule.Properties?.['EventPattern']).toEqual(spec.eventPattern);
-    expect(rule.Properties?.['EventBusName']).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
+    // SES publishes only to the default bus; everything else is ours.
+    expect(rule.Properties?.['EventBusName']).toEqual(
+      spec.bus === 'default' ? 'default' : rendered(stateless, stateful.eventBus.eventBusName),
+    );
+  });
+
+  it('has SES report delivery, bounces, complaints, rejections and delays of every email to the default bus', () => {
+    const destinations = Object.values(
+      resourcesOfType(statefulTemplate, 'AWS::SES::ConfigurationSetEventDestination'),
+    );
+
+    expect(destinations).toHaveLength(1);
+    const destination = destinations[0]?.Properties?.['EventDestination'] as {
+      Enabled: boolean;
+      MatchingEventTypes: string[];
+      EventBridgeDestination: { EventBusArn: unknown };
+    };
+    expect(destination.Enabled).toBe(true);
+    expect(destination.MatchingEventTypes.sort()).toEqual(
+      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject'].sort(),
+    );
+    expect(JSON.stringify(destination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
   });
 
   it.each(Object.entries(RULES))('%s delivers to its target queue with the retry policy', (name, spec) => {

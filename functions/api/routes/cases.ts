@@ -140,7 +140,18 @@ const CaseSchema = lazily(() =>
           respondedAt: z.optional(z.string()),
           respondedBy: z.optional(z.string()),
           declineReason: z.optional(z.enum(DECLINE_REASONS)),
-          email: z.object({ status: z.enum(['pending', 'sending', 'sent']), sentAt: z.optional(z.string()) }),
+          undelivered: z.optional(z.object({ at: z.string(), bounceType: z.string() })),
+          email: z.object({
+            status: z.enum(['pending', 'sending', 'sent', 'suppressed']),
+            sentAt: z.optional(z.string()),
+            delivery: z.optional(
+              z.object({
+                outcome: z.enum(['delivered', 'bounced', 'complained', 'delayed', 'rejected']),
+                at: z.string(),
+                bounceType: z.optional(z.string()),
+              }),
+            ),
+          }),
         }),
       ),
       closure: z.optional(z.object({ reason: z.enum(CLOSURE_REASONS), at: z.string() })),
@@ -444,7 +455,9 @@ function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
       const email = record.emails.find((e) => e.kind === 'referral' && e.recipientId === referral.agencyId);
       return {
         ...referral,
-        email: email ? { status: email.status, sentAt: email.sentAt } : { status: 'pending' as const },
+        email: email
+          ? { status: email.status, sentAt: email.sentAt, delivery: email.delivery }
+          : { status: 'pending' as const },
       };
     }),
     closure: enquiry.closure,

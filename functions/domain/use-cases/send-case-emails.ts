@@ -3,15 +3,24 @@
  * repeating what they wrote), and a notice to the CSU when an agency declines a referral. Each is sent once,
  * through the email ledger, however often its event is delivered.
  */
-import { closureEmail, publicUpdateEmail, referralDeclinedEmail } from '../casework-emails.ts';
+
+import type { Referral } from '../casework.ts';
+import {
+  closureEmail,
+  publicUpdateEmail,
+  referralDeclinedEmail,
+  undeliveredReferralEmail,
+} from '../casework-emails.ts';
 import {
   CLOSURE_REASONS,
   type ClosureReason,
   DECLINE_REASONS,
   type DeclineReason,
 } from '../casework-vocabulary.ts';
+import type { EmailContent } from '../email-content.ts';
 import { caseUrl, consentsToEmail, type Enquiry, statusUrl } from '../enquiry.ts';
 import { ReferenceDataMissing } from '../errors.ts';
+import type { Partnership } from '../partnership.ts';
 import {
   enquiryTopic,
   type SendEmailResult,
@@ -92,10 +101,18 @@ export async function sendClosureNotice(
   );
 }
 
-/** Tells the CSU's mailbox that an agency declined a referral: the case is back in their triage queue. */
-export async function sendDeclineNotice(
+/**
+ * Sends the CSU's mailbox, once, a notice about one agency's referral of an enquiry (`recipientId` tells
+ * notices apart), built by `content` from the referral and the partnership.
+ */
+async function sendCsuReferralNotice(
   deps: SendCaseEmailDeps,
-  input: { reference: string; agencyId: string; reason: string; changeId: string },
+  input: { reference: string; agencyId: string },
+  email: {
+    kind: 'referral-declined' | 'undelivered-referral';
+    recipientId: string;
+    content: (referral: Referral, partnership: Partnership, link: string) => EmailContent;
+  },
 ): Promise<SendEmailResult> {
   const enquiry = await deps.enquiries.get(input.reference);
   if (!enquiry) return { outcome: 'skipped', reason: 'enquiry-not-found' };
@@ -103,26 +120,54 @@ export async function sendDeclineNotice(
   if (!referral) return { outcome: 'skipped', reason: 'recipient-not-routed' };
   const partnership = await deps.referenceData.getPartnership();
   if (!partnership) throw new ReferenceDataMissing('partnership record');
-  const reason: DeclineReason = DECLINE_REASONS.includes(input.reason as DeclineReason)
-    ? (input.reason as DeclineReason)
-    : 'other';
   return sendOnce(
     deps,
-    {
-      topic: enquiryTopic(enquiry.reference),
-      kind: 'referral-declined',
-      recipientId: `csu#${input.changeId}`,
-    },
+    { topic: enquiryTopic(enquiry.reference), kind: email.kind, recipientId: email.recipientId },
     {
       to: partnership.csuMailbox,
       replyTo: partnership.csuMailbox,
-      content: referralDeclinedEmail({
-        reference: enquiry.reference,
-        agencyName: referral.agencyName,
-        reason,
-        caseUrl: caseUrl(deps.publicApiUrl, enquiry.reference),
-        partnership,
-      }),
+      content: email.content(referral, partnership, caseUrl(deps.publicApiUrl, enquiry.reference)),
     },
   );
+}
+
+/** Tells the CSU's mailbox that an agency declined a referral: the case is back in their triage queue. */
+export function sendDeclineNotice(
+  deps: SendCaseEmailDeps,
+  input: { reference: string; agencyId: string; reason: string; changeId: string },
+): Promise<SendEmailResult> {
+  const reason: DeclineReason = DECLINE_REASONS.includes(input.reason as DeclineReason)
+    ? (input.reason as DeclineReason)
+    : 'other';
+  return sendCsuReferralNotice(deps, input, {
+    kind: 'referral-declined',
+    recipientId: `csu#${input.changeId}`,
+    content: (referral, partnership, link) =>
+      referralDeclinedEmail({
+        reference: input.reference,
+        agencyName: referral.agencyName,
+        reason,
+        caseUrl: link,
+        partnership,
+      }),
+  });
+}
+
+/** Alerts the CSU, once per enquiry and agency, that the agency's mailbox refused its referral for good. */
+export function sendUndeliveredReferralAlert(
+  deps: SendCaseEmailDeps,
+  input: { reference: string; agencyId: string; bounceType: string },
+): Promise<SendEmailResult> {
+  return sendCsuReferralNotice(deps, input, {
+    kind: 'undelivered-referral',
+    recipientId: `csu#${input.agencyId}`,
+    content: (referral, partnership, link) =>
+      undeliveredReferralEmail({
+        reference: input.reference,
+        agencyName: referral.agencyName,
+        bounceType: input.bounceType,
+        caseUrl: link,
+        partnership,
+      }),
+  });
 }

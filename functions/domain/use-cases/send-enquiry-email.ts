@@ -142,6 +142,12 @@ export async function sendReferral(
 /** Emails about an enquiry are kept beside it. */
 export const enquiryTopic = (reference: string) => `ENQUIRY#${reference}`;
 
+/** The reference an email topic is about, if it is about an enquiry. */
+export function referenceOfTopic(topic: string): string | undefined {
+  const prefix = enquiryTopic('');
+  return topic.startsWith(prefix) ? topic.slice(prefix.length) : undefined;
+}
+
 /** Claims, sends and records one email, so that it is sent at most once whatever is redelivered. */
 export async function sendOnce(
   deps: SendOnceDeps,

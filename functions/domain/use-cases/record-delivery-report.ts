@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { EnquiryReferralUndeliveredEvent } from '../../events/enquiry-referral-answered.ts';
+import { createEvent } from '../../events/envelope.ts';
+import { DELIVERY_ACTOR, markReferralUndelivered } from '../casework.ts';
+import type { CaseRepository } from '../casework-ports.ts';
+import { normaliseEmail } from '../enquiry.ts';
+import { StaleVersion } from '../errors.ts';
+import { CSU_RECIPIENT_ID } from '../partnership.ts';
+import type {
+  Clock,
+  DeliveryReport,
+  EmailId,
+  EmailLedger,
+  EventPublisher,
+  PersonalDataHasher,
+  SuppressionList,
+} from '../ports.ts';
+import { referenceOfTopic } from './send-enquiry-email.ts';
+
+export interface RecordDeliveryReportDeps {
+  readonly ledger: Pick<EmailLedger, 'recordDelivery'>;
+  readonly suppressions: SuppressionList;
+  readonly personalData: PersonalDataHasher;
+  readonly cases: Pick<CaseRepository, 'getCase' | 'save'>;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly newId?: () => string;
+}
+
+export interface DeliveryReportInput extends DeliveryReport {
+  readonly emailId: EmailId;
+  /** The addresses a bounce or complaint names: hashed onto the suppression list, never kept or logged. */
+  readonly recipients: readonly string[];
+  readonly correlationId: string;
+}
+
+export interface DeliveryReportResult {
+  /** False when the email is not ours, or the report was old news. */
+  readonly recorded: boolean;
+  /** Addresses put on the suppression list. */
+  readonly suppressed: number;
+  /** True when an agency's referral bounced and the CSU is being alerted. */
+  readonly referralUndelivered: boolean;
+}
+
+/** Whether a report means the address must never be emailed again. */
+export function suppresses(report: DeliveryReport): 'bounce' | 'complaint' | undefined {
+  if (report.outcome === 'complained') return 'complaint';
+  if (report.outcome === 'bounced' && report.bounceType === 'Permanent') return 'bounce';
+  return undefined;
+}
+
+/** Staff may change the case between the read and the write; it is read again, this often. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Records what SES said about one of our emails on its ledger record. A permanent bounce or a complaint puts
+ * the address on the suppression list (the mailer then records such emails as suppressed instead of sending).
+ * A referral that bounced for good marks the referral undelivered, sends the case back to the CSU's triage and
+ * asks for the CSU's alert. Safe to run again for the same report: every step is idempotent.
+ */
+export async function recordDeliveryReport(
+  deps: RecordDeliveryReportDeps,
+  input: DeliveryReportInput,
+): Promise<DeliveryReportResult> {
+  const report: DeliveryReport = {
+    outcome: input.outcome,
+    at: input.at,
+    ...(input.bounceType ? { bounceType: input.bounceType } : {}),
+  };
+  const recorded = await deps.ledger.recordDelivery(input.emailId, report);
+  const reason = suppresses(report);
+  const addresses = reason ? [...new Set(input.recipients.map(normaliseEmail))] : [];
+  for (const address of addresses) {
+    await deps.suppressions.suppress(await deps.personalData.hash('email', address), {
+      reason: reason ?? 'bounce',
+      at: deps.clock().toISOString(),
+    });
+  }
+  const suppressed = addresses.length;
+  const agencyId = input.emailId.recipientId;
+  const reference = referenceOfTopic(input.emailId.topic);
+  const bouncedReferral =
+    reference !== undefined &&
+    input.emailId.kind === 'referral' &&
+    agencyId !== CSU_RECIPIENT_ID &&
+    reason === 'bounce';
+  if (!bouncedReferral) return { recorded, suppressed, referralUndelivered: false };
+
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.cases.getCase(reference);
+    if (!record) return { recorded, suppressed, referralUndelivered: false };
+    const change = markReferralUndelivered(record.enquiry, agencyId, 'Permanent', {
+      now: deps.clock(),
+      actor: DELIVERY_ACTOR,
+      newId: deps.newId ?? randomUUID,
+    });
+    // Already marked (a redelivered report): the alert is still requested below; the mailer sends it once.
+    if (!change) break;
+    try {
+      await deps.cases.save(change);
+      break;
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+  await deps.events.publish([
+    createEvent(
+      EnquiryReferralUndeliveredEvent,
+      { reference, agencyId, bounceType: 'Permanent' },
+      { correlationId: input.correlationId, occurredAt: deps.clock().toISOString() },
+    ),
+  ]);
+  return { recorded, suppressed, referralUndelivered: true };
+}
