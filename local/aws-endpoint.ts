@@ -29,6 +29,8 @@ export interface ControlPlane {
   setDeliveryPaused(paused: boolean, queue?: string): boolean;
   /** Moves a queue's dead letters back onto it (AWS: StartMessageMoveTask); undefined for an unknown queue. */
   redrive(queue: string): number | undefined;
+  /** Kills DynamoDB Local, as a crash, and starts it again on the same data after `downMs`. */
+  crashDynamoDb(downMs: number): Promise<void>;
   /** Changes how fast every queue's retry back-off passes (1 = real time; undefined: the cloud's own). */
   setRetryTimeScale(scale: number | undefined): void;
 }
@@ -41,6 +43,10 @@ export interface Faults {
   eventBridgeDropNextEntries?: number;
   /** SES rejects every email to these addresses with MessageRejected. */
   sesRejectRecipients?: string[];
+  /** Each PutEvents entry fails with InternalFailure with this probability (0 to 1). */
+  eventBridgeFailRate?: number;
+  /** SES throttles every send (an outage, as far as the mailer can tell). */
+  sesThrottleAll?: boolean;
 }
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -62,6 +68,7 @@ export function createAwsEndpoint(options: {
 }): http.Server {
   const { bus, sesUrl, control, log } = options;
   let rejectRecipients = new Set<string>();
+  let throttleAll = false;
   /** Sends refused per address since the faults were last set. */
   let rejections = new Map<string, number>();
 
@@ -143,6 +150,13 @@ export function createAwsEndpoint(options: {
     const recipients = [...form.entries()]
       .filter(([key]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(key))
       .map(([, value]) => value.toLowerCase());
+    if (throttleAll) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+      };
+    }
     const rejected = recipients.filter((r) => rejectRecipients.has(r));
     if (rejected.length > 0) {
       for (const r of rejected) rejections.set(r, (rejections.get(r) ?? 0) + 1);
@@ -221,6 +235,15 @@ export function createAwsEndpoint(options: {
     }
     if (method === 'GET' && parts[0] === 'queues' && parts.length === 1)
       return json(200, control.queueStats());
+    if (method === 'POST' && parts[0] === 'dynamodb' && parts[1] === 'crash') {
+      const { downSeconds } = JSON.parse(body || '{}') as { downSeconds?: unknown };
+      const down = typeof downSeconds === 'number' && downSeconds >= 0 ? downSeconds : 10;
+      // Answers at once; the restart follows in the background.
+      void control
+        .crashDynamoDb(down * 1000)
+        .catch((error: unknown) => log('DynamoDB Local restart failed', error));
+      return json(202, { crashed: true, downSeconds: down });
+    }
     if (method === 'POST' && parts[0] === 'queues' && parts[2] === 'redrive') {
       const moved = control.redrive(parts[1] ?? '');
       if (moved === undefined) return json(404, { message: `No queue ${parts[1]}` });
@@ -248,6 +271,8 @@ export function createAwsEndpoint(options: {
       const faults: Faults = method === 'PUT' ? (JSON.parse(body || '{}') as Faults) : {};
       bus.failNextEntries = faults.eventBridgeFailNextEntries ?? 0;
       bus.dropNextEntries = faults.eventBridgeDropNextEntries ?? 0;
+      bus.failRate = faults.eventBridgeFailRate ?? 0;
+      throttleAll = faults.sesThrottleAll ?? false;
       rejectRecipients = new Set((faults.sesRejectRecipients ?? []).map((r) => r.toLowerCase()));
       rejections = new Map();
     }
@@ -255,6 +280,8 @@ export function createAwsEndpoint(options: {
       return json(200, {
         eventBridgeFailNextEntries: bus.failNextEntries,
         eventBridgeDropNextEntries: bus.dropNextEntries,
+        eventBridgeFailRate: bus.failRate,
+        sesThrottleAll: throttleAll,
         sesRejectRecipients: [...rejectRecipients],
         sesRejections: Object.fromEntries(rejections),
       });

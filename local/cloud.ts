@@ -133,18 +133,33 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
-    const dynamo: ChildProcess = await startDynamoDbLocal({
-      port: ports.dynamodb,
-      dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb'),
-      pidFile,
-      onExit: (code) => {
-        if (!stopping) log(`DynamoDB Local exited unexpectedly (code ${code})`);
-      },
-    });
+    const startDynamo = () =>
+      startDynamoDbLocal({
+        port: ports.dynamodb,
+        dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb'),
+        pidFile,
+        onExit: (code) => {
+          if (!stopping && !dynamoDown) log(`DynamoDB Local exited unexpectedly (code ${code})`);
+        },
+      });
+    let dynamo: ChildProcess = await startDynamo();
+    /** True while a chaos run has DynamoDB Local killed on purpose. */
+    let dynamoDown = false;
+    /** Kills DynamoDB Local (SIGKILL, as a crash) and starts it again on the same port and data after `downMs`. */
+    const crashDynamo = async (downMs: number) => {
+      if (dynamoDown) return;
+      dynamoDown = true;
+      const exited = new Promise<void>((resolve) => dynamo.once('exit', () => resolve()));
+      dynamo.kill('SIGKILL');
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      if (!stopping) dynamo = await startDynamo();
+      dynamoDown = false;
+    };
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
-          if (dynamo.exitCode !== null) return resolve();
+          if (dynamo.exitCode !== null || dynamo.signalCode !== null) return resolve();
           dynamo.once('exit', () => resolve());
           dynamo.kill('SIGTERM');
         }),
@@ -279,6 +294,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           return true;
         },
         redrive: (name) => queues.get(name as QueueName)?.redrive(),
+        crashDynamoDb: crashDynamo,
         setRetryTimeScale: (scale) => {
           for (const queue of queues.values()) queue.setRetryTimeScale(scale);
         },

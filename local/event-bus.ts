@@ -40,6 +40,8 @@ export class LocalEventBus {
    * looks like from the publisher's side (PutEvents succeeded, nobody received it).
    */
   dropNextEntries = 0;
+  /** The probability that any entry fails with InternalFailure (a chaos run's 30 %). */
+  failRate = 0;
 
   /** The rules on this bus: the enquiry bus's, or (for `default`) those AWS services' events feed. */
   private readonly rules: [RuleName, RuleSpec][];
@@ -71,8 +73,8 @@ export class LocalEventBus {
   }
 
   private putEvent(entry: PutEventsEntry): PutEventsResultEntry {
-    if (this.failNextEntries > 0) {
-      this.failNextEntries -= 1;
+    if (this.failNextEntries > 0 || (this.failRate > 0 && Math.random() < this.failRate)) {
+      if (this.failNextEntries > 0) this.failNextEntries -= 1;
       return { ErrorCode: 'InternalFailure', ErrorMessage: 'Failure injected by the local cloud' };
     }
     if (this.dropNextEntries > 0) {

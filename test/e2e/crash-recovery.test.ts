@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { type CloudProcess, startCloudProcess } from '../../local/cloud-process.ts';
 import { freePort } from '../../local/ports.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { type CloudProcess, startCloudProcess } from '../support/cloud-process.ts';
 
 const ENQUIRIES = 40;
 /** Killed once this many submissions have been answered: the rest are on the wire or not yet sent. */

@@ -6,8 +6,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { type LocalCloudUrls, startCloudProcess } from '../../local/cloud-process.ts';
 import { freePort } from '../../local/ports.ts';
-import { type LocalCloudUrls, startCloudProcess } from './cloud-process.ts';
 
 export type { LocalCloudUrls };
 

@@ -1,6 +1,6 @@
 /**
  * Runs the real local cloud (`local/start.ts`, the code behind `npm start`) in a child process, as the test
- * setup and the crash tests need it: on the ports and settings `env` names, until it is stopped or killed.
+ * setup, the crash test and the chaos run need it: on the ports and settings `env` names, until stopped or killed.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -23,7 +23,7 @@ export interface CloudProcess {
   kill(): Promise<void>;
 }
 
-const rootDir = path.resolve(import.meta.dirname, '../..');
+const rootDir = path.resolve(import.meta.dirname, '..');
 
 /** Starts the local cloud with `args` and `env`, piping its output to `output`; resolves once it is ready. */
 export async function startCloudProcess(options: {
