@@ -263,6 +263,20 @@ describe('recordDeliveryReport', () => {
     expect(enquiries.enquiries.get(reference)?.needsTriage).toBe(false);
   });
 
+  it('asks for no alert about a referral the case does not hold', async () => {
+    const { report, events, reference } = await aReferralSent();
+
+    const result = await report({
+      emailId: { topic: `ENQUIRY#${reference}`, kind: 'referral', recipientId: 'long-gone-agency' },
+      outcome: 'bounced',
+      bounceType: 'Permanent',
+      recipients: ['gone@agency.example'],
+    });
+
+    expect(result).toEqual({ recorded: false, suppressed: 1, referralUndelivered: false });
+    expect(events.published).toEqual([]);
+  });
+
   it('never marks the CSU’s own copy undelivered (nobody would read the alert)', async () => {
     const { report, events } = await aReferralSent();
 

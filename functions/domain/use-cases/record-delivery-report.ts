@@ -89,7 +89,10 @@ export async function recordDeliveryReport(
 
   for (let attempt = 1; ; attempt++) {
     const record = await deps.cases.getCase(reference);
-    if (!record) return { recorded, suppressed, referralUndelivered: false };
+    // An erased case, or a referral it no longer holds: nobody to alert about.
+    if (!record?.enquiry.referrals.some((r) => r.agencyId === agencyId)) {
+      return { recorded, suppressed, referralUndelivered: false };
+    }
     const change = markReferralUndelivered(record.enquiry, agencyId, 'Permanent', {
       now: deps.clock(),
       actor: DELIVERY_ACTOR,
