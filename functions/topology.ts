@@ -313,6 +313,8 @@ export const REFERENCE_DATA_MAX_AGE_SECONDS = 60;
 
 /** Settings both queues share. Visibility is six times the consumers' timeout, as AWS recommends. */
 const DEFAULT_QUEUE_SETTINGS = {
+  // At least six times the consumer's timeout, as AWS advises for a Lambda event source: a batch still being
+  // processed (or retried by the event source) is never handed to a second consumer.
   visibilityTimeoutSeconds: 180,
   // With the back-off below, a message is tried 13 times over about 7 hours (RETRY_HORIZON): an outage of SES,
   // DynamoDB or a mailbox of 6 hours loses nothing; only then does it go to the dead-letter queue (alarmed).
@@ -363,7 +365,8 @@ export const API_CORS = {
  */
 export const QUEUES = {
   routing: { consumer: 'router', ...DEFAULT_QUEUE_SETTINGS },
-  mail: { consumer: 'mailer', ...DEFAULT_QUEUE_SETTINGS },
+  // Six times the mailer's 90 s: it may spend its whole invocation retrying a "sent" mark (docs/delivery.md).
+  mail: { consumer: 'mailer', ...DEFAULT_QUEUE_SETTINGS, visibilityTimeoutSeconds: 540 },
   deliveryEvents: { consumer: 'deliveryEvents', ...DEFAULT_QUEUE_SETTINGS },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
