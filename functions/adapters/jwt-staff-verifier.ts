@@ -8,7 +8,7 @@ import {
 } from '../domain/staff.ts';
 
 /**
- * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use: id`) against the issuer's JWKS,
+ * Verifies Cognito ID tokens (RS256, issuer, audience, a required expiry, `token_use: id`) against the issuer's JWKS,
  * which is fetched once and cached. Roles are the user's Cognito groups; a partner representative's
  * organisation is the `custom:organisation_id` attribute, an agency officer's agency `custom:agency_id`. The local cloud issues tokens of the same shape.
  */
@@ -32,6 +32,8 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ['RS256'],
+        // A token that never expires would be a key to the staff API for ever.
+        requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
       // The key server failing is our outage, not the caller's bad token: let it be a 500 and raise the alarm.

@@ -111,6 +111,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
 /** Builds the API. */
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  app.use('*', securityHeaders());
   app.use('*', requestContext(deps.logger, deps.staffTokens));
   app.use(
     '*',
@@ -142,10 +143,10 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(await openApi());
   });
   app.get(ROUTES.apiReference.path, async (c) => {
-    docsPage ??= Promise.all([import('./docs-page.ts'), openApi()]).then(([{ renderDocsPage }, doc]) =>
-      renderDocsPage(doc),
-    );
+    const { renderDocsPage, DOCS_PAGE_CSP } = await import('./docs-page.ts');
+    docsPage ??= openApi().then(renderDocsPage);
     c.header('Cache-Control', 'public, max-age=300');
+    c.header('Content-Security-Policy', DOCS_PAGE_CSP);
     return c.html(await docsPage);
   });
 
@@ -189,6 +190,27 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   return app;
+}
+
+/**
+ * Headers every response carries, whatever answered it (a route, an error, CORS): no MIME sniffing, HTTPS
+ * only, never framed, no referrer, a Content-Security-Policy that allows nothing (JSON needs nothing; the
+ * HTML pages set their own, narrower one), and `no-store` unless a route chose to let a response be cached:
+ * responses carry personal data and status tokens, and no shared cache may keep them.
+ */
+function securityHeaders(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    await next();
+    const headers = c.res.headers;
+    headers.set('X-Content-Type-Options', 'nosniff');
+    headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    headers.set('X-Frame-Options', 'DENY');
+    if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'no-referrer');
+    if (!headers.has('Content-Security-Policy')) {
+      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+    if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  };
 }
 
 /**

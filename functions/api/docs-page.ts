@@ -2,6 +2,7 @@
  * A human-readable API reference at /docs, rendered from the same OpenAPI document as /openapi.json. Plain
  * HTML with no scripts or external assets, so it works offline and needs no Content-Security-Policy holes.
  */
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/email-content.ts';
 
 type Json = Record<string, unknown>;
@@ -30,6 +31,18 @@ function schemaSummary(schema: unknown, components: Json): string {
 }
 
 /** Renders the OpenAPI document as one HTML page. */
+const DOCS_STYLE = `body{font-family:Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#0b0c0c}
+section{border-top:1px solid #b1b4b6;padding-top:.5em}code{background:#f3f2f1;padding:0 .2em}small{color:#505a5f}`;
+
+/** The page's Content-Security-Policy: nothing but its own style block, by the SHA-256 of the very text. */
+export const DOCS_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(DOCS_STYLE, 'utf8').digest('base64')}'`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export function renderDocsPage(document: Json): string {
   const info = (document.info ?? {}) as Json;
   const components = ((document.components as Json | undefined)?.schemas ?? {}) as Json;
@@ -72,8 +85,7 @@ ${body ? `<h3>Body (application/json)</h3>${schemaSummary(body.schema, component
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(String(info.title ?? 'API'))}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#0b0c0c}
-section{border-top:1px solid #b1b4b6;padding-top:.5em}code{background:#f3f2f1;padding:0 .2em}small{color:#505a5f}</style>
+<style>${DOCS_STYLE}</style>
 </head><body>
 <h1>${escapeHtml(String(info.title ?? 'API'))} <small>${escapeHtml(String(info.version ?? ''))}</small></h1>
 <p>${escapeHtml(String(info.description ?? ''))}</p>

@@ -5,7 +5,7 @@
  * on in-memory ports, with a token verifier that reads the role from the token.
  */
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app.ts';
@@ -353,5 +353,51 @@ describe('fuzzed bodies', () => {
     }
 
     expect([...statuses.keys()].some((status) => status === 422)).toBe(true);
+  });
+});
+
+describe('security headers', () => {
+  it.each(ROUTE_LIST.map((route) => [label(route), route] as const))(
+    '%s answers with nosniff, HSTS, no framing and a Content-Security-Policy, with or without a token',
+    async (_label, route) => {
+      for (const token of [undefined, 'role:partnership-admin', 'role:csu-officer']) {
+        const response = await call(route, token);
+
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d{8,}/);
+        expect(response.headers.get('x-frame-options')).toBe('DENY');
+        expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+        expect(response.headers.get('cache-control')).toBeTruthy();
+      }
+    },
+  );
+
+  it('keeps personal data and tokens out of every cache unless a route chose otherwise', async () => {
+    const submitted = await app.request('/enquiries', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        category: 'parking',
+        description: 'A van on the pavement',
+        email: 'sam@x.example',
+      }),
+    });
+    const unknown = await app.request('/no-such-thing');
+
+    expect(submitted.status).toBe(201);
+    expect(submitted.headers.get('cache-control')).toBe('no-store');
+    expect(unknown.headers.get('cache-control')).toBe('no-store');
+    expect((await app.request('/openapi.json')).headers.get('cache-control')).toBe('public, max-age=300');
+  });
+
+  it('lets the reference page load its own style and nothing else', async () => {
+    const page = await app.request('/docs');
+    const html = await page.text();
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+
+    expect(page.headers.get('content-security-policy')).toContain(`style-src 'sha256-${hash}'`);
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(html).not.toMatch(/<script/i);
   });
 });
