@@ -394,6 +394,38 @@ describe('API', () => {
     ]);
   });
 
+  it('throttles the whole stage below what one partnership could need, with a burst above the rate', () => {
+    const [setting] = apiStage.Properties?.['MethodSettings'] as {
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+    }[];
+
+    // A council's contact form and its staff make a few requests a second; 100/s is already a flood.
+    expect(setting?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(setting?.ThrottlingRateLimit).toBeLessThanOrEqual(100);
+    expect(setting?.ThrottlingBurstLimit).toBeGreaterThanOrEqual(Number(setting?.ThrottlingRateLimit));
+    expect(setting?.ThrottlingBurstLimit).toBeLessThanOrEqual(200);
+  });
+
+  it('runs AWS’s managed rule groups for bad IP reputation and known bad inputs, blocking', () => {
+    const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0];
+    const rules = acl?.Properties?.['Rules'] as {
+      Statement: { ManagedRuleGroupStatement?: { VendorName: string; Name: string } };
+      OverrideAction?: { None?: object; Count?: object };
+    }[];
+    const managed = rules.filter((rule) => rule.Statement.ManagedRuleGroupStatement);
+
+    expect(managed.map((rule) => rule.Statement.ManagedRuleGroupStatement?.Name).sort()).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    for (const rule of managed) {
+      expect(rule.Statement.ManagedRuleGroupStatement?.VendorName).toBe('AWS');
+      // Count would only watch: the groups must block.
+      expect(rule.OverrideAction).toEqual({ None: {} });
+    }
+  });
+
   it('writes JSON access logs without client IPs to an encrypted log group, and traces requests', () => {
     const setting = apiStage.Properties?.['AccessLogSetting'] as { DestinationArn: unknown; Format: string };
     // The destination is the access log group's ARN, as a GetAtt or (newer feature flags) a Join on its name.

@@ -63,6 +63,18 @@ describe('rules', () => {
     expect(JSON.stringify(destination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
   });
 
+  it.each(Object.keys(RULES))('%s keeps retrying a queue it cannot reach for minutes, not once', (name) => {
+    const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
+    const [target] = rule.Properties?.['Targets'] as {
+      RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+      DeadLetterConfig?: object;
+    }[];
+
+    expect(target?.RetryPolicy.MaximumRetryAttempts).toBeGreaterThanOrEqual(3);
+    expect(target?.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(600);
+    expect(target?.DeadLetterConfig).toBeDefined();
+  });
+
   it.each(Object.entries(RULES))('%s delivers to its target queue with the retry policy', (name, spec) => {
     const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
 
