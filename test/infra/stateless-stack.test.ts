@@ -395,7 +395,7 @@ describe('API', () => {
   });
 
   it('throttles the whole stage below what one partnership could need, with a burst above the rate', () => {
-    const [setting] = apiStage.Properties?.['MethodSettings'] as {
+    const [setting] = (apiStage.Properties?.['MethodSettings'] ?? []) as {
       ThrottlingRateLimit: number;
       ThrottlingBurstLimit: number;
     }[];

@@ -65,7 +65,7 @@ describe('rules', () => {
 
   it.each(Object.keys(RULES))('%s keeps retrying a queue it cannot reach for minutes, not once', (name) => {
     const rule = resource(template, logicalId(stateless.rules[name as keyof typeof RULES]));
-    const [target] = rule.Properties?.['Targets'] as {
+    const [target] = (rule.Properties?.['Targets'] ?? []) as {
       RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
       DeadLetterConfig?: object;
     }[];
