@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-/** CDK entry point: `cdk synth -c stage=prod`. The stage's settings come from cdk.json's `stages`. */
+/**
+ * CDK entry point: `cdk synth -c stage=prod`. The stage's settings, its account and region included, come from
+ * cdk.json's `stages` (`-c account=… -c region=…` override them); a missing or bad one stops the synth with
+ * one line naming it.
+ */
 import { createApp } from '../lib/app.ts';
+import { StageConfigError } from '../lib/stage-config.ts';
 
-const account = process.env.CDK_DEFAULT_ACCOUNT;
-const region = process.env.CDK_DEFAULT_REGION;
-
-createApp({ env: account || region ? { account, region } : undefined });
+try {
+  createApp();
+} catch (error) {
+  if (!(error instanceof StageConfigError)) throw error;
+  process.stderr.write(`Cannot synthesize: ${error.message}\n`);
+  process.exit(1);
+}

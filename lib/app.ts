@@ -1,4 +1,4 @@
-import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { isProtectedStage, loadStageConfig, type StageConfig } from './stage-config.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -6,8 +6,6 @@ import { StatelessStack } from './stateless-stack.ts';
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions extends AppProps {
-  /** Account and region to deploy to. @default environment-agnostic stacks */
-  readonly env?: Environment;
   /** Run cdk-nag's AWS Solutions checks during synthesis. @default true */
   readonly nag?: boolean;
 }
@@ -25,9 +23,11 @@ export interface CspApp {
  * and `csp-<stage>-stateless` (everything else), checked by cdk-nag.
  */
 export function createApp(options: CreateAppOptions = {}): CspApp {
-  const { env, nag = true, ...appProps } = options;
+  const { nag = true, ...appProps } = options;
   const app = new App(appProps);
   const stage = loadStageConfig(app.node);
+  // Pinned to the stage's own account and region: a synth never bakes in whatever the CLI happens to resolve.
+  const env = { account: stage.account, region: stage.region };
   const tags = { project: 'csp', stage: stage.name };
 
   const stateful = new StatefulStack(app, `csp-${stage.name}-stateful`, {

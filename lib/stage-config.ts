@@ -11,6 +11,10 @@ import type { AnonymiseAfterMonths } from '../functions/domain/retention.ts';
 export interface StageConfig {
   /** Stage name, e.g. `dev` or `prod`; part of every stack and resource name. */
   readonly name: string;
+  /** The 12-digit AWS account the stage deploys to: its stacks are pinned to it, never whatever the CLI finds. */
+  readonly account: string;
+  /** The AWS region the stage deploys to, e.g. `eu-west-2` (London). */
+  readonly region: string;
   readonly partnershipId: string;
   /** From header of every email, e.g. `Ashford CSU <no-reply@csp.example.org>`. */
   readonly senderAddress: string;
@@ -49,6 +53,8 @@ export class StageConfigError extends Error {
 }
 
 const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const ALLOWED_RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter(
@@ -75,7 +81,14 @@ export function loadStageConfig(node: Node): StageConfig {
     const known = Object.keys(stages).join(', ') || 'none';
     throw new StageConfigError(`Stage "${name}" is not in context "stages" (known stages: ${known})`);
   }
-  return parseStage(name, raw);
+  // `-c account=… -c region=…` override the stage's own, e.g. from a deploy pipeline's variables.
+  const overrides = Object.fromEntries(
+    (['account', 'region'] as const).flatMap((key) => {
+      const value = node.tryGetContext(key);
+      return value === undefined ? [] : [[key, String(value)]];
+    }),
+  );
+  return parseStage(name, { ...raw, ...overrides });
 }
 
 /** Validates one stage's settings; exported for tests of the validation itself. */
@@ -102,6 +115,18 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     return value;
   };
 
+  const account = raw['account'];
+  if (typeof account !== 'string' || !ACCOUNT.test(account)) {
+    throw new StageConfigError(
+      `${where('account')} must be the 12-digit AWS account to deploy to (in cdk.json, or -c account=...), got ${JSON.stringify(account)}`,
+    );
+  }
+  const region = raw['region'];
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    throw new StageConfigError(
+      `${where('region')} must be an AWS region such as eu-west-2 (in cdk.json, or -c region=...), got ${JSON.stringify(region)}`,
+    );
+  }
   const senderAddress = text('senderAddress');
   const sesIdentity = text('sesIdentity').toLowerCase();
   // SES only sends as an address on a verified identity; catch a mismatch at synth, not at the first email.
@@ -134,6 +159,8 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
 
   return {
     name,
+    account,
+    region,
     partnershipId: text('partnershipId'),
     senderAddress,
     sesIdentity,

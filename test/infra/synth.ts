@@ -25,6 +25,9 @@ export const CDK_JSON_CONTEXT = (
   }
 ).context;
 
+/** The fixed, fake account every test synthesizes for (cdk.json names no real one). */
+export const TEST_ACCOUNT = '111111111111';
+
 /** Context that makes synth write cdk-nag findings to the validation report instead of throwing. */
 export const REPORT_INSTEAD_OF_THROW = { '@aws-cdk/core:failSynthOnValidationErrors': false } as const;
 
@@ -45,6 +48,7 @@ export function synthApp(stage: string, options: { bundle?: boolean } = {}): Syn
       ...CDK_JSON_CONTEXT,
       ...REPORT_INSTEAD_OF_THROW,
       stage,
+      account: TEST_ACCOUNT,
       ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
