@@ -23,10 +23,17 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern as CdkEventPattern, EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -322,7 +329,13 @@ export class StatelessStack extends Stack {
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
         evaluationPeriods: 1,
       });
+      this.alarm(`${pascalCase(name)}Throttles`, {
+        description: `The ${name} function is being throttled: concurrency is exhausted`,
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        evaluationPeriods: 1,
+      });
     }
+    this.addOperationalAlarms(table);
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the public API' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
@@ -442,15 +455,96 @@ export class StatelessStack extends Stack {
     return topic;
   }
 
-  /** An alarm that fires on any non-zero value and notifies the alarm topic when it fires and clears. */
+  /**
+   * What `app.ts` turns into answers (so no function error), and what no single function sees: the API's 5xx
+   * and latency, the account's concurrency, every queue's oldest message, the table's throttling and system
+   * errors, and SES's reputation (SES pauses sending above about 10 % bounces or 0.5 % complaints).
+   */
+  private addOperationalAlarms(table: ITable): void {
+    const fiveMinutes = Duration.minutes(5);
+    this.alarm('Api5xx', {
+      description:
+        'The API answered 5xx (an outage answers 503; anything else is a fault): see the api log group',
+      metric: this.api.metricServerError({ period: fiveMinutes, statistic: Stats.SUM }),
+      evaluationPeriods: 1,
+    });
+    this.alarm('ApiLatencyP99', {
+      description: 'The slowest 1 % of API requests took over 3 s for 15 minutes',
+      metric: this.api.metricLatency({ period: fiveMinutes, statistic: Stats.p(99) }),
+      threshold: 3000,
+      evaluationPeriods: 3,
+    });
+    this.alarm('ConcurrentExecutions', {
+      description:
+        'Lambda concurrency in the account is near its limit (1,000 by default); throttling follows',
+      metric: new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'ConcurrentExecutions',
+        period: Duration.minutes(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 800,
+      evaluationPeriods: 3,
+    });
+    for (const [name, { queue }] of Object.entries(this.queues)) {
+      this.alarm(`${pascalCase(name)}QueueAge`, {
+        description: `A message has waited over 30 minutes in the ${name} queue: its consumer is failing or an outage is being outlasted`,
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: Stats.MAXIMUM }),
+        threshold: 30 * 60,
+        evaluationPeriods: 1,
+      });
+    }
+    this.alarm('TableThrottles', {
+      description: 'DynamoDB throttled requests to the table',
+      metric: table.metricThrottledRequestsForOperations({
+        operations: TABLE_OPERATIONS,
+        period: fiveMinutes,
+      }),
+      evaluationPeriods: 1,
+    });
+    this.alarm('TableSystemErrors', {
+      description: 'DynamoDB failed requests to the table on its side',
+      metric: table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: fiveMinutes }),
+      evaluationPeriods: 1,
+    });
+    this.alarm('SesBounceRate', {
+      description:
+        'SES bounce rate is above 5 % (SES reviews the account at 5 % and may pause sending at 10 %)',
+      metric: new Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        period: Duration.hours(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0.05,
+      evaluationPeriods: 1,
+    });
+    this.alarm('SesComplaintRate', {
+      description:
+        'SES complaint rate is above 0.1 % (SES reviews the account there and may pause sending at 0.5 %)',
+      metric: new Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        period: Duration.hours(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0.001,
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * An alarm that fires above `threshold` (any non-zero value by default) and notifies the alarm topic when it
+   * fires and clears.
+   */
   private alarm(
     id: string,
-    props: { description: string; metric: IMetric; evaluationPeriods: number },
+    props: { description: string; metric: IMetric; evaluationPeriods: number; threshold?: number },
   ): Alarm {
     const alarm = new Alarm(this, id, {
       alarmDescription: props.description,
       metric: props.metric,
-      threshold: 0,
+      threshold: props.threshold ?? 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: props.evaluationPeriods,
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -461,6 +555,16 @@ export class StatelessStack extends Stack {
     return alarm;
   }
 }
+
+/** The table operations the functions call (an alarm's math expression holds at most 10 metrics). */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
 
 /** Every queue is encrypted and refuses plain-HTTP access. */
 const QUEUE_DEFAULTS = {

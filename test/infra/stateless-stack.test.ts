@@ -343,6 +343,82 @@ describe('alarms', () => {
     });
   });
 
+  /** The one alarm on `metricName` in `namespace` whose dimensions include `dimension`, if any. */
+  const alarmOn = (namespace: string, metricName: string, dimension?: { Name: string; Value: unknown }) =>
+    alarms.filter(
+      (a) =>
+        a.Properties?.['Namespace'] === namespace &&
+        a.Properties?.['MetricName'] === metricName &&
+        (!dimension ||
+          JSON.stringify(a.Properties?.['Dimensions'] ?? []).includes(JSON.stringify(dimension))),
+    );
+
+  it.each(functionIds)('%s has a Throttles alarm that notifies the alarm topic', (id) => {
+    const [alarm] = alarmOn('AWS/Lambda', 'Throttles', { Name: 'FunctionName', Value: { Ref: id } });
+
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, AlarmActions: [alarmTopicRef] });
+  });
+
+  it('alarms on any API 5xx and on a p99 latency over 3 s, for the API itself', () => {
+    const [errors] = alarmOn('AWS/ApiGateway', '5XXError');
+    const [latency] = alarmOn('AWS/ApiGateway', 'Latency');
+
+    expect(errors?.Properties).toMatchObject({
+      Statistic: 'Sum',
+      Threshold: 0,
+      AlarmActions: [alarmTopicRef],
+    });
+    expect(latency?.Properties).toMatchObject({
+      ExtendedStatistic: 'p99',
+      Threshold: 3000,
+      AlarmActions: [alarmTopicRef],
+    });
+    expect(JSON.stringify(errors?.Properties?.['Dimensions'])).toContain('ApiName');
+  });
+
+  it('alarms when the account’s Lambda concurrency nears its limit', () => {
+    const [alarm] = alarmOn('AWS/Lambda', 'ConcurrentExecutions');
+
+    expect(alarm?.Properties).toMatchObject({
+      Statistic: 'Maximum',
+      Threshold: 800,
+      AlarmActions: [alarmTopicRef],
+    });
+  });
+
+  it.each(Object.keys(QUEUES))('alarms when a message has waited over 30 minutes in the %s queue', (name) => {
+    const queue = stateless.queues[name as keyof typeof QUEUES].queue;
+    const [alarm] = alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', {
+      Name: 'QueueName',
+      Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] },
+    });
+
+    expect(alarm?.Properties).toMatchObject({ Threshold: 1800, AlarmActions: [alarmTopicRef] });
+  });
+
+  it('alarms on DynamoDB throttling and system errors of the table, across its operations', () => {
+    const throttles = alarms.filter((a) =>
+      JSON.stringify(a.Properties?.['Metrics'] ?? []).includes('ThrottledRequests'),
+    );
+    const systemErrors = alarms.filter((a) =>
+      JSON.stringify(a.Properties?.['Metrics'] ?? []).includes('SystemErrors'),
+    );
+
+    for (const [alarm] of [throttles, systemErrors]) {
+      expect(alarm?.Properties).toMatchObject({ Threshold: 0, AlarmActions: [alarmTopicRef] });
+      expect(JSON.stringify(alarm?.Properties?.['Metrics'])).toContain('"TableName"');
+      expect(JSON.stringify(alarm?.Properties?.['Metrics'])).toContain('"PutItem"');
+    }
+  });
+
+  it('alarms on SES reputation: bounces above 5 %, complaints above 0.1 %', () => {
+    const [bounces] = alarmOn('AWS/SES', 'Reputation.BounceRate');
+    const [complaints] = alarmOn('AWS/SES', 'Reputation.ComplaintRate');
+
+    expect(bounces?.Properties).toMatchObject({ Threshold: 0.05, AlarmActions: [alarmTopicRef] });
+    expect(complaints?.Properties).toMatchObject({ Threshold: 0.001, AlarmActions: [alarmTopicRef] });
+  });
+
   it('sends alarms to an encrypted, TLS-only topic with the stage alarm email subscribed', () => {
     const topic = resource(template, logicalId(stateless.alarmTopic));
     const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'));
