@@ -48,6 +48,8 @@ export interface FunctionSpec {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly description: string;
+  /** At most this many run at once (reserved concurrency), e.g. 1 for a job whose runs must never overlap. */
+  readonly reservedConcurrency?: number;
   /** Table actions it calls, and the indexes it queries. Sets `TABLE_NAME`. */
   readonly table?: { readonly actions: readonly TableAction[]; readonly indexes?: readonly TableIndex[] };
   /** Puts events on the bus. Sets `EVENT_BUS_NAME`. */
@@ -128,6 +130,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 60,
     description: 'Republishes enquiries the router has not yet received, and case events not yet published',
+    // One run at a time, and a failed run is not retried: the next minute's run does the same work.
+    reservedConcurrency: 1,
     // It only queries the outbox index, never the table itself.
     table: { actions: ['UpdateItem'], indexes: ['GSI2'] },
     bus: true,
@@ -323,8 +327,8 @@ const DEFAULT_QUEUE_SETTINGS = {
   maxBatchingWindowSeconds: 0,
   // Concurrent batches per queue: keeps the mailer under SES's sending rate and DynamoDB bursts small.
   maxConcurrency: 5,
-  // Longer than the retry horizon, so no message expires while it is still being retried.
-  retentionDays: 4,
+  // Longer than any retry horizon (and SQS's maximum), so no message expires while it is still retried.
+  retentionDays: 14,
   dlqRetentionDays: 14,
   retryBackoff: { baseSeconds: 30, maxSeconds: 3600 },
 } as const;
@@ -479,6 +483,8 @@ export const SCHEDULES = {
     description: 'Republish enquiries whose EnquiryReceived event was not published',
     expression: 'rate(1 minute)',
     target: 'outboxSweeper',
+    // The next run comes within a minute; a retry would only overlap it.
+    retries: 0,
   },
   'chair-rotation': {
     // Daily, so a run missed on the day a term starts is caught up the next day.
@@ -505,6 +511,8 @@ export const SCHEDULES = {
 export interface ScheduleSpec {
   readonly description: string;
   readonly expression: string;
+  /** Retries of a failed invocation; the scheduler's default policy (SCHEDULE_RETRY_POLICY) when absent. */
+  readonly retries?: number;
   readonly timeZone?: 'Europe/London';
   readonly target: FunctionName;
 }

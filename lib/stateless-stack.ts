@@ -291,7 +291,7 @@ export class StatelessStack extends Stack {
           role,
           // The handlers decide for the time the run was scheduled, not when a retry happens to arrive.
           input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
-          retryAttempts: SCHEDULE_RETRY_POLICY.maximumRetryAttempts,
+          retryAttempts: (spec as ScheduleSpec).retries ?? SCHEDULE_RETRY_POLICY.maximumRetryAttempts,
           maxEventAge: Duration.seconds(SCHEDULE_RETRY_POLICY.maximumEventAgeSeconds),
           deadLetterQueue: this.undeliverableSchedulesQueue,
         }),

@@ -99,6 +99,7 @@ export class CspFunction extends NodejsFunction {
       description: spec.description,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      reservedConcurrentExecutions: spec.reservedConcurrency,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
@@ -185,13 +186,18 @@ export class CspFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets `SENDER_ADDRESS` and allows `ses:SendEmail` through the sender's identity (and configuration set) only. */
+  /**
+   * Sets `SENDER_ADDRESS` and allows `ses:SendEmail` through the sender's identity (and configuration set)
+   * only, and only from the sender's own address: a compromised function cannot send as anyone else.
+   */
   allowSendingEmailAs(sender: EmailSender): this {
     this.addEnvironment(ENV.senderAddress, sender.address);
+    const fromAddress = /<([^>]+)>\s*$/.exec(sender.address)?.[1] ?? sender.address;
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [sender.identityArn, ...(sender.configurationSetArn ? [sender.configurationSetArn] : [])],
+        conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
       }),
     );
     return this;

@@ -10,7 +10,7 @@ import {
   ROUTES,
   environmentOf as topologyEnvironmentOf,
 } from '../../functions/topology.ts';
-import { API_THROTTLING } from '../../lib/stateless-stack.ts';
+import { API_THROTTLING, SCHEDULE_RETRY_POLICY } from '../../lib/stateless-stack.ts';
 import {
   actionsOf,
   arnOf,
@@ -161,8 +161,11 @@ describe('IAM', () => {
     });
 
     expect(ses.map((s) => s.policyId).sort()).toEqual(senders.sort());
+    const fromAddress = /<([^>]+)>\s*$/.exec(stage.senderAddress)?.[1];
     for (const { statement } of ses) {
       expect(actionsOf(statement)).toEqual(['ses:SendEmail']);
+      // Only as the stage's own sender: never as the CSU, an agency or anyone else on the identity's domain.
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': fromAddress } });
       expect(resourcesOf(statement)).toHaveLength(2);
       expect(resourcesOf(statement)).toEqual(
         expect.arrayContaining([
@@ -468,6 +471,20 @@ describe('API', () => {
         ThrottlingBurstLimit: API_THROTTLING.burstLimit,
       }),
     ]);
+  });
+
+  it('runs the every-minute outbox sweeper one at a time, never retried (the next run does the same)', () => {
+    const sweeper = resource(template, logicalId(stateless.functions.outboxSweeper));
+    const schedule = resource(template, logicalId(stateless.schedules['enquiry-outbox-sweeper']));
+    const daily = resource(template, logicalId(stateless.schedules['chair-rotation']));
+
+    expect(sweeper.Properties?.['ReservedConcurrentExecutions']).toBe(1);
+    expect(schedule.Properties?.['Target']).toMatchObject({ RetryPolicy: { MaximumRetryAttempts: 0 } });
+    // A daily job is retried: missing it costs a day.
+    expect(daily.Properties?.['Target']).toMatchObject({
+      RetryPolicy: { MaximumRetryAttempts: SCHEDULE_RETRY_POLICY.maximumRetryAttempts },
+    });
+    expect(SCHEDULE_RETRY_POLICY.maximumRetryAttempts).toBeGreaterThan(0);
   });
 
   it('throttles the whole stage below what one partnership could need, with a burst above the rate', () => {
