@@ -202,6 +202,12 @@ export class StatefulStack extends Stack {
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      // A stolen refresh token is good for a working day at most.
+      refreshTokenValidity: Duration.days(1),
+      // No hosted-UI flows until the staff console has a real callback URL (the console issue turns the code
+      // flow with PKCE back on): no implicit grant, no placeholder callback.
+      disableOAuth: true,
       // Only admins may set which organisation a user represents, or which agency they work for.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });

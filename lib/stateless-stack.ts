@@ -601,7 +601,10 @@ function accessLogFormat(): AccessLogFormat {
 function acknowledgePublicMethod(method: Method, reason: string): void {
   Validations.of(method).acknowledge(
     { id: 'AwsSolutions-APIG4', reason },
-    { id: 'AwsSolutions-COG4', reason: `No Cognito users exist. ${reason}` },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: `Public method: the staff pool's authorizer guards only the staff methods. ${reason}`,
+    },
   );
 }
 

@@ -57,6 +57,26 @@ describe('staff user pool', () => {
     });
   });
 
+  it('gives staff tools short-lived tokens, SRP sign-in only, and no OAuth flows until the console has a real callback', () => {
+    const clients = Object.values(resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPoolClient'));
+
+    expect(clients).toHaveLength(1);
+    const client = clients[0]?.Properties ?? {};
+    expect(client['ExplicitAuthFlows']).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client['AllowedOAuthFlows'] ?? []).toEqual([]);
+    expect(client['CallbackURLs'] ?? []).toEqual([]);
+    expect(client['GenerateSecret']).toBe(false);
+    // Validity in the client's own units: a day of refresh, an hour of ID and access token.
+    const inMinutes = (value: unknown, unit: unknown) =>
+      Number(value) * ({ days: 1440, hours: 60, minutes: 1 } as Record<string, number>)[String(unit)]!;
+    const units = (client['TokenValidityUnits'] ?? {}) as Record<string, string>;
+    expect(inMinutes(client['RefreshTokenValidity'], units['RefreshToken'] ?? 'days')).toBeLessThanOrEqual(
+      1440,
+    );
+    expect(inMinutes(client['IdTokenValidity'], units['IdToken'] ?? 'hours')).toBeLessThanOrEqual(60);
+    expect(inMinutes(client['AccessTokenValidity'], units['AccessToken'] ?? 'hours')).toBeLessThanOrEqual(60);
+  });
+
   it('has one group per staff role', () => {
     const groups = Object.values(resourcesOfType(statefulTemplate, 'AWS::Cognito::UserPoolGroup')).map(
       (g) => g.Properties?.['GroupName'],
