@@ -100,13 +100,17 @@ export async function submitEnquiry(
 
   const now = deps.clock();
   const receivedAt = now.toISOString();
-  const subjectKeys = await subjectKeysOf(deps.personalData, input.enquiry.contact);
-  // Counted in parallel with the reference, so the limit costs no extra round trip on the way.
-  const [reference, acknowledgementsToday] = await Promise.all([
+  // Hashed and counted in parallel with the reference, so neither the key (fetched on a cold start) nor the
+  // limit costs an extra round trip on the way.
+  const [reference, { subjectKeys, acknowledgementsToday }] = await Promise.all([
     deps.enquiries.nextReference(now.getUTCFullYear()),
-    wantsAcknowledgement(input.enquiry) && subjectKeys?.email
-      ? deps.enquiries.countAcknowledgement(subjectKeys.email, ukDate(now))
-      : undefined,
+    subjectKeysOf(deps.personalData, input.enquiry.contact).then(async (subjectKeys) => ({
+      subjectKeys,
+      acknowledgementsToday:
+        wantsAcknowledgement(input.enquiry) && subjectKeys?.email
+          ? await deps.enquiries.countAcknowledgement(subjectKeys.email, ukDate(now))
+          : undefined,
+    })),
   ]);
   const enquiry: Enquiry = {
     ...input.enquiry,
