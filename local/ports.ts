@@ -66,3 +66,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Free ports for every part of a local cloud, so it can run beside `npm start` (a test, the bench, chaos). */
+export async function freePorts(): Promise<LocalPorts> {
+  return {
+    api: await freePort(),
+    sesInbox: await freePort(),
+    dynamodb: await freePort(),
+    aws: await freePort(),
+  };
+}
+
+/** `ports` as the environment variables `local/start.ts` reads them from. */
+export function portVariables(ports: LocalPorts): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(PORT_VARIABLES) as (keyof LocalPorts)[]).map((key) => [
+      PORT_VARIABLES[key],
+      String(ports[key]),
+    ]),
+  );
+}

@@ -60,28 +60,24 @@ export class DynamoDbAuditTrail implements AuditTrail {
     query: AuditQuery,
     range: { from: string; upper: string },
   ): Promise<Page<AuditRecord>> {
-    const byActor = (path: string) =>
-      query.actor
-        ? { FilterExpression: `${path} = :actor`, ExpressionAttributeValues: { ':actor': query.actor } }
-        : {};
+    /** A Query of one partition in the range, keeping only `query.actor`'s records (at `actorPath`) if asked. */
+    const partition = (partitionKey: string, actorPath: readonly string[]) => ({
+      KeyConditionExpression: 'PK = :partition AND SK BETWEEN :from AND :upper',
+      ...(query.actor
+        ? {
+            FilterExpression: `${actorPath.map((_, i) => `#a${i}`).join('.')} = :actor`,
+            ExpressionAttributeNames: Object.fromEntries(actorPath.map((name, i) => [`#a${i}`, name])),
+          }
+        : {}),
+      ExpressionAttributeValues: {
+        ':partition': partitionKey,
+        ...(query.actor ? { ':actor': query.actor } : {}),
+      },
+    });
     const [reads, changes] = await Promise.all([
+      this.querySource(partition(keys.caseAccess(reference, '', '').PK, ['subject']), range, query.limit),
       this.querySource(
-        {
-          KeyConditionExpression: 'PK = :partition AND SK BETWEEN :from AND :upper',
-          ExpressionAttributeNames: query.actor ? { '#subject': 'subject' } : undefined,
-          ...merge(byActor('#subject'), { ':partition': keys.caseAccess(reference, '', '').PK }),
-        },
-        range,
-        query.limit,
-      ),
-      this.querySource(
-        {
-          KeyConditionExpression: 'PK = :partition AND SK BETWEEN :from AND :upper',
-          ExpressionAttributeNames: query.actor
-            ? { '#entry': 'entry', '#actor': 'actor', '#subject': 'subject' }
-            : undefined,
-          ...merge(byActor('#entry.#actor.#subject'), { ':partition': keys.enquiry(reference).PK }),
-        },
+        partition(keys.enquiry(reference).PK, ['entry', 'actor', 'subject']),
         { from: `${TIMELINE_PREFIX}${range.from}`, upper: `${TIMELINE_PREFIX}${range.upper}` },
         query.limit,
       ),
@@ -173,16 +169,6 @@ const AUDIT_TYPES = new Set(['CaseAccess', 'TimelineEntry', 'AuditEntry']);
 
 function isAuditItem(item: Item): boolean {
   return AUDIT_TYPES.has(String(item.type));
-}
-
-function merge(
-  filter: { FilterExpression?: string; ExpressionAttributeValues?: Record<string, unknown> },
-  values: Record<string, unknown>,
-) {
-  return {
-    FilterExpression: filter.FilterExpression,
-    ExpressionAttributeValues: { ...filter.ExpressionAttributeValues, ...values },
-  };
 }
 
 /**

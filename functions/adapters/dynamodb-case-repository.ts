@@ -29,7 +29,13 @@ import type { Page } from '../domain/ports.ts';
 import { REMOVED } from '../domain/retention.ts';
 import type { OutgoingEvent } from '../events/envelope.ts';
 import { isExpired, subjectIndexAttributes, toEnquiry } from './dynamodb-enquiry-repository.ts';
-import { cancellationReason, justBelow, queryPartition, type TransactItem } from './dynamodb-helpers.ts';
+import {
+  cancellationReason,
+  justBelow,
+  queryPartition,
+  type TransactItem,
+  whenConditionHolds,
+} from './dynamodb-helpers.ts';
 import { CASE_EVENTS_OUTBOX_PARTITION, keys, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -125,8 +131,9 @@ export class DynamoDbCaseRepository implements CaseRepository {
   }
 
   async markEventsPublished(reference: string, outboxId: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
+    // Already marked by whoever published first (the api or the sweeper): nothing to do.
+    await whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.caseEventsOutbox(reference, outboxId),
@@ -134,11 +141,8 @@ export class DynamoDbCaseRepository implements CaseRepository {
           ConditionExpression: 'attribute_exists(GSI2PK)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-    } catch (error) {
-      // Already marked by whoever published first (the api or the sweeper): nothing to do.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async listPendingEvents(notSince: string, limit: number): Promise<PendingCaseEvents[]> {
@@ -293,20 +297,19 @@ export class DynamoDbCaseRepository implements CaseRepository {
     };
     // The idempotency record fingerprints the request (a hash of everything the enquirer sent): drop it,
     // keeping the key's link to the reference so a retry is still recognised. Before the enquiry, as the notes.
-    if (record.enquiry.idempotencyKeyHash) {
-      try {
-        await this.client.send(
+    const keyHash = record.enquiry.idempotencyKeyHash;
+    if (keyHash) {
+      // Already gone with its TTL: nothing to remove.
+      await whenConditionHolds(() =>
+        this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: keys.idempotency(record.enquiry.idempotencyKeyHash),
+            Key: keys.idempotency(keyHash),
             UpdateExpression: 'REMOVE requestHash',
             ConditionExpression: 'attribute_exists(PK)',
           }),
-        );
-      } catch (error) {
-        // Already gone with its TTL: nothing to remove.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     }
     try {
       if (timeline.length === 0) {

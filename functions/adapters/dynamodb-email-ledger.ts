@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { EmailSendInProgress } from '../domain/errors.ts';
 import type { DeliveryReport, EmailClaim, EmailId, EmailLedger, SuppressionList } from '../domain/ports.ts';
-import { cancellationReason } from './dynamodb-helpers.ts';
+import { cancellationReason, whenConditionHolds } from './dynamodb-helpers.ts';
 import { expiryAfterDays, keys, TABLE_SCHEMA } from './table-keys.ts';
 
 /**
@@ -96,16 +95,14 @@ export class DynamoDbEmailLedger implements EmailLedger {
 
   /** Records that an email will never be sent, its address being suppressed; a record already there wins. */
   private async recordSuppressed(emailId: EmailId, now: Date): Promise<void> {
-    try {
-      await this.client.send(new PutCommand(this.recordPut(emailId, now, { status: 'suppressed' })));
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await whenConditionHolds(() =>
+      this.client.send(new PutCommand(this.recordPut(emailId, now, { status: 'suppressed' }))),
+    );
   }
 
   async recordDelivery(emailId: EmailId, report: DeliveryReport): Promise<boolean> {
-    try {
-      await this.client.send(
+    return whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.email(emailId),
@@ -115,12 +112,8 @@ export class DynamoDbEmailLedger implements EmailLedger {
             'attribute_exists(PK) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
           ExpressionAttributeValues: { ':report': report, ':rank': deliveryRank(report) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markSent(emailId: EmailId, providerMessageId: string, at: string): Promise<void> {
@@ -137,8 +130,8 @@ export class DynamoDbEmailLedger implements EmailLedger {
   }
 
   async release(emailId: EmailId, leaseId: string): Promise<void> {
-    try {
-      await this.client.send(
+    await whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.email(emailId),
@@ -148,10 +141,8 @@ export class DynamoDbEmailLedger implements EmailLedger {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':expired': 0, ':sending': 'sending', ':leaseId': leaseId },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -17,7 +16,7 @@ import {
 } from '../domain/ports.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { Recipient } from '../domain/routing.ts';
-import { cancellationReason } from './dynamodb-helpers.ts';
+import { cancellationReason, whenConditionHolds } from './dynamodb-helpers.ts';
 import { expiryAfterDays, keys, OUTBOX_PARTITION, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -177,8 +176,8 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
   }
 
   async deferOutbox(reference: string, until: string): Promise<void> {
-    try {
-      await this.client.send(
+    await whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.enquiry(reference),
@@ -187,10 +186,8 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
           ConditionExpression: 'attribute_exists(GSI2PK)',
           ExpressionAttributeValues: { ':sortKey': keys.outbox(until, reference).GSI2SK, ':one': 1 },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   private async getItem(reference: string): Promise<Item | undefined> {
@@ -206,7 +203,7 @@ function withoutSubjectKeys({ subjectKeys: _, ...enquiry }: Enquiry): Omit<Enqui
 }
 
 /** The subject keys an item holds, as the attributes the subject indexes are keyed on. */
-function subjectKeysOf(item: Item): Enquiry['subjectKeys'] {
+function subjectKeysOfItem(item: Item): Enquiry['subjectKeys'] {
   const { subjectEmail, subjectPhone } = TABLE_SCHEMA;
   const email = item[subjectEmail.partitionKey];
   const phone = item[subjectPhone.partitionKey];
@@ -260,7 +257,7 @@ export function toEnquiry(item: Item): Enquiry {
     publicUpdates: (item.publicUpdates as Enquiry['publicUpdates']) ?? [],
     acknowledgementLimited: item.acknowledgementLimited === true ? true : undefined,
     anonymisedAt: typeof item.anonymisedAt === 'string' ? item.anonymisedAt : undefined,
-    subjectKeys: subjectKeysOf(item),
+    subjectKeys: subjectKeysOfItem(item),
     idempotencyKeyHash: typeof item.idempotencyKeyHash === 'string' ? item.idempotencyKeyHash : undefined,
     expiresAt:
       typeof item[TABLE_SCHEMA.ttlAttribute] === 'number'

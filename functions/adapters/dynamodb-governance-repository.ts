@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -18,7 +17,12 @@ import type {
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
 import type { Vote } from '../domain/voting.ts';
-import { cancellationReason, queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
+import {
+  cancellationReason,
+  queryPartition,
+  whenConditionHolds,
+  writeAuditedChange,
+} from './dynamodb-helpers.ts';
 import { CHAIR_TERM_PARTITION, keys, ORGANISATION_PARTITION, PRIORITY_PARTITION } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
@@ -86,24 +90,21 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
   }
 
   async recordChairTerm(term: ChairTerm, at: string): Promise<'recorded' | 'exists'> {
-    try {
-      await this.client.send(
+    const recorded = await whenConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.chairTerm(term.startsOn), type: 'ChairTerm', ...term, recordedAt: at, version: 1 },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return 'recorded';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return recorded ? 'recorded' : 'exists';
   }
 
   async claimChairTermAnnouncement(startsOn: string, now: Date, leaseSeconds: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.chairTerm(startsOn),
@@ -112,12 +113,8 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
             'attribute_exists(PK) AND attribute_not_exists(announcedAt) AND (attribute_not_exists(announcementLeaseUntil) OR announcementLeaseUntil < :now)',
           ExpressionAttributeValues: { ':until': now.getTime() + leaseSeconds * 1000, ':now': now.getTime() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markChairTermAnnounced(startsOn: string, at: string): Promise<void> {
@@ -323,8 +320,8 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
   }
 
   async closeMotion(id: string, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return whenConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.motion(id),
@@ -333,12 +330,8 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Writes the governance part of the partnership record, leaving the enquiry part as it is. */

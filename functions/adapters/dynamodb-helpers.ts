@@ -1,5 +1,5 @@
 /** Small DynamoDB routines the repositories share. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
@@ -80,4 +80,18 @@ export async function writeAuditedChange(
  */
 export function justBelow(key: string): string {
   return `${key.slice(0, -1)}${String.fromCharCode(key.charCodeAt(key.length - 1) - 1)}\uffff`;
+}
+
+/**
+ * Sends one conditional write: @returns false, instead of throwing, when its condition did not hold (another
+ * writer won, or there was nothing left to change). Any other failure is thrown.
+ */
+export async function whenConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

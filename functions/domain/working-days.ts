@@ -93,8 +93,18 @@ export function ukMidnight(date: string): Date {
   return new Date(utcMidnight - ukOffsetMs(new Date(candidate)));
 }
 
+/**
+ * Inclusive UK dates (a filter's `from` and `to`, either optional) as the instants `[from, before)` they span.
+ */
+export function ukDateRange(fromDate?: string, toDate?: string): { from?: string; before?: string } {
+  return {
+    from: fromDate ? ukMidnight(fromDate).toISOString() : undefined,
+    before: toDate ? ukMidnightAfter(toDate).toISOString() : undefined,
+  };
+}
+
 /** The instant the UK calendar day after `date` starts: the exclusive end of `date`, as a filter's "to". */
-export function ukMidnightAfter(date: string): Date {
+function ukMidnightAfter(date: string): Date {
   const next = new Date(`${date}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   return ukMidnight(next.toISOString().slice(0, 10));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../../functions/topology.ts';
 import { startLocalCloud } from '../../local/cloud.ts';
-import { freePort } from '../../local/ports.ts';
+import { freePorts } from '../../local/ports.ts';
 import { bundleAll, bundleDir, floorOf } from './bundle.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { type ImportProfile, profileImport } from './cpu-profile.ts';
@@ -89,12 +89,7 @@ async function main() {
     if (cloudLog.length < 5) cloudLog.push(`${message}${error instanceof Error ? `: ${error.message}` : ''}`);
   };
   process.env.POWERTOOLS_LOG_LEVEL = settings.logLevel;
-  const ports = {
-    api: await freePort(),
-    sesInbox: await freePort(),
-    dynamodb: await freePort(),
-    aws: await freePort(),
-  };
+  const ports = await freePorts();
   const { ms: cloudStartMs, value: cloud } = await timed(() =>
     startLocalCloud({
       rootDir,

@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
 import { type CloudProcess, startCloudProcess } from '../../local/cloud-process.ts';
-import { freePort } from '../../local/ports.ts';
+import { freePorts, portVariables } from '../../local/ports.ts';
 import { ASHFORD } from '../seed/ashford.ts';
 
 const { values } = parseArgs({
@@ -39,10 +39,7 @@ const log = (message: string) =>
 const started = Date.now();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'csp-chaos-'));
 const env = {
-  CSP_API_PORT: String(await freePort()),
-  CSP_SES_PORT: String(await freePort()),
-  CSP_DYNAMODB_PORT: String(await freePort()),
-  CSP_AWS_PORT: String(await freePort()),
+  ...portVariables(await freePorts()),
   CSP_DATA_DIR: dataDir,
   CSP_LOCAL_TIME_SCALE: String(TIME_SCALE),
   CSP_OUTBOX_GRACE_SECONDS: '10',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type CloudProcess, startCloudProcess } from '../../local/cloud-process.ts';
-import { freePort } from '../../local/ports.ts';
+import { freePorts, portVariables } from '../../local/ports.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 
 const ENQUIRIES = 40;
@@ -56,10 +56,7 @@ describe('kill -9 of the local cloud mid-burst', () => {
   it('loses no message and sends no email twice once it is restarted', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'csp-crash-'));
     const env = {
-      CSP_API_PORT: String(await freePort()),
-      CSP_SES_PORT: String(await freePort()),
-      CSP_DYNAMODB_PORT: String(await freePort()),
-      CSP_AWS_PORT: String(await freePort()),
+      ...portVariables(await freePorts()),
       CSP_DATA_DIR: dataDir,
       CSP_LOCAL_TIME_SCALE: '0.02',
       CSP_OUTBOX_GRACE_SECONDS: '0',

@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalCloudUrls, startCloudProcess } from '../../local/cloud-process.ts';
-import { freePort } from '../../local/ports.ts';
+import { freePorts, portVariables } from '../../local/ports.ts';
 
 export type { LocalCloudUrls };
 
@@ -29,10 +29,7 @@ export default async function setup(project: TestProject) {
   const logStream = createWriteStream(logFile);
 
   const env = {
-    CSP_API_PORT: String(await freePort()),
-    CSP_SES_PORT: String(await freePort()),
-    CSP_DYNAMODB_PORT: String(await freePort()),
-    CSP_AWS_PORT: String(await freePort()),
+    ...portVariables(await freePorts()),
     CSP_LOCAL_TIME_SCALE: String(TIME_SCALE),
     CSP_OUTBOX_GRACE_SECONDS: '0',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',

@@ -8,6 +8,7 @@ import {
 import {
   calendarDaysOverdue,
   isWorkingDay,
+  ukDateRange,
   ukMidnight,
   workingDayDeadline,
 } from '../../functions/domain/working-days.ts';
@@ -165,5 +166,27 @@ describe('the generated bank-holiday table', () => {
     expect(dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date))).toBe(true);
     expect(dates[0]!.startsWith(`${BANK_HOLIDAYS_FIRST_YEAR}-`)).toBe(true);
     expect(dates.at(-1)!.startsWith(`${BANK_HOLIDAYS_LAST_YEAR}-`)).toBe(true);
+  });
+});
+
+describe('ukDateRange', () => {
+  it('spans whole UK days, from the first midnight to the midnight after the last, in GMT and in BST', () => {
+    expect(ukDateRange('2026-11-01', '2026-11-30')).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      before: '2026-12-01T00:00:00.000Z',
+    });
+    expect(ukDateRange('2026-07-01', '2026-07-01')).toEqual({
+      from: '2026-06-30T23:00:00.000Z',
+      before: '2026-07-01T23:00:00.000Z',
+    });
+  });
+
+  it('leaves an end that was not given open', () => {
+    expect(ukDateRange(undefined, '2026-03-28')).toEqual({
+      from: undefined,
+      before: '2026-03-29T00:00:00.000Z',
+    });
+    expect(ukDateRange('2026-03-29')).toEqual({ from: '2026-03-29T00:00:00.000Z', before: undefined });
+    expect(ukDateRange()).toEqual({ from: undefined, before: undefined });
   });
 });

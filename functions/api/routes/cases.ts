@@ -37,7 +37,7 @@ import {
 } from '../../domain/use-cases/casework.ts';
 import { eraseEnquiry } from '../../domain/use-cases/erase-enquiry.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
-import { ukMidnight, ukMidnightAfter } from '../../domain/working-days.ts';
+import { ukDateRange } from '../../domain/working-days.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition, type StaffEnv } from '../define-route.ts';
@@ -220,12 +220,13 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
         },
       }),
       async (c, { query }) => {
+        const received = ukDateRange(query.receivedFrom, query.receivedTo);
         const page = await listInbox(deps, c.var.principal, {
           status: query.status,
           category: query.category,
           agency: query.agency,
-          receivedFrom: query.receivedFrom ? ukMidnight(query.receivedFrom).toISOString() : undefined,
-          receivedBefore: query.receivedTo ? ukMidnightAfter(query.receivedTo).toISOString() : undefined,
+          receivedFrom: received.from,
+          receivedBefore: received.before,
           overdue: query.overdue === 'true',
           assignedToMe: query.assignedTo === 'me',
           needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',

@@ -10,7 +10,7 @@ import { ENQUIRY_STATUSES } from '../../domain/enquiry.ts';
 import type { Clock, PersonalDataHasher, ReferenceDataRepository } from '../../domain/ports.ts';
 import { readAuditTrail } from '../../domain/use-cases/read-audit-trail.ts';
 import { exportSubjectData } from '../../domain/use-cases/subject-access.ts';
-import { ukMidnight, ukMidnightAfter } from '../../domain/working-days.ts';
+import { ukDateRange } from '../../domain/working-days.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import {
@@ -184,8 +184,7 @@ export function dataProtectionRoutes(deps: DataProtectionRouteDeps): RouteDefini
         const page = await readAuditTrail(deps, c.var.principal, {
           enquiry: query.enquiry,
           actor: query.actor,
-          from: query.from ? ukMidnight(query.from).toISOString() : undefined,
-          before: query.to ? ukMidnightAfter(query.to).toISOString() : undefined,
+          ...ukDateRange(query.from, query.to),
           limit: query.limit,
           cursor: query.cursor,
         });

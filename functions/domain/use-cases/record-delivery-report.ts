@@ -71,11 +71,11 @@ export async function recordDeliveryReport(
   const recorded = await deps.ledger.recordDelivery(input.emailId, report);
   const reason = suppresses(report);
   const addresses = reason ? [...new Set(input.recipients.map(normaliseEmail))] : [];
-  for (const address of addresses) {
-    await deps.suppressions.suppress(await deps.personalData.hash('email', address), {
-      reason: reason ?? 'bounce',
-      at: deps.clock().toISOString(),
-    });
+  if (reason) {
+    const at = deps.clock().toISOString();
+    for (const address of addresses) {
+      await deps.suppressions.suppress(await deps.personalData.hash('email', address), { reason, at });
+    }
   }
   const suppressed = addresses.length;
   const agencyId = input.emailId.recipientId;
