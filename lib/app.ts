@@ -1,5 +1,6 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { BootstrapStack } from './bootstrap-stack.ts';
 import { isProtectedStage, loadStageConfig, type StageConfig } from './stage-config.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -10,17 +11,19 @@ export interface CreateAppOptions extends AppProps {
   readonly nag?: boolean;
 }
 
-/** The app and its two stacks, for `bin/app.ts` and for tests that synthesize in memory. */
+/** The app and its stacks, for `bin/app.ts` and for tests that synthesize in memory. */
 export interface CspApp {
   readonly app: App;
   readonly stage: StageConfig;
+  readonly bootstrap: BootstrapStack;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
 
 /**
- * Builds the app for the stage named by context `stage`: `csp-<stage>-stateful` (key, table, bus, SES identity)
- * and `csp-<stage>-stateless` (everything else), checked by cdk-nag.
+ * Builds the app for the stage named by context `stage`: `csp-<stage>-bootstrap` (the account's API Gateway
+ * logging role), `csp-<stage>-stateful` (key, table, bus, SES identity, staff pool, backups) and
+ * `csp-<stage>-stateless` (everything else), checked by cdk-nag.
  */
 export function createApp(options: CreateAppOptions = {}): CspApp {
   const { nag = true, ...appProps } = options;
@@ -30,6 +33,11 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
   const env = { account: stage.account, region: stage.region };
   const tags = { project: 'csp', stage: stage.name };
 
+  const bootstrap = new BootstrapStack(app, `csp-${stage.name}-bootstrap`, {
+    env,
+    tags,
+    description: `CSP ${stage.name}: account-wide API Gateway logging role (deploy once per account and region)`,
+  });
   const stateful = new StatefulStack(app, `csp-${stage.name}-stateful`, {
     env,
     stage,
@@ -52,6 +60,9 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     staffClient: stateful.staffClient,
   });
 
+  // Execution logging needs the account's API Gateway role before the stage is created.
+  stateless.addDependency(bootstrap);
+
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stage, stateful, stateless };
+  return { app, stage, bootstrap, stateful, stateless };
 }

@@ -16,11 +16,10 @@ export interface StageConfig {
   /** The AWS region the stage deploys to, e.g. `eu-west-2` (London). */
   readonly region: string;
   readonly partnershipId: string;
-  /** From header of every email, e.g. `Ashford CSU <no-reply@csp.example.org>`. */
+  /** From header of every email, e.g. `Ashford CSU <no-reply@csp.ashford.gov.uk>`. */
   readonly senderAddress: string;
-  /** SES domain identity the sender address belongs to. */
+  /** SES domain identity the sender address belongs to: a domain the deployer controls and verifies in SES. */
   readonly sesIdentity: string;
-  readonly csuMailbox: string;
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: readonly string[];
   readonly enquiryRetentionDays: number;
@@ -39,7 +38,24 @@ export interface StageConfig {
    * pass `/enquiries/{reference}/status` through to the API); the API's own URL when absent.
    */
   readonly statusPageBaseUrl?: string;
+  /**
+   * The API's own domain, e.g. `api.csp.ashford.gov.uk`: status links and the documents' URLs use it, so they
+   * survive the API being replaced. Without `certificateArn` the stack requests an ACM certificate validated
+   * by DNS (the deploy waits until the CNAME it prints is published).
+   */
+  readonly apiDomain?: { readonly name: string; readonly certificateArn?: string };
+  /** AWS Backup of the table: days each daily recovery point is kept, and optionally a vault in another account to copy it to. */
+  readonly backup: { readonly retentionDays: number; readonly copyToVaultArn?: string };
 }
+
+/** Settings a deployer usually passes on the command line (`-c key=value`) rather than in cdk.json. */
+export const COMMAND_LINE_SETTINGS = [
+  'account',
+  'region',
+  'sesIdentity',
+  'senderAddress',
+  'alarmEmail',
+] as const;
 
 /** The stage that keeps no data worth protecting: resources may be destroyed with the stack. */
 export const DEV_STAGE = 'dev';
@@ -56,6 +72,24 @@ const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * Names reserved by RFC 2606 and RFC 6761: SES can never verify them and no mail to them is ever read, so a
+ * stage configured with one would deploy and then silently fail to email anyone.
+ */
+export function isReservedDomain(domain: string): boolean {
+  const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
+  const top = labels.at(-1) ?? '';
+  const second = labels.slice(-2).join('.');
+  return (
+    ['example', 'test', 'invalid', 'localhost', 'local'].includes(top) ||
+    ['example.com', 'example.net', 'example.org'].includes(second)
+  );
+}
+
 const ALLOWED_RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter(
     (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
@@ -81,9 +115,9 @@ export function loadStageConfig(node: Node): StageConfig {
     const known = Object.keys(stages).join(', ') || 'none';
     throw new StageConfigError(`Stage "${name}" is not in context "stages" (known stages: ${known})`);
   }
-  // `-c account=… -c region=…` override the stage's own, e.g. from a deploy pipeline's variables.
+  // `-c account=… -c sesIdentity=…` override the stage's own, e.g. from a deploy pipeline's variables.
   const overrides = Object.fromEntries(
-    (['account', 'region'] as const).flatMap((key) => {
+    COMMAND_LINE_SETTINGS.flatMap((key) => {
       const value = node.tryGetContext(key);
       return value === undefined ? [] : [[key, String(value)]];
     }),
@@ -94,17 +128,29 @@ export function loadStageConfig(node: Node): StageConfig {
 /** Validates one stage's settings; exported for tests of the validation itself. */
 export function parseStage(name: string, raw: Record<string, unknown>): StageConfig {
   const where = (key: string) => `stages.${name}.${key}`;
-  const text = (key: string): string => {
+  const text = (key: string, what = 'a non-empty string'): string => {
     const value = raw[key];
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new StageConfigError(`${where(key)} must be a non-empty string`);
+      const hint = (COMMAND_LINE_SETTINGS as readonly string[]).includes(key)
+        ? ` (in cdk.json, or -c ${key}=...)`
+        : '';
+      throw new StageConfigError(`${where(key)} must be ${what}${hint}`);
     }
     return value;
   };
+  const deliverable = (key: string, address: string): void => {
+    const domain = address.split('@').at(-1) ?? '';
+    if (isReservedDomain(domain)) {
+      throw new StageConfigError(
+        `${where(key)} is at ${domain}, a reserved domain no mail is ever delivered to or sent from: use your own`,
+      );
+    }
+  };
   const email = (key: string): string => {
-    const value = text(key);
+    const value = text(key, 'an email address');
     if (!EMAIL.test(value))
       throw new StageConfigError(`${where(key)} must be an email address, got "${value}"`);
+    deliverable(key, value);
     return value;
   };
   const positiveInt = (key: string): number => {
@@ -127,8 +173,17 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
       `${where('region')} must be an AWS region such as eu-west-2 (in cdk.json, or -c region=...), got ${JSON.stringify(region)}`,
     );
   }
-  const senderAddress = text('senderAddress');
-  const sesIdentity = text('sesIdentity').toLowerCase();
+  const sesIdentity = text('sesIdentity', 'the domain SES sends from, one you can verify').toLowerCase();
+  if (!DOMAIN.test(sesIdentity)) {
+    throw new StageConfigError(
+      `${where('sesIdentity')} must be a domain name such as csp.ashford.gov.uk, got "${sesIdentity}"`,
+    );
+  }
+  deliverable('sesIdentity', `@${sesIdentity}`);
+  const senderAddress = text(
+    'senderAddress',
+    'the From address of every email, e.g. "Ashford CSU <no-reply@csp.ashford.gov.uk>"',
+  );
   // SES only sends as an address on a verified identity; catch a mismatch at synth, not at the first email.
   const senderEmail = /<([^>]+)>\s*$/.exec(senderAddress)?.[1] ?? senderAddress;
   if (!EMAIL.test(senderEmail) || senderEmail.split('@')[1]?.toLowerCase() !== sesIdentity) {
@@ -164,14 +219,57 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     partnershipId: text('partnershipId'),
     senderAddress,
     sesIdentity,
-    csuMailbox: email('csuMailbox'),
     allowedOrigins,
     enquiryRetentionDays: positiveInt('enquiryRetentionDays'),
     anonymiseAfterMonths: anonymiseAfterMonths(raw['anonymiseAfterMonths'], where('anonymiseAfterMonths')),
     logRetentionDays: logRetentionDays as RetentionDays,
     alarmEmail: email('alarmEmail'),
     statusPageBaseUrl: optionalHttpsUrl(raw['statusPageBaseUrl'], where('statusPageBaseUrl')),
+    apiDomain: apiDomain(raw['apiDomain'], where('apiDomain')),
+    backup: backup(raw['backup'], where('backup')),
   };
+}
+
+function apiDomain(value: unknown, where: string): StageConfig['apiDomain'] {
+  if (value === undefined) return undefined;
+  const name = isRecord(value) ? value['name'] : undefined;
+  if (typeof name !== 'string' || !DOMAIN.test(name) || isReservedDomain(name)) {
+    throw new StageConfigError(
+      `${where}.name must be a domain name you own, such as api.csp.ashford.gov.uk, got ${JSON.stringify(name)}`,
+    );
+  }
+  const certificateArn = isRecord(value) ? value['certificateArn'] : undefined;
+  if (
+    certificateArn !== undefined &&
+    (typeof certificateArn !== 'string' || !CERTIFICATE_ARN.test(certificateArn))
+  ) {
+    throw new StageConfigError(
+      `${where}.certificateArn must be an ACM certificate ARN in the stage's region, got ${JSON.stringify(certificateArn)}`,
+    );
+  }
+  return { name, certificateArn };
+}
+
+function backup(value: unknown, where: string): StageConfig['backup'] {
+  const retentionDays = isRecord(value) ? value['retentionDays'] : undefined;
+  if (
+    typeof retentionDays !== 'number' ||
+    !Number.isInteger(retentionDays) ||
+    retentionDays < 1 ||
+    retentionDays > 3650
+  ) {
+    throw new StageConfigError(`${where}.retentionDays must be a whole number of days from 1 to 3650`);
+  }
+  const copyToVaultArn = isRecord(value) ? value['copyToVaultArn'] : undefined;
+  if (
+    copyToVaultArn !== undefined &&
+    (typeof copyToVaultArn !== 'string' || !BACKUP_VAULT_ARN.test(copyToVaultArn))
+  ) {
+    throw new StageConfigError(
+      `${where}.copyToVaultArn must be an AWS Backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>), got ${JSON.stringify(copyToVaultArn)}`,
+    );
+  }
+  return { retentionDays, copyToVaultArn };
 }
 
 function anonymiseAfterMonths(value: unknown, where: string): AnonymiseAfterMonths {

@@ -20,6 +20,7 @@ import {
   IntegrationType,
   LogGroupLogDestination,
   type Method,
+  MethodLoggingLevel,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -38,6 +39,7 @@ import { type EventPattern as CdkEventPattern, EventBus, type IEventBus, Rule } 
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
@@ -124,6 +126,13 @@ export const ENQUIRIES_PER_IP_PER_5_MINUTES = 10;
 export const SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 60 } as const;
 
 /**
+ * How long Lambda keeps retrying a scheduled run that failed or was throttled before handing it to the
+ * failed-runs queue: a daily job caught up within hours still does its day's work (each run decides for its
+ * scheduled time); a run of a job scheduled every minute is stale after a minute.
+ */
+export const SCHEDULED_RUN_MAX_AGE_SECONDS = { daily: 6 * 60 * 60, everyMinute: 60 } as const;
+
+/**
  * Everything that can be replaced at will, built from `functions/topology.ts`: the functions, the queues between
  * the bus and them, the bus rules, the schedules, the public REST API, and the alarms.
  */
@@ -135,14 +144,18 @@ export class StatelessStack extends Stack {
   public readonly rules: Record<RuleName, Rule>;
   /** Where the scheduler puts invocations it could not deliver. */
   public readonly undeliverableSchedulesQueue: Queue;
+  /** Where Lambda puts scheduled runs that failed after their retries (the functions' on-failure destination). */
+  public readonly failedScheduledRunsQueue: Queue;
   public readonly schedules: Record<ScheduleName, Schedule>;
   public readonly api: RestApi;
   /** The API's base URL, derived from the API id (see the constructor for why not `api.url`). */
   public readonly apiUrl: string;
   public readonly alarmTopic: Topic;
+  private readonly stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    this.stage = props.stage;
     // Strong (export/import) references, chosen explicitly rather than by default: CloudFormation then refuses
     // to delete or replace the stateful stack's table, bus or key while this stack still uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
@@ -155,7 +168,7 @@ export class StatelessStack extends Stack {
       restApiName: `${prefix}-api`,
       description: 'Public enquiry API and the staff API',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      // Execution logging would need the region-wide API Gateway account role; access logs cover it (see nag).
+      // The account's logging role comes from the bootstrap stack, which no stage owns.
       cloudWatchRole: false,
       deployOptions: {
         stageName: stage.name,
@@ -163,15 +176,17 @@ export class StatelessStack extends Stack {
         throttlingBurstLimit: API_THROTTLING.burstLimit,
         tracingEnabled: true,
         metricsEnabled: true,
+        // Execution logs for errors only, and never request or response bodies: those hold personal data.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(new LogGroup(this, 'ApiAccessLogs', logs)),
         accessLogFormat: accessLogFormat(),
       },
     });
-    Validations.of(this.api.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG6',
-      reason:
-        'Access logs record every request with its error and integration error; execution logs would need the ' +
-        'region-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which no single stage should own',
+    // API Gateway would create the execution log group itself, unencrypted and kept for ever: create it first.
+    new LogGroup(this, 'ApiExecutionLogs', {
+      ...logs,
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stage.name}`,
     });
     // Not `api.url`: that names the deployment stage, which depends on the methods, which depend on the `api`
     // function, whose environment would then depend on the stage: a cycle. The id and our own stage name give
@@ -223,6 +238,8 @@ export class StatelessStack extends Stack {
       const deadLetterQueue = new Queue(this, `${pascalCase(name)}Dlq`, {
         ...QUEUE_DEFAULTS,
         retentionPeriod: Duration.days(spec.dlqRetentionDays),
+        // A redeploy that replaces the queue must not delete the messages waiting to be redriven.
+        removalPolicy,
       });
       const queue = new Queue(this, `${pascalCase(name)}Queue`, {
         ...QUEUE_DEFAULTS,
@@ -265,8 +282,22 @@ export class StatelessStack extends Stack {
       'UndeliverableSchedulesDlq',
       'the scheduler',
     );
+    this.failedScheduledRunsQueue = this.targetDeadLetterQueue(
+      'FailedScheduledRunsDlq',
+      'the scheduled functions (their on-failure destination)',
+    );
     this.schedules = mapRecord(SCHEDULES, (spec: ScheduleSpec, name) => {
       const target = this.functions[spec.target];
+      const retries = spec.retries ?? SCHEDULE_RETRY_POLICY.maximumRetryAttempts;
+      // The scheduler invokes asynchronously: Lambda's own retries (2 by default) and queue come on top of the
+      // scheduler's, so they are set to match, and a run that still fails is kept for inspection.
+      target.configureAsyncInvoke({
+        retryAttempts: retries,
+        maxEventAge: Duration.seconds(
+          retries === 0 ? SCHEDULED_RUN_MAX_AGE_SECONDS.everyMinute : SCHEDULED_RUN_MAX_AGE_SECONDS.daily,
+        ),
+        onFailure: new SqsDestination(this.failedScheduledRunsQueue),
+      });
       const role = new Role(this, `${pascalCase(name)}ScheduleRole`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({
           StringEquals: {
@@ -291,7 +322,7 @@ export class StatelessStack extends Stack {
           role,
           // The handlers decide for the time the run was scheduled, not when a retry happens to arrive.
           input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
-          retryAttempts: (spec as ScheduleSpec).retries ?? SCHEDULE_RETRY_POLICY.maximumRetryAttempts,
+          retryAttempts: retries,
           maxEventAge: Duration.seconds(SCHEDULE_RETRY_POLICY.maximumEventAgeSeconds),
           deadLetterQueue: this.undeliverableSchedulesQueue,
         }),
@@ -312,6 +343,7 @@ export class StatelessStack extends Stack {
       ),
       undeliverableEventsDlq: this.undeliverableEventsQueue,
       undeliverableSchedulesDlq: this.undeliverableSchedulesQueue,
+      failedScheduledRunsDlq: this.failedScheduledRunsQueue,
     };
     for (const [name, dlq] of Object.entries(dlqs)) {
       this.alarm(`${pascalCase(name)}NotEmpty`, {
@@ -425,7 +457,11 @@ export class StatelessStack extends Stack {
 
   /** A dead-letter queue for a service's undeliverable target invocations (not an SQS redrive target). */
   private targetDeadLetterQueue(id: string, owner: string): Queue {
-    const queue = new Queue(this, id, { ...QUEUE_DEFAULTS, retentionPeriod: Duration.days(14) });
+    const queue = new Queue(this, id, {
+      ...QUEUE_DEFAULTS,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: isProtectedStage(this.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: `This queue is itself the dead-letter queue of ${owner}; a NotEmpty alarm watches it`,

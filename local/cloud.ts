@@ -82,13 +82,18 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+/**
+ * The From header of local email. A reserved domain on purpose: local mail only ever reaches the SES
+ * simulator's inbox, and a deployed stage refuses such a sender (each deployer configures their own).
+ */
+const LOCAL_SENDER_ADDRESS = 'Ashford Community Safety Unit <no-reply@csp.example.org>';
+
 /** Reads the `dev` stage from cdk.json, so local settings are the dev stage's settings. */
 function devStageConfig(rootDir: string) {
   const cdk = JSON.parse(readFileSync(path.join(rootDir, 'cdk.json'), 'utf8')) as {
     context: {
       stages: {
         dev: {
-          senderAddress: string;
           allowedOrigins: string[];
           enquiryRetentionDays: number;
           anonymiseAfterMonths: Record<string, number>;
@@ -186,7 +191,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functionEnvironment: Record<EnvName, string> = {
       [ENV.tableName]: TABLE_NAME,
       [ENV.eventBusName]: BUS_NAME,
-      [ENV.senderAddress]: stageConfig.senderAddress,
+      [ENV.senderAddress]: LOCAL_SENDER_ADDRESS,
       [ENV.publicApiUrl]: urls.api,
       [ENV.statusPageBaseUrl]: urls.api,
       [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),

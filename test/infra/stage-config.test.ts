@@ -1,7 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadStageConfig, parseStage, StageConfigError } from '../../lib/stage-config.ts';
-import { CDK_JSON_CONTEXT, removeOutdirs, synthApp, TEST_ACCOUNT } from './synth.ts';
+import { isReservedDomain, loadStageConfig, parseStage, StageConfigError } from '../../lib/stage-config.ts';
+import {
+  CDK_JSON_CONTEXT,
+  removeOutdirs,
+  synthApp,
+  TEST_ACCOUNT,
+  TEST_DEV_DEPLOYER,
+  TEST_STAGES,
+} from './synth.ts';
 
 afterAll(removeOutdirs);
 
@@ -9,7 +16,7 @@ const stages = CDK_JSON_CONTEXT['stages'] as Record<string, Record<string, unkno
 
 /** A valid stage's settings (cdk.json's dev) with `overrides` applied. */
 function devStageWith(overrides: Record<string, unknown>): Record<string, unknown> {
-  return { ...stages['dev'], account: TEST_ACCOUNT, ...overrides };
+  return { ...stages['dev'], account: TEST_ACCOUNT, ...TEST_DEV_DEPLOYER, ...overrides };
 }
 
 describe('loadStageConfig', () => {
@@ -38,12 +45,43 @@ describe('loadStageConfig', () => {
     );
   });
 
-  it('takes the account and region from the command line over the stage’s', () => {
+  it('takes the account, region, SES domain, sender and alarm email from the command line over the stage’s', () => {
     const app = new App({
-      context: { ...CDK_JSON_CONTEXT, stage: 'dev', account: '222222222222', region: 'eu-west-1' },
+      context: {
+        ...CDK_JSON_CONTEXT,
+        stage: 'prod',
+        account: '222222222222',
+        region: 'eu-west-1',
+        sesIdentity: 'csp.kent.gov.uk',
+        senderAddress: 'Kent CSU <no-reply@csp.kent.gov.uk>',
+        alarmEmail: 'ops@kent.gov.uk',
+      },
     });
 
-    expect(loadStageConfig(app.node)).toMatchObject({ account: '222222222222', region: 'eu-west-1' });
+    expect(loadStageConfig(app.node)).toMatchObject({
+      account: '222222222222',
+      region: 'eu-west-1',
+      sesIdentity: 'csp.kent.gov.uk',
+      senderAddress: 'Kent CSU <no-reply@csp.kent.gov.uk>',
+      alarmEmail: 'ops@kent.gov.uk',
+    });
+  });
+
+  it('fails with one line asking for an SES domain when the dev stage has none, as cdk.json leaves it', () => {
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, stage: 'dev', account: TEST_ACCOUNT } });
+
+    expect(() => loadStageConfig(app.node)).toThrow(
+      /^stages\.dev\.sesIdentity must be the domain SES sends from, one you can verify \(in cdk\.json, or -c sesIdentity=\.\.\.\)$/,
+    );
+  });
+
+  it('synthesizes dev once the deployer supplies account, SES domain, sender and alarm email', () => {
+    const app = new App({
+      context: { ...CDK_JSON_CONTEXT, stage: 'dev', account: TEST_ACCOUNT, ...TEST_DEV_DEPLOYER },
+    });
+
+    expect(loadStageConfig(app.node)).toMatchObject({ name: 'dev', ...TEST_DEV_DEPLOYER });
+    expect(TEST_STAGES.dev).toMatchObject(TEST_DEV_DEPLOYER);
   });
 
   it('fails clearly without a stages map', () => {
@@ -55,7 +93,35 @@ describe('loadStageConfig', () => {
 
 describe('parseStage', () => {
   it.each([
-    [{ alarmEmail: undefined }, /stages\.dev\.alarmEmail must be a non-empty string/],
+    [
+      { alarmEmail: undefined },
+      /stages\.dev\.alarmEmail must be an email address \(in cdk\.json, or -c alarmEmail=/,
+    ],
+    [
+      { alarmEmail: 'alerts@ashford.example.org' },
+      /alarmEmail is at ashford\.example\.org, a reserved domain/,
+    ],
+    [
+      { sesIdentity: 'csp.example.org', senderAddress: 'CSU <a@csp.example.org>' },
+      /sesIdentity is at csp\.example\.org, a reserved domain/,
+    ],
+    [
+      { sesIdentity: 'csp.test', senderAddress: 'CSU <a@csp.test>' },
+      /sesIdentity is at csp\.test, a reserved domain/,
+    ],
+    [{ sesIdentity: 'not a domain' }, /sesIdentity must be a domain name/],
+    [{ senderAddress: undefined }, /senderAddress must be the From address of every email/],
+    [{ apiDomain: { name: 'api.csp.example.org' } }, /apiDomain\.name must be a domain name you own/],
+    [
+      { apiDomain: { name: 'api.csp.ashford.gov.uk', certificateArn: 'arn:aws:iam::1:x' } },
+      /apiDomain\.certificateArn must be an ACM certificate ARN/,
+    ],
+    [{ backup: undefined }, /backup\.retentionDays must be a whole number of days/],
+    [{ backup: { retentionDays: 0 } }, /backup\.retentionDays must be a whole number of days/],
+    [
+      { backup: { retentionDays: 7, copyToVaultArn: 'vault' } },
+      /backup\.copyToVaultArn must be an AWS Backup vault ARN/,
+    ],
     [{ account: '12345' }, /stages\.dev\.account must be the 12-digit AWS account/],
     [{ account: 12345678901 }, /stages\.dev\.account must be the 12-digit AWS account/],
     [{ region: undefined }, /stages\.dev\.region must be an AWS region such as eu-west-2/],
@@ -86,17 +152,50 @@ describe('parseStage', () => {
     expect(council.statusPageBaseUrl).toBe('https://www.ashford.gov.uk/report');
     expect(own.statusPageBaseUrl).toBeUndefined();
   });
+
+  it('takes an optional API domain with an optional certificate, and a backup copy vault', () => {
+    const certificateArn =
+      'arn:aws:acm:eu-west-2:111111111111:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
+    const copyToVaultArn = 'arn:aws:backup:eu-west-1:222222222222:backup-vault:csp-copies';
+    const stage = parseStage(
+      'dev',
+      devStageWith({
+        apiDomain: { name: 'api.csp.ashford.gov.uk', certificateArn },
+        backup: { retentionDays: 35, copyToVaultArn },
+      }),
+    );
+
+    expect(stage.apiDomain).toEqual({ name: 'api.csp.ashford.gov.uk', certificateArn });
+    expect(stage.backup).toEqual({ retentionDays: 35, copyToVaultArn });
+    expect(parseStage('dev', devStageWith({})).apiDomain).toBeUndefined();
+  });
+
+  it.each([
+    ['example.org', true],
+    ['csp.example.com', true],
+    ['mail.example', true],
+    ['host.localhost', true],
+    ['x.invalid', true],
+    ['ashford.gov.uk', false],
+    ['example.gov.uk', false],
+    ['myexample.org', false],
+  ])('knows %s is reserved: %s', (domain, reserved) => {
+    expect(isReservedDomain(domain)).toBe(reserved);
+  });
 });
 
 describe('the synthesized stacks', () => {
   it.each(['dev', 'prod'])('%s is pinned to the stage’s account and region, never the CLI’s', (name) => {
-    const { stateful, stateless, statefulTemplate, statelessTemplate } = synthApp(name, { bundle: false });
+    const { bootstrap, stateful, stateless, bootstrapTemplate, statefulTemplate, statelessTemplate } =
+      synthApp(name, { bundle: false });
 
-    for (const stack of [stateful, stateless]) {
+    for (const stack of [bootstrap, stateful, stateless]) {
       expect(stack.account).toBe(TEST_ACCOUNT);
       expect(stack.region).toBe('eu-west-2');
     }
-    const templates = JSON.stringify([statefulTemplate.toJSON(), statelessTemplate.toJSON()]);
+    const templates = JSON.stringify(
+      [bootstrapTemplate, statefulTemplate, statelessTemplate].map((t) => t.toJSON()),
+    );
     expect(templates).not.toMatch(/us-east-1/);
     expect(templates).toContain(`arn:aws:events:eu-west-2:${TEST_ACCOUNT}:event-bus/default`);
   });

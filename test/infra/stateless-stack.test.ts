@@ -8,9 +8,14 @@ import {
   type FunctionSpec,
   QUEUES,
   ROUTES,
+  SCHEDULES,
   environmentOf as topologyEnvironmentOf,
 } from '../../functions/topology.ts';
-import { API_THROTTLING, SCHEDULE_RETRY_POLICY } from '../../lib/stateless-stack.ts';
+import {
+  API_THROTTLING,
+  SCHEDULE_RETRY_POLICY,
+  SCHEDULED_RUN_MAX_AGE_SECONDS,
+} from '../../lib/stateless-stack.ts';
 import {
   actionsOf,
   arnOf,
@@ -42,7 +47,7 @@ function deadLetterQueueIds(): Set<string> {
   const ids = new Set<string>();
   const json = JSON.stringify(template.toJSON().Resources);
   for (const match of json.matchAll(
-    /"(?:deadLetterTargetArn|DeadLetterConfig)":\{[^}]*?"Fn::GetAtt":\["(\w+)","Arn"\]/g,
+    /"(?:deadLetterTargetArn|DeadLetterConfig|OnFailure)":\{[^}]*?"Fn::GetAtt":\["(\w+)","Arn"\]/g,
   )) {
     if (match[1]) ids.add(match[1]);
   }
@@ -320,6 +325,24 @@ describe('queues', () => {
     }
   });
 
+  it('keeps every dead-letter queue when a protected stage is redeployed or deleted, and only then', () => {
+    const prod = synthApp('prod', { bundle: false });
+    const prodQueues = resourcesOfType(prod.statelessTemplate, 'AWS::SQS::Queue');
+    const prodDlqs = [
+      ...Object.values(prod.stateless.queues).map((pair) => pair.deadLetterQueue),
+      prod.stateless.undeliverableEventsQueue,
+      prod.stateless.undeliverableSchedulesQueue,
+      prod.stateless.failedScheduledRunsQueue,
+    ].map((queue) => logicalId(queue));
+
+    expect(prodDlqs).toHaveLength(dlqIds.size);
+    for (const id of prodDlqs) {
+      expect(prodQueues[id]?.DeletionPolicy, id).toBe('Retain');
+      expect(prodQueues[id]?.UpdateReplacePolicy, id).toBe('Retain');
+    }
+    for (const id of dlqIds) expect(queues[id]?.DeletionPolicy, id).toBe('Delete');
+  });
+
   it('reports batch item failures from every event source mapping', () => {
     const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
 
@@ -487,6 +510,29 @@ describe('API', () => {
     expect(SCHEDULE_RETRY_POLICY.maximumRetryAttempts).toBeGreaterThan(0);
   });
 
+  it.each(Object.entries(SCHEDULES))(
+    'gives the %s schedule’s function Lambda retries matching the schedule’s, and an on-failure queue',
+    (_, spec) => {
+      const target = stateless.functions[spec.target];
+      const configs = Object.values(resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')).filter(
+        (config) =>
+          JSON.stringify(config.Properties?.['FunctionName']) === JSON.stringify({ Ref: logicalId(target) }),
+      );
+      const retries = 'retries' in spec ? spec.retries : SCHEDULE_RETRY_POLICY.maximumRetryAttempts;
+
+      expect(configs).toHaveLength(1);
+      expect(configs[0]?.Properties).toMatchObject({
+        MaximumRetryAttempts: retries,
+        MaximumEventAgeInSeconds:
+          retries === 0 ? SCHEDULED_RUN_MAX_AGE_SECONDS.everyMinute : SCHEDULED_RUN_MAX_AGE_SECONDS.daily,
+        DestinationConfig: { OnFailure: { Destination: arnOf(stateless.failedScheduledRunsQueue) } },
+      });
+      // A minute-by-minute run kept longer would overlap the next; a daily one dropped within the hour is lost.
+      expect(SCHEDULED_RUN_MAX_AGE_SECONDS.everyMinute).toBeLessThanOrEqual(60);
+      expect(SCHEDULED_RUN_MAX_AGE_SECONDS.daily).toBeGreaterThanOrEqual(60 * 60);
+    },
+  );
+
   it('throttles the whole stage below what one partnership could need, with a burst above the rate', () => {
     const [setting] = (apiStage.Properties?.['MethodSettings'] ?? []) as {
       ThrottlingRateLimit: number;
@@ -533,6 +579,42 @@ describe('API', () => {
     expect(logGroup.Properties?.['RetentionInDays']).toBe(stage.logRetentionDays);
     expect(logGroup.Properties?.['KmsKeyId']).toBeDefined();
     expect(apiStage.Properties?.['TracingEnabled']).toBe(true);
+  });
+
+  it('writes execution logs for errors only, never bodies, to a log group it creates encrypted with the stage retention', () => {
+    expect(apiStage.Properties?.['MethodSettings']).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+      }),
+    ]);
+    const executionLogs = Object.values(resourcesOfType(template, 'AWS::Logs::LogGroup')).filter((group) =>
+      String(JSON.stringify(group.Properties?.['LogGroupName'])).includes('API-Gateway-Execution-Logs_'),
+    );
+    expect(executionLogs).toHaveLength(1);
+    expect(JSON.stringify(executionLogs[0]?.Properties?.['LogGroupName'])).toContain(
+      `"Ref":"${logicalId(stateless.api)}"},"/${stage.name}"`,
+    );
+    expect(executionLogs[0]?.Properties?.['RetentionInDays']).toBe(stage.logRetentionDays);
+    expect(executionLogs[0]?.Properties?.['KmsKeyId']).toBeDefined();
+  });
+
+  it('deploys after the bootstrap stack that gives API Gateway its account-wide logging role', () => {
+    const { bootstrap, bootstrapTemplate } = synthApp('dev', { bundle: false });
+    const [account] = Object.values(resourcesOfType(bootstrapTemplate, 'AWS::ApiGateway::Account'));
+    const roleId = logicalId(bootstrap.apiGatewayLogsRole);
+    const role = resource(bootstrapTemplate, roleId);
+
+    expect(stateless.dependencies.map((stack) => stack.stackName)).toContain(bootstrap.stackName);
+    expect(account?.Properties?.['CloudWatchRoleArn']).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(JSON.stringify(role.Properties?.['AssumeRolePolicyDocument'])).toContain(
+      'apigateway.amazonaws.com',
+    );
+    expect(JSON.stringify(role.Properties?.['ManagedPolicyArns'])).toContain(
+      'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
   });
 
   it('puts a WAF web ACL with a per-IP rate limit in front of the stage', () => {

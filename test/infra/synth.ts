@@ -13,6 +13,7 @@ import { type CspApp, createApp } from '../../lib/app.ts';
 
 /** A synthesized app: the stacks, their templates and the cloud assembly directory. */
 export interface SynthesizedApp extends CspApp {
+  readonly bootstrapTemplate: Template;
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
   readonly assemblyDirectory: string;
@@ -27,6 +28,25 @@ export const CDK_JSON_CONTEXT = (
 
 /** The fixed, fake account every test synthesizes for (cdk.json names no real one). */
 export const TEST_ACCOUNT = '111111111111';
+
+/**
+ * What a deployer of the dev stage passes on the command line (cdk.json leaves them out: each deployer has
+ * their own account, SES domain and alarm mailbox).
+ */
+export const TEST_DEV_DEPLOYER = {
+  sesIdentity: 'csp-dev.ashford.gov.uk',
+  senderAddress: 'Ashford CSU (dev) <no-reply@csp-dev.ashford.gov.uk>',
+  alarmEmail: 'csp-dev-alerts@ashford.gov.uk',
+} as const;
+
+/** cdk.json's `stages` with the dev deployer's settings filled in. */
+export const TEST_STAGES = {
+  ...(CDK_JSON_CONTEXT['stages'] as Record<string, Record<string, unknown>>),
+  dev: {
+    ...(CDK_JSON_CONTEXT['stages'] as Record<string, Record<string, unknown>>)['dev'],
+    ...TEST_DEV_DEPLOYER,
+  },
+};
 
 /** Context that makes synth write cdk-nag findings to the validation report instead of throwing. */
 export const REPORT_INSTEAD_OF_THROW = { '@aws-cdk/core:failSynthOnValidationErrors': false } as const;
@@ -47,6 +67,7 @@ export function synthApp(stage: string, options: { bundle?: boolean } = {}): Syn
     context: {
       ...CDK_JSON_CONTEXT,
       ...REPORT_INSTEAD_OF_THROW,
+      stages: TEST_STAGES,
       stage,
       account: TEST_ACCOUNT,
       ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
@@ -55,6 +76,7 @@ export function synthApp(stage: string, options: { bundle?: boolean } = {}): Syn
   const assembly = csp.app.synth();
   const synthesized: SynthesizedApp = {
     ...csp,
+    bootstrapTemplate: Template.fromStack(csp.bootstrap),
     statefulTemplate: Template.fromStack(csp.stateful),
     statelessTemplate: Template.fromStack(csp.stateless),
     assemblyDirectory: assembly.directory,
