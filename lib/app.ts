@@ -61,7 +61,7 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
   });
 
   // Execution logging needs the account's API Gateway role before the stage is created.
-  stateless.addDependency(bootstrap);
+  stateless.addStackDependency(bootstrap);
 
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stage, bootstrap, stateful, stateless };

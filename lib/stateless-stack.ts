@@ -26,7 +26,10 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
+  AlarmStatusWidget,
+  AlarmWidget,
   ComparisonOperator,
+  Dashboard,
   type IMetric,
   Metric,
   Stats,
@@ -62,6 +65,7 @@ import {
   PROBLEM_CONTENT_TYPE,
 } from '../functions/api/problem.ts';
 import { ENV } from '../functions/config.ts';
+import { CUSTOM_METRICS, metricsNamespace } from '../functions/metrics.ts';
 import {
   API_CORS,
   type EventPattern,
@@ -151,7 +155,10 @@ export class StatelessStack extends Stack {
   /** The API's base URL, derived from the API id (see the constructor for why not `api.url`). */
   public readonly apiUrl: string;
   public readonly alarmTopic: Topic;
+  /** One page for the on-call officer: every alarm's state, then each alarm's metric against its threshold. */
+  public readonly dashboard: Dashboard;
   private readonly stage: StageConfig;
+  private readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -217,6 +224,7 @@ export class StatelessStack extends Stack {
         spec,
         logs,
         serviceName: `csp-${kebabCase(name)}`,
+        metricsNamespace: metricsNamespace(stage.name),
       });
       if (spec.table) fn.bindTable(table, spec.table);
       if (spec.bus) fn.bindEventBus(eventBus);
@@ -367,7 +375,8 @@ export class StatelessStack extends Stack {
         evaluationPeriods: 1,
       });
     }
-    this.addOperationalAlarms(table);
+    this.addOperationalAlarms(stage, table);
+    this.dashboard = this.createDashboard(prefix);
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the public API' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
@@ -496,8 +505,22 @@ export class StatelessStack extends Stack {
    * and latency, the account's concurrency, every queue's oldest message, the table's throttling and system
    * errors, and SES's reputation (SES pauses sending above about 10 % bounces or 0.5 % complaints).
    */
-  private addOperationalAlarms(table: ITable): void {
+  private addOperationalAlarms(stage: StageConfig, table: ITable): void {
     const fiveMinutes = Duration.minutes(5);
+    this.alarm('OutboxBacklog', {
+      description:
+        'Enquiries received over 5 minutes ago have still not reached the router for 3 minutes: publishing to ' +
+        'EventBridge is failing (see the outbox-sweeper log group and docs/delivery.md). Nothing is lost: the ' +
+        'sweeper keeps republishing',
+      metric: new Metric({
+        namespace: metricsNamespace(stage.name),
+        metricName: CUSTOM_METRICS.outboxBacklog,
+        dimensionsMap: { service: this.functions.outboxSweeper.serviceName },
+        period: Duration.minutes(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      evaluationPeriods: 3,
+    });
     this.alarm('Api5xx', {
       description:
         'The API answered 5xx (an outage answers 503; anything else is a fault): see the api log group',
@@ -588,7 +611,31 @@ export class StatelessStack extends Stack {
     const action = new SnsAction(this.alarmTopic);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
+    this.alarms.push(alarm);
     return alarm;
+  }
+
+  /** The dashboard shows exactly the alarmed signals, so what pages someone is what they see first. */
+  private createDashboard(prefix: string): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `${prefix}-operations`,
+      defaultInterval: Duration.hours(24),
+    });
+    dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
+    );
+    const graphs = this.alarms.map(
+      (alarm) =>
+        new AlarmWidget({
+          alarm,
+          title: alarm.node.id,
+          width: 8,
+          height: 6,
+          leftYAxis: { min: 0 },
+        }),
+    );
+    for (let row = 0; row < graphs.length; row += 3) dashboard.addWidgets(...graphs.slice(row, row + 3));
+    return dashboard;
   }
 }
 

@@ -16,6 +16,7 @@ import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-gov
 import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ENV, type EnvName } from '../functions/config.ts';
+import { metricsNamespace } from '../functions/metrics.ts';
 import {
   QUEUES,
   type QueueName,
@@ -186,6 +187,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.aws}`,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${ports.aws}`,
       POWERTOOLS_SERVICE_NAME: 'csp-local',
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace('local'),
+      // Metrics are log lines CloudWatch turns into numbers; locally nothing reads them, so keep the output clean.
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     // Our own variables, as the stack sets them on AWS; each function is given only those it declares.
     const functionEnvironment: Record<EnvName, string> = {

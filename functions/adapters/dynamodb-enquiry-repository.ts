@@ -190,6 +190,28 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     );
   }
 
+  async countInOutbox(receivedBefore: string, atMost: number): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    // The outbox partition is empty when all is well; in an outage it is counted a page at a time, up to atMost.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_SCHEMA.outboxIndex.name,
+          KeyConditionExpression: 'GSI2PK = :outbox',
+          FilterExpression: 'receivedAt < :receivedBefore',
+          ExpressionAttributeValues: { ':outbox': OUTBOX_PARTITION, ':receivedBefore': receivedBefore },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && count < atMost);
+    return Math.min(count, atMost);
+  }
+
   private async getItem(reference: string): Promise<Item | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.enquiry(reference), ConsistentRead: true }),

@@ -62,6 +62,11 @@ export interface EnquiryRepository {
    * attempt. Does nothing if the router has cleared the mark meanwhile.
    */
   deferOutbox(reference: string, until: string): Promise<void>;
+  /**
+   * How many enquiries received before `receivedBefore` are still in the outbox (the router has not received
+   * them), counting no further than `atMost`.
+   */
+  countInOutbox(receivedBefore: string, atMost: number): Promise<number>;
 }
 
 /** A routing rule with its version, for optimistic concurrency. */

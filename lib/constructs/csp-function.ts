@@ -33,6 +33,8 @@ export interface CspFunctionProps
   readonly logs: CspFunctionLogs;
   /** Powertools service name. @default `csp-<construct id>` */
   readonly serviceName?: string;
+  /** Namespace of the function's custom metrics (`POWERTOOLS_METRICS_NAMESPACE`). */
+  readonly metricsNamespace?: string;
   /** Powertools log level. @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -73,8 +75,12 @@ const CREATE_REQUIRE_BANNER =
  * new CspFunction(this, 'Api', { spec: FUNCTIONS.api, logs: { retention } }).bindTable(table, FUNCTIONS.api.table);
  */
 export class CspFunction extends NodejsFunction {
+  /** Powertools service name: the `service` key of its log lines and the `service` dimension of its metrics. */
+  public readonly serviceName: string;
+
   constructor(scope: Construct, id: string, props: CspFunctionProps) {
-    const { spec, logs, serviceName, logLevel, environment, bundling, ...rest } = props;
+    const { spec, logs, serviceName, metricsNamespace, logLevel, environment, bundling, ...rest } = props;
+    const service = serviceName ?? `csp-${id.toLowerCase()}`;
     // Own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy: the function only
     // writes to its own log group, so it only gets that.
     const role: IRole =
@@ -107,8 +113,12 @@ export class CspFunction extends NodejsFunction {
       role,
       logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: serviceName ?? `csp-${id.toLowerCase()}`,
+        POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_LOG_LEVEL: logLevel ?? 'INFO',
+        // Traces keep timings and AWS resource names; a handler's response or error message may carry personal data.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        ...(metricsNamespace ? { POWERTOOLS_METRICS_NAMESPACE: metricsNamespace } : {}),
         // Stack traces point at the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...environment,
@@ -127,6 +137,7 @@ export class CspFunction extends NodejsFunction {
         ...bundling,
       },
     });
+    this.serviceName = service;
     this.logGroup.grantWrite(role);
 
     if (props.tracing === undefined || props.tracing === Tracing.ACTIVE) {

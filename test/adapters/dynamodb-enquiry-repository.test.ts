@@ -124,6 +124,22 @@ describe('DynamoDbEnquiryRepository', () => {
     expect(afterRouting.map(([r]) => r)).not.toContain(recent.reference);
   });
 
+  it('counts outbox enquiries received before a time, deferred or not, up to a limit, and no routed one', async () => {
+    const before = '2020-06-01T00:00:00.000Z';
+    const counted = async (atMost = 100) => repository.countInOutbox(before, atMost);
+    const start = await counted();
+    const deferred = await aStoredEnquiry({ receivedAt: '2020-01-02T00:00:00.000Z' });
+    await repository.deferOutbox(deferred.reference, '2999-01-01T00:00:00.000Z');
+    await aStoredEnquiry({ receivedAt: '2020-03-02T00:00:00.000Z' });
+    const routed = await aStoredEnquiry({ receivedAt: '2020-04-01T00:00:00.000Z' });
+    await route(routed);
+    await aStoredEnquiry({ receivedAt: before });
+
+    expect(start).toBe(0);
+    expect(await counted()).toBe(2);
+    expect(await counted(1)).toBe(1);
+  });
+
   it('never puts a routed enquiry back in the outbox when a sweep defers it late', async () => {
     const enquiry = await aStoredEnquiry({ receivedAt: '2021-02-01T00:00:00.000Z' });
     await route(enquiry);

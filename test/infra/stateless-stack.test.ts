@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.ts';
+import { CUSTOM_METRICS, metricsNamespace } from '../../functions/metrics.ts';
 import {
   FUNCTIONS,
   type FunctionName,
@@ -33,7 +34,14 @@ import {
 afterAll(removeOutdirs);
 
 /** Variables CspFunction sets on every function. */
-const OUR_DEFAULTS = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+const OUR_DEFAULTS = [
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+  'POWERTOOLS_TRACER_CAPTURE_ERROR',
+  'NODE_OPTIONS',
+];
 
 // The one synth in the infra tests that really bundles the functions with esbuild.
 const { stage, stateful, stateless, statelessTemplate: template, assemblyDirectory } = synthApp('dev');
@@ -400,6 +408,37 @@ describe('alarms', () => {
       AlarmActions: [alarmTopicRef],
     });
     expect(JSON.stringify(errors?.Properties?.['Dimensions'])).toContain('ApiName');
+  });
+
+  it('alarms when enquiries over 5 minutes old stay unpublished for 3 sweeps, on the metric the sweeper emits', () => {
+    const sweeperEnvironment = environmentOf(template, stateless.functions.outboxSweeper);
+    const [alarm] = alarmOn(metricsNamespace(stage.name), CUSTOM_METRICS.outboxBacklog, {
+      Name: 'service',
+      Value: sweeperEnvironment['POWERTOOLS_SERVICE_NAME'],
+    });
+
+    expect(sweeperEnvironment['POWERTOOLS_METRICS_NAMESPACE']).toBe(metricsNamespace(stage.name));
+    expect(alarm?.Properties).toMatchObject({
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [alarmTopicRef],
+    });
+  });
+
+  it('shows every alarm, its state and its metric, on the stage’s dashboard', () => {
+    const [dashboard] = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties?.['DashboardBody']);
+    const alarmIds = Object.keys(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+
+    expect(dashboard?.Properties?.['DashboardName']).toBe(`csp-${stage.name}-operations`);
+    expect(alarmIds.length).toBeGreaterThan(20);
+    for (const id of alarmIds) {
+      // Once in the status widget and once in the alarm's own graph.
+      expect(body.split(`{"Fn::GetAtt":["${id}","Arn"]}`).length - 1, id).toBe(2);
+    }
   });
 
   it('alarms when the account’s Lambda concurrency nears its limit', () => {

@@ -98,6 +98,12 @@ export class InMemoryEnquiries implements EnquiryRepository {
     const entry = this.outbox.get(reference);
     if (entry) this.outbox.set(reference, { mark: until, attempts: entry.attempts + 1 });
   }
+  async countInOutbox(receivedBefore: string, atMost: number) {
+    const count = [...this.outbox.keys()].filter(
+      (reference) => (this.enquiries.get(reference)?.receivedAt ?? '') < receivedBefore,
+    ).length;
+    return Math.min(count, atMost);
+  }
 }
 
 /**

@@ -537,7 +537,13 @@ describe('changing a case', () => {
     const late = await sweepOutbox(deps, { graceSeconds: 60, batchSize: 10 });
 
     expect(early.caseEventsPublished).toEqual([]);
-    expect(late).toEqual({ republished: [], failed: [], stuck: [], caseEventsPublished: [reference] });
+    expect(late).toEqual({
+      republished: [],
+      failed: [],
+      stuck: [],
+      caseEventsPublished: [reference],
+      backlog: 0,
+    });
     expect(events.published).toEqual(waiting[0]?.events);
     expect(cases.pendingEvents.size).toBe(0);
   });

@@ -17,7 +17,7 @@ import {
   sendReferral,
 } from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import { submitEnquiry } from '../../functions/domain/use-cases/submit-enquiry.ts';
-import { sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
+import { OUTBOX_BACKLOG_AGE_SECONDS, sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
 import {
   aClock,
   InMemoryCases,
@@ -205,6 +205,8 @@ describe('sweepOutbox', () => {
       failed: [],
       stuck: [],
       caseEventsPublished: [],
+      // Received 310 s ago and still not routed.
+      backlog: 1,
     });
     expect(events.published.map((e) => (e.detail.data as { reference: string }).reference)).toEqual([
       old.enquiry.reference,
@@ -237,6 +239,33 @@ describe('sweepOutbox', () => {
     expect(events.published).toHaveLength(sweepTimes.length);
   });
 
+  it('counts as backlog the enquiries over five minutes old the router has not received, republished or not', async () => {
+    const { deps, events, clock } = aSystem();
+    events.failNext = 2;
+    await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    const routed = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    await routeEnquiry(deps, {
+      reference: routed.enquiry.reference,
+      category: 'parking',
+      correlationId: 'c',
+    });
+    clock.advance(OUTBOX_BACKLOG_AGE_SECONDS - 60);
+    events.failNext = 1;
+    await submitEnquiry(deps, { enquiry: aNewEnquiry() });
+    events.failNext = 10;
+
+    const early = await sweepOutbox(deps, { graceSeconds: 30, batchSize: 10 });
+    clock.advance(60);
+    const atFiveMinutes = await sweepOutbox(deps, { graceSeconds: 30, batchSize: 10 });
+    clock.advance(60);
+    const later = await sweepOutbox(deps, { graceSeconds: 30, batchSize: 10 });
+
+    // The first enquiry has been received five minutes ago only at the second sweep (strictly older counts);
+    // the routed one never counts, the young one not yet.
+    expect([early.backlog, atFiveMinutes.backlog, later.backlog]).toEqual([0, 0, 1]);
+    expect(later.failed.length).toBeGreaterThan(0);
+  });
+
   it('stops republishing once the router has received the enquiry', async () => {
     const { deps, enquiries, events, clock } = aSystem();
     const { enquiry } = await submitEnquiry(deps, { enquiry: aNewEnquiry() });
@@ -266,6 +295,7 @@ describe('sweepOutbox', () => {
       failed: [a.enquiry.reference],
       stuck: [],
       caseEventsPublished: [],
+      backlog: 0,
     });
     expect(enquiries.outbox.get(a.enquiry.reference)?.attempts).toBe(0);
     expect(enquiries.outbox.get(b.enquiry.reference)?.attempts).toBe(1);

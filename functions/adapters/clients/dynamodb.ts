@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from './tracer.ts';
 
 /** Builds a document client that drops `undefined` attributes, so optional fields are simply absent. */
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -12,4 +13,4 @@ export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBD
   });
 }
 
-export const documentClient = createDocumentClient();
+export const documentClient = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));

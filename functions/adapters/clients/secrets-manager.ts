@@ -3,5 +3,6 @@
  * local cloud.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tracer } from './tracer.ts';
 
-export const secretsManagerClient = new SecretsManagerClient({});
+export const secretsManagerClient = tracer.captureAWSv3Client(new SecretsManagerClient({}));

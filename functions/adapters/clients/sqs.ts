@@ -3,5 +3,6 @@
  * the SDK resolves (the region's, or `AWS_ENDPOINT_URL_SQS` locally) rather than the host in a QueueUrl.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { tracer } from './tracer.ts';
 
-export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
+export const sqsClient = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));

@@ -3,7 +3,7 @@ import type { CaseRepository } from '../casework-ports.ts';
 import type { Clock, EnquiryRepository, EventPublisher } from '../ports.ts';
 
 export interface SweepOutboxDeps {
-  readonly enquiries: Pick<EnquiryRepository, 'listInOutbox' | 'deferOutbox'>;
+  readonly enquiries: Pick<EnquiryRepository, 'listInOutbox' | 'deferOutbox' | 'countInOutbox'>;
   readonly cases: Pick<CaseRepository, 'listPendingEvents' | 'markEventsPublished'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
@@ -16,7 +16,18 @@ export interface SweepOutboxResult {
   readonly caseEventsPublished: string[];
   /** Republished at least `OUTBOX_ALERT_ATTEMPTS` times without the router receiving them. */
   readonly stuck: string[];
+  /**
+   * Enquiries received over `OUTBOX_BACKLOG_AGE_SECONDS` ago that the router has still not received (at most
+   * `OUTBOX_BACKLOG_COUNT_LIMIT`): zero while all is well, so any other value is worth an alarm.
+   */
+  readonly backlog: number;
 }
+
+/** Age from which an enquiry the router has not received counts as backlog: far beyond a normal publish. */
+export const OUTBOX_BACKLOG_AGE_SECONDS = 5 * 60;
+
+/** Where counting the backlog stops: enough to see an outage's size without reading a flooded outbox. */
+export const OUTBOX_BACKLOG_COUNT_LIMIT = 10_000;
 
 /** Longest wait between two republishes of one enquiry. */
 export const OUTBOX_MAX_DEFER_SECONDS = 60 * 60;
@@ -71,7 +82,11 @@ export async function sweepOutbox(
       failed.push(pendingChange.reference);
     }
   }
-  return { republished, failed, stuck, caseEventsPublished };
+  const backlog = await deps.enquiries.countInOutbox(
+    new Date(now.getTime() - OUTBOX_BACKLOG_AGE_SECONDS * 1000).toISOString(),
+    OUTBOX_BACKLOG_COUNT_LIMIT,
+  );
+  return { republished, failed, stuck, caseEventsPublished, backlog };
 }
 
 /**
