@@ -185,7 +185,7 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     'the From address of every email, e.g. "Ashford CSU <no-reply@csp.ashford.gov.uk>"',
   );
   // SES only sends as an address on a verified identity; catch a mismatch at synth, not at the first email.
-  const senderEmail = /<([^>]+)>\s*$/.exec(senderAddress)?.[1] ?? senderAddress;
+  const senderEmail = parseSenderAddress(senderAddress).email;
   if (!EMAIL.test(senderEmail) || senderEmail.split('@')[1]?.toLowerCase() !== sesIdentity) {
     throw new StageConfigError(
       `${where('senderAddress')} must be an address at ${where('sesIdentity')} (${sesIdentity}), got "${senderAddress}"`,
@@ -301,6 +301,12 @@ function optionalHttpsUrl(value: unknown, where: string): string | undefined {
     );
   }
   return value as string;
+}
+
+/** `Ashford CSU <no-reply@csp.ashford.gov.uk>` → its display name and address. */
+export function parseSenderAddress(sender: string): { name?: string; email: string } {
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(sender);
+  return match ? { name: match[1] || undefined, email: match[2] ?? sender } : { email: sender.trim() };
 }
 
 /** True in stages whose data must survive a stack deletion. */

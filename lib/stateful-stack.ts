@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -8,10 +9,11 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { EventBus, Schedule } from 'aws-cdk-lib/aws-events';
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -27,12 +29,62 @@ import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
 import { STAFF_ROLES } from '../functions/domain/staff.ts';
 import { SES_EVENT_TYPES } from '../functions/events/ses-delivery-event.ts';
-import { isProtectedStage, type StageConfig } from './stage-config.ts';
+import { isProtectedStage, parseSenderAddress, type StageConfig } from './stage-config.ts';
 
 /** Props of {@link StatefulStack}. */
 export interface StatefulStackProps extends StackProps {
   readonly stage: StageConfig;
 }
+
+/**
+ * The email Cognito sends a new staff user (an admin creates every account). Cognito fills in `{username}` and
+ * the temporary password `{####}`, and requires both.
+ */
+export const STAFF_INVITATION = {
+  emailSubject: 'Your Community Safety Partnership staff account',
+  emailBody: [
+    'Hello,',
+    'An administrator of the Community Safety Partnership has given you a staff account, to work on enquiries and partnership records.',
+    'Username: {username}<br>Temporary password: {####}',
+    'Sign in within 7 days, when you will choose your own password and set up an authenticator app: every sign-in asks for a code from it. The temporary password stops working after 7 days; ask the administrator for a new invitation if it has.',
+    'If you did not expect this email, do not sign in: tell the Community Safety Unit.',
+  ].join('<br><br>'),
+} as const;
+
+/**
+ * What key administrators may do: manage, rotate, tag, schedule deletion; nothing that encrypts or decrypts.
+ * (AWS's list for key administrators.)
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/** What the data services do with the key on a caller's behalf (CreateGrant: DynamoDB and Backup keep grants). */
+export const KEY_USE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+];
+
+/** The services the key's data lives in and is used through: the table, the secret, the backups. */
+export const KEY_SERVICES = ['dynamodb', 'secretsmanager', 'backup'] as const;
 
 /** How long the bus archive keeps events, so a faulty consumer's events can be replayed after a fix. */
 const EVENT_ARCHIVE_RETENTION = Duration.days(30);
@@ -57,6 +109,10 @@ export class StatefulStack extends Stack {
   public readonly staffUserPool: UserPool;
   /** The app client staff tools sign in with; its id is the audience of staff ID tokens. */
   public readonly staffClient: UserPoolClient;
+  /** Daily AWS Backup of the table, beside its point-in-time recovery (35 days). */
+  public readonly backupPlan: BackupPlan;
+  /** Where the daily recovery points are kept, encrypted with the data key. */
+  public readonly backupVault: BackupVault;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -68,6 +124,33 @@ export class StatefulStack extends Stack {
       alias: `alias/${prefix}-data`,
       description: `Encrypts the ${prefix} table, logs and alarm topic`,
       enableKeyRotation: true,
+      // The whole policy (with CDK's defaultKeyPolicies flag a given policy replaces the default, which would
+      // grant the account kms:*): the account administers the key, and uses it only through the services below.
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'KeyAdministration',
+            principals: [new AccountRootPrincipal()],
+            actions: KEY_ADMINISTRATION_ACTIONS,
+            resources: ['*'],
+          }),
+          new PolicyStatement({
+            sid: 'UseThroughDataServicesOnly',
+            // The account, so IAM decides which roles: only those granted the key (the functions reading the
+            // table, AWS Backup, an operator restoring) can use it, and only through these services, never
+            // by calling kms:Decrypt on data taken elsewhere.
+            principals: [new AccountRootPrincipal()],
+            actions: KEY_USE_ACTIONS,
+            resources: ['*'],
+            conditions: {
+              StringEquals: {
+                'kms:CallerAccount': this.account,
+                'kms:ViaService': KEY_SERVICES.map((service) => `${service}.${this.region}.amazonaws.com`),
+              },
+            },
+          }),
+        ],
+      }),
       removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(keep ? 30 : 7),
     });
@@ -121,6 +204,48 @@ export class StatefulStack extends Stack {
       });
     }
 
+    this.backupVault = new BackupVault(this, 'BackupVault', {
+      backupVaultName: `${prefix}-table`,
+      encryptionKey: this.key,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const { retentionDays, copyToVaultArn } = stage.backup;
+    this.backupPlan = new BackupPlan(this, 'BackupPlan', {
+      backupPlanName: `${prefix}-table`,
+      backupVault: this.backupVault,
+      backupPlanRules: [
+        new BackupPlanRule({
+          ruleName: 'Daily',
+          // 03:00 UTC: after the 02:30 UK-time retention run, so each day's point has that day's anonymisation.
+          scheduleExpression: Schedule.cron({ hour: '3', minute: '0' }),
+          startWindow: Duration.hours(1),
+          completionWindow: Duration.hours(4),
+          deleteAfter: Duration.days(retentionDays),
+          // A copy in another account survives this account being compromised or closed.
+          copyActions: copyToVaultArn
+            ? [
+                {
+                  destinationBackupVault: BackupVault.fromBackupVaultArn(this, 'CopyVault', copyToVaultArn),
+                  deleteAfter: Duration.days(retentionDays),
+                },
+              ]
+            : undefined,
+        }),
+      ],
+    });
+    const selection = this.backupPlan.addSelection('Table', {
+      resources: [BackupResource.fromDynamoDbTable(this.table)],
+      allowRestores: true,
+    });
+    const backupRolePolicy = (name: string) => ({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`,
+      reason: `AWS Backup's own service-role policy (${name}), the one AWS documents for a backup selection's role`,
+    });
+    Validations.of(selection.node.findChild('Role')).acknowledge(
+      backupRolePolicy('AWSBackupServiceRolePolicyForBackup'),
+      backupRolePolicy('AWSBackupServiceRolePolicyForRestores'),
+    );
+
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: `${prefix}-enquiries`,
       description: 'Enquiry events: EnquiryReceived, EnquiryReferralRequested',
@@ -168,6 +293,7 @@ export class StatefulStack extends Stack {
       configurationSet: this.configurationSet,
     });
 
+    const { name: senderName, email: senderEmail } = parseSenderAddress(stage.senderAddress);
     // Staff sign in here: no self sign-up, MFA required, threat protection on; roles are groups.
     this.staffUserPool = new UserPool(this, 'StaffUserPool', {
       userPoolName: `${prefix}-staff`,
@@ -183,6 +309,16 @@ export class StatefulStack extends Stack {
         requireSymbols: true,
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Invitations and recovery codes come from the stage's own sender through SES, not Cognito's
+      // no-reply@verificationemail.com with its 50-a-day limit.
+      email: UserPoolEmail.withSES({
+        fromEmail: senderEmail,
+        fromName: senderName,
+        sesVerifiedDomain: stage.sesIdentity,
+        sesRegion: this.region,
+        configurationSetName: this.configurationSet.configurationSetName,
+      }),
+      userInvitation: STAFF_INVITATION,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       // The organisation a partner representative votes for; the agency whose referrals an agency officer works.

@@ -152,6 +152,7 @@ export class StatelessStack extends Stack {
   public readonly failedScheduledRunsQueue: Queue;
   public readonly schedules: Record<ScheduleName, Schedule>;
   public readonly api: RestApi;
+  public readonly firewall: ApiFirewall;
   /** The API's base URL, derived from the API id (see the constructor for why not `api.url`). */
   public readonly apiUrl: string;
   public readonly alarmTopic: Topic;
@@ -235,11 +236,12 @@ export class StatelessStack extends Stack {
     });
 
     this.addRoutes(stage, props.staffUserPool);
-    new ApiFirewall(this, 'ApiFirewall', {
+    this.firewall = new ApiFirewall(this, 'ApiFirewall', {
       name: `${prefix}-api`,
       stageArn: this.api.deploymentStage.stageArn,
       requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
       enquiries: { path: ROUTES.submitEnquiry.path, perIpPer5Minutes: ENQUIRIES_PER_IP_PER_5_MINUTES },
+      logs: { encryptionKey: key, removalPolicy },
     });
 
     this.queues = mapRecord(QUEUES, (spec, name) => {

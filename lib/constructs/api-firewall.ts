@@ -1,4 +1,7 @@
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 /** Props of {@link ApiFirewall}. */
@@ -14,7 +17,25 @@ export interface ApiFirewallProps {
    * script floods mailboxes. Answered with a 429 problem document.
    */
   readonly enquiries: { readonly path: string; readonly perIpPer5Minutes: number };
+  /** Key the WAF log group is encrypted with, and what happens to the group when the stack goes. */
+  readonly logs: { readonly encryptionKey: IKey; readonly removalPolicy: RemovalPolicy };
 }
+
+/**
+ * How long WAF's log of blocked requests is kept: it holds client IP addresses (WAF cannot leave them out),
+ * wanted for investigating an attack within weeks, not for a year.
+ */
+export const WAF_LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/**
+ * Fields WAF blanks in its log: the query string (status links carry the enquirer's token), and the headers
+ * that carry staff credentials.
+ */
+export const WAF_REDACTED_FIELDS: CfnLoggingConfiguration.FieldToMatchProperty[] = [
+  { queryString: {} },
+  { singleHeader: { Name: 'authorization' } },
+  { singleHeader: { Name: 'cookie' } },
+];
 
 /** The problem document WAF answers a flood of enquiries with (it can set the body, not the content type). */
 export const TOO_MANY_ENQUIRIES_PROBLEM = {
@@ -31,6 +52,8 @@ export const TOO_MANY_ENQUIRIES_PROBLEM = {
  */
 export class ApiFirewall extends Construct {
   public readonly webAcl: CfnWebACL;
+  /** Where WAF logs the requests it blocks (client IP, path and headers, with WAF_REDACTED_FIELDS blanked). */
+  public readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
@@ -120,5 +143,38 @@ export class ApiFirewall extends Construct {
       resourceArn: props.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
+
+    // WAF only logs to groups named aws-waf-logs-*, and only blocked requests are worth keeping.
+    const logGroupName = `aws-waf-logs-${props.name}`;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: WAF_LOG_RETENTION,
+      encryptionKey: props.logs.encryptionKey,
+      removalPolicy: props.logs.removalPolicy,
+    });
+    const logging = new CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the group's ARN without the `:*` that LogGroup.logGroupArn ends with.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: WAF_REDACTED_FIELDS,
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+          },
+        ],
+      },
+    });
+    logging.node.addDependency(this.logGroup);
   }
 }

@@ -12,6 +12,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV } from '../../functions/config.ts';
 import { type FunctionSpec, TABLE_WRITE_ACTIONS } from '../../functions/topology.ts';
+import { parseSenderAddress } from '../stage-config.ts';
 
 /** Log group settings of a function. */
 export interface CspFunctionLogs {
@@ -203,7 +204,7 @@ export class CspFunction extends NodejsFunction {
    */
   allowSendingEmailAs(sender: EmailSender): this {
     this.addEnvironment(ENV.senderAddress, sender.address);
-    const fromAddress = /<([^>]+)>\s*$/.exec(sender.address)?.[1] ?? sender.address;
+    const fromAddress = parseSenderAddress(sender.address).email;
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],

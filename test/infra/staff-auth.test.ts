@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { STAFF_ROLES } from '../../functions/domain/staff.ts';
 import { isStaffRoute, ROUTE_LIST, type RouteSpec } from '../../functions/topology.ts';
-import { removeOutdirs, resourcesOfType, synthApp } from './synth.ts';
+import { STAFF_INVITATION } from '../../lib/stateful-stack.ts';
+import { removeOutdirs, rendered, resourcesOfType, synthApp } from './synth.ts';
 
 afterAll(removeOutdirs);
 
@@ -55,6 +56,29 @@ describe('staff user pool', () => {
       MfaConfiguration: 'ON',
       DeletionProtection: 'ACTIVE',
     });
+  });
+
+  it('invites new staff, and sends recovery codes, from the stage sender through SES and its configuration set', () => {
+    const { stage, stateful } = synthApp('prod', { bundle: false });
+    const properties = pools[0]?.Properties ?? {};
+    const invitation = (
+      properties['AdminCreateUserConfig'] as {
+        InviteMessageTemplate: { EmailMessage: string; EmailSubject: string };
+      }
+    ).InviteMessageTemplate;
+
+    expect(properties['EmailConfiguration']).toMatchObject({
+      EmailSendingAccount: 'DEVELOPER',
+      From: stage.senderAddress,
+      ConfigurationSet: rendered(stateful, stateful.configurationSet.configurationSetName),
+    });
+    expect(JSON.stringify((properties['EmailConfiguration'] as { SourceArn: unknown }).SourceArn)).toContain(
+      `:identity/${stage.sesIdentity}`,
+    );
+    // Cognito refuses a template without both placeholders.
+    expect(invitation.EmailMessage).toContain('{username}');
+    expect(invitation.EmailMessage).toContain('{####}');
+    expect(invitation.EmailSubject).toBe(STAFF_INVITATION.emailSubject);
   });
 
   it('gives staff tools short-lived tokens, SRP sign-in only, and no OAuth flows until the console has a real callback', () => {

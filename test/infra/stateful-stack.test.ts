@@ -1,7 +1,20 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/adapters/table-keys.ts';
-import { arnOf, logicalId, propertyOf, removeOutdirs, resource, synthApp } from './synth.ts';
+import { createApp } from '../../lib/app.ts';
+import {
+  actionsOf,
+  arnOf,
+  CDK_JSON_CONTEXT,
+  logicalId,
+  propertyOf,
+  removeOutdirs,
+  resource,
+  type StatementJson,
+  synthApp,
+  TEST_ACCOUNT,
+  TEST_STAGES,
+} from './synth.ts';
 
 afterAll(removeOutdirs);
 
@@ -61,6 +74,78 @@ describe('StatefulStack', () => {
       }));
       expect(table.Properties?.['GlobalSecondaryIndexes']).toEqual(indexes);
     });
+  });
+
+  it.each([
+    ['dev', dev],
+    ['prod', prod],
+  ])(
+    'backs the %s table up daily to a vault encrypted with the data key, kept for the stage’s days',
+    (_, app) => {
+      const { stage, stateful, statefulTemplate } = app;
+      const plan = resource(statefulTemplate, logicalId(stateful.backupPlan));
+      const vault = resource(statefulTemplate, logicalId(stateful.backupVault));
+      const [selection] = Object.values(statefulTemplate.findResources('AWS::Backup::BackupSelection')) as {
+        Properties: { BackupSelection: { Resources: unknown[] } };
+      }[];
+      const [rule] = propertyOf<{ BackupPlanRule: Record<string, unknown>[] }>(
+        plan,
+        'BackupPlan',
+      ).BackupPlanRule;
+
+      expect(rule).toMatchObject({
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        Lifecycle: { DeleteAfterDays: stage.backup.retentionDays },
+      });
+      expect(rule?.['CopyActions']).toBeUndefined();
+      expect(vault.Properties?.['EncryptionKeyArn']).toEqual(arnOf(stateful.key));
+      expect(selection?.Properties.BackupSelection.Resources).toEqual([arnOf(stateful.table)]);
+      expect(vault.DeletionPolicy).toBe(stage.name === 'prod' ? 'Retain' : 'Delete');
+    },
+  );
+
+  it('copies each recovery point to the vault in another account when the stage names one', () => {
+    const copyToVaultArn = 'arn:aws:backup:eu-west-1:222222222222:backup-vault:csp-copies';
+    const stages = TEST_STAGES as Record<string, Record<string, unknown>>;
+    const { stateful } = createApp({
+      nag: false,
+      context: {
+        ...CDK_JSON_CONTEXT,
+        stage: 'prod',
+        account: TEST_ACCOUNT,
+        'aws:cdk:bundling-stacks': [],
+        stages: { ...stages, prod: { ...stages['prod'], backup: { retentionDays: 35, copyToVaultArn } } },
+      },
+    });
+    const plan = resource(Template.fromStack(stateful), logicalId(stateful.backupPlan));
+    const [rule] = propertyOf<{ BackupPlanRule: Record<string, unknown>[] }>(
+      plan,
+      'BackupPlan',
+    ).BackupPlanRule;
+
+    expect(rule?.['CopyActions']).toEqual([
+      { DestinationBackupVaultArn: copyToVaultArn, Lifecycle: { DeleteAfterDays: 35 } },
+    ]);
+  });
+
+  it('lets the account administer the data key but use it only through DynamoDB, Secrets Manager and Backup', () => {
+    const policy = propertyOf<{ Statement: StatementJson[] }>(
+      resource(prod.statefulTemplate, logicalId(prod.stateful.key)),
+      'KeyPolicy',
+    );
+    const crypto = /^kms:(Decrypt|Encrypt|ReEncrypt|GenerateDataKey|CreateGrant|\*)/;
+    const accountStatements = policy.Statement.filter((st) => JSON.stringify(st.Principal).includes(':root'));
+
+    expect(policy.Statement.flatMap(actionsOf)).not.toContain('kms:*');
+    expect(accountStatements.length).toBeGreaterThan(1);
+    for (const statement of accountStatements) {
+      const usesKey = actionsOf(statement).some((action) => crypto.test(action));
+      const viaService = JSON.stringify(statement.Condition ?? {}).includes('kms:ViaService');
+      // Administration without use, or use only on behalf of a data service.
+      expect(usesKey ? viaService : true, JSON.stringify(statement)).toBe(true);
+    }
+    const administration = accountStatements.find((st) => actionsOf(st).includes('kms:ScheduleKeyDeletion'));
+    expect(administration && actionsOf(administration).filter((a) => crypto.test(a))).toEqual([]);
   });
 
   it('protects the prod table from deletion and keeps it when the stack goes', () => {

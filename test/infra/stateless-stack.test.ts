@@ -656,6 +656,40 @@ describe('API', () => {
     );
   });
 
+  it('logs only the requests WAF blocks, without query strings or credentials, encrypted, for a month', () => {
+    const [logging] = Object.values(resourcesOfType(template, 'AWS::WAFv2::LoggingConfiguration'));
+    const logGroup = resource(template, logicalId(stateless.firewall.logGroup));
+
+    expect(logging?.Properties?.['ResourceArn']).toEqual({
+      'Fn::GetAtt': [stateless.getLogicalId(stateless.firewall.webAcl), 'Arn'],
+    });
+    expect(logging?.Properties?.['RedactedFields']).toEqual(
+      expect.arrayContaining([
+        { QueryString: {} },
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+      ]),
+    );
+    expect(logging?.Properties?.['LoggingFilter']).toEqual({
+      DefaultBehavior: 'DROP',
+      Filters: [
+        {
+          Behavior: 'KEEP',
+          Requirement: 'MEETS_ANY',
+          Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+        },
+      ],
+    });
+    expect(JSON.stringify(logging?.Properties?.['LogDestinationConfigs'])).toContain(
+      `:log-group:aws-waf-logs-csp-${stage.name}-api`,
+    );
+    expect(logGroup.Properties).toMatchObject({
+      LogGroupName: `aws-waf-logs-csp-${stage.name}-api`,
+      RetentionInDays: 30,
+    });
+    expect(logGroup.Properties?.['KmsKeyId']).toBeDefined();
+  });
+
   it('puts a WAF web ACL with a per-IP rate limit in front of the stage', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: rendered(stateless, stateless.api.deploymentStage.stageArn),
