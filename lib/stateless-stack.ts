@@ -15,6 +15,7 @@ import {
   AccessLogFormat,
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
+  DomainName,
   EndpointType,
   Integration,
   IntegrationType,
@@ -23,7 +24,9 @@ import {
   MethodLoggingLevel,
   ResponseType,
   RestApi,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -153,8 +156,12 @@ export class StatelessStack extends Stack {
   public readonly schedules: Record<ScheduleName, Schedule>;
   public readonly api: RestApi;
   public readonly firewall: ApiFirewall;
-  /** The API's base URL, derived from the API id (see the constructor for why not `api.url`). */
+  /** The API's public base URL: its custom domain when the stage has one, else {@link executeApiUrl}. */
   public readonly apiUrl: string;
+  /** The API's execute-api URL, derived from the API id (see the constructor for why not `api.url`). */
+  public readonly executeApiUrl: string;
+  /** The stage's own domain for the API, when it has one. */
+  public readonly apiDomain?: DomainName;
   public readonly alarmTopic: Topic;
   /** One page for the on-call officer: every alarm's state, then each alarm's metric against its threshold. */
   public readonly dashboard: Dashboard;
@@ -199,7 +206,10 @@ export class StatelessStack extends Stack {
     // Not `api.url`: that names the deployment stage, which depends on the methods, which depend on the `api`
     // function, whose environment would then depend on the stage: a cycle. The id and our own stage name give
     // the same URL with only a function → RestApi dependency.
-    this.apiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
+    this.executeApiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
+    this.apiDomain = stage.apiDomain && this.addApiDomain(stage.apiDomain);
+    // Links in emails stay valid for years: on the stage's own domain they survive the API being replaced.
+    this.apiUrl = stage.apiDomain ? `https://${stage.apiDomain.name}` : this.executeApiUrl;
 
     const sender = {
       address: stage.senderAddress,
@@ -381,8 +391,36 @@ export class StatelessStack extends Stack {
     this.dashboard = this.createDashboard(prefix);
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the public API' });
+    if (this.apiDomain) {
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: this.apiDomain.domainNameAliasDomainName,
+        description: `Point a CNAME (or alias) record for ${stage.apiDomain?.name} at this name`,
+      });
+    }
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
+  }
+
+  /**
+   * The API on the stage's own domain: a regional custom domain with TLS 1.2 or later, its certificate from ACM
+   * (the stage's, or one requested here and validated by DNS), mapped at the root to this stage.
+   */
+  private addApiDomain(config: NonNullable<StageConfig['apiDomain']>): DomainName {
+    const certificate = config.certificateArn
+      ? Certificate.fromCertificateArn(this, 'ApiCertificate', config.certificateArn)
+      : new Certificate(this, 'ApiCertificate', {
+          domainName: config.name,
+          // CloudFormation waits here until the CNAME ACM asks for (shown in the stack events) is published.
+          validation: CertificateValidation.fromDns(),
+        });
+    const domain = new DomainName(this, 'ApiDomain', {
+      domainName: config.name,
+      certificate,
+      endpointType: EndpointType.REGIONAL,
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    domain.addBasePathMapping(this.api, { stage: this.api.deploymentStage });
+    return domain;
   }
 
   /** One resource and method per `ROUTES` entry, all proxied to the `api` function, plus CORS preflight. */

@@ -12,6 +12,7 @@ import {
   resource,
   type StatementJson,
   synthApp,
+  synthStageWith,
   TEST_ACCOUNT,
   TEST_STAGES,
 } from './synth.ts';
@@ -106,18 +107,10 @@ describe('StatefulStack', () => {
 
   it('copies each recovery point to the vault in another account when the stage names one', () => {
     const copyToVaultArn = 'arn:aws:backup:eu-west-1:222222222222:backup-vault:csp-copies';
-    const stages = TEST_STAGES as Record<string, Record<string, unknown>>;
-    const { stateful } = createApp({
-      nag: false,
-      context: {
-        ...CDK_JSON_CONTEXT,
-        stage: 'prod',
-        account: TEST_ACCOUNT,
-        'aws:cdk:bundling-stacks': [],
-        stages: { ...stages, prod: { ...stages['prod'], backup: { retentionDays: 35, copyToVaultArn } } },
-      },
+    const { stateful, statefulTemplate } = synthStageWith('prod', {
+      backup: { retentionDays: 35, copyToVaultArn },
     });
-    const plan = resource(Template.fromStack(stateful), logicalId(stateful.backupPlan));
+    const plan = resource(statefulTemplate, logicalId(stateful.backupPlan));
     const [rule] = propertyOf<{ BackupPlanRule: Record<string, unknown>[] }>(
       plan,
       'BackupPlan',

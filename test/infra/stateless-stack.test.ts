@@ -29,6 +29,7 @@ import {
   resourcesOf,
   resourcesOfType,
   synthApp,
+  synthStageWith,
 } from './synth.ts';
 
 afterAll(removeOutdirs);
@@ -93,6 +94,62 @@ describe('functions', () => {
     expect(JSON.stringify(variables[ENV.publicApiUrl])).not.toContain(
       logicalId(stateless.api.deploymentStage),
     );
+  });
+
+  describe('on the stage’s own domain', () => {
+    const certificateArn =
+      'arn:aws:acm:eu-west-2:111111111111:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
+    const requested = synthStageWith('prod', { apiDomain: { name: 'api.csp.ashford.gov.uk' } });
+    const given = synthStageWith('prod', { apiDomain: { name: 'api.csp.ashford.gov.uk', certificateArn } });
+
+    it('serves the API there over TLS 1.2+, mapped at the root to the stage, with a DNS-validated certificate', () => {
+      const { stateless: stack, statelessTemplate: t } = requested;
+      const [domain] = Object.values(resourcesOfType(t, 'AWS::ApiGateway::DomainName'));
+      const [mapping] = Object.values(resourcesOfType(t, 'AWS::ApiGateway::BasePathMapping'));
+      const [certificate] = Object.values(resourcesOfType(t, 'AWS::CertificateManager::Certificate'));
+
+      expect(domain?.Properties).toMatchObject({
+        DomainName: 'api.csp.ashford.gov.uk',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+        SecurityPolicy: 'TLS_1_2',
+      });
+      expect(certificate?.Properties).toMatchObject({
+        DomainName: 'api.csp.ashford.gov.uk',
+        ValidationMethod: 'DNS',
+      });
+      expect(mapping?.Properties).toMatchObject({
+        RestApiId: { Ref: logicalId(stack.api) },
+        Stage: { Ref: logicalId(stack.api.deploymentStage) },
+      });
+      expect(mapping?.Properties?.['BasePath']).toBeUndefined();
+    });
+
+    it('uses a certificate the stage names instead of requesting one', () => {
+      const { statelessTemplate: t } = given;
+
+      expect(Object.keys(resourcesOfType(t, 'AWS::CertificateManager::Certificate'))).toEqual([]);
+      expect(Object.values(resourcesOfType(t, 'AWS::ApiGateway::DomainName'))[0]?.Properties).toMatchObject({
+        RegionalCertificateArn: certificateArn,
+      });
+    });
+
+    it('builds status links and the public URL from the domain, so they outlive the API', () => {
+      const { stateless: stack, statelessTemplate: t } = requested;
+      const api = environmentOf(t, stack.functions.api);
+      const mailer = environmentOf(t, stack.functions.mailer);
+
+      expect(api[ENV.publicApiUrl]).toBe('https://api.csp.ashford.gov.uk');
+      expect(mailer[ENV.statusPageBaseUrl] ?? api[ENV.statusPageBaseUrl]).toBe(
+        'https://api.csp.ashford.gov.uk',
+      );
+      expect(t.toJSON().Outputs).toMatchObject({ ApiUrl: { Value: 'https://api.csp.ashford.gov.uk' } });
+      expect(Object.keys(t.toJSON().Outputs)).toContain('ApiDomainTarget');
+    });
+
+    it('has no domain without one in the stage', () => {
+      expect(Object.keys(resourcesOfType(template, 'AWS::ApiGateway::DomainName'))).toEqual([]);
+      expect(stateless.apiUrl).toBe(stateless.executeApiUrl);
+    });
   });
 
   it('writes each function log to its own KMS-encrypted log group with the stage retention', () => {

@@ -85,6 +85,33 @@ export function synthApp(stage: string, options: { bundle?: boolean } = {}): Syn
   return synthesized;
 }
 
+/**
+ * The app for `stage` with some of its settings changed (not cached, functions not bundled): for tests of
+ * settings cdk.json does not use, such as a custom API domain.
+ */
+export function synthStageWith(stage: string, overrides: Record<string, unknown>): SynthesizedApp {
+  const stages = TEST_STAGES as Record<string, Record<string, unknown>>;
+  const csp = createApp({
+    outdir: newOutdir(),
+    nag: false,
+    context: {
+      ...CDK_JSON_CONTEXT,
+      stages: { ...stages, [stage]: { ...stages[stage], ...overrides } },
+      stage,
+      account: TEST_ACCOUNT,
+      'aws:cdk:bundling-stacks': [],
+    },
+  });
+  const assembly = csp.app.synth();
+  return {
+    ...csp,
+    bootstrapTemplate: Template.fromStack(csp.bootstrap),
+    statefulTemplate: Template.fromStack(csp.stateful),
+    statelessTemplate: Template.fromStack(csp.stateless),
+    assemblyDirectory: assembly.directory,
+  };
+}
+
 /** A fresh, temporary cloud assembly directory, removed by {@link removeOutdirs}. */
 export function newOutdir(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'csp-infra-'));
