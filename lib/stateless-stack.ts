@@ -399,6 +399,15 @@ export class StatelessStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
+    new CfnOutput(this, 'StaffUserPoolId', {
+      value: props.staffUserPool.userPoolId,
+      description: 'Where staff users are created (README: the first staff users)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: `Alarms go here; ${stage.alarmEmail} must confirm its subscription`,
+    });
+    new CfnOutput(this, 'DashboardName', { value: `${prefix}-operations` });
   }
 
   /**

@@ -839,9 +839,12 @@ describe('API', () => {
 });
 
 describe('outputs', () => {
-  it('exports the API URL, table name and bus name', () => {
+  it('exports what the deploy runbook needs: API URL, table, bus, staff pool, alarm topic, dashboard', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
+    expect(outputs['StaffUserPoolId']?.Value).toEqual(rendered(stateless, stateful.staffUserPool.userPoolId));
+    expect(outputs['AlarmTopicArn']?.Value).toEqual({ Ref: logicalId(stateless.alarmTopic) });
+    expect(outputs['DashboardName']?.Value).toBe(`csp-${stage.name}-operations`);
     expect(outputs['ApiUrl']?.Value).toEqual(rendered(stateless, stateless.apiUrl));
     expect(outputs['TableName']?.Value).toEqual(rendered(stateless, stateful.table.tableName));
     expect(outputs['EventBusName']?.Value).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
