@@ -161,10 +161,12 @@ ${table(
 
 esbuild with CspFunction's options: ESM, minify, target node22, platform node, \`mainFields: module,main\`, AWS
 SDK bundled, the createRequire banner (source map written but not counted). Beside it, each function's **floor**:
-the same options on a generated entry that only constructs the AWS SDK clients the function uses
-(\`sdkClientsOf\` in functions/topology.ts; \`DynamoDBDocumentClient.from(new DynamoDBClient({}))\` for DynamoDB,
-\`new SQSClient({ useQueueUrlAsEndpoint: false })\` for SQS) and exports a no-op \`handler\` — what any function
-with those clients costs before doing anything of its own. And the CDK NodejsFunction default (CJS, not
+the same options on a generated entry that only constructs the AWS SDK clients the function uses, as
+functions/adapters/clients/ does: each but SES's wrapped by the Powertools Tracer (\`sdkClientsOf\` in
+functions/topology.ts; \`DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})))\` for
+DynamoDB) — and exports a no-op \`handler\`: what any function with those clients costs before doing anything of
+its own. The Tracer (with the X-Ray SDK) is part of every floor and of every function since the production
+hardening issue. And the CDK NodejsFunction default (CJS, not
 minified, \`@aws-sdk/*\` external, so the SDK is *not* in those bytes).
 
 ${table(
