@@ -1,11 +1,9 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/adapters/table-keys.ts';
-import { createApp } from '../../lib/app.ts';
 import {
   actionsOf,
   arnOf,
-  CDK_JSON_CONTEXT,
   logicalId,
   propertyOf,
   removeOutdirs,
@@ -13,8 +11,6 @@ import {
   type StatementJson,
   synthApp,
   synthStageWith,
-  TEST_ACCOUNT,
-  TEST_STAGES,
 } from './synth.ts';
 
 afterAll(removeOutdirs);
