@@ -8,6 +8,7 @@ import { DynamoDbAuditTrail } from './adapters/dynamodb-audit-trail.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
+import { DynamoDbOpen311Clients } from './adapters/dynamodb-open311-clients.ts';
 import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
@@ -33,6 +34,7 @@ const app = createApi({
   cachedReferenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
   records: new DynamoDbRecordsRepository(documentClient, tableName),
+  open311Clients: new DynamoDbOpen311Clients(documentClient, tableName),
   staffTokens: new JwtStaffVerifier({
     issuer: requireEnv(ENV.authIssuer),
     audience: requireEnv(ENV.authAudience),

@@ -80,9 +80,10 @@ export const FUNCTIONS = {
     description: 'Public enquiry API and the staff API',
     // GSI1 lists cases (the CSU's inbox by status, each agency's by its referrals) and the audit trail by
     // actor, GSI2 the audit trail by month, the subject indexes find a person's enquiries; PutItem also
-    // records who read a case; UpdateItem takes published case events out of the outbox.
+    // records who read a case; UpdateItem takes published case events out of the outbox; BatchGetItem reads the
+    // enquiries of the public Open311 feed.
     table: {
-      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
       indexes: ['GSI1', 'GSI2', 'SubjectEmail', 'SubjectPhone'],
     },
     bus: true,
@@ -267,6 +268,16 @@ export const ROUTES = {
   // Data protection
   subjectAccess: { method: 'POST', path: '/subject-access', access: CSU_OFFICER },
   readAuditTrail: { method: 'GET', path: '/audit', access: ADMIN },
+  // Open311 GeoReport v2 (public; a submission needs a client's api_key, checked by the route). Path
+  // parameters are whole files (`requests.xml`): API Gateway takes no parameter inside a segment.
+  open311Document: { method: 'GET', path: '/open311/v2/{document}', access: 'public' },
+  open311Submit: { method: 'POST', path: '/open311/v2/{document}', access: 'public' },
+  open311Service: { method: 'GET', path: '/open311/v2/services/{serviceFile}', access: 'public' },
+  open311Request: { method: 'GET', path: '/open311/v2/requests/{requestFile}', access: 'public' },
+  open311Token: { method: 'GET', path: '/open311/v2/tokens/{tokenFile}', access: 'public' },
+  listOpen311Clients: { method: 'GET', path: '/open311/clients', access: ADMIN },
+  issueOpen311Client: { method: 'POST', path: '/open311/clients', access: ADMIN },
+  revokeOpen311Client: { method: 'POST', path: '/open311/clients/{id}/revoke', access: ADMIN },
   // The API's own description
   openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
   apiReference: { method: 'GET', path: '/docs', access: 'public' },

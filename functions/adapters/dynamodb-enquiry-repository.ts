@@ -265,6 +265,7 @@ export function toEnquiry(item: Item): Enquiry {
     location: item.location as Enquiry['location'],
     happeningNow: Boolean(item.happeningNow),
     safeContact: item.safeContact as Enquiry['safeContact'],
+    source: item.source as Enquiry['source'],
     status,
     statusToken: String(item.statusToken),
     receivedAt: String(item.receivedAt),

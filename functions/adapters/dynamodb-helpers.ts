@@ -12,20 +12,34 @@ import { auditItem } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
-/** Every item of one partition (optionally with a sort-key prefix), following pagination. */
+/**
+ * Every item of one partition (optionally with a sort-key prefix), following pagination; of the table, or of
+ * `index` (whose reads are never strongly consistent).
+ */
 export async function queryPartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
-  options: { ascending?: boolean; skPrefix?: string; consistent?: boolean } = {},
+  options: {
+    ascending?: boolean;
+    skPrefix?: string;
+    consistent?: boolean;
+    index?: { readonly name: string; readonly partitionKey: string; readonly sortKey: string };
+  } = {},
 ): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
+  const [partitionKey, sortKey] = options.index
+    ? [options.index.partitionKey, options.index.sortKey]
+    : ['PK', 'SK'];
   do {
     const page = await client.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: options.skPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+        IndexName: options.index?.name,
+        KeyConditionExpression: options.skPrefix
+          ? `${partitionKey} = :pk AND begins_with(${sortKey}, :prefix)`
+          : `${partitionKey} = :pk`,
         ExpressionAttributeValues: {
           ':pk': pk,
           ...(options.skPrefix ? { ':prefix': options.skPrefix } : {}),

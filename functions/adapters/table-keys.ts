@@ -34,6 +34,12 @@ export const TABLE_INDEXES = [
 ] as const;
 
 export const keys = {
+  /** An Open311 client, found by the hash of its key; listed in GSI1 under one partition, oldest first. */
+  open311Client: (keyHash: string) => ({ PK: `OPEN311_KEY#${keyHash}`, SK: 'CLIENT' }),
+  open311ClientListing: (createdAt: string, id: string) => ({
+    GSI1PK: 'OPEN311_CLIENTS',
+    GSI1SK: `${createdAt}#${id}`,
+  }),
   enquiry: (reference: string) => ({ PK: `ENQUIRY#${reference}`, SK: 'ENQUIRY' }),
   enquiryByStatus: (status: string, receivedAt: string, reference: string) => ({
     GSI1PK: `ENQUIRY_STATUS#${status}`,

@@ -14,6 +14,7 @@ import { isServiceOutage } from '../adapters/aws-outage.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { CaseRepository } from '../domain/casework-ports.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
+import type { Open311ClientRepository } from '../domain/open311-clients.ts';
 import type {
   Clock,
   EnquiryRepository,
@@ -37,6 +38,7 @@ import { enquiryRoutes } from './routes/enquiries.ts';
 import { enquiryStatusRoutes } from './routes/enquiry-status.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { motionRoutes } from './routes/motions.ts';
+import { OPEN311_PATH_PREFIX, open311Routes } from './routes/open311.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { partnershipRoutes } from './routes/partnership.ts';
 import { priorityRoutes } from './routes/priorities.ts';
@@ -64,6 +66,8 @@ export interface ApiDeps {
   >;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
+  /** The Open311 clients allowed to submit, by the hash of their API key. */
+  readonly open311Clients: Open311ClientRepository;
   /** Keyed hashes of personal data (acknowledgements are counted, and a person's enquiries found, by them). */
   readonly personalData: PersonalDataHasher;
   /** The audit trail of reads and changes, for partnership admins. */
@@ -105,6 +109,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...assessmentRoutes(deps),
     ...actionPlanRoutes(deps),
     ...meetingRoutes(deps),
+    ...open311Routes({ ...deps, referenceData: deps.cachedReferenceData }),
   ];
 }
 
@@ -257,6 +262,8 @@ function jsonBodies(): MiddlewareHandler<ApiEnv> {
   const staffLimit = limitTo(MAX_STAFF_BODY_BYTES);
   return async (c, next) => {
     if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    // GeoReport submissions are forms, read and limited by their route, which answers in the spec's format.
+    if (c.req.path.startsWith(OPEN311_PATH_PREFIX)) return next();
     const isEnquiry = c.req.path === ROUTES.submitEnquiry.path;
     const maxBytes = isEnquiry ? MAX_BODY_BYTES : MAX_STAFF_BODY_BYTES;
     const fail = (slug: ProblemSlug, detail: string) =>

@@ -45,6 +45,14 @@ export interface SafeContactPreferences {
   readonly preferredLanguage?: string;
 }
 
+/** Who submitted an enquiry on the enquirer's behalf: absent for our own API and form. */
+export interface EnquirySource {
+  /** An Open311 GeoReport v2 client (a council site, FixMyStreet), identified by its API key. */
+  readonly channel: 'open311';
+  readonly clientId: string;
+  readonly clientName: string;
+}
+
 /** A validated submission, before it is given a reference. */
 export interface NewEnquiry {
   readonly category: string;
@@ -53,6 +61,7 @@ export interface NewEnquiry {
   readonly location?: EnquiryLocation;
   readonly happeningNow: boolean;
   readonly safeContact: SafeContactPreferences;
+  readonly source?: EnquirySource;
 }
 
 /** A stored enquiry: what the enquirer sent, and the case staff work from it (see casework.ts). */

@@ -23,6 +23,7 @@ import type {
 } from '../../functions/domain/casework-ports.ts';
 import type { Enquiry } from '../../functions/domain/enquiry.ts';
 import { EmailSendInProgress, EventsNotPublished, StaleVersion } from '../../functions/domain/errors.ts';
+import type { Open311Client, Open311ClientRepository } from '../../functions/domain/open311-clients.ts';
 import type {
   Agency,
   EnquiryCategory,
@@ -228,6 +229,27 @@ export class InMemoryCases implements CaseRepository {
 }
 
 /** The audit trail of an InMemoryCases: its reads and timeline entries, newest first, one page (no cursor). */
+/** Open311 clients in memory, keyed by the hash of their key like the table. */
+export class InMemoryOpen311Clients implements Open311ClientRepository {
+  readonly byKeyHash = new Map<string, Open311Client>();
+  async create(client: Open311Client, keyHash: string) {
+    this.byKeyHash.set(keyHash, client);
+  }
+  async findByKeyHash(keyHash: string) {
+    return this.byKeyHash.get(keyHash);
+  }
+  async list() {
+    return [...this.byKeyHash.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+  async revoke(id: string, at: string) {
+    const entry = [...this.byKeyHash].find(([, client]) => client.id === id);
+    if (!entry) return false;
+    const [hash, client] = entry;
+    this.byKeyHash.set(hash, { ...client, revokedAt: client.revokedAt ?? at });
+    return true;
+  }
+}
+
 export class InMemoryAuditTrail implements AuditTrail {
   constructor(private readonly cases: InMemoryCases) {}
 

@@ -23,6 +23,7 @@ import {
   InMemoryAuditTrail,
   InMemoryCases,
   InMemoryEnquiries,
+  InMemoryOpen311Clients,
   RecordingPublisher,
   testHasher,
 } from '../support/in-memory-ports.ts';
@@ -81,6 +82,7 @@ describe('the API while DynamoDB is unreachable', async () => {
     enquiries: new DynamoDbEnquiryRepository(unreachable, 'csp-test', 30),
     cases,
     audit: new InMemoryAuditTrail(cases),
+    open311Clients: new InMemoryOpen311Clients(),
     referenceData,
     cachedReferenceData: referenceData,
     governance,

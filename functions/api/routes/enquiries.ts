@@ -87,7 +87,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
   ];
 }
 
-function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {
+export function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {
   return {
     category: body.category,
     description: body.description,
@@ -99,7 +99,7 @@ function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {
 }
 
 /** What someone reporting something happening now should do at once. */
-function urgentAdvice(partnership: Pick<Partnership, 'urgentPhone' | 'urgentPhoneHours'>) {
+export function urgentAdvice(partnership: Pick<Partnership, 'urgentPhone' | 'urgentPhoneHours'>) {
   return {
     message: `If anyone is in danger or a crime is happening now, call 999. For urgent help that is not an emergency, call ${partnership.urgentPhone} (${partnership.urgentPhoneHours}).`,
     emergencyNumber: '999',

@@ -1,0 +1,67 @@
+/**
+ * The public feed of enquiries (Open311's GET requests): depersonalised views, newest first, never a sensitive
+ * category. Served by the casework listing indexes and one batch read, never a Scan.
+ */
+import type { CaseRepository } from '../casework-ports.ts';
+import { ENQUIRY_STATUSES, type EnquiryStatus, OPEN_STATUSES } from '../enquiry.ts';
+import type { EnquiryRepository } from '../ports.ts';
+import { type PublicRequest, publicRequestOf } from '../public-requests.ts';
+import { isReference } from '../reference.ts';
+
+/** Most requests one answer holds, and the default window, as the GeoReport spec suggests. */
+export const PUBLIC_REQUESTS_LIMIT = 1000;
+export const PUBLIC_REQUESTS_DEFAULT_DAYS = 90;
+
+export interface PublicRequestsDeps {
+  readonly cases: Pick<CaseRepository, 'listCases'>;
+  readonly enquiries: Pick<EnquiryRepository, 'getMany'>;
+}
+
+/** Which requests: by reference, or by category, status and a window of receipt. */
+export type PublicRequestsQuery =
+  | { readonly references: readonly string[] }
+  | {
+      readonly category?: string;
+      readonly open?: boolean;
+      /** ISO instants: received at or after `from`, before `to`. */
+      readonly from: string;
+      readonly to: string;
+    };
+
+/** The public views the query asks for (at most PUBLIC_REQUESTS_LIMIT), newest first. */
+export async function listPublicRequests(
+  deps: PublicRequestsDeps,
+  query: PublicRequestsQuery,
+): Promise<PublicRequest[]> {
+  let references: string[];
+  if ('references' in query) {
+    references = [...new Set(query.references)].filter(isReference).slice(0, PUBLIC_REQUESTS_LIMIT);
+  } else {
+    const statuses: readonly EnquiryStatus[] =
+      query.open === undefined ? ENQUIRY_STATUSES : query.open ? OPEN_STATUSES : ['closed'];
+    references = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deps.cases.listCases({
+        statuses,
+        category: query.category,
+        receivedFrom: query.from,
+        receivedBefore: query.to,
+        limit: 100,
+        cursor,
+      });
+      // Sensitive cases are left out before anything about them is read.
+      references.push(...page.items.filter((item) => !item.sensitive).map((item) => item.reference));
+      cursor = page.cursor;
+    } while (cursor && references.length < PUBLIC_REQUESTS_LIMIT);
+    references = references.slice(0, PUBLIC_REQUESTS_LIMIT);
+  }
+  const enquiries = await deps.enquiries.getMany(references);
+  return references
+    .flatMap((reference) => {
+      const enquiry = enquiries.get(reference);
+      const view = enquiry && publicRequestOf(enquiry);
+      return view ? [view] : [];
+    })
+    .sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0));
+}
