@@ -130,7 +130,15 @@ describe('Open311 GeoReport v2', () => {
     // Acknowledged (they said email is safe) and routed, as from POST /enquiries.
     expect(emails.some((email) => email.destination.to.includes(report.email!))).toBe(true);
     expect(emails.length).toBeGreaterThan(1);
-    expect(await tableContents()).toContain(clientId);
+    const csu = await staffToken('csu-officer');
+    const staffView = await callApi<{ enquiry: { source?: unknown } }>(`/enquiries/${reference}`, {
+      headers: { Authorization: `Bearer ${csu}` },
+    });
+    expect(staffView.body.enquiry.source).toEqual({
+      channel: 'open311',
+      clientId,
+      clientName: 'FixMyStreet (Ashford)',
+    });
   });
 
   it('speaks JSON too: a bare array answer, the feed by id, and errors as an array', async () => {

@@ -312,7 +312,8 @@ describe('the public feed', () => {
       (await listPublicRequests(deps, query)).map((request) => request.reference.slice(-2));
 
     expect(await references(window)).toEqual(['03', '02', '01']);
-    expect(await references({ ...window, category: 'parking' })).toEqual(['02', '01']);
+    expect(await references({ ...window, categories: ['parking'] })).toEqual(['02', '01']);
+    expect(await references({ ...window, categories: ['noise', 'parking'] })).toEqual(['03', '02', '01']);
     expect(await references({ ...window, open: true })).toEqual(['03', '01']);
     expect(await references({ ...window, open: false })).toEqual(['02']);
     expect(await references({ references: ['CSU-2026-000004', 'CSU-2026-000020', 'nonsense'] })).toEqual([

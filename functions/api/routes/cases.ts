@@ -120,6 +120,13 @@ const CaseSchema = lazily(() =>
           safeTimes: z.optional(z.string()),
           preferredLanguage: z.optional(z.string()),
         }),
+        source: z.optional(
+          z.object({
+            channel: z.literal('open311'),
+            clientId: z.string(),
+            clientName: z.string(),
+          }),
+        ),
         location: z.optional(
           z.object({
             postcode: z.optional(z.string()),
@@ -451,6 +458,8 @@ function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
       contact: enquiry.contact,
       safeContact: enquiry.safeContact,
       location: enquiry.location,
+      // Which Open311 client sent it on the enquirer's behalf, when one did.
+      ...(enquiry.source ? { source: enquiry.source } : {}),
     },
     referrals: enquiry.referrals.map((referral) => {
       const email = record.emails.find((e) => e.kind === 'referral' && e.recipientId === referral.agencyId);

@@ -338,21 +338,30 @@ function requestsQuery(
   const start =
     instant('start_date') ??
     new Date(Date.parse(end) - PUBLIC_REQUESTS_DEFAULT_DAYS * 24 * 60 * 60 * 1000).toISOString();
-  const status = params['status']?.trim();
-  if (status && status !== 'open' && status !== 'closed') {
-    problems.push({ code: 400, description: 'status must be open or closed' });
+  const statuses = new Set(list(params['status']));
+  if ([...statuses].some((status) => status !== 'open' && status !== 'closed')) {
+    problems.push({ code: 400, description: 'status must be open, closed, or both separated by a comma' });
   }
   if (problems.length === 0 && start > end) {
     problems.push({ code: 400, description: 'start_date must be before end_date' });
   }
   if (problems.length > 0) return { errors: problems };
-  const category = params['service_code']?.trim();
+  const categories = list(params['service_code']);
   return {
     from: start,
     to: end,
-    ...(category ? { category } : {}),
-    ...(status ? { open: status === 'open' } : {}),
+    ...(categories.length > 0 ? { categories } : {}),
+    // Both, like neither, means every request.
+    ...(statuses.size === 1 ? { open: statuses.has('open') } : {}),
   };
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']`: the spec's comma-separated lists. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 async function submitRequest(c: Ctx, format: Open311Format, deps: Open311RouteDeps): Promise<Response> {

@@ -21,7 +21,8 @@ export interface PublicRequestsDeps {
 export type PublicRequestsQuery =
   | { readonly references: readonly string[] }
   | {
-      readonly category?: string;
+      /** Any of these categories (all when absent). */
+      readonly categories?: readonly string[];
       readonly open?: boolean;
       /** ISO instants: received at or after `from`, before `to`. */
       readonly from: string;
@@ -40,20 +41,22 @@ export async function listPublicRequests(
     const statuses: readonly EnquiryStatus[] =
       query.open === undefined ? ENQUIRY_STATUSES : query.open ? OPEN_STATUSES : ['closed'];
     references = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.cases.listCases({
-        statuses,
-        category: query.category,
-        receivedFrom: query.from,
-        receivedBefore: query.to,
-        limit: 100,
-        cursor,
-      });
-      // Sensitive cases are left out before anything about them is read.
-      references.push(...page.items.filter((item) => !item.sensitive).map((item) => item.reference));
-      cursor = page.cursor;
-    } while (cursor && references.length < PUBLIC_REQUESTS_LIMIT);
+    for (const category of query.categories?.length ? query.categories : [undefined]) {
+      let cursor: string | undefined;
+      do {
+        const page = await deps.cases.listCases({
+          statuses,
+          category,
+          receivedFrom: query.from,
+          receivedBefore: query.to,
+          limit: 100,
+          cursor,
+        });
+        // Sensitive cases are left out before anything about them is read.
+        references.push(...page.items.filter((item) => !item.sensitive).map((item) => item.reference));
+        cursor = page.cursor;
+      } while (cursor && references.length < PUBLIC_REQUESTS_LIMIT);
+    }
     references = references.slice(0, PUBLIC_REQUESTS_LIMIT);
   }
   const enquiries = await deps.enquiries.getMany(references);
