@@ -7,10 +7,12 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app.ts';
 import { ROUTER_ACTOR, routeCase } from '../../functions/domain/casework.ts';
 import { NotAuthenticated } from '../../functions/domain/errors.ts';
+import { issueOpen311Client } from '../../functions/domain/open311-clients.ts';
 import { STAFF_ROLES, type StaffRole, type StaffTokenVerifier } from '../../functions/domain/staff.ts';
 import { isStaffRoute, ROUTE_LIST, type RouteName, type RouteSpec } from '../../functions/topology.ts';
 import { aStoredEnquiry } from '../support/enquiries.ts';
@@ -52,11 +54,13 @@ async function anApi() {
 
   const enquiries = new InMemoryEnquiries();
   const cases = new InMemoryCases(enquiries);
+  const open311Clients = new InMemoryOpen311Clients();
+  const { apiKey: open311Key } = await issueOpen311Client({ clients: open311Clients, clock }, 'Fuzzer');
   const app = createApi({
     enquiries,
     cases,
     audit: new InMemoryAuditTrail(cases),
-    open311Clients: new InMemoryOpen311Clients(),
+    open311Clients,
     referenceData,
     cachedReferenceData: referenceData,
     governance,
@@ -70,10 +74,10 @@ async function anApi() {
     statusPageBaseUrl: 'https://www.example/report',
     allowedOrigins: ['https://www.example'],
   });
-  return { app, enquiries };
+  return { app, enquiries, open311Key };
 }
 
-const { app, enquiries } = await anApi();
+const { app, enquiries, open311Key } = await anApi();
 const SAMPLE_PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000000',
   reference: 'CSU-2026-000001',
@@ -368,6 +372,83 @@ describe('fuzzed bodies', () => {
     }
 
     expect([...statuses.keys()].some((status) => status === 422)).toBe(true);
+  });
+});
+
+describe('fuzzed GeoReport forms', () => {
+  const FIELDS = [
+    'api_key',
+    'service_code',
+    'description',
+    'first_name',
+    'last_name',
+    'email',
+    'phone',
+    'lat',
+    'long',
+    'address_string',
+    'jurisdiction_id',
+    'attribute[happening_now]',
+    'attribute[may_email]',
+    'attribute[postcode]',
+    'attribute[safe_times]',
+    'attribute[unknown]',
+    'media_url',
+  ];
+  const VALUES = [
+    '',
+    'parking',
+    'yes',
+    'no',
+    'maybe',
+    '51.146',
+    '-0.875',
+    '1e309',
+    'NaN',
+    'TN23 1PL',
+    'sam@example.com',
+    'a'.repeat(5000),
+    '<script>alert(1)</script>]]>',
+    '\u0000\u0007\ud800',
+    '%ZZ',
+    'line\r\nbreak',
+    'ashford',
+  ];
+
+  it('answer 3,000 random forms to requests.xml and .json with a well-formed GeoReport document, never a 5xx', async () => {
+    let seed = 311;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const statuses = new Map<number, number>();
+
+    for (let i = 0; i < 3000; i++) {
+      // A third start from a valid report, so the noise lands on forms that would otherwise be stored.
+      const form = new URLSearchParams(
+        next() < 0.33 ? { service_code: 'parking', description: 'Van on the pavement' } : {},
+      );
+      if (next() < 0.7) form.set('api_key', open311Key);
+      const count = Math.floor(next() * 10);
+      for (let f = 0; f < count; f++) {
+        form.append(FIELDS[Math.floor(next() * FIELDS.length)]!, VALUES[Math.floor(next() * VALUES.length)]!);
+      }
+      const json = next() < 0.3;
+      const response = await app.request(`/open311/v2/requests.${json ? 'json' : 'xml'}`, {
+        method: 'POST',
+        headers: { 'Content-Type': next() < 0.9 ? 'application/x-www-form-urlencoded' : 'text/plain' },
+        body: next() < 0.95 ? form.toString() : '%%%&&&==\u0000',
+      });
+      const text = await response.text();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+
+      expect(response.status, text).toBeLessThan(500);
+      if (json) expect(() => JSON.parse(text)).not.toThrow();
+      else expect(XMLValidator.validate(text), text).toBe(true);
+    }
+
+    // The fuzz reaches every outcome: stored enquiries, bad fields, refused keys, unknown jurisdictions.
+    expect([...statuses.keys()].sort()).toEqual([201, 400, 403, 404]);
   });
 });
 
