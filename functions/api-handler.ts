@@ -11,6 +11,7 @@ import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-rep
 import { DynamoDbOpen311Clients } from './adapters/dynamodb-open311-clients.ts';
 import { DynamoDbRecordsRepository } from './adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
+import { DynamoDbStatisticsStore } from './adapters/dynamodb-statistics-store.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
 import { JwtStaffVerifier } from './adapters/jwt-staff-verifier.ts';
 import { SecretKeyedHasher } from './adapters/secret-keyed-hasher.ts';
@@ -35,6 +36,7 @@ const app = createApi({
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
   records: new DynamoDbRecordsRepository(documentClient, tableName),
   open311Clients: new DynamoDbOpen311Clients(documentClient, tableName),
+  statistics: new DynamoDbStatisticsStore(documentClient, tableName),
   staffTokens: new JwtStaffVerifier({
     issuer: requireEnv(ENV.authIssuer),
     audience: requireEnv(ENV.authAudience),

@@ -9,6 +9,7 @@ import type { StaffRole } from './domain/staff.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import {
+  EnquiryReferralAcceptedEvent,
   EnquiryReferralDeclinedEvent,
   EnquiryReferralUndeliveredEvent,
 } from './events/enquiry-referral-answered.ts';
@@ -176,6 +177,16 @@ export const FUNCTIONS = {
     personalDataKey: true,
     settings: [],
   },
+  statistics: {
+    entry: 'functions/statistics-handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    description: 'Counts enquiries by month, category, sector, agency and outcome for the open data',
+    // GetItem reads an enquiry's outline (never its personal data); one transaction (PutItem of the fact's
+    // marker, UpdateItem of the counters) counts each fact once.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    settings: [],
+  },
   retention: {
     entry: 'functions/retention-handler.ts',
     memoryMb: 512,
@@ -278,6 +289,8 @@ export const ROUTES = {
   listOpen311Clients: { method: 'GET', path: '/open311/clients', access: ADMIN },
   issueOpen311Client: { method: 'POST', path: '/open311/clients', access: ADMIN },
   revokeOpen311Client: { method: 'POST', path: '/open311/clients/{id}/revoke', access: ADMIN },
+  // Open data
+  enquiryStatistics: { method: 'GET', path: '/statistics/enquiries', access: 'public' },
   // The API's own description
   openApiDocument: { method: 'GET', path: '/openapi.json', access: 'public' },
   apiReference: { method: 'GET', path: '/docs', access: 'public' },
@@ -383,6 +396,7 @@ export const QUEUES = {
   // Six times the mailer's 90 s: it may spend its whole invocation retrying a "sent" mark (docs/delivery.md).
   mail: { consumer: 'mailer', ...DEFAULT_QUEUE_SETTINGS, visibilityTimeoutSeconds: 540 },
   deliveryEvents: { consumer: 'deliveryEvents', ...DEFAULT_QUEUE_SETTINGS },
+  statistics: { consumer: 'statistics', ...DEFAULT_QUEUE_SETTINGS },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
@@ -412,6 +426,19 @@ export type EventPattern = Record<string, unknown>;
 
 /** Rules on the enquiry bus (and SES's on the default bus): pattern → queue. */
 export const RULES = {
+  countForStatistics: {
+    description: 'Receipts, referrals, first acceptances and closures are counted for the open data',
+    eventPattern: {
+      source: [ENQUIRIES_SOURCE],
+      'detail-type': [
+        EnquiryReceivedEvent.detailType,
+        EnquiryReferralRequestedEvent.detailType,
+        EnquiryReferralAcceptedEvent.detailType,
+        EnquiryStatusChangedEvent.detailType,
+      ],
+    },
+    targetQueue: 'statistics',
+  },
   routeReceivedEnquiries: {
     description: 'Every received enquiry goes to the router',
     eventPattern: { source: [ENQUIRIES_SOURCE], 'detail-type': [EnquiryReceivedEvent.detailType] },

@@ -16,6 +16,7 @@ import {
 } from '../domain/ports.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { Recipient } from '../domain/routing.ts';
+import type { EnquiryOutline } from '../domain/statistics.ts';
 import { cancellationReason, whenConditionHolds } from './dynamodb-helpers.ts';
 import { expiryAfterDays, keys, OUTBOX_PARTITION, TABLE_SCHEMA } from './table-keys.ts';
 
@@ -210,6 +211,37 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey && count < atMost);
     return Math.min(count, atMost);
+  }
+
+  async getOutline(reference: string): Promise<EnquiryOutline | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.enquiry(reference),
+        // Strongly consistent: the event may arrive a moment after the enquiry was written.
+        ConsistentRead: true,
+        // Only what is counted: never the enquirer's details or words.
+        // Every name through a placeholder: some (`location`, `reference`) are DynamoDB reserved words.
+        ProjectionExpression: '#reference, #category, #sensitive, #receivedAt, #location.#postcode',
+        ExpressionAttributeNames: {
+          '#reference': 'reference',
+          '#category': 'category',
+          '#sensitive': 'sensitive',
+          '#receivedAt': 'receivedAt',
+          '#location': 'location',
+          '#postcode': 'postcode',
+        },
+      }),
+    );
+    if (!Item) return undefined;
+    const postcode = (Item.location as { postcode?: unknown } | undefined)?.postcode;
+    return {
+      reference: String(Item.reference),
+      category: String(Item.category),
+      sensitive: Item.sensitive === true,
+      receivedAt: String(Item.receivedAt),
+      ...(typeof postcode === 'string' ? { postcode } : {}),
+    };
   }
 
   private async getItem(reference: string): Promise<Item | undefined> {

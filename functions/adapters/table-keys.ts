@@ -34,6 +34,10 @@ export const TABLE_INDEXES = [
 ] as const;
 
 export const keys = {
+  /** A statistics fact already counted for an enquiry (so a redelivered event is not counted twice). */
+  statisticsFact: (reference: string, factId: string) => ({ PK: `STATS_FACT#${reference}`, SK: factId }),
+  /** One month's counter of one dimension value (`category#parking`) or one histogram (`days#daysToClosure`). */
+  statisticsCounter: (month: string, counter: string) => ({ PK: `STATS#${month}`, SK: counter }),
   /** An Open311 client, found by the hash of its key; listed in GSI1 under one partition, oldest first. */
   open311Client: (keyHash: string) => ({ PK: `OPEN311_KEY#${keyHash}`, SK: 'CLIENT' }),
   open311ClientListing: (createdAt: string, id: string) => ({

@@ -24,6 +24,7 @@ import type {
 } from '../domain/ports.ts';
 import type { RecordsRepository } from '../domain/records.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
+import type { StatisticsStore } from '../domain/statistics.ts';
 import { safeError } from '../observability.ts';
 import { API_CORS, ROUTES } from '../topology.ts';
 import type { ApiEnv, RouteDefinition } from './define-route.ts';
@@ -43,6 +44,7 @@ import { partnerRoutes } from './routes/partners.ts';
 import { partnershipRoutes } from './routes/partnership.ts';
 import { priorityRoutes } from './routes/priorities.ts';
 import { routingRoutes } from './routes/routing.ts';
+import { statisticsRoutes } from './routes/statistics.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -66,6 +68,8 @@ export interface ApiDeps {
   >;
   readonly governance: GovernanceRepository;
   readonly records: RecordsRepository;
+  /** Monthly counters of the open data. */
+  readonly statistics: StatisticsStore;
   /** The Open311 clients allowed to submit, by the hash of their API key. */
   readonly open311Clients: Open311ClientRepository;
   /** Keyed hashes of personal data (acknowledgements are counted, and a person's enquiries found, by them). */
@@ -110,6 +114,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...actionPlanRoutes(deps),
     ...meetingRoutes(deps),
     ...open311Routes({ ...deps, referenceData: deps.cachedReferenceData }),
+    ...statisticsRoutes(deps),
   ];
 }
 

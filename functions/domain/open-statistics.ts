@@ -38,9 +38,11 @@ export function publishTable(counts: readonly (readonly [string, number])[]): Pu
     const first = small.reduce((a, b) => (b.count < a.count ? b : a));
     const others = rows.filter((row) => row !== first);
     const partner = others.reduce((a, b) => (b.count < a.count ? b : a));
-    const merged = { keys: [...first.keys, ...partner.keys], count: first.count + partner.count };
-    // The combined row takes the place of the earlier of the two.
-    const at = Math.min(rows.indexOf(first), rows.indexOf(partner));
+    // The combined row takes the place of the earlier of the two, its keys in the table's order.
+    const [earlier, later] =
+      rows.indexOf(first) < rows.indexOf(partner) ? [first, partner] : [partner, first];
+    const merged = { keys: [...earlier.keys, ...later.keys], count: first.count + partner.count };
+    const at = rows.indexOf(earlier);
     rows = rows.filter((row) => row !== first && row !== partner);
     rows.splice(at, 0, merged);
   }

@@ -2,11 +2,13 @@
  * What the use cases need from the outside world. Adapters in `functions/adapters` implement these against
  * DynamoDB, EventBridge and SES; tests can implement them in memory.
  */
+
 import type { OutgoingEvent } from '../events/envelope.ts';
 import type { EmailContent } from './email-content.ts';
 import type { Enquiry } from './enquiry.ts';
 import type { AuditEntry } from './governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from './partnership.ts';
+import type { EnquiryOutline } from './statistics.ts';
 
 /** Remembers which request an Idempotency-Key was first used with, and what it created. */
 export interface IdempotencyRecord {
@@ -67,6 +69,8 @@ export interface EnquiryRepository {
    * them), counting no further than `atMost`.
    */
   countInOutbox(receivedBefore: string, atMost: number): Promise<number>;
+  /** What statistics count of an enquiry, read without its personal data. */
+  getOutline(reference: string): Promise<EnquiryOutline | undefined>;
 }
 
 /** A routing rule with its version, for optimistic concurrency. */

@@ -18,6 +18,7 @@ export const IMPORT_LIMITS: Record<FunctionName, number> = {
   chairRotation: 1.15,
   overdueDigest: 1.15,
   deliveryEvents: 1.15,
+  statistics: 1.15,
   retention: 1.15,
 };
 export const POST_P50_LIMIT = 1.6;

@@ -140,6 +140,23 @@ describe('DynamoDbEnquiryRepository', () => {
     expect(await counted(1)).toBe(1);
   });
 
+  it('reads an enquiry’s outline for statistics without any of its personal data', async () => {
+    const enquiry = await aStoredEnquiry({
+      location: { postcode: 'TN23 1PL', address: '1 High Street', latitude: 51.1, longitude: 0.8 },
+    });
+
+    const outline = await repository.getOutline(enquiry.reference);
+
+    expect(outline).toEqual({
+      reference: enquiry.reference,
+      category: enquiry.category,
+      sensitive: false,
+      receivedAt: enquiry.receivedAt,
+      postcode: 'TN23 1PL',
+    });
+    expect(await repository.getOutline('CSU-1999-000001')).toBeUndefined();
+  });
+
   it('never puts a routed enquiry back in the outbox when a sweep defers it late', async () => {
     const enquiry = await aStoredEnquiry({ receivedAt: '2021-02-01T00:00:00.000Z' });
     await route(enquiry);

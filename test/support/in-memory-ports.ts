@@ -47,6 +47,12 @@ import {
   type SuppressionList,
 } from '../../functions/domain/ports.ts';
 import { formatReference } from '../../functions/domain/reference.ts';
+import type {
+  MonthCounters,
+  StatisticsFact,
+  StatisticsMeasure,
+  StatisticsStore,
+} from '../../functions/domain/statistics.ts';
 import type { OutgoingEvent } from '../../functions/events/envelope.ts';
 
 export class InMemoryEnquiries implements EnquiryRepository {
@@ -98,6 +104,13 @@ export class InMemoryEnquiries implements EnquiryRepository {
   async deferOutbox(reference: string, until: string) {
     const entry = this.outbox.get(reference);
     if (entry) this.outbox.set(reference, { mark: until, attempts: entry.attempts + 1 });
+  }
+  async getOutline(reference: string) {
+    const enquiry = this.enquiries.get(reference);
+    if (!enquiry) return undefined;
+    const { category, sensitive, receivedAt } = enquiry;
+    const postcode = enquiry.location?.postcode;
+    return { reference, category, sensitive, receivedAt, ...(postcode ? { postcode } : {}) };
   }
   async countInOutbox(receivedBefore: string, atMost: number) {
     const count = [...this.outbox.keys()].filter(
@@ -229,6 +242,45 @@ export class InMemoryCases implements CaseRepository {
 }
 
 /** The audit trail of an InMemoryCases: its reads and timeline entries, newest first, one page (no cursor). */
+/** Statistics counters in memory: facts recorded once, counters by month like the table's items. */
+export class InMemoryStatisticsStore implements StatisticsStore {
+  readonly facts = new Set<string>();
+  private readonly months = new Map<
+    string,
+    {
+      counts: Record<string, Record<string, Partial<Record<StatisticsMeasure, number>>>>;
+      histograms: Record<'daysToAcceptance' | 'daysToClosure', Record<number, number>>;
+    }
+  >();
+  async record(fact: StatisticsFact) {
+    const id = `${fact.reference}/${fact.id}`;
+    if (fact.increments.length === 0 || this.facts.has(id)) return false;
+    this.facts.add(id);
+    const month = this.months.get(fact.month) ?? {
+      counts: {},
+      histograms: { daysToAcceptance: {}, daysToClosure: {} },
+    };
+    for (const increment of fact.increments) {
+      if ('histogram' in increment) {
+        const histogram = month.histograms[increment.histogram];
+        histogram[increment.days] = (histogram[increment.days] ?? 0) + 1;
+        continue;
+      }
+      const values = (month.counts[increment.dimension] ??= {});
+      const measures = (values[increment.value] ??= {});
+      measures[increment.measure] = (measures[increment.measure] ?? 0) + 1;
+    }
+    this.months.set(fact.month, month);
+    return true;
+  }
+  async read(months: readonly string[]): Promise<MonthCounters[]> {
+    return months.map((month) => ({
+      month,
+      ...(this.months.get(month) ?? { counts: {}, histograms: { daysToAcceptance: {}, daysToClosure: {} } }),
+    }));
+  }
+}
+
 /** Open311 clients in memory, keyed by the hash of their key like the table. */
 export class InMemoryOpen311Clients implements Open311ClientRepository {
   readonly byKeyHash = new Map<string, Open311Client>();

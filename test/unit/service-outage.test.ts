@@ -24,6 +24,7 @@ import {
   InMemoryCases,
   InMemoryEnquiries,
   InMemoryOpen311Clients,
+  InMemoryStatisticsStore,
   RecordingPublisher,
   testHasher,
 } from '../support/in-memory-ports.ts';
@@ -82,6 +83,7 @@ describe('the API while DynamoDB is unreachable', async () => {
     enquiries: new DynamoDbEnquiryRepository(unreachable, 'csp-test', 30),
     cases,
     audit: new InMemoryAuditTrail(cases),
+    statistics: new InMemoryStatisticsStore(),
     open311Clients: new InMemoryOpen311Clients(),
     referenceData,
     cachedReferenceData: referenceData,

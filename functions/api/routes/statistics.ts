@@ -1,0 +1,106 @@
+/**
+ * `GET /statistics/enquiries`: the partnership's open data. Counts of enquiries by month, category, postcode
+ * sector, agency or outcome, published so nobody can be singled out (small counts as `<5`, rows combined where
+ * a total would give one away; sensitive categories only as a whole-area monthly count), as JSON or, with
+ * `Accept: text/csv`, as a CSV with one header row.
+ */
+import { stringify } from 'csv-stringify/sync';
+import * as z from 'zod/mini';
+import type { ReferenceDataRepository } from '../../domain/ports.ts';
+import type { StatisticsStore } from '../../domain/statistics.ts';
+import {
+  publishEnquiryStatistics,
+  STATISTICS_TABLES,
+  StatisticsQueryInvalid,
+} from '../../domain/use-cases/enquiry-statistics.ts';
+import { ROUTES } from '../../topology.ts';
+import { defineRoute, type RouteDefinition } from '../define-route.ts';
+import { documented, jsonResponse, problemResponses, titled } from '../openapi-parts.ts';
+import { problem, sendProblem } from '../problem.ts';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MEASURES = ['received', 'closed', 'sensitiveReceived', 'referred'] as const;
+
+const Count = () => z.union([z.number(), z.literal('<5')]);
+const StatisticsSchema = () =>
+  titled(
+    'EnquiryStatistics',
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      by: z.enum(Object.keys(STATISTICS_TABLES) as [keyof typeof STATISTICS_TABLES]),
+      measure: z.enum(MEASURES),
+      rows: documented(z.array(z.object({ key: z.string(), count: Count() })), {
+        description: 'A key like "noise + scams" combines rows so that neither can be worked out.',
+      }),
+      total: Count(),
+      medianDaysToAcceptance: z.nullable(z.number()),
+      medianDaysToClosure: z.nullable(z.number()),
+    }),
+  );
+
+export function statisticsRoutes(deps: {
+  readonly statistics: Pick<StatisticsStore, 'read'>;
+  readonly referenceData: Pick<ReferenceDataRepository, 'listCategories' | 'listAgencies'>;
+  readonly clock: () => Date;
+}): RouteDefinition[] {
+  return [
+    defineRoute(
+      ROUTES.enquiryStatistics,
+      () => ({
+        summary: 'Open data: counts of enquiries, with small numbers suppressed',
+        description:
+          '`by`: month (received, closed or sensitiveReceived), category, postcodeSector (received), agency (referred), outcome (closed). Months are `YYYY-MM`, at most 24; the last 12 by default. `Accept: text/csv` for a CSV.',
+        query: z.strictObject({
+          from: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
+          to: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
+          by: z._default(z.enum(Object.keys(STATISTICS_TABLES) as [keyof typeof STATISTICS_TABLES]), 'month'),
+          measure: z.optional(z.enum(MEASURES)),
+        }),
+        responses: {
+          200: jsonResponse('The table (or text/csv)', StatisticsSchema()),
+          ...problemResponses(422),
+        },
+      }),
+      async (c, { query }) => {
+        const now = deps.clock();
+        const to = query.to ?? now.toISOString().slice(0, 7);
+        const from = query.from ?? lastYearFrom(to);
+        let table: Awaited<ReturnType<typeof publishEnquiryStatistics>>;
+        try {
+          table = await publishEnquiryStatistics(deps, { from, to, by: query.by, measure: query.measure });
+        } catch (error) {
+          if (!(error instanceof StatisticsQueryInvalid)) throw error;
+          return sendProblem(
+            c,
+            problem('validation-failed', {
+              detail: error.message,
+              instance: c.req.path,
+              errors: [{ field: 'by', message: error.message }],
+            }),
+          );
+        }
+        c.header('Cache-Control', 'public, max-age=300');
+        if ((c.req.header('accept') ?? '').includes('text/csv')) {
+          const csv = stringify([
+            [table.by, table.measure],
+            ...table.rows.map((row) => [row.key, row.count]),
+          ]);
+          c.header(
+            'Content-Disposition',
+            `attachment; filename="enquiries-by-${table.by}-${from}-${to}.csv"`,
+          );
+          return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+        }
+        return c.json(table, 200);
+      },
+    ),
+  ];
+}
+
+/** The 12 months ending with `to`. */
+function lastYearFrom(to: string): string {
+  const [year, month] = to.split('-').map(Number) as [number, number];
+  const start = new Date(Date.UTC(year, month - 12, 1));
+  return start.toISOString().slice(0, 7);
+}
