@@ -128,7 +128,7 @@ export function evaluateTargets(inputs: TargetInputs): Target[] {
     {
       id: 'cpuPerEnquiry',
       label:
-        'Node CPU per accepted enquiry (every handler an enquiry runs: api, router, mailer, delivery events; emulators taken out)',
+        'Node CPU per accepted enquiry (every handler an enquiry runs: api, router, mailer, delivery events, statistics; emulators taken out)',
       limit: `≤ ${ms(CPU_MS_PER_ENQUIRY_LIMIT, 0)}`,
       measured: ms(inputs.cpu.netMsPerEnquiry, 2),
       met: within(inputs.cpu.netMsPerEnquiry, CPU_MS_PER_ENQUIRY_LIMIT),
