@@ -114,3 +114,56 @@ describe('logs of a failed send', () => {
     expect(logs).not.toContain(enquiry.email);
   });
 });
+
+describe('logs of Open311 submissions', () => {
+  it('carry the reference and the client but none of the resident’s details, words or the client’s key', async () => {
+    const admin = { Authorization: `Bearer ${await staffToken('partnership-admin')}` };
+    const issued = await callApi<{ id: string; apiKey: string }>('/open311/clients', {
+      method: 'POST',
+      headers: admin,
+      json: { name: 'Log privacy client' },
+    });
+    const fields = {
+      api_key: issued.body.apiKey,
+      service_code: 'neighbour-disputes',
+      description: 'The neighbour at number 9 shouts at my children',
+      first_name: 'Robin',
+      last_name: 'Quietly',
+      email: 'robin.quietly@resident.example',
+      phone: '07700 900456',
+      address_string: '11 Hushed Close',
+      'attribute[postcode]': 'TN25 4QQ',
+      'attribute[may_email]': 'yes',
+      'attribute[safe_times]': 'After 7pm only',
+    };
+    const response = await fetch(`${inject('localCloud').api}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const [answer] = (await response.json()) as { service_request_id: string }[];
+    await waitForQuiet();
+    const logs = await eventually(async () => {
+      const text = readFileSync(inject('localCloudLogFile'), 'utf8');
+      return text.includes(answer!.service_request_id) && text.includes('"outcome":"sent"')
+        ? text
+        : undefined;
+    }, 'the Open311 enquiry to be logged and emailed');
+
+    expect(response.status).toBe(201);
+    expect(logs).toContain(issued.body.id);
+    for (const secret of [
+      fields.api_key,
+      fields.description,
+      'Robin',
+      'Quietly',
+      fields.email,
+      fields.phone,
+      fields.address_string,
+      'TN25 4QQ',
+      fields['attribute[safe_times]'],
+    ]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
