@@ -39,7 +39,7 @@ import { enquiryRoutes } from './routes/enquiries.ts';
 import { enquiryStatusRoutes } from './routes/enquiry-status.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { motionRoutes } from './routes/motions.ts';
-import { OPEN311_PATH_PREFIX, open311Routes } from './routes/open311.ts';
+import { OPEN311_PATH_PREFIX, open311NotFound, open311Routes } from './routes/open311.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { partnershipRoutes } from './routes/partnership.ts';
 import { priorityRoutes } from './routes/priorities.ts';
@@ -162,10 +162,13 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
 
   // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.
   app.notFound((c) =>
-    sendProblem(
-      c,
-      problem('not-found', { detail: 'No such resource.', instance: new URL(c.req.url).pathname }),
-    ),
+    // Under the GeoReport prefix even a path we do not serve is answered in the spec's format.
+    c.req.path.startsWith(OPEN311_PATH_PREFIX)
+      ? open311NotFound(c)
+      : sendProblem(
+          c,
+          problem('not-found', { detail: 'No such resource.', instance: new URL(c.req.url).pathname }),
+        ),
   );
 
   app.onError((error, c) => {

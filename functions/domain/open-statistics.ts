@@ -27,12 +27,16 @@ export function published(n: number): PublishedCount {
   return n >= SMALL_COUNT_LIMIT ? n : SMALL;
 }
 
+/** A count to publish: `mayBeZero` false for a key listed only because it was seen (so it is at least 1). */
+export type CountEntry = readonly [key: string, count: number, mayBeZero?: boolean];
+
 /**
- * A table of counts (one per key, in the order to publish them, zero counts included) as published: small
- * counts as `<5`, and keys combined until no small count can be worked out from the table's total.
+ * A table of counts (in the order to publish them) as published: small counts as `<5`, and keys combined until
+ * no small count can be worked out from the table's total. A key that is always listed, zero or not, may be
+ * 0; one listed only when seen (a postcode sector) is known to be at least 1, which a reader can use too.
  */
-export function publishTable(counts: readonly (readonly [string, number])[]): PublishedRow[] {
-  let rows = counts.map(([key, count]) => ({ keys: [key], count }));
+export function publishTable(counts: readonly CountEntry[]): PublishedRow[] {
+  let rows = counts.map(([key, count, mayBeZero = true]) => ({ keys: [key], count, mayBeZero }));
   while (rows.length > 1 && smallCountsArePinned(rows)) {
     const small = rows.filter((row) => row.count > 0 && row.count < SMALL_COUNT_LIMIT);
     const first = small.reduce((a, b) => (b.count < a.count ? b : a));
@@ -41,7 +45,11 @@ export function publishTable(counts: readonly (readonly [string, number])[]): Pu
     // The combined row takes the place of the earlier of the two, its keys in the table's order.
     const [earlier, later] =
       rows.indexOf(first) < rows.indexOf(partner) ? [first, partner] : [partner, first];
-    const merged = { keys: [...earlier.keys, ...later.keys], count: first.count + partner.count };
+    const merged = {
+      keys: [...earlier.keys, ...later.keys],
+      count: first.count + partner.count,
+      mayBeZero: first.mayBeZero && partner.mayBeZero,
+    };
     const at = rows.indexOf(earlier);
     rows = rows.filter((row) => row !== first && row !== partner);
     rows.splice(at, 0, merged);
@@ -51,16 +59,22 @@ export function publishTable(counts: readonly (readonly [string, number])[]): Pu
 
 /**
  * True when a reader who knows the table's total could work out a small count exactly (and it is not zero):
- * the small cells together hold `total − Σ exact cells`, and each is between 0 and 4.
+ * the small cells together hold `total − Σ exact cells`, each between its least (0, or 1 for a key listed only
+ * when seen) and 4.
  */
-export function smallCountsArePinned(rows: readonly { readonly count: number }[]): boolean {
+export function smallCountsArePinned(
+  rows: readonly { readonly count: number; readonly mayBeZero?: boolean }[],
+): boolean {
   const small = rows.filter((row) => row.count < SMALL_COUNT_LIMIT);
-  const sum = small.reduce((total, row) => total + row.count, 0);
-  if (small.length === 0 || sum === 0) return false;
+  const hidden = small.reduce((total, row) => total + row.count, 0);
   const max = SMALL_COUNT_LIMIT - 1;
-  const lowest = Math.max(0, sum - max * (small.length - 1));
-  const highest = Math.min(max, sum);
-  return lowest === highest;
+  const least = (row: { readonly mayBeZero?: boolean }) => (row.mayBeZero === false ? 1 : 0);
+  const leastOfAll = small.reduce((sum, row) => sum + least(row), 0);
+  return small.some((row) => {
+    const lowest = Math.max(least(row), hidden - max * (small.length - 1));
+    const highest = Math.min(max, hidden - (leastOfAll - least(row)));
+    return lowest === highest && lowest >= 1;
+  });
 }
 
 /** The median of a histogram of whole days (`{ 2: 10, 3: 4 }`), or null from fewer than 5 values. */

@@ -1,6 +1,7 @@
 /** Human-readable enquiry references, e.g. `CSU-2026-000123`: a yearly sequence the public can read out. */
 
-const REFERENCE_PATTERN = /^CSU-(\d{4})-(\d{6,})$/;
+// At most 10 digits: a billion enquiries a year, and never a key DynamoDB refuses as too long.
+const REFERENCE_PATTERN = /^CSU-(\d{4})-(\d{6,10})$/;
 
 /** Formats the `sequence`th enquiry of `year` as a reference. */
 export function formatReference(year: number, sequence: number): string {

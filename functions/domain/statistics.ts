@@ -5,6 +5,7 @@
  * no personal data: categories, postcode sectors, agencies, outcomes and whole days.
  */
 import type { ClosureReason } from './casework-vocabulary.ts';
+import { ukDate } from './dates.ts';
 import { postcodeSector } from './retention.ts';
 
 /** What the counting needs of an enquiry (read without its personal data). */
@@ -43,16 +44,16 @@ export type StatisticsIncrement =
 export interface StatisticsFact {
   readonly reference: string;
   readonly id: string;
-  /** `YYYY-MM` (UTC) of the counters it adds to. */
+  /** `YYYY-MM` (UK time) of the counters it adds to. */
   readonly month: string;
   readonly increments: readonly StatisticsIncrement[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `2026-11-26T10:00:00.000Z` → `2026-11`. */
+/** The UK month of an instant: `2026-05-31T23:30:00Z` (00:30 on 1 June in London) → `2026-06`. */
 export function monthOf(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 7);
+  return ukDate(new Date(iso)).slice(0, 7);
 }
 
 /**

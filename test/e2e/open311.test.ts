@@ -232,6 +232,23 @@ describe('Open311 GeoReport v2', () => {
     expect(JSON.stringify(list.body)).not.toContain(issued.body.apiKey);
   });
 
+  it('answers odd feed queries in the spec’s format without reading everything', async () => {
+    const sensitive = await get('requests.xml?service_code=domestic-abuse');
+    const unknown = await get('requests.json?service_code=no-such-service,also-not');
+    const wide = await get('requests.xml?start_date=2000-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z');
+    const longId = await get(`requests/CSU-2026-${'9'.repeat(3000)}.xml`);
+    const unrouted = await get('requests');
+
+    expect(sensitive.status).toBe(200);
+    expect(parser.parse(sensitive.text).service_requests).toBe('');
+    expect(JSON.parse(unknown.text)).toEqual([]);
+    expect(wide.status).toBe(400);
+    expect(parser.parse(wide.text).errors.error[0].description).toContain('90 days');
+    expect(longId.status).toBe(404);
+    expect(unrouted.status).toBe(404);
+    expect(unrouted.type).toBe('text/xml; charset=utf-8');
+  });
+
   it('describes itself in discovery.xml and .json', async () => {
     const xml = await get('discovery.xml');
     const json = JSON.parse((await get('discovery.json')).text) as {

@@ -8,7 +8,6 @@ import {
   countForStatistics,
   monthsBetween,
   publishEnquiryStatistics,
-  StatisticsQueryInvalid,
 } from '../../functions/domain/use-cases/enquiry-statistics.ts';
 import { aStoredEnquiry } from '../support/enquiries.ts';
 import {
@@ -138,50 +137,65 @@ describe('publishEnquiryStatistics', () => {
     return { deps: { statistics, referenceData }, statistics };
   }
 
-  it('publishes a category table without sensitive categories, combining a count the total would give away', async () => {
+  const now = new Date('2026-11-26T10:00:00.000Z');
+
+  it('publishes one month’s categories without sensitive ones, combining a count the total would give away', async () => {
     const { deps } = await aYear();
 
-    const table = await publishEnquiryStatistics(deps, { from: '2026-01', to: '2026-12', by: 'category' });
+    const table = await publishEnquiryStatistics(
+      deps,
+      { from: '2026-03', to: '2026-03', by: 'category' },
+      now,
+    );
 
-    expect(table.rows).toEqual([{ key: 'parking + noise', count: 19 }]);
+    expect(table.rows).toEqual([{ key: 'parking + noise', count: 13 }]);
     expect(JSON.stringify(table)).not.toContain('domestic-abuse');
-    expect(table.total).toBe(19);
+    expect(table.total).toBe(13);
     expect(table.medianDaysToClosure).toBe(5);
   });
 
-  it('publishes months with zero and small months as <5, and sensitive enquiries only as a monthly whole', async () => {
+  it('publishes a year by month, only months that are over, small ones as <5, sensitive ones only as a whole', async () => {
     const { deps } = await aYear();
 
-    const received = await publishEnquiryStatistics(deps, { from: '2026-02', to: '2026-05', by: 'month' });
-    const sensitive = await publishEnquiryStatistics(deps, {
-      from: '2026-02',
-      to: '2026-05',
-      by: 'month',
-      measure: 'sensitiveReceived',
-    });
+    const received = await publishEnquiryStatistics(
+      deps,
+      { from: '2026-01', to: '2026-12', by: 'month' },
+      now,
+    );
+    const sensitive = await publishEnquiryStatistics(
+      deps,
+      { from: '2026-01', to: '2026-12', by: 'month', measure: 'sensitiveReceived' },
+      now,
+    );
 
-    expect(received.rows).toEqual([
-      { key: '2026-02', count: '<5' },
-      { key: '2026-03', count: 13 },
-      { key: '2026-04', count: 6 },
-      { key: '2026-05', count: '<5' },
+    expect(received.rows.map((row) => row.key)).toEqual([
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
     ]);
-    expect(sensitive.rows.map((row) => row.count)).toEqual(['<5', '<5', '<5', '<5']);
+    expect(received.rows.find((row) => row.key === '2026-03')?.count).toBe(13);
+    expect(received.rows.find((row) => row.key === '2026-04')?.count).toBe(6);
+    expect(received.rows.find((row) => row.key === '2026-05')?.count).toBe('<5');
+    expect(sensitive.rows.every((row) => row.count === '<5')).toBe(true);
     expect(sensitive.total).toBe('<5');
   });
 
-  it('refuses a measure the table does not count, a reversed window and more than 24 months', async () => {
+  it.each([
+    [{ from: '2026-01', to: '2026-06', by: 'month' }, 'calendar year'],
+    [{ from: '2026-02', to: '2026-03', by: 'category' }, 'one month'],
+    [{ from: '2026-11', to: '2026-11', by: 'category' }, 'not over yet'],
+    [{ from: '2026-03', to: '2026-03', by: 'category', measure: 'closed' }, 'counts received'],
+  ] as const)('refuses %o: windows never overlap and never change once published', async (query, message) => {
     const { deps } = await aYear();
 
-    await expect(
-      publishEnquiryStatistics(deps, { from: '2026-01', to: '2026-12', by: 'category', measure: 'closed' }),
-    ).rejects.toThrow(StatisticsQueryInvalid);
-    await expect(
-      publishEnquiryStatistics(deps, { from: '2026-12', to: '2026-01', by: 'month' }),
-    ).rejects.toThrow(StatisticsQueryInvalid);
-    await expect(
-      publishEnquiryStatistics(deps, { from: '2024-01', to: '2026-12', by: 'month' }),
-    ).rejects.toThrow(StatisticsQueryInvalid);
+    await expect(publishEnquiryStatistics(deps, query, now)).rejects.toThrow(message);
   });
 
   it('lists the months of a window across a year end', () => {

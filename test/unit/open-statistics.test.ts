@@ -124,6 +124,22 @@ describe('publishTable', () => {
     ]);
   });
 
+  it('counts a key listed only when seen as at least 1, as a reader would', () => {
+    // Sectors [1, 1, 40] with a total of 42: both small ones hold 2 and each is at least 1, so each is 1.
+    expect(
+      smallCountsArePinned([{ count: 1, mayBeZero: false }, { count: 1, mayBeZero: false }, { count: 40 }]),
+    ).toBe(true);
+    expect(smallCountsArePinned([{ count: 1 }, { count: 1 }, { count: 40 }])).toBe(false);
+    expect(
+      publishTable([
+        ['TN23 1', 1, false],
+        ['TN24 8', 1, false],
+        ['TN25 4', 40, false],
+      ]),
+      // Combined, the two would still be known to hold one each: all three go together.
+    ).toEqual([{ keys: ['TN23 1', 'TN24 8', 'TN25 4'], count: 42 }]);
+  });
+
   it('leaves small counts alone when they cover each other', () => {
     expect(smallCountsArePinned([{ count: 0 }, { count: 3 }, { count: 10 }])).toBe(false);
     expect(smallCountsArePinned([{ count: 2 }, { count: 1 }, { count: 10 }])).toBe(false);

@@ -65,6 +65,8 @@ export const OPEN311_PATH_PREFIX = '/open311/v2/';
 /** The XML writer, loaded on the first GeoReport request: most containers never serve one. */
 const rendering = () => import('../open311/format.ts');
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Largest form a client may post (the API's own enquiry body limit). */
 const MAX_FORM_BYTES = 32 * 1024;
 
@@ -265,6 +267,11 @@ async function errors(
   return c.body(renderOpen311Errors(format, list), status, { 'Content-Type': OPEN311_FORMATS[format] });
 }
 
+/** A GeoReport 404 for a path under the prefix that no route serves (XML unless it asks for .json). */
+export function open311NotFound(c: Ctx): Promise<Response> {
+  return notFound(c, c.req.path.endsWith('.json') ? 'json' : 'xml');
+}
+
 function notFound(c: Ctx, format: Open311Format, description = 'No such document'): Promise<Response> {
   return errors(c, format, 404, [{ code: 404, description }]);
 }
@@ -296,11 +303,21 @@ async function listRequests(
 ): Promise<Response> {
   const query = only ?? requestsQuery(c.req.query(), new Date(deps.clock()));
   if ('errors' in query) return errors(c, format, 400, query.errors);
-  const requests = await listPublicRequests(deps, query);
+  const categories = await deps.referenceData.listCategories();
+  // Only public services are looked for: an unknown or sensitive code finds nothing without a read.
+  const publicCodes = new Set(
+    categories.filter((category) => !category.sensitive).map((category) => category.code),
+  );
+  const scoped =
+    'categories' in query && query.categories
+      ? { ...query, categories: query.categories.filter((code) => publicCodes.has(code)) }
+      : query;
+  const requests =
+    'categories' in scoped && scoped.categories?.length === 0 ? [] : await listPublicRequests(deps, scoped);
   if (only && requests.length === 0) {
     return notFound(c, format, `service_request_id ${only.references[0]} not found`);
   }
-  const titles = new Map((await deps.referenceData.listCategories()).map((cat) => [cat.code, cat.title]));
+  const titles = new Map(categories.map((category) => [category.code, category.title]));
   return ok(c, format, {
     root: 'service_requests',
     item: 'request',
@@ -336,14 +353,19 @@ function requestsQuery(
   };
   const end = instant('end_date') ?? now.toISOString();
   const start =
-    instant('start_date') ??
-    new Date(Date.parse(end) - PUBLIC_REQUESTS_DEFAULT_DAYS * 24 * 60 * 60 * 1000).toISOString();
+    instant('start_date') ?? new Date(Date.parse(end) - PUBLIC_REQUESTS_DEFAULT_DAYS * DAY_MS).toISOString();
   const statuses = new Set(list(params['status']));
   if ([...statuses].some((status) => status !== 'open' && status !== 'closed')) {
     problems.push({ code: 400, description: 'status must be open, closed, or both separated by a comma' });
   }
   if (problems.length === 0 && start > end) {
     problems.push({ code: 400, description: 'start_date must be before end_date' });
+  }
+  if (problems.length === 0 && Date.parse(end) - Date.parse(start) > PUBLIC_REQUESTS_DEFAULT_DAYS * DAY_MS) {
+    problems.push({
+      code: 400,
+      description: `start_date and end_date may be at most ${PUBLIC_REQUESTS_DEFAULT_DAYS} days apart`,
+    });
   }
   if (problems.length > 0) return { errors: problems };
   const categories = list(params['service_code']);

@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod/mini';
 import type { ReferenceDataRepository } from '../../domain/ports.ts';
-import type { StatisticsStore } from '../../domain/statistics.ts';
+import { monthOf, type StatisticsStore } from '../../domain/statistics.ts';
 import {
   publishEnquiryStatistics,
   STATISTICS_TABLES,
@@ -50,7 +50,7 @@ export function statisticsRoutes(deps: {
       () => ({
         summary: 'Open data: counts of enquiries, with small numbers suppressed',
         description:
-          '`by`: month (received, closed or sensitiveReceived), category, postcodeSector (received), agency (referred), outcome (closed). Months are `YYYY-MM`, at most 24; the last 12 by default. `Accept: text/csv` for a CSV.',
+          '`by`: month (received, closed or sensitiveReceived) over a calendar year (from=YYYY-01&to=YYYY-12, this year by default; only months that are over), or category, postcodeSector (received), agency (referred), outcome (closed) for one month that is over (from=to=YYYY-MM, last month by default). Fixed windows keep two tables from being subtracted. `Accept: text/csv` for a CSV.',
         query: z.strictObject({
           from: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
           to: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
@@ -64,11 +64,14 @@ export function statisticsRoutes(deps: {
       }),
       async (c, { query }) => {
         const now = deps.clock();
-        const to = query.to ?? now.toISOString().slice(0, 7);
-        const from = query.from ?? lastYearFrom(to);
+        const { from, to } = defaultWindow(query, now);
         let table: Awaited<ReturnType<typeof publishEnquiryStatistics>>;
         try {
-          table = await publishEnquiryStatistics(deps, { from, to, by: query.by, measure: query.measure });
+          table = await publishEnquiryStatistics(
+            deps,
+            { from, to, by: query.by, measure: query.measure },
+            now,
+          );
         } catch (error) {
           if (!(error instanceof StatisticsQueryInvalid)) throw error;
           return sendProblem(
@@ -76,11 +79,13 @@ export function statisticsRoutes(deps: {
             problem('validation-failed', {
               detail: error.message,
               instance: c.req.path,
-              errors: [{ field: 'by', message: error.message }],
+              errors: [{ field: 'from', message: error.message }],
             }),
           );
         }
         c.header('Cache-Control', 'public, max-age=300');
+        // One URL, two formats: caches must keep them apart.
+        c.header('Vary', 'Accept');
         if ((c.req.header('accept') ?? '').includes('text/csv')) {
           const csv = stringify([
             [table.by, table.measure],
@@ -98,9 +103,18 @@ export function statisticsRoutes(deps: {
   ];
 }
 
-/** The 12 months ending with `to`. */
-function lastYearFrom(to: string): string {
-  const [year, month] = to.split('-').map(Number) as [number, number];
-  const start = new Date(Date.UTC(year, month - 12, 1));
-  return start.toISOString().slice(0, 7);
+/** Without from and to: this calendar year for `by=month`, last month for the other tables. */
+function defaultWindow(
+  query: { readonly from?: string; readonly to?: string; readonly by: string },
+  now: Date,
+): { from: string; to: string } {
+  if (query.from || query.to) {
+    const from = query.from ?? query.to ?? '';
+    return { from, to: query.to ?? from };
+  }
+  const current = monthOf(now.toISOString());
+  if (query.by === 'month') return { from: `${current.slice(0, 4)}-01`, to: `${current.slice(0, 4)}-12` };
+  const [year, month] = current.split('-').map(Number) as [number, number];
+  const last = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  return { from: last, to: last };
 }

@@ -7,6 +7,7 @@ import { medianDays, type PublishedCount, published, publishTable } from '../ope
 import type { EnquiryRepository, ReferenceDataRepository } from '../ports.ts';
 import {
   type MonthCounters,
+  monthOf,
   type StatisticsEvent,
   type StatisticsMeasure,
   type StatisticsStore,
@@ -80,26 +81,48 @@ export function monthsBetween(from: string, to: string): string[] {
   return months;
 }
 
-/** The table the query asks for, published. */
+/**
+ * The windows tables may cover, so that no two published tables overlap (the difference of two overlapping
+ * tables would be an unprotected table) and none changes once published: `by=month` covers a calendar year,
+ * its rows the months already over; every other table covers one month that is over.
+ */
+export function checkStatisticsWindow(query: Pick<StatisticsQuery, 'from' | 'to' | 'by'>, now: Date): void {
+  const current = monthOf(now.toISOString());
+  if (query.by === 'month') {
+    const year = query.from.slice(0, 4);
+    if (query.from !== `${year}-01` || query.to !== `${year}-12`) {
+      throw new StatisticsQueryInvalid('by=month covers a calendar year: from=YYYY-01&to=YYYY-12');
+    }
+    return;
+  }
+  if (query.from !== query.to) {
+    throw new StatisticsQueryInvalid(`by=${query.by} covers one month: from and to the same YYYY-MM`);
+  }
+  if (query.from >= current) {
+    throw new StatisticsQueryInvalid(`${query.from} is not over yet: its figures are published once it is`);
+  }
+}
+
+/** The table the query asks for, published (see checkStatisticsWindow for the windows allowed). */
 export async function publishEnquiryStatistics(
   deps: {
     readonly statistics: Pick<StatisticsStore, 'read'>;
     readonly referenceData: Pick<ReferenceDataRepository, 'listCategories' | 'listAgencies'>;
   },
   query: StatisticsQuery,
+  now: Date,
 ): Promise<PublishedStatistics> {
   const table = STATISTICS_TABLES[query.by];
   const measure = query.measure ?? table.measures[0];
   if (!(table.measures as readonly StatisticsMeasure[]).includes(measure)) {
     throw new StatisticsQueryInvalid(`by=${query.by} counts ${table.measures.join(' or ')}`);
   }
-  const months = monthsBetween(query.from, query.to);
-  if (months.length === 0) throw new StatisticsQueryInvalid('from must not be after to');
-  if (months.length > STATISTICS_MAX_MONTHS) {
-    throw new StatisticsQueryInvalid(`at most ${STATISTICS_MAX_MONTHS} months at a time`);
-  }
+  checkStatisticsWindow(query, now);
+  const current = monthOf(now.toISOString());
+  const months = monthsBetween(query.from, query.to).filter((month) => month < current);
   const counters = await deps.statistics.read(months);
-  const counts = new Map<string, number>(await knownKeys(deps.referenceData, query.by, months));
+  const known = await knownKeys(deps.referenceData, query.by, months);
+  const counts = new Map<string, number>(known);
   for (const month of counters) {
     if (query.by === 'month') {
       counts.set(month.month, month.counts['all']?.['all']?.[measure] ?? 0);
@@ -109,13 +132,16 @@ export async function publishEnquiryStatistics(
       counts.set(value, (counts.get(value) ?? 0) + (measures[measure] ?? 0));
     }
   }
+  const alwaysListed = new Set(known.map(([key]) => key));
   const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
   return {
     from: query.from,
     to: query.to,
     by: query.by,
     measure,
-    rows: publishTable([...counts]).map((row) => ({ key: row.keys.join(' + '), count: row.count })),
+    rows: publishTable([...counts].map(([key, count]) => [key, count, alwaysListed.has(key)] as const)).map(
+      (row) => ({ key: row.keys.join(' + '), count: row.count }),
+    ),
     total: published(total),
     medianDaysToAcceptance: medianDays(sumHistograms(counters, 'daysToAcceptance')),
     medianDaysToClosure: medianDays(sumHistograms(counters, 'daysToClosure')),

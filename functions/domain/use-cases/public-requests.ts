@@ -12,6 +12,9 @@ import { isReference } from '../reference.ts';
 export const PUBLIC_REQUESTS_LIMIT = 1000;
 export const PUBLIC_REQUESTS_DEFAULT_DAYS = 90;
 
+/** Pages of 100 read per category: enough for the limit, and a bound on the reads one request can cause. */
+const MAX_PAGES_PER_CATEGORY = 10;
+
 export interface PublicRequestsDeps {
   readonly cases: Pick<CaseRepository, 'listCases'>;
   readonly enquiries: Pick<EnquiryRepository, 'getMany'>;
@@ -21,7 +24,7 @@ export interface PublicRequestsDeps {
 export type PublicRequestsQuery =
   | { readonly references: readonly string[] }
   | {
-      /** Any of these categories (all when absent). */
+      /** Any of these categories (all when absent; none matches when empty). */
       readonly categories?: readonly string[];
       readonly open?: boolean;
       /** ISO instants: received at or after `from`, before `to`. */
@@ -40,9 +43,11 @@ export async function listPublicRequests(
   } else {
     const statuses: readonly EnquiryStatus[] =
       query.open === undefined ? ENQUIRY_STATUSES : query.open ? OPEN_STATUSES : ['closed'];
-    references = [];
-    for (const category of query.categories?.length ? query.categories : [undefined]) {
+    // Newest first across every category asked for, before cutting to the limit.
+    const listings: { reference: string; receivedAt: string }[] = [];
+    for (const category of query.categories ?? [undefined]) {
       let cursor: string | undefined;
+      let pages = 0;
       do {
         const page = await deps.cases.listCases({
           statuses,
@@ -53,11 +58,15 @@ export async function listPublicRequests(
           cursor,
         });
         // Sensitive cases are left out before anything about them is read.
-        references.push(...page.items.filter((item) => !item.sensitive).map((item) => item.reference));
+        listings.push(...page.items.filter((item) => !item.sensitive));
         cursor = page.cursor;
-      } while (cursor && references.length < PUBLIC_REQUESTS_LIMIT);
+        pages += 1;
+      } while (cursor && pages < MAX_PAGES_PER_CATEGORY);
     }
-    references = references.slice(0, PUBLIC_REQUESTS_LIMIT);
+    references = listings
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0))
+      .slice(0, PUBLIC_REQUESTS_LIMIT)
+      .map((listing) => listing.reference);
   }
   const enquiries = await deps.enquiries.getMany(references);
   return references
