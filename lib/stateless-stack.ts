@@ -165,12 +165,10 @@ export class StatelessStack extends Stack {
   public readonly alarmTopic: Topic;
   /** One page for the on-call officer: every alarm's state, then each alarm's metric against its threshold. */
   public readonly dashboard: Dashboard;
-  private readonly stage: StageConfig;
   private readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    this.stage = props.stage;
     // Strong (export/import) references, chosen explicitly rather than by default: CloudFormation then refuses
     // to delete or replace the stateful stack's table, bus or key while this stack still uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
@@ -279,7 +277,11 @@ export class StatelessStack extends Stack {
       return { queue, deadLetterQueue };
     });
 
-    this.undeliverableEventsQueue = this.targetDeadLetterQueue('UndeliverableEventsDlq', 'the bus rules');
+    this.undeliverableEventsQueue = this.targetDeadLetterQueue(
+      'UndeliverableEventsDlq',
+      'the bus rules',
+      removalPolicy,
+    );
     // AWS services (SES's delivery events) publish only to the account's default bus.
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.rules = mapRecord(RULES, (spec: RuleSpec, name) => {
@@ -301,10 +303,12 @@ export class StatelessStack extends Stack {
     this.undeliverableSchedulesQueue = this.targetDeadLetterQueue(
       'UndeliverableSchedulesDlq',
       'the scheduler',
+      removalPolicy,
     );
     this.failedScheduledRunsQueue = this.targetDeadLetterQueue(
       'FailedScheduledRunsDlq',
       'the scheduled functions (their on-failure destination)',
+      removalPolicy,
     );
     this.schedules = mapRecord(SCHEDULES, (spec: ScheduleSpec, name) => {
       const target = this.functions[spec.target];
@@ -388,7 +392,8 @@ export class StatelessStack extends Stack {
       });
     }
     this.addOperationalAlarms(stage, table);
-    this.dashboard = this.createDashboard(prefix);
+    const dashboardName = `${prefix}-operations`;
+    this.dashboard = this.createDashboard(dashboardName);
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the public API' });
     if (this.apiDomain) {
@@ -407,7 +412,7 @@ export class StatelessStack extends Stack {
       value: this.alarmTopic.topicArn,
       description: `Alarms go here; ${stage.alarmEmail} must confirm its subscription`,
     });
-    new CfnOutput(this, 'DashboardName', { value: `${prefix}-operations` });
+    new CfnOutput(this, 'DashboardName', { value: dashboardName });
   }
 
   /**
@@ -514,11 +519,12 @@ export class StatelessStack extends Stack {
   }
 
   /** A dead-letter queue for a service's undeliverable target invocations (not an SQS redrive target). */
-  private targetDeadLetterQueue(id: string, owner: string): Queue {
+  private targetDeadLetterQueue(id: string, owner: string, removalPolicy: RemovalPolicy): Queue {
     const queue = new Queue(this, id, {
       ...QUEUE_DEFAULTS,
       retentionPeriod: Duration.days(14),
-      removalPolicy: isProtectedStage(this.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Kept in protected stages: a redeploy must not delete what waits to be redriven.
+      removalPolicy,
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -665,9 +671,9 @@ export class StatelessStack extends Stack {
   }
 
   /** The dashboard shows exactly the alarmed signals, so what pages someone is what they see first. */
-  private createDashboard(prefix: string): Dashboard {
+  private createDashboard(dashboardName: string): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${prefix}-operations`,
+      dashboardName,
       defaultInterval: Duration.hours(24),
     });
     dashboard.addWidgets(

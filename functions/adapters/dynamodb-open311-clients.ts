@@ -5,7 +5,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Open311Client, Open311ClientRepository } from '../domain/open311-clients.ts';
 import { queryPartition, whenConditionHolds } from './dynamodb-helpers.ts';
-import { keys, TABLE_SCHEMA } from './table-keys.ts';
+import { keys, OPEN311_CLIENTS_PARTITION, TABLE_SCHEMA } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -60,7 +60,7 @@ export class DynamoDbOpen311Clients implements Open311ClientRepository {
   }
 
   private async listItems(): Promise<Item[]> {
-    return queryPartition(this.client, this.tableName, keys.open311ClientListing('', '').GSI1PK, {
+    return queryPartition(this.client, this.tableName, OPEN311_CLIENTS_PARTITION, {
       index: TABLE_SCHEMA.byStatusIndex,
     });
   }

@@ -12,7 +12,7 @@ import type {
   StatisticsStore,
 } from '../domain/statistics.ts';
 import { cancellationReason, queryPartition } from './dynamodb-helpers.ts';
-import { expiryAfterDays, keys, TABLE_SCHEMA } from './table-keys.ts';
+import { expiryAfterDays, keys, statisticsMonthPartition, TABLE_SCHEMA } from './table-keys.ts';
 
 /**
  * How long a fact's marker is kept: past the bus archive's 30 days and every retry horizon, so a replayed or
@@ -89,7 +89,7 @@ export class DynamoDbStatisticsStore implements StatisticsStore {
   async read(months: readonly string[]): Promise<MonthCounters[]> {
     return Promise.all(
       months.map(async (month) => {
-        const items = await queryPartition(this.client, this.tableName, keys.statisticsCounter(month, '').PK);
+        const items = await queryPartition(this.client, this.tableName, statisticsMonthPartition(month));
         const counts: Record<string, Record<string, Partial<Record<StatisticsMeasure, number>>>> = {};
         const histograms = { daysToAcceptance: {}, daysToClosure: {} } as Record<
           'daysToAcceptance' | 'daysToClosure',

@@ -33,15 +33,24 @@ export const TABLE_INDEXES = [
   { ...TABLE_SCHEMA.subjectPhone, projection: 'KEYS_ONLY' },
 ] as const;
 
+/** The partition of a month's statistics counters. */
+export const statisticsMonthPartition = (month: string) => `STATS#${month}`;
+
+/** The GSI1 partition listing every Open311 client. */
+export const OPEN311_CLIENTS_PARTITION = 'OPEN311_CLIENTS';
+
 export const keys = {
   /** A statistics fact already counted for an enquiry (so a redelivered event is not counted twice). */
   statisticsFact: (reference: string, factId: string) => ({ PK: `STATS_FACT#${reference}`, SK: factId }),
   /** One month's counter of one dimension value (`category#parking`) or one histogram (`days#daysToClosure`). */
-  statisticsCounter: (month: string, counter: string) => ({ PK: `STATS#${month}`, SK: counter }),
+  statisticsCounter: (month: string, counter: string) => ({
+    PK: statisticsMonthPartition(month),
+    SK: counter,
+  }),
   /** An Open311 client, found by the hash of its key; listed in GSI1 under one partition, oldest first. */
   open311Client: (keyHash: string) => ({ PK: `OPEN311_KEY#${keyHash}`, SK: 'CLIENT' }),
   open311ClientListing: (createdAt: string, id: string) => ({
-    GSI1PK: 'OPEN311_CLIENTS',
+    GSI1PK: OPEN311_CLIENTS_PARTITION,
     GSI1SK: `${createdAt}#${id}`,
   }),
   enquiry: (reference: string) => ({ PK: `ENQUIRY#${reference}`, SK: 'ENQUIRY' }),

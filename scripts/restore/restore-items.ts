@@ -43,6 +43,9 @@ export interface RestoreReport {
   readonly skippedAnonymised: string[];
 }
 
+/** Every item about an enquiry is in its partition, `ENQUIRY#<reference>`. */
+const ENQUIRY_PARTITION_PREFIX = keys.enquiry('').PK;
+
 /** Thrown for options that would do something unsafe. */
 export class RestoreOptionsError extends Error {}
 
@@ -56,19 +59,19 @@ export async function restoreItems(
   }
   if (options.from === options.to) throw new RestoreOptionsError('from and to must be different tables');
   const anonymisedInLive = new Map<string, boolean>();
-  const isAnonymisedInLive = async (partition: string): Promise<boolean> => {
-    const known = anonymisedInLive.get(partition);
+  const isAnonymisedInLive = async (reference: string): Promise<boolean> => {
+    const known = anonymisedInLive.get(reference);
     if (known !== undefined) return known;
     const { Item } = await client.send(
       new GetCommand({
         TableName: options.to,
-        Key: { [TABLE_SCHEMA.partitionKey]: partition, [TABLE_SCHEMA.sortKey]: 'ENQUIRY' },
+        Key: keys.enquiry(reference),
         ConsistentRead: true,
         ProjectionExpression: 'anonymisedAt',
       }),
     );
     const anonymised = typeof Item?.anonymisedAt === 'string';
-    anonymisedInLive.set(partition, anonymised);
+    anonymisedInLive.set(reference, anonymised);
     return anonymised;
   };
 
@@ -77,8 +80,11 @@ export async function restoreItems(
   const skipped = new Set<string>();
   for await (const item of restoredItems(client, options)) {
     const partition = String(item[TABLE_SCHEMA.partitionKey]);
-    if (partition.startsWith('ENQUIRY#') && (await isAnonymisedInLive(partition))) {
-      skipped.add(partition.slice('ENQUIRY#'.length));
+    const reference = partition.startsWith(ENQUIRY_PARTITION_PREFIX)
+      ? partition.slice(ENQUIRY_PARTITION_PREFIX.length)
+      : undefined;
+    if (reference && (await isAnonymisedInLive(reference))) {
+      skipped.add(reference);
       continue;
     }
     if (!options.apply) {

@@ -1,4 +1,5 @@
 /** `POST /enquiries`: the public submits an enquiry to the Community Safety Unit. */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod/mini';
 import { consentsToEmail, statusUrl } from '../../domain/enquiry.ts';
 import type { Partnership } from '../../domain/partnership.ts';
@@ -50,16 +51,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
           idempotencyKey: headers['idempotency-key'],
         });
         const { enquiry } = result;
-        const log = c.var.log;
-        log.appendKeys({ reference: enquiry.reference });
-        if (!result.published) {
-          log.warn('EnquiryReceived not published; left for the outbox sweeper', {
-            error: safeError(result.publishError),
-          });
-        }
-        log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
-          category: enquiry.category,
-        });
+        logSubmission(c.var.log, result);
         const link = statusUrl(deps.statusPageBaseUrl, enquiry);
         // Happening now: the form shows what to do at once, before any email could arrive.
         const partnership = enquiry.happeningNow ? await deps.referenceData.getPartnership() : undefined;
@@ -85,6 +77,27 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
       },
     ),
   ];
+}
+
+/**
+ * Logs a submission, from our API or Open311 (`fields` say which client): its reference on every later line,
+ * whether its event waits for the outbox sweeper, and its category; nothing the enquirer wrote.
+ */
+export function logSubmission(
+  log: Logger,
+  result: Awaited<ReturnType<typeof submitEnquiry>>,
+  fields: Record<string, string> = {},
+): void {
+  log.appendKeys({ reference: result.enquiry.reference });
+  if (!result.published) {
+    log.warn('EnquiryReceived not published; left for the outbox sweeper', {
+      error: safeError(result.publishError),
+    });
+  }
+  log.info(result.replayed ? 'Enquiry request replayed' : 'Enquiry accepted', {
+    category: result.enquiry.category,
+    ...fields,
+  });
 }
 
 export function toNewEnquiry(body: z.output<ReturnType<typeof NewEnquirySchema>>) {

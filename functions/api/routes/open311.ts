@@ -45,7 +45,7 @@ import {
 } from '../open311/georeport.ts';
 import { IdParam, jsonResponse, problemResponses, singleLineText, titled } from '../openapi-parts.ts';
 import { NewEnquirySchema } from '../schemas.ts';
-import { toNewEnquiry, urgentAdvice } from './enquiries.ts';
+import { logSubmission, toNewEnquiry, urgentAdvice } from './enquiries.ts';
 
 export interface Open311RouteDeps {
   readonly enquiries: EnquiryRepository;
@@ -333,13 +333,7 @@ function requestsQuery(
   now: Date,
 ): PublicRequestsQuery | { errors: Open311Error[] } {
   const ids = params['service_request_id']?.trim();
-  if (ids)
-    return {
-      references: ids
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    };
+  if (ids) return { references: list(ids) };
   const problems: Open311Error[] = [];
   const instant = (name: string): string | undefined => {
     const value = params[name]?.trim();
@@ -423,7 +417,6 @@ async function submitRequest(c: Ctx, format: Open311Format, deps: Open311RouteDe
       parsed.error.issues.map((issue) => formError(issue.path.map(String).join('.'), issue.message)),
     );
   }
-  const log = c.var.log;
   let result: Awaited<ReturnType<typeof submitEnquiry>>;
   try {
     result = await submitEnquiry(deps, {
@@ -439,13 +432,7 @@ async function submitRequest(c: Ctx, format: Open311Format, deps: Open311RouteDe
     ]);
   }
   const { enquiry } = result;
-  log.appendKeys({ reference: enquiry.reference });
-  if (!result.published) {
-    log.warn('EnquiryReceived not published; left for the outbox sweeper', {
-      error: safeError(result.publishError),
-    });
-  }
-  log.info('Enquiry accepted through Open311', { category: enquiry.category, clientId: client.id });
+  logSubmission(c.var.log, result, { channel: 'open311', clientId: client.id });
   const notice = [
     'Received by the Community Safety Unit, which will pass it to the agencies who can help.',
     ...(enquiry.happeningNow && partnership ? [urgentAdvice(partnership).message] : []),

@@ -4,7 +4,6 @@
  * a total would give one away; sensitive categories only as a whole-area monthly count), as JSON or, with
  * `Accept: text/csv`, as a CSV with one header row.
  */
-import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod/mini';
 import type { ReferenceDataRepository } from '../../domain/ports.ts';
 import { monthOf, type StatisticsStore } from '../../domain/statistics.ts';
@@ -87,6 +86,8 @@ export function statisticsRoutes(deps: {
         // One URL, two formats: caches must keep them apart.
         c.header('Vary', 'Accept');
         if ((c.req.header('accept') ?? '').includes('text/csv')) {
+          // Loaded on the first CSV asked for: most containers never write one.
+          const { stringify } = await import('csv-stringify/sync');
           const csv = stringify([
             [table.by, table.measure],
             ...table.rows.map((row) => [row.key, row.count]),

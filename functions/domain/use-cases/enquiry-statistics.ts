@@ -38,8 +38,8 @@ export const STATISTICS_TABLES = {
 } as const satisfies Record<string, { dimension: string; measures: readonly StatisticsMeasure[] }>;
 export type StatisticsTable = keyof typeof STATISTICS_TABLES;
 
-/** Most months one table covers. */
-export const STATISTICS_MAX_MONTHS = 24;
+/** A bound on monthsBetween's loop; no window checkStatisticsWindow allows is longer than a year. */
+const MONTHS_BETWEEN_LIMIT = 24;
 
 export interface StatisticsQuery {
   /** `YYYY-MM`, inclusive. */
@@ -76,7 +76,7 @@ export function monthsBetween(from: string, to: string): string[] {
     months.push(`${year}-${String(month).padStart(2, '0')}`);
     month += 1;
     if (month > 12) [year, month] = [year + 1, 1];
-    if (months.length > STATISTICS_MAX_MONTHS) break;
+    if (months.length > MONTHS_BETWEEN_LIMIT) break;
   }
   return months;
 }
