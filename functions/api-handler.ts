@@ -6,6 +6,7 @@ import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { DynamoDbAuditTrail } from './adapters/dynamodb-audit-trail.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
+import { DynamoDbDirectoryRepository } from './adapters/dynamodb-directory-repository.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
 import { DynamoDbOpen311Clients } from './adapters/dynamodb-open311-clients.ts';
@@ -34,6 +35,7 @@ const app = createApi({
   referenceData,
   cachedReferenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
+  directory: new DynamoDbDirectoryRepository(documentClient, tableName),
   records: new DynamoDbRecordsRepository(documentClient, tableName),
   open311Clients: new DynamoDbOpen311Clients(documentClient, tableName),
   statistics: new DynamoDbStatisticsStore(documentClient, tableName),

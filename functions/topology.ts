@@ -243,6 +243,8 @@ export const isStaffRoute = (route: RouteSpec): boolean => route.access !== 'pub
 const ADMIN = ['partnership-admin'] as const satisfies readonly StaffRole[];
 const CSU_OFFICER = ['csu-officer'] as const satisfies readonly StaffRole[];
 const REPRESENTATIVE = ['partner-representative'] as const satisfies readonly StaffRole[];
+/** The CSU's agencies are kept by partnership admins and CSU officers alike. */
+const DIRECTORY_KEEPERS = ['partnership-admin', 'csu-officer'] as const satisfies readonly StaffRole[];
 /** Casework: the CSU on every case, an agency officer on its own agency's (checked per case). */
 const CASEWORKERS = ['csu-officer', 'agency-officer'] as const satisfies readonly StaffRole[];
 
@@ -296,7 +298,31 @@ export const ROUTES = {
   apiReference: { method: 'GET', path: '/docs', access: 'public' },
   // Partnership and partners
   partnership: { method: 'GET', path: '/partnership', access: 'public' },
+  updatePartnership: { method: 'PATCH', path: '/partnership', access: ADMIN },
+  partnershipHistory: { method: 'GET', path: '/partnership/history', access: ADMIN },
   listPartners: { method: 'GET', path: '/partners', access: 'public' },
+  // Directory: organisations (partnership admins), agencies (and CSU officers), categories
+  listOrganisations: { method: 'GET', path: '/organisations', access: 'public' },
+  createOrganisation: { method: 'POST', path: '/organisations', access: ADMIN },
+  getOrganisation: { method: 'GET', path: '/organisations/{id}', access: ADMIN },
+  updateOrganisation: { method: 'PATCH', path: '/organisations/{id}', access: ADMIN },
+  addMembership: { method: 'POST', path: '/organisations/{id}/memberships', access: ADMIN },
+  endMembership: { method: 'POST', path: '/organisations/{id}/memberships/{n}/end', access: ADMIN },
+  organisationHistory: { method: 'GET', path: '/organisations/{id}/history', access: ADMIN },
+  listAgencies: { method: 'GET', path: '/agencies', access: 'public' },
+  createAgency: { method: 'POST', path: '/agencies', access: DIRECTORY_KEEPERS },
+  getAgency: { method: 'GET', path: '/agencies/{id}', access: DIRECTORY_KEEPERS },
+  updateAgency: { method: 'PATCH', path: '/agencies/{id}', access: DIRECTORY_KEEPERS },
+  agencyHistory: { method: 'GET', path: '/agencies/{id}/history', access: DIRECTORY_KEEPERS },
+  createCategory: { method: 'POST', path: '/enquiry-categories', access: ADMIN },
+  getCategory: { method: 'GET', path: '/enquiry-categories/{code}', access: 'public' },
+  updateCategory: { method: 'PATCH', path: '/enquiry-categories/{code}', access: ADMIN },
+  categoryHistory: { method: 'GET', path: '/enquiry-categories/{code}/history', access: ADMIN },
+  // Published documents and the partnership plan
+  listDocuments: { method: 'GET', path: '/documents', access: 'public' },
+  recordDocument: { method: 'POST', path: '/documents', access: ADMIN },
+  listPlans: { method: 'GET', path: '/plans', access: 'public' },
+  savePlan: { method: 'POST', path: '/plans', access: ADMIN },
   // Chair
   currentChair: { method: 'GET', path: '/chair', access: 'public' },
   chairHistory: { method: 'GET', path: '/chair/history', access: 'public' },
@@ -315,6 +341,7 @@ export const ROUTES = {
   routingHistory: { method: 'GET', path: '/routing/{category}/history', access: CSU_OFFICER },
   // Strategic assessments
   listAssessments: { method: 'GET', path: '/assessments', access: 'public' },
+  saveAssessment: { method: 'POST', path: '/assessments', access: ADMIN },
   // Rolling action plan
   listActions: { method: 'GET', path: '/action-plan', access: 'public' },
   createAction: { method: 'POST', path: '/action-plan', access: ADMIN },

@@ -3,9 +3,11 @@
  * the stage with `cdk synth -c stage=prod`). Everything is validated up front so a typo fails the synth with a
  * message naming the key, instead of deploying a half-configured stack.
  */
+import path from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { AnonymiseAfterMonths } from '../functions/domain/retention.ts';
+import { loadPartnershipFile } from '../scripts/seed/partnership-file.ts';
 
 /** A validated stage. */
 export interface StageConfig {
@@ -15,6 +17,12 @@ export interface StageConfig {
   readonly account: string;
   /** The AWS region the stage deploys to, e.g. `eu-west-2` (London). */
   readonly region: string;
+  /**
+   * The partnership file this deployment serves (relative to the repository root), e.g.
+   * `partnerships/ashford.json`: checked at synth, seeded after deploy with `npm run seed -- --stage <name>`.
+   */
+  readonly partnershipFile: string;
+  /** The id inside that file. */
   readonly partnershipId: string;
   /** From header of every email, e.g. `Ashford CSU <no-reply@csp.ashford.gov.uk>`. */
   readonly senderAddress: string;
@@ -95,6 +103,9 @@ const ALLOWED_RETENTION_DAYS = new Set<number>(
     (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
   ),
 );
+
+/** The repository root, against which a stage's partnership file is found. */
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '..');
 
 /** Reads and validates the stage selected by context `stage` from context `stages`. */
 export function loadStageConfig(node: Node): StageConfig {
@@ -216,7 +227,7 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     name,
     account,
     region,
-    partnershipId: text('partnershipId'),
+    ...partnershipOf(text('partnershipFile'), where('partnershipFile')),
     senderAddress,
     sesIdentity,
     allowedOrigins,
@@ -335,4 +346,16 @@ function parseMaybeJson(value: unknown): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The stage's partnership file, checked: synth fails on a file seeding would refuse. */
+function partnershipOf(file: string, where: string): Pick<StageConfig, 'partnershipFile' | 'partnershipId'> {
+  try {
+    return {
+      partnershipFile: file,
+      partnershipId: loadPartnershipFile(path.resolve(REPOSITORY_ROOT, file)).id,
+    };
+  } catch (error) {
+    throw new StageConfigError(`${where}: ${(error as Error).message}`);
+  }
 }

@@ -13,8 +13,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
-import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
-import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ENV, type EnvName } from '../functions/config.ts';
 import { metricsNamespace } from '../functions/metrics.ts';
 import {
@@ -24,15 +22,15 @@ import {
   type ScheduleName,
   type ScheduleSpec,
 } from '../functions/topology.ts';
-import { ASHFORD } from '../scripts/seed/ashford.ts';
-import { ASHFORD_GOVERNANCE } from '../scripts/seed/ashford-governance.ts';
-import { seedGovernance } from '../scripts/seed/seed-governance.ts';
-import { seedReferenceData } from '../scripts/seed/seed-reference-data.ts';
+import { DynamoDbSeedTable } from '../scripts/seed/dynamodb-seed-table.ts';
+import { loadPartnershipFile, type PartnershipFile } from '../scripts/seed/partnership-file.ts';
+import { describeSeeding, seedPartnership } from '../scripts/seed/seed-partnership.ts';
 import { createApiGateway } from './api-gateway.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE } from './auth-issuer.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
 import {
   ensureTable,
+  LOCAL_TABLE_NAME,
   localClientConfig,
   startDynamoDbLocal,
   stopLeftoverDynamoDbLocal,
@@ -49,13 +47,15 @@ import { createLocalSecrets, PERSONAL_DATA_KEY_SECRET } from './secrets.ts';
 
 const REGION = 'eu-west-2';
 const ACCOUNT_ID = '000000000000';
-const TABLE_NAME = 'csp-local';
+const TABLE_NAME = LOCAL_TABLE_NAME;
 const BUS_NAME = 'csp-local-enquiries';
 const STAGE = 'local';
 
 export interface LocalCloudOptions {
   readonly rootDir: string;
   readonly ports: LocalPorts;
+  /** The partnership file to serve (seeded at every start, never overwriting changes made through the API). */
+  readonly partnershipFile: string;
   /**
    * Keep state here across restarts: DynamoDB Local's files, and on a clean stop the local queues' messages
    * and dead letters. Omit to keep everything in memory (tests).
@@ -84,17 +84,19 @@ export interface LocalCloud {
 }
 
 /**
- * The From header of local email. A reserved domain on purpose: local mail only ever reaches the SES
- * simulator's inbox, and a deployed stage refuses such a sender (each deployer configures their own).
+ * The From header of local email, named after the partnership's CSU. A reserved domain on purpose: local mail
+ * only ever reaches the SES simulator's inbox, and a deployed stage refuses such a sender (each deployer
+ * configures their own).
  */
-const LOCAL_SENDER_ADDRESS = 'Ashford Community Safety Unit <no-reply@csp.example.org>';
+const localSenderAddress = (csuName: string) => `${csuName} <no-reply@csp.example.org>`;
 
 /** Reads the `dev` stage from cdk.json, so local settings are the dev stage's settings. */
-function devStageConfig(rootDir: string) {
+export function devStageConfig(rootDir: string) {
   const cdk = JSON.parse(readFileSync(path.join(rootDir, 'cdk.json'), 'utf8')) as {
     context: {
       stages: {
         dev: {
+          partnershipFile: string;
           allowedOrigins: string[];
           enquiryRetentionDays: number;
           anonymiseAfterMonths: Record<string, number>;
@@ -116,6 +118,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
   await assertPortsFree(ports);
   const stageConfig = devStageConfig(options.rootDir);
+  // Checked before anything starts: a broken file fails in a second, naming every problem.
+  let partnership: PartnershipFile;
+  try {
+    partnership = loadPartnershipFile(options.partnershipFile);
+  } catch (error) {
+    throw new LocalCloudError((error as Error).message);
+  }
   const urls = {
     api: `http://localhost:${ports.api}`,
     sesInbox: `http://localhost:${ports.sesInbox}`,
@@ -195,7 +204,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functionEnvironment: Record<EnvName, string> = {
       [ENV.tableName]: TABLE_NAME,
       [ENV.eventBusName]: BUS_NAME,
-      [ENV.senderAddress]: LOCAL_SENDER_ADDRESS,
+      [ENV.senderAddress]: localSenderAddress(partnership.profile.csuName),
       [ENV.publicApiUrl]: urls.api,
       [ENV.statusPageBaseUrl]: urls.api,
       [ENV.enquiryRetentionDays]: String(stageConfig.enquiryRetentionDays),
@@ -213,18 +222,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     cleanups.push(() => dynamoClient.destroy());
     const table = await ensureTable(dynamoClient, TABLE_NAME);
     const documentClient = createDocumentClient(dynamoClient);
-    const referenceData = new DynamoDbReferenceDataRepository(documentClient, TABLE_NAME);
-    // Every start: a table kept in .data/ from an older version gains what the seed has added since (new
-    // categories, agencies, flags); nothing already there is overwritten.
-    const fresh = !(await referenceData.getPartnership());
-    await seedReferenceData(referenceData, ASHFORD);
-    if (fresh) log(`Seeded ${ASHFORD.partnership.name} into table ${TABLE_NAME} (${table})`);
-    const governance = new DynamoDbGovernanceRepository(documentClient, TABLE_NAME);
-    if (!(await governance.getProfile())) {
-      const records = new DynamoDbRecordsRepository(documentClient, TABLE_NAME);
-      await seedGovernance(governance, records, ASHFORD_GOVERNANCE, new Date());
-      log(`Seeded ${ASHFORD.partnership.name} governance records`);
-    }
+    // Every start: a table kept in .data/ from an older version gains what the file has added since (new
+    // categories, agencies, fields); nothing changed through the API is overwritten, only reported.
+    const report = await seedPartnership(
+      new DynamoDbSeedTable(documentClient, TABLE_NAME),
+      new DynamoDbGovernanceRepository(documentClient, TABLE_NAME),
+      partnership,
+      new Date(),
+    );
+    log(`${describeSeeding(partnership, report, { withValues: false })} Table ${TABLE_NAME} (${table}).`);
 
     const sesServer = await startSesEmulator(ports.sesInbox);
     cleanups.push(() => closeServer(sesServer));

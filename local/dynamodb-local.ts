@@ -139,6 +139,9 @@ export async function startDynamoDbLocal(options: {
   return child;
 }
 
+/** The local cloud's table. */
+export const LOCAL_TABLE_NAME = 'csp-local';
+
 /** SDK configuration for talking to DynamoDB Local directly (used by the local cloud's own setup). */
 export function localClientConfig(port: number) {
   return {

@@ -1,18 +1,39 @@
 /**
  * `npm start`: runs the whole system on this machine, seeded with Ashford, until Ctrl-C.
- * Flags: `--in-memory` (no data kept), `--no-schedules` (fire them with `npm run fire-schedule`).
- * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT. Data: `.data/`, or CSP_DATA_DIR.
+ * Flags: `--partnership <file>` (another partnership file; default the dev stage's, Ashford's),
+ * `--in-memory` (no data kept), `--no-schedules` (fire them with `npm run fire-schedule`).
+ * Ports: CSP_API_PORT, CSP_SES_PORT, CSP_DYNAMODB_PORT, CSP_AWS_PORT. Data: `.data/` (another partnership's in
+ * `.data/<its id>/`), or CSP_DATA_DIR.
  */
 import './quiet-sdk-warning.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { OUTBOX_SWEEP, SCHEDULES, type ScheduleSpec } from '../functions/topology.ts';
-import { startLocalCloud } from './cloud.ts';
+import { devStageConfig, startLocalCloud } from './cloud.ts';
 import { LocalCloudError } from './errors.ts';
 import { portsFromEnv } from './ports.ts';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const { values: flags } = parseArgs({
+  options: {
+    partnership: { type: 'string' },
+    'in-memory': { type: 'boolean' },
+    'no-schedules': { type: 'boolean' },
+  },
+});
+const defaultPartnershipFile = path.resolve(rootDir, devStageConfig(rootDir).partnershipFile);
+const partnershipFile = flags.partnership ? path.resolve(flags.partnership) : defaultPartnershipFile;
+
+/** Where data is kept: each partnership its own, so a second one never lands in Ashford's table. */
+function dataDir(): string | undefined {
+  if (flags['in-memory']) return undefined;
+  if (process.env.CSP_DATA_DIR) return process.env.CSP_DATA_DIR;
+  const base = path.join(rootDir, '.data');
+  return partnershipFile === defaultPartnershipFile
+    ? base
+    : path.join(base, path.basename(partnershipFile, path.extname(partnershipFile)));
+}
 
 function log(message: string, error?: unknown) {
   const detail =
@@ -24,8 +45,9 @@ async function main() {
   const cloud = await startLocalCloud({
     rootDir,
     ports: portsFromEnv(),
-    dataDir: args.has('--in-memory') ? undefined : (process.env.CSP_DATA_DIR ?? path.join(rootDir, '.data')),
-    runSchedules: !args.has('--no-schedules'),
+    partnershipFile,
+    dataDir: dataDir(),
+    runSchedules: !flags['no-schedules'],
     timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
     outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? OUTBOX_SWEEP.graceSeconds),
     log,
@@ -54,6 +76,7 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
   API              ${cloud.urls.api}
                    try: curl ${cloud.urls.api}/enquiry-categories
   API reference    ${cloud.urls.api}/docs   (OpenAPI: ${cloud.urls.api}/openapi.json)
+  Partnership      ${path.relative(rootDir, partnershipFile)}   (another: npm start -- --partnership <file>)
   Staff token      npm run token -- --role csu-officer   (or partnership-admin, agency-officer --agency <id>,
                    partner-representative --org <id>; --user <name> names the officer)
   Email inbox      ${cloud.urls.sesInbox}   (every email sent, readable in the browser)
@@ -64,7 +87,7 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
     .map(
       ([name, s]: [string, ScheduleSpec]) => `${name} ${s.expression}${s.timeZone ? ` ${s.timeZone}` : ''}`,
     )
-    .join(', ')}${args.has('--no-schedules') ? ' (not running: --no-schedules)' : ''}
+    .join(', ')}${flags['no-schedules'] ? ' (not running: --no-schedules)' : ''}
                    fire now: npm run fire-schedule -- <name>
 `);
 }

@@ -1,31 +1,57 @@
 /**
- * Seeds a deployed table with Ashford's reference data (partnership, agencies, categories, routing).
- * Usage: TABLE_NAME=<table> [CSU_MAILBOX=<mailbox>] npx tsx scripts/seed.ts
- * Uses the standard AWS credential chain and region. Safe to run again: it only puts.
+ * `npm run seed -- --partnership <file>`: seeds a partnership file into the running local cloud, or, with
+ * TABLE_NAME set, into that deployed table (standard AWS credentials and region). `--stage <name>` seeds the
+ * file the stage's config names instead. Safe to run again: it adds what is missing and reports what differs
+ * (changed through the API), never overwriting it.
  */
-import { documentClient } from '../functions/adapters/clients/dynamodb.ts';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-governance-repository.ts';
-import { DynamoDbRecordsRepository } from '../functions/adapters/dynamodb-records-repository.ts';
-import { DynamoDbReferenceDataRepository } from '../functions/adapters/dynamodb-reference-data-repository.ts';
-import { ASHFORD } from './seed/ashford.ts';
-import { ASHFORD_GOVERNANCE } from './seed/ashford-governance.ts';
-import { seedGovernance } from './seed/seed-governance.ts';
-import { seedReferenceData } from './seed/seed-reference-data.ts';
+import { LOCAL_TABLE_NAME, localClientConfig } from '../local/dynamodb-local.ts';
+import { portsFromEnv } from '../local/ports.ts';
+import { DynamoDbSeedTable } from './seed/dynamodb-seed-table.ts';
+import { InvalidPartnershipFile, loadPartnershipFile } from './seed/partnership-file.ts';
+import { describeSeeding, seedPartnership, WrongPartnership } from './seed/seed-partnership.ts';
+import { partnershipFileOfStage } from './seed/stage-partnership.ts';
 
-const tableName = process.env.TABLE_NAME;
-if (!tableName) {
-  process.stderr.write('Set TABLE_NAME to the table from the stateful stack outputs.\n');
+const { values } = parseArgs({
+  options: { partnership: { type: 'string' }, stage: { type: 'string' } },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
   process.exit(2);
 }
-const csuMailbox = process.env.CSU_MAILBOX ?? ASHFORD.partnership.csuMailbox;
-await seedReferenceData(new DynamoDbReferenceDataRepository(documentClient, tableName), {
-  ...ASHFORD,
-  partnership: { ...ASHFORD.partnership, csuMailbox },
-});
-await seedGovernance(
-  new DynamoDbGovernanceRepository(documentClient, tableName),
-  new DynamoDbRecordsRepository(documentClient, tableName),
-  ASHFORD_GOVERNANCE,
-  new Date(),
-);
-process.stdout.write(`Seeded ${ASHFORD.partnership.name} into ${tableName} (CSU mailbox ${csuMailbox}).\n`);
+
+const filePath =
+  values.partnership ??
+  (values.stage
+    ? partnershipFileOfStage(values.stage)
+    : fail('Usage: npm run seed -- --partnership <file> | --stage <name>'));
+
+try {
+  const file = loadPartnershipFile(filePath);
+  const deployed = process.env.TABLE_NAME;
+  const client = deployed
+    ? new DynamoDBClient({})
+    : new DynamoDBClient(localClientConfig(portsFromEnv().dynamodb));
+  const tableName = deployed ?? LOCAL_TABLE_NAME;
+  const documents = createDocumentClient(client);
+  const report = await seedPartnership(
+    new DynamoDbSeedTable(documents, tableName),
+    new DynamoDbGovernanceRepository(documents, tableName),
+    file,
+    new Date(),
+  );
+  process.stdout.write(
+    `${describeSeeding(file, report)}\nTable: ${tableName}${deployed ? '' : ' (local cloud)'}\n`,
+  );
+  client.destroy();
+} catch (error) {
+  if (error instanceof InvalidPartnershipFile || error instanceof WrongPartnership) fail(error.message);
+  if ((error as Error).name === 'ResourceNotFoundException') {
+    fail('No such table: start the local cloud first (npm start), or set TABLE_NAME to a deployed table.');
+  }
+  throw error;
+}

@@ -7,6 +7,15 @@ type ReferenceDataReads = Pick<
   'getPartnership' | 'listCategories' | 'getCategory' | 'getRoutingRule' | 'listAgencies'
 >;
 
+/** The source of a cache: its reads, and the directory version that says when they are out of date. */
+type CacheSource = ReferenceDataReads & Pick<ReferenceDataRepository, 'getDirectoryVersion'>;
+
+/**
+ * How often a warm cache asks whether the directory changed (one small strongly consistent read): a change
+ * made through the API (an agency's new mailbox, a retired category) is seen within this, not `maxAgeSeconds`.
+ */
+export const DIRECTORY_VERSION_CHECK_MS = 1_000;
+
 /**
  * A category missing from the cached list is looked up again, but no more often than this: a category added a
  * moment ago is accepted at once, and a stream of unknown categories costs at most one read per interval.
@@ -16,17 +25,39 @@ const MISS_REFRESH_MS = 5_000;
 /**
  * Reference data (partnership, categories, agencies, routing rules) held for at most `maxAgeSeconds` per
  * container. It changes a few times a year, while every enquiry reads it: caching takes those reads off the
- * enquiry path, at the price of a change reaching warm functions up to `maxAgeSeconds` late. Concurrent misses
- * share one read; a failed read is not cached.
+ * enquiry path. Every change through the API counts up the directory's version, which the cache reads at most
+ * once per DIRECTORY_VERSION_CHECK_MS: when it moved, everything is read again, so a change reaches warm
+ * functions within about a second. Concurrent misses share one read; a failed read is not cached.
  */
 export class CachedReferenceData implements ReferenceDataReads {
   private readonly entries = new Map<string, { value: Promise<unknown>; loadedAt: number }>();
+  private versionCheck?: { at: number; done: Promise<void> };
+  private knownVersion?: number;
 
   constructor(
-    private readonly source: ReferenceDataReads,
+    private readonly source: CacheSource,
     private readonly maxAgeSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Forgets every entry if the directory changed since they were read; checks at most once a second. */
+  private fresh(): Promise<void> {
+    const now = this.now();
+    if (this.versionCheck && now - this.versionCheck.at < DIRECTORY_VERSION_CHECK_MS)
+      return this.versionCheck.done;
+    const done = this.source.getDirectoryVersion().then(
+      (version) => {
+        if (this.knownVersion !== undefined && version !== this.knownVersion) this.entries.clear();
+        this.knownVersion = version;
+      },
+      // Not knowing is no reason to fail a read the cache can serve: the next call asks again.
+      () => {
+        this.versionCheck = undefined;
+      },
+    );
+    this.versionCheck = { at: now, done };
+    return done;
+  }
 
   getPartnership(): Promise<Partnership | undefined> {
     return this.cached('partnership', () => this.source.getPartnership());
@@ -56,7 +87,12 @@ export class CachedReferenceData implements ReferenceDataReads {
     return entry ? this.now() - entry.loadedAt : Number.POSITIVE_INFINITY;
   }
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    await this.fresh();
+    return this.cachedNow(key, load);
+  }
+
+  private cachedNow<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (this.ageMs(key) <= this.maxAgeSeconds * 1000) return this.entries.get(key)!.value as Promise<T>;
     const value = load();
     this.entries.set(key, { value, loadedAt: this.now() });

@@ -17,6 +17,7 @@ import type {
   RecordedChairTerm,
 } from '../domain/governance-ports.ts';
 import type { Vote } from '../domain/voting.ts';
+import { toOrganisation, toProfile } from './directory-items.ts';
 import {
   cancellationReason,
   queryPartition,
@@ -45,35 +46,15 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.partnership() }),
     );
-    if (!Item?.chairRotation) return undefined;
-    return {
-      id: String(Item.id),
-      name: String(Item.name),
-      csuName: String(Item.csuName),
-      csuMailbox: String(Item.csuMailbox),
-      urgentPhone: String(Item.urgentPhone),
-      urgentPhoneHours: String(Item.urgentPhoneHours),
-      privacyNoticeUrl: typeof Item.privacyNoticeUrl === 'string' ? Item.privacyNoticeUrl : undefined,
-      area: String(Item.area),
-      description: String(Item.description),
-      chairRotation: Item.chairRotation as PartnershipProfile['chairRotation'],
-      quorum: Number(Item.quorum),
-    };
+    return Item && toProfile(Item);
   }
 
   async listOrganisations(): Promise<Organisation[]> {
     const items = await this.queryPartition(ORGANISATION_PARTITION);
     return items
-      .map((item) => ({
-        id: String(item.id),
-        name: String(item.name),
-        memberships: item.memberships as Organisation['memberships'],
-        representatives: item.representatives as Organisation['representatives'],
-        csuAgency: Boolean(item.csuAgency),
-        position: Number(item.position ?? 0),
-      }))
-      .sort((a, b) => a.position - b.position)
-      .map(({ position: _position, ...organisation }) => organisation);
+      .map((item) => ({ organisation: toOrganisation(item), position: Number(item.position ?? 0) }))
+      .sort((a, b) => a.position - b.position || a.organisation.id.localeCompare(b.organisation.id))
+      .map(({ organisation }) => organisation);
   }
 
   async listChairTerms(): Promise<RecordedChairTerm[]> {
@@ -267,6 +248,7 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
       quorum: Number(motion.quorum),
       status: motion.status as Motion['status'],
       createdAt: String(motion.createdAt),
+      ...(typeof motion.date === 'string' ? { date: motion.date } : {}),
       meetingId: motion.meetingId as string | undefined,
       closedAt: motion.closedAt as string | undefined,
       votes: items
@@ -331,45 +313,6 @@ export class DynamoDbGovernanceRepository implements GovernanceRepository {
           ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at },
         }),
       ),
-    );
-  }
-
-  /** Writes the governance part of the partnership record, leaving the enquiry part as it is. */
-  async putProfile(profile: Pick<PartnershipProfile, 'area' | 'description' | 'chairRotation' | 'quorum'>) {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.partnership(),
-        UpdateExpression:
-          'SET area = :area, description = :description, chairRotation = :rotation, #quorum = :quorum',
-        // QUORUM is a DynamoDB reserved word.
-        ExpressionAttributeNames: { '#quorum': 'quorum' },
-        ExpressionAttributeValues: {
-          ':area': profile.area,
-          ':description': profile.description,
-          ':rotation': profile.chairRotation,
-          ':quorum': profile.quorum,
-        },
-      }),
-    );
-  }
-
-  async putOrganisation(organisation: Organisation, position: number): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.organisation(organisation.id), type: 'Organisation', ...organisation, position },
-      }),
-    );
-  }
-
-  /** Seeds a plan year's priorities (version 1), replacing what is there. */
-  async seedPlanYear(planYear: string, titles: readonly string[], revisedOn: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.planYear(planYear), type: 'PlanYear', planYear, titles, revisedOn, version: 1 },
-      }),
     );
   }
 

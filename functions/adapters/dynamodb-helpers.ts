@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StaleVersion } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
-import { auditItem } from './table-keys.ts';
+import { auditItem, keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -108,4 +108,19 @@ export async function whenConditionHolds(write: () => Promise<unknown>): Promise
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * The transaction item that counts one more change to the directory (profile, organisations, agencies,
+ * categories, routing): caches of reference data read this one number to know when to read again.
+ */
+export function bumpDirectoryVersion(tableName: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.directoryVersion(),
+      UpdateExpression: 'ADD version :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
 }

@@ -10,11 +10,13 @@ import type {
   Action,
   ActionUpdate,
   Meeting,
+  PartnershipPlan,
+  PublishedDocument,
   RecordsRepository,
   StrategicAssessment,
 } from '../domain/records.ts';
 import { queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
-import { keys } from './table-keys.ts';
+import { ASSESSMENT_PARTITION, DOCUMENT_PARTITION, keys, PLAN_PARTITION } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -25,14 +27,89 @@ export class DynamoDbRecordsRepository implements RecordsRepository {
     private readonly tableName: string,
   ) {}
 
-  async listAssessments(): Promise<StrategicAssessment[]> {
-    return (await this.partition('ASSESSMENT', false)).map(
-      ({ PK: _pk, SK: _sk, type: _type, ...item }) => item as unknown as StrategicAssessment,
+  async listAssessments(): Promise<(StrategicAssessment & { version: number })[]> {
+    return (await this.partition(ASSESSMENT_PARTITION, false)).map(
+      ({ PK: _pk, SK: _sk, type: _type, version, ...item }) =>
+        ({ ...item, version: Number(version ?? 1) }) as StrategicAssessment & { version: number },
     );
   }
 
-  async putAssessment(assessment: StrategicAssessment): Promise<void> {
-    await this.put({ PK: 'ASSESSMENT', SK: assessment.planYear, type: 'Assessment', ...assessment });
+  async saveAssessment(
+    assessment: StrategicAssessment,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ): Promise<void> {
+    await this.saveVersioned(
+      { ...keys.assessment(assessment.planYear), type: 'Assessment', ...assessment },
+      expectedVersion,
+      audit,
+    );
+  }
+
+  async listDocuments(): Promise<PublishedDocument[]> {
+    return (await this.partition(DOCUMENT_PARTITION, false)).map(
+      ({ PK: _pk, SK: _sk, type: _type, ...item }) => item as unknown as PublishedDocument,
+    );
+  }
+
+  async getDocument(id: string): Promise<PublishedDocument | undefined> {
+    return (await this.listDocuments()).find((document) => document.id === id);
+  }
+
+  async addDocument(document: PublishedDocument, audit: AuditEntry): Promise<void> {
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.document(document.publishedOn, document.id), type: 'Document', ...document },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
+  async listPlans(): Promise<(PartnershipPlan & { version: number })[]> {
+    return (await this.partition(PLAN_PARTITION, false)).map(
+      ({ PK: _pk, SK: _sk, type: _type, version, ...item }) =>
+        ({ ...item, version: Number(version ?? 1) }) as PartnershipPlan & { version: number },
+    );
+  }
+
+  async savePlan(
+    plan: PartnershipPlan,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ): Promise<void> {
+    await this.saveVersioned({ ...keys.plan(plan.period), type: 'Plan', ...plan }, expectedVersion, audit);
+  }
+
+  /** Creates `item` (no expected version) or replaces it at the version read, with its audit entry. */
+  private async saveVersioned(item: Item, expectedVersion: number | undefined, audit: AuditEntry) {
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...item, version: (expectedVersion ?? 0) + 1 },
+            // Seeded records have no version until their first change: they count as version 1.
+            ConditionExpression:
+              expectedVersion === undefined
+                ? 'attribute_not_exists(PK)'
+                : 'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
+            ExpressionAttributeValues:
+              expectedVersion === undefined ? undefined : { ':expected': expectedVersion, ':one': 1 },
+          },
+        },
+      ],
+      audit,
+    );
   }
 
   /**

@@ -1,8 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { RecordConflict } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
 import type { Agency, EnquiryCategory, Partnership, RoutingRule } from '../domain/partnership.ts';
 import type { ReferenceDataRepository, VersionedRoutingRule } from '../domain/ports.ts';
-import { queryPartition, writeAuditedChange } from './dynamodb-helpers.ts';
+import { toAgency, toCategory, toPartnership } from './directory-items.ts';
+import {
+  bumpDirectoryVersion,
+  cancellationReason,
+  queryPartition,
+  type TransactItem,
+  writeAuditedChange,
+} from './dynamodb-helpers.ts';
 import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
 
 /** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
@@ -14,16 +22,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
 
   async getPartnership(): Promise<Partnership | undefined> {
     const item = await this.getItem(keys.partnership());
-    if (!item) return undefined;
-    return {
-      id: String(item.id),
-      name: String(item.name),
-      csuName: String(item.csuName),
-      csuMailbox: String(item.csuMailbox),
-      urgentPhone: String(item.urgentPhone),
-      urgentPhoneHours: String(item.urgentPhoneHours),
-      privacyNoticeUrl: typeof item.privacyNoticeUrl === 'string' ? item.privacyNoticeUrl : undefined,
-    };
+    return item && toPartnership(item);
   }
 
   async listCategories(): Promise<EnquiryCategory[]> {
@@ -53,80 +52,68 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
   }
 
   async updateRoutingRule(rule: RoutingRule, expectedVersion: number, audit: AuditEntry): Promise<void> {
-    await writeAuditedChange(
-      this.client,
-      this.tableName,
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.routingRule(rule.category),
-            UpdateExpression: rule.targets
-              ? 'SET agencyIds = :ids, targets = :targets, version = :next'
-              : 'SET agencyIds = :ids, version = :next REMOVE targets',
-            // Seeded rules have no version yet: they count as version 1.
-            ConditionExpression:
-              'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
-            ExpressionAttributeValues: {
-              ':ids': rule.agencyIds,
-              ...(rule.targets ? { ':targets': rule.targets } : {}),
-              ':expected': expectedVersion,
-              ':next': expectedVersion + 1,
-              ':one': 1,
-            },
+    // Each agency named must still be active when the rule changes: a deactivation racing this change either
+    // sees the rule naming the agency (and is refused) or makes this change fail here.
+    const agenciesActive: TransactItem[] = rule.agencyIds.map((id) => ({
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: keys.agency(id),
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(active) OR active = :true)',
+        ExpressionAttributeValues: { ':true': true },
+      },
+    }));
+    const change: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.routingRule(rule.category),
+          UpdateExpression: rule.targets
+            ? 'SET agencyIds = :ids, targets = :targets, version = :next'
+            : 'SET agencyIds = :ids, version = :next REMOVE targets',
+          // Seeded rules have no version yet: they count as version 1.
+          ConditionExpression:
+            'attribute_exists(PK) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))',
+          ExpressionAttributeValues: {
+            ':ids': rule.agencyIds,
+            ...(rule.targets ? { ':targets': rule.targets } : {}),
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':one': 1,
           },
         },
-      ],
-      audit,
-    );
+      },
+      bumpDirectoryVersion(this.tableName),
+      ...agenciesActive,
+    ];
+    try {
+      await writeAuditedChange(this.client, this.tableName, change, audit);
+    } catch (error) {
+      const index = agenciesActive.findIndex(
+        (_, i) => cancellationReason(error, 2 + i) === 'ConditionalCheckFailed',
+      );
+      if (index >= 0) {
+        throw new RecordConflict(`Agency ${rule.agencyIds[index]} was deactivated meanwhile.`, [
+          { field: 'agencyIds', message: `${rule.agencyIds[index]} is not active` },
+        ]);
+      }
+      throw error;
+    }
   }
 
   async listAgencies(): Promise<Agency[]> {
-    const items = await this.queryPartition(AGENCY_PARTITION);
-    return items.map((item) => ({
-      id: String(item.id),
-      name: String(item.name),
-      email: String(item.email),
-      safeguarding: item.safeguarding === true,
-    }));
+    return (await this.queryPartition(AGENCY_PARTITION)).map(toAgency);
   }
 
-  /*
-   * Seeding adds what is missing and never overwrites: reference data belongs to the partnership once it is
-   * there (staff change routing and targets through the API), so seeding again (every local start, every
-   * deploy's seed run) only fills in categories, agencies, rules and fields that a newer seed brings.
-   */
-
-  /** Seeds the enquiry part of the partnership record, leaving its governance part as it is. */
-  async seedPartnership(partnership: Partnership): Promise<void> {
-    await this.addMissing(keys.partnership(), { type: 'Partnership', ...partnership });
-  }
-
-  /** Seeds a category; `position` orders the public list. */
-  async seedCategory(category: EnquiryCategory, position: number): Promise<void> {
-    await this.addMissing(keys.category(category.code), { type: 'EnquiryCategory', ...category, position });
-  }
-
-  async seedAgency(agency: Agency): Promise<void> {
-    await this.addMissing(keys.agency(agency.id), { type: 'Agency', ...agency });
-  }
-
-  async seedRoutingRule(rule: RoutingRule): Promise<void> {
-    await this.addMissing(keys.routingRule(rule.category), { type: 'RoutingRule', ...rule });
-  }
-
-  /** Sets each of `fields` the item does not have yet, creating the item if need be. */
-  private async addMissing(key: { PK: string; SK: string }, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-    await this.client.send(
-      new UpdateCommand({
+  async getDirectoryVersion(): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({
         TableName: this.tableName,
-        Key: key,
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+        Key: keys.directoryVersion(),
+        ConsistentRead: true,
+        ProjectionExpression: 'version',
       }),
     );
+    return Number(Item?.version ?? 0);
   }
 
   private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
@@ -137,14 +124,4 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
   private queryPartition(pk: string): Promise<Record<string, unknown>[]> {
     return queryPartition(this.client, this.tableName, pk);
   }
-}
-
-function toCategory(item: Record<string, unknown>): EnquiryCategory & { position: number } {
-  return {
-    code: String(item.code),
-    title: String(item.title),
-    description: String(item.description),
-    sensitive: Boolean(item.sensitive),
-    position: Number(item.position ?? 0),
-  };
 }

@@ -118,6 +118,13 @@ export const keys = {
   /** An email record sits in the partition of what it is about (e.g. beside its enquiry). */
   email: (id: EmailId) => ({ PK: id.topic, SK: `EMAIL#${id.kind}#${id.recipientId}` }),
   partnership: () => ({ PK: 'PARTNERSHIP', SK: 'PROFILE' }),
+  /** A counter of changes to the directory, which reference-data caches compare against. */
+  directoryVersion: () => ({ PK: 'PARTNERSHIP', SK: 'DIRECTORY_VERSION' }),
+  /** A published document, listed newest first. */
+  document: (publishedOn: string, id: string) => ({ PK: DOCUMENT_PARTITION, SK: `${publishedOn}#${id}` }),
+  /** A partnership plan, by its period (`2021-24`). */
+  plan: (period: string) => ({ PK: PLAN_PARTITION, SK: period }),
+  assessment: (planYear: string) => ({ PK: ASSESSMENT_PARTITION, SK: planYear }),
   category: (code: string) => ({ PK: CATEGORY_PARTITION, SK: code }),
   routingRule: (category: string) => ({ PK: ROUTING_PARTITION, SK: category }),
   agency: (id: string) => ({ PK: AGENCY_PARTITION, SK: id }),
@@ -148,6 +155,9 @@ export const AGENCY_PARTITION = 'AGENCY';
 export const ORGANISATION_PARTITION = 'ORGANISATION';
 export const CHAIR_TERM_PARTITION = 'CHAIR_TERM';
 export const PRIORITY_PARTITION = 'PRIORITY';
+export const DOCUMENT_PARTITION = 'DOCUMENT';
+export const PLAN_PARTITION = 'PLAN';
+export const ASSESSMENT_PARTITION = 'ASSESSMENT';
 
 /** Epoch seconds `days` after `from`, for the TTL attribute. */
 export function expiryAfterDays(from: Date, days: number): number {

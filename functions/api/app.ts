@@ -13,6 +13,7 @@ import { Hono } from 'hono/tiny';
 import { isServiceOutage } from '../adapters/aws-outage.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { CaseRepository } from '../domain/casework-ports.ts';
+import type { DirectoryRepository } from '../domain/directory.ts';
 import type { GovernanceRepository } from '../domain/governance-ports.ts';
 import type { Open311ClientRepository } from '../domain/open311-clients.ts';
 import type {
@@ -30,16 +31,19 @@ import { API_CORS, ROUTES } from '../topology.ts';
 import type { ApiEnv, RouteDefinition } from './define-route.ts';
 import { type ProblemSlug, problem, problemForError, sendProblem } from './problem.ts';
 import { actionPlanRoutes } from './routes/action-plan.ts';
+import { agencyRoutes } from './routes/agencies.ts';
 import { assessmentRoutes } from './routes/assessments.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { chairRoutes } from './routes/chair.ts';
 import { dataProtectionRoutes } from './routes/data-protection.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { enquiryRoutes } from './routes/enquiries.ts';
 import { enquiryStatusRoutes } from './routes/enquiry-status.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { motionRoutes } from './routes/motions.ts';
 import { OPEN311_PATH_PREFIX, open311NotFound, open311Routes } from './routes/open311.ts';
+import { organisationRoutes } from './routes/organisations.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { partnershipRoutes } from './routes/partnership.ts';
 import { priorityRoutes } from './routes/priorities.ts';
@@ -67,6 +71,8 @@ export interface ApiDeps {
     'getCategory' | 'listCategories' | 'getPartnership'
   >;
   readonly governance: GovernanceRepository;
+  /** The directory as stored, for its changes: profile, organisations, agencies, categories. */
+  readonly directory: DirectoryRepository;
   readonly records: RecordsRepository;
   /** Monthly counters of the open data. */
   readonly statistics: StatisticsStore;
@@ -99,7 +105,10 @@ const API_INFO = {
 /** Every route of the API, from its resource's module. */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
   return [
-    ...categoryRoutes({ referenceData: deps.cachedReferenceData }),
+    ...categoryRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
+    ...organisationRoutes(deps),
+    ...agencyRoutes(deps),
+    ...documentRoutes(deps),
     ...enquiryRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
     ...enquiryStatusRoutes({ ...deps, referenceData: deps.cachedReferenceData }),
     ...caseRoutes(deps),

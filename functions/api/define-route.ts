@@ -9,11 +9,16 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import type * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { type FieldViolation, NotAuthenticated, NotPermitted } from '../domain/errors.ts';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../domain/staff.ts';
 import { ROUTE_LIST, type RouteName, type RouteSpec } from '../topology.ts';
 import { problem, sendProblem } from './problem.ts';
+
+// English messages for what the schemas do not word themselves ("Too big: expected string to have <=100
+// characters", not zod's bare "Invalid input"); the one locale costs about 3 KiB.
+z.config(en());
 
 /** The Hono environment of every route: set by the app's middleware before any handler runs. */
 export type ApiEnv = {

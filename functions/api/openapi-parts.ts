@@ -87,3 +87,32 @@ export { singleLineText };
 /** Published records change rarely: browsers and CDNs may keep them five minutes. */
 export const publicCache = (c: { header: (name: string, value: string) => void }) =>
   c.header('Cache-Control', 'public, max-age=300');
+
+/** A record's audit trail: every change, who made it and when, before and after, newest first. */
+export const AuditTrailSchema = lazily(() =>
+  z
+    .object({
+      entries: z.array(
+        z.object({
+          entity: z.string(),
+          action: z.string(),
+          actor: z.string(),
+          at: z.string(),
+          before: z.unknown(),
+          after: z.unknown(),
+        }),
+      ),
+    })
+    .register(z.globalRegistry, { title: 'AuditTrail' }),
+);
+
+/** Answers with a versioned record's view and its ETag (a create's 201, a read's or change's 200). */
+export function withEtag<T extends { version: number }>(
+  c: { header: (name: string, value: string) => void; json: (body: unknown, status: 200 | 201) => Response },
+  record: T,
+  view: (record: T) => unknown,
+  status: 200 | 201 = 200,
+): Response {
+  c.header('ETag', `"${record.version}"`);
+  return c.json(view(record), status);
+}

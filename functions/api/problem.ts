@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import {
   CaseActionRefused,
+  CategoryRetired,
   DomainError,
   EnquiryNotFound,
   type FieldViolation,
@@ -14,6 +15,7 @@ import {
   NotAuthenticated,
   NotPermitted,
   PreconditionRequired,
+  RecordConflict,
   RecordNotFound,
   StaleVersion,
   UnknownCategory,
@@ -40,6 +42,8 @@ export const PROBLEM_TYPES = {
   'malformed-request': { status: 400, title: 'The request could not be read' },
   'validation-failed': { status: 422, title: 'The request has invalid fields' },
   'unknown-category': { status: 422, title: 'Unknown enquiry category' },
+  'category-retired': { status: 422, title: 'The enquiry category is no longer offered' },
+  'record-conflict': { status: 409, title: 'The records as they stand do not allow this' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'not-found': { status: 404, title: 'Not found' },
   'not-authenticated': { status: 401, title: 'A valid staff token is required' },
@@ -104,6 +108,16 @@ export function problemForError(error: unknown, instance: string): Problem | und
       instance,
       errors: [{ field: 'category', message: 'Not a category this partnership offers' }],
     });
+  }
+  if (error instanceof CategoryRetired) {
+    return problem('category-retired', {
+      detail: `${error.title} (${error.category}) is no longer offered; choose one of GET /enquiry-categories.`,
+      instance,
+      errors: [{ field: 'category', message: `${error.category} is retired` }],
+    });
+  }
+  if (error instanceof RecordConflict) {
+    return problem('record-conflict', { detail: error.detail, instance, errors: error.violations });
   }
   if (error instanceof NotAuthenticated) {
     return problem('not-authenticated', { detail: 'Send Authorization: Bearer <staff ID token>.', instance });

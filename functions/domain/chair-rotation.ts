@@ -4,7 +4,40 @@
  * are missing from the record.
  */
 
-/** How the chair rotates. Terms start each year on `termStartMonth`/`termStartDay`. */
+import type { PartnershipRole, RoleHolders } from './governance.ts';
+
+/**
+ * How the chair rotates, as the partnership record keeps it: between roles (Ashford: the local authority and
+ * the police), whoever holds them. Terms start each year on `termStartMonth`/`termStartDay`.
+ */
+export interface ChairPolicy {
+  /** Roles that take turns, in order. */
+  readonly roles: readonly PartnershipRole[];
+  readonly termStartMonth: number;
+  readonly termStartDay: number;
+  /** A known term: the year it started and the role that chaired it; every other term follows from it. */
+  readonly anchor: { readonly startYear: number; readonly role: PartnershipRole };
+}
+
+/**
+ * The rotation between the organisations holding the policy's roles today. A role nobody holds is skipped; a
+ * term chaired by an organisation that no longer holds a role is followed by the rotation's own order for the
+ * year, so replacing an organisation keeps the alternation.
+ * @throws Error when the anchor's role, or every role, is unheld (the record cannot say who chairs).
+ */
+export function rotationOf(policy: ChairPolicy, holders: RoleHolders): ChairRotationPolicy {
+  const anchor = holders[policy.anchor.role];
+  if (!anchor)
+    throw new Error(`No organisation holds the ${policy.anchor.role} role the chair rotation starts from`);
+  return {
+    organisationIds: policy.roles.flatMap((role) => holders[role] ?? []),
+    termStartMonth: policy.termStartMonth,
+    termStartDay: policy.termStartDay,
+    anchor: { startYear: policy.anchor.startYear, organisationId: anchor },
+  };
+}
+
+/** How the chair rotates between organisations. Terms start each year on `termStartMonth`/`termStartDay`. */
 export interface ChairRotationPolicy {
   /** Organisations that take turns, in order. */
   readonly organisationIds: readonly string[];

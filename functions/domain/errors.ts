@@ -34,6 +34,29 @@ export class UnknownCategory extends DomainError {
   }
 }
 
+/** The enquiry names a category the partnership has retired: old enquiries keep it, new ones cannot use it. */
+export class CategoryRetired extends DomainError {
+  constructor(
+    readonly category: string,
+    readonly title: string,
+  ) {
+    super(`Enquiry category retired: ${category}`);
+  }
+}
+
+/**
+ * A change the stored records do not allow as they stand: a record that already exists, an agency still named
+ * by routing rules, a membership that would overlap another. `errors` names the fields and what is in the way.
+ */
+export class RecordConflict extends DomainError {
+  constructor(
+    readonly detail: string,
+    readonly violations: readonly FieldViolation[] = [],
+  ) {
+    super(detail);
+  }
+}
+
 /** No enquiry with that reference, or the token does not match: deliberately indistinguishable. */
 export class EnquiryNotFound extends DomainError {
   constructor(readonly reference: string) {

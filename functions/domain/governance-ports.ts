@@ -1,15 +1,38 @@
 /** What the governance use cases need from storage. */
-import type { ChairRotationPolicy, ChairTerm } from './chair-rotation.ts';
-import type { Organisation } from './governance.ts';
+import type { ChairPolicy, ChairTerm } from './chair-rotation.ts';
+import type { Organisation, RoleHolders } from './governance.ts';
 import type { Partnership } from './partnership.ts';
 import type { Vote } from './voting.ts';
+
+export const MEETING_FREQUENCIES = [
+  'weekly',
+  'fortnightly',
+  'monthly',
+  'every-two-months',
+  'quarterly',
+  'twice-yearly',
+  'yearly',
+] as const;
+export type MeetingFrequency = (typeof MEETING_FREQUENCIES)[number];
+
+/** A standing meeting, e.g. the CSU meets monthly. */
+export interface MeetingPattern {
+  readonly meeting: string;
+  readonly frequency: MeetingFrequency;
+}
 
 /** The partnership's public profile: the enquiry-facing record plus its governance settings. */
 export interface PartnershipProfile extends Partnership {
   readonly area: string;
   readonly description: string;
-  readonly chairRotation: ChairRotationPolicy;
+  /** Which organisation holds each responsible-authority role. */
+  readonly roles: RoleHolders;
+  /** How the chair rotates between roles. */
+  readonly chairPolicy: ChairPolicy;
   readonly quorum: number;
+  readonly meetingPattern: readonly MeetingPattern[];
+  /** Incremented on every change through the API; the ETag of `PATCH /partnership`. */
+  readonly version: number;
 }
 
 /** A chair term as recorded, with whether its ChairRotated notice has gone out. */
@@ -38,6 +61,11 @@ export interface Motion {
   readonly status: 'open' | 'closed';
   readonly createdAt: string;
   readonly closedAt?: string;
+  /**
+   * The day the motion is decided on (the meeting's date, or the day it was put): voting rights are those in
+   * force that day. Absent on motions recorded before motions had a date: the day they were created.
+   */
+  readonly date?: string;
   /** The meeting it was put to, if any. */
   readonly meetingId?: string;
   readonly votes: readonly Vote[];

@@ -26,6 +26,13 @@ export interface EnquiryCategory {
    * named, described or quoted in any email.
    */
   readonly sensitive: boolean;
+  /** No longer offered: off the form, refused for new enquiries; enquiries made in it keep it. */
+  readonly retired?: boolean;
+}
+
+/** The categories the public may choose from, in order: every one not retired. */
+export function offeredCategories<C extends Pick<EnquiryCategory, 'retired'>>(categories: readonly C[]): C[] {
+  return categories.filter((category) => !category.retired);
 }
 
 /** An agency of the Community Safety Unit that receives enquiries by email. */
@@ -39,6 +46,11 @@ export interface Agency {
    * these agencies, and the CSU, receive enquiries in sensitive categories.
    */
   readonly safeguarding?: boolean;
+  /**
+   * False once the agency stops taking referrals (absent means active): kept on record, for the cases it
+   * worked, but never routed to. It cannot be deactivated while a routing rule names it.
+   */
+  readonly active?: boolean;
 }
 
 /** Which agencies handle a category, and how fast (defaults by sensitivity when not set). */

@@ -80,10 +80,14 @@ export interface VersionedRoutingRule extends RoutingRule {
 
 export interface ReferenceDataRepository {
   getPartnership(): Promise<Partnership | undefined>;
+  /** Every category in the form's order, retired ones too (marked `retired`). */
   listCategories(): Promise<EnquiryCategory[]>;
   getCategory(code: string): Promise<EnquiryCategory | undefined>;
   getRoutingRule(category: string): Promise<VersionedRoutingRule | undefined>;
+  /** Every agency, inactive ones too (marked `active: false`). */
   listAgencies(): Promise<Agency[]>;
+  /** A number that changes whenever the directory (partnership, agencies, categories, routing) changes. */
+  getDirectoryVersion(): Promise<number>;
   /**
    * Replaces a rule's agencies if its version is still `expectedVersion`, with the audit entry in the same
    * transaction. @throws StaleVersion otherwise.

@@ -12,6 +12,53 @@ export interface StrategicAssessment {
   readonly summary: string;
   readonly findings: readonly string[];
   readonly documentUrl?: string;
+  /** The published document it is (see `PublishedDocument`). */
+  readonly documentId?: string;
+}
+
+export const DOCUMENT_KINDS = [
+  'strategic-assessment',
+  'partnership-plan',
+  'action-plan',
+  'minutes',
+  'other',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** A document the partnership publishes, e.g. "Rolling Action Plan [pdf] 579KB": where it is, what it is. */
+export interface PublishedDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: DocumentKind;
+  /** Where it is published (https). */
+  readonly url: string;
+  readonly sizeBytes?: number;
+  /** Its media type, e.g. `application/pdf`. */
+  readonly mediaType?: string;
+  readonly publishedOn: string;
+}
+
+/**
+ * The partnership plan (Crime and Disorder Act 1998, s. 6): a three-year plan, e.g. `2021-24`, with the
+ * priorities it sets for each of its plan years.
+ */
+export interface PartnershipPlan {
+  /** First and last plan years, e.g. `2021-24` for 2021-22 to 2023-24. */
+  readonly period: string;
+  readonly title: string;
+  readonly years: readonly { readonly planYear: string; readonly priorities: readonly string[] }[];
+  readonly documentId?: string;
+  readonly adoptedOn: string;
+}
+
+/** The plan years a period such as `2021-24` covers: 2021-22, 2022-23, 2023-24. */
+export function planYearsOf(period: string): string[] {
+  const first = Number(period.slice(0, 4));
+  const last = first + ((Number(period.slice(5)) - (first % 100) + 100) % 100) - 1;
+  const years: string[] = [];
+  for (let year = first; year <= last; year++)
+    years.push(`${year}-${String((year + 1) % 100).padStart(2, '0')}`);
+  return years;
 }
 
 export const ACTION_STATUSES = ['not-started', 'in-progress', 'complete', 'cancelled'] as const;
@@ -62,8 +109,26 @@ export interface Meeting {
 }
 
 export interface RecordsRepository {
-  listAssessments(): Promise<StrategicAssessment[]>;
-  putAssessment(assessment: StrategicAssessment): Promise<void>;
+  /** Newest plan year first, each with its version. */
+  listAssessments(): Promise<(StrategicAssessment & { version: number })[]>;
+  /**
+   * Creates the assessment of its plan year (`expectedVersion` undefined) or replaces it if still at
+   * `expectedVersion`, with the audit entry in the same transaction. @throws StaleVersion otherwise.
+   */
+  saveAssessment(
+    assessment: StrategicAssessment,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ): Promise<void>;
+  /** Published documents, newest first. */
+  listDocuments(): Promise<PublishedDocument[]>;
+  getDocument(id: string): Promise<PublishedDocument | undefined>;
+  /** Records a document with its audit entry. */
+  addDocument(document: PublishedDocument, audit: AuditEntry): Promise<void>;
+  /** Partnership plans, newest period first, each with its version. */
+  listPlans(): Promise<(PartnershipPlan & { version: number })[]>;
+  /** Creates a plan (`expectedVersion` undefined) or revises it; audited. @throws StaleVersion. */
+  savePlan(plan: PartnershipPlan, expectedVersion: number | undefined, audit: AuditEntry): Promise<void>;
   /** Every action, each with only its latest update in `updates`. */
   listActions(): Promise<Action[]>;
   /** One action with its whole history. */

@@ -6,7 +6,7 @@ export type Recipient = RoutedRecipient;
 
 /**
  * Decides who receives an enquiry: the agencies the routing rule names, plus the CSU mailbox, always.
- * Agencies named by the rule but no longer on record are skipped (the CSU still gets the enquiry, so
+ * Agencies named by the rule but no longer on record, or no longer active, are skipped (the CSU still gets the enquiry, so
  * nothing is lost), and so, for a sensitive category, is any agency not marked `safeguarding`; duplicates and
  * an agency sharing the CSU mailbox collapse into one recipient.
  */
@@ -24,7 +24,7 @@ export function decideRecipients(
   const notSafeguardingAgencyIds: string[] = [];
   for (const id of rule?.agencyIds ?? []) {
     const agency = agencies.get(id);
-    if (!agency) {
+    if (!agency || agency.active === false) {
       missingAgencyIds.push(id);
       continue;
     }

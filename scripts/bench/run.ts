@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../../functions/topology.ts';
 import { startLocalCloud } from '../../local/cloud.ts';
 import { freePorts } from '../../local/ports.ts';
+import { ASHFORD_FILE_PATH } from '../seed/ashford.ts';
 import { bundleAll, bundleDir, floorOf } from './bundle.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { type ImportProfile, profileImport } from './cpu-profile.ts';
@@ -93,6 +94,7 @@ async function main() {
   const { ms: cloudStartMs, value: cloud } = await timed(() =>
     startLocalCloud({
       rootDir,
+      partnershipFile: ASHFORD_FILE_PATH,
       ports,
       runSchedules: false,
       timeScale: 1,

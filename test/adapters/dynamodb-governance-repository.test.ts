@@ -6,15 +6,17 @@
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbRecordsRepository } from '../../functions/adapters/dynamodb-records-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
 import { StaleVersion } from '../../functions/domain/errors.ts';
 import type { AuditEntry, Motion } from '../../functions/domain/governance-ports.ts';
-import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
-import { seedGovernance } from '../../scripts/seed/seed-governance.ts';
-import { seedReferenceData } from '../../scripts/seed/seed-reference-data.ts';
-import { freshGovernanceRepositories } from '../support/dynamodb.ts';
+import { ASHFORD, ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
+import {
+  anOrganisationItem,
+  aPlanYearItem,
+  freshGovernanceRepositories,
+  putItems,
+  seedTable,
+} from '../support/dynamodb.ts';
 import {
   ABC,
   aChairTerm,
@@ -48,47 +50,40 @@ const aMotion = (overrides: Partial<Omit<Motion, 'votes'>> = {}): Omit<Motion, '
 });
 
 describe('profile and organisations', () => {
-  it('reads no profile until its governance part is stored, then the whole record', async () => {
-    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
+  it('reads no profile until the partnership is seeded, then the whole record', async () => {
+    const table = await freshGovernanceRepositories();
+    const { governance, documentClient, tableName } = table;
     const referenceData = new DynamoDbReferenceDataRepository(documentClient, tableName);
     const before = await governance.getProfile();
-    await seedReferenceData(referenceData, ASHFORD);
-    const enquiryPartOnly = await governance.getProfile();
 
-    await seedGovernance(
-      governance,
-      new DynamoDbRecordsRepository(documentClient, tableName),
-      ASHFORD_GOVERNANCE,
-      now,
-    );
+    await seedTable(table, now);
 
     expect(before).toBeUndefined();
-    expect(enquiryPartOnly).toBeUndefined();
-    expect(await governance.getProfile()).toEqual({ ...ASHFORD.partnership, ...ASHFORD_GOVERNANCE.profile });
+    expect(await governance.getProfile()).toEqual({
+      ...ASHFORD.partnership,
+      ...ASHFORD_GOVERNANCE.profile,
+      version: 1,
+    });
     expect(await referenceData.getPartnership()).toEqual(ASHFORD.partnership);
   });
 
   it('lists organisations by position, not by id, without the position', async () => {
-    const { governance, records } = await freshGovernanceRepositories();
+    const table = await freshGovernanceRepositories();
 
-    await seedGovernance(governance, records, ASHFORD_GOVERNANCE, now);
+    await seedTable(table, now);
 
-    expect(await governance.listOrganisations()).toEqual(ASHFORD_GOVERNANCE.organisations);
+    expect(await table.governance.listOrganisations()).toEqual(ASHFORD_GOVERNANCE.organisations);
   });
 
-  it('replaces an organisation put again', async () => {
-    const { governance } = await freshGovernanceRepositories();
-    await governance.putOrganisation(anOrganisation('b-org'), 0);
-    await governance.putOrganisation(anOrganisation('a-org'), 1);
-
-    await governance.putOrganisation(anOrganisation('b-org', { name: 'Renamed', kind: 'other' }), 2);
-
-    expect((await governance.listOrganisations()).map((o) => [o.id, o.name, o.memberships[0]?.kind])).toEqual(
-      [
-        ['a-org', 'a-org name', 'statutory'],
-        ['b-org', 'Renamed', 'other'],
-      ],
+  it('orders organisations at the same position by id', async () => {
+    const table = await freshGovernanceRepositories();
+    await putItems(
+      table,
+      anOrganisationItem(anOrganisation('b-org'), 0),
+      anOrganisationItem(anOrganisation('a-org'), 0),
     );
+
+    expect((await table.governance.listOrganisations()).map((o) => o.id)).toEqual(['a-org', 'b-org']);
   });
 });
 
@@ -293,9 +288,10 @@ describe('appointChair', () => {
 
 describe('plan years and priorities', () => {
   it('lists one plan year’s priorities in order, every plan year’s by year, and none of a year not on record', async () => {
-    const { governance } = await freshGovernanceRepositories();
-    await governance.seedPlanYear('2022-23', ['Violence', 'Retail crime'], '2022-04-01');
-    await governance.seedPlanYear('2021-22', ['Anti-social behaviour'], '2021-04-01');
+    const table = await freshGovernanceRepositories();
+    const { governance } = table;
+    await putItems(table, aPlanYearItem('2022-23', ['Violence', 'Retail crime'], '2022-04-01'));
+    await putItems(table, aPlanYearItem('2021-22', ['Anti-social behaviour'], '2021-04-01'));
 
     const one = await governance.listPriorities('2022-23');
     const every = await governance.listPriorities();
@@ -314,8 +310,9 @@ describe('plan years and priorities', () => {
   });
 
   it('reads a plan year with its version; a seeded one is at version 1', async () => {
-    const { governance } = await freshGovernanceRepositories();
-    await governance.seedPlanYear('2021-22', ['Violence'], '2021-04-01');
+    const table = await freshGovernanceRepositories();
+    const { governance } = table;
+    await putItems(table, aPlanYearItem('2021-22', ['Violence'], '2021-04-01'));
 
     expect(await governance.getPlanYear('2021-22')).toEqual({
       planYear: '2021-22',
@@ -352,8 +349,9 @@ describe('plan years and priorities', () => {
   });
 
   it('revises a plan year at the version read, and refuses a revision from an older read', async () => {
-    const { governance } = await freshGovernanceRepositories();
-    await governance.seedPlanYear('2021-22', ['Violence'], '2021-04-01');
+    const table = await freshGovernanceRepositories();
+    const { governance } = table;
+    await putItems(table, aPlanYearItem('2021-22', ['Violence'], '2021-04-01'));
     const revision = anAuditEntry({
       entity: 'PLAN_YEAR#2021-22',
       action: 'revise-priorities',
@@ -396,9 +394,10 @@ describe('plan years and priorities', () => {
 
 describe('audit trail', () => {
   it('lists one entity’s entries newest first, apart from every other entity’s', async () => {
-    const { governance } = await freshGovernanceRepositories();
-    await governance.seedPlanYear('2021-22', ['A'], '2021-04-01');
-    await governance.seedPlanYear('2022-23', ['A'], '2022-04-01');
+    const table = await freshGovernanceRepositories();
+    const { governance } = table;
+    await putItems(table, aPlanYearItem('2021-22', ['A'], '2021-04-01'));
+    await putItems(table, aPlanYearItem('2022-23', ['A'], '2022-04-01'));
     const entry = (planYear: string, version: number, at: string) =>
       governance.putPlanYear(
         { planYear, titles: [`v${version + 1}`], revisedOn: '2026-11-26' },
@@ -420,8 +419,9 @@ describe('audit trail', () => {
   });
 
   it('reads every entry of a trail longer than one page of results', async () => {
-    const { governance, documentClient, tableName } = await freshGovernanceRepositories();
-    await governance.seedPlanYear('2021-22', ['v1'], '2021-04-01');
+    const table = await freshGovernanceRepositories();
+    const { governance, documentClient, tableName } = table;
+    await putItems(table, aPlanYearItem('2021-22', ['v1'], '2021-04-01'));
     // DynamoDB returns at most 1 MB per query page: five entries of 380 kB take two pages.
     const bulky = 'x'.repeat(380_000);
     for (let version = 1; version <= 5; version++) {

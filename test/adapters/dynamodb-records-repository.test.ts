@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { StaleVersion } from '../../functions/domain/errors.ts';
 import type { Action, ActionUpdate } from '../../functions/domain/records.ts';
-import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
+import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
 import { freshGovernanceRepositories } from '../support/dynamodb.ts';
 import { ABC, aMeeting, anAction, anAuditEntry, POLICE } from '../support/in-memory-governance.ts';
 
@@ -37,8 +37,8 @@ const minutesAudit = (id: string, actor = 'clerk') =>
   anAuditEntry({ entity: `MEETING#${id}`, action: 'publish-minutes', actor, before: null, after: null });
 
 describe('assessments', () => {
-  it('lists assessments newest plan year first, replacing one put again for the same year', async () => {
-    const { records } = await freshGovernanceRepositories();
+  it('lists assessments newest plan year first; a revision needs the version read, with its audit entry', async () => {
+    const { records, governance } = await freshGovernanceRepositories();
     const [ashford] = ASHFORD_GOVERNANCE.assessments;
     const later = {
       planYear: '2022-23',
@@ -47,12 +47,70 @@ describe('assessments', () => {
       findings: ['Retail crime'],
       documentUrl: 'https://example.org/sa-2022-23.pdf',
     };
-    await records.putAssessment(later);
-    await records.putAssessment({ ...ashford!, summary: 'Draft' });
+    await records.saveAssessment(later, undefined, anAuditEntry({ entity: 'ASSESSMENT#2022-23' }));
+    await records.saveAssessment(
+      { ...ashford!, summary: 'Draft' },
+      undefined,
+      anAuditEntry({ entity: 'ASSESSMENT#2021-22' }),
+    );
 
-    await records.putAssessment(ashford!);
+    await records.saveAssessment(
+      ashford!,
+      1,
+      anAuditEntry({ entity: 'ASSESSMENT#2021-22', action: 'revise' }),
+    );
+    const stale = records.saveAssessment(ashford!, 1, anAuditEntry({ entity: 'ASSESSMENT#2021-22' }));
+    const again = records.saveAssessment(later, undefined, anAuditEntry({ entity: 'ASSESSMENT#2022-23' }));
 
-    expect(await records.listAssessments()).toEqual([later, ashford]);
+    await expect(stale).rejects.toBeInstanceOf(StaleVersion);
+    await expect(again).rejects.toBeInstanceOf(StaleVersion);
+    expect(await records.listAssessments()).toEqual([
+      { ...later, version: 1 },
+      { ...ashford, version: 2 },
+    ]);
+    expect((await governance.listAudit('ASSESSMENT#2021-22')).map((e) => e.action)).toEqual([
+      'revise',
+      anAuditEntry().action,
+    ]);
+  });
+});
+
+describe('documents and plans', () => {
+  const aDocument = (id: string, publishedOn: string) => ({
+    id,
+    title: `Document ${id}`,
+    kind: 'action-plan' as const,
+    url: `https://www.ashford.gov.example/${id}.pdf`,
+    sizeBytes: 579 * 1024,
+    mediaType: 'application/pdf',
+    publishedOn,
+  });
+
+  it('lists documents newest first and finds one by id', async () => {
+    const { records } = await freshGovernanceRepositories();
+    await records.addDocument(aDocument('older', '2021-04-01'), anAuditEntry({ entity: 'DOCUMENT#older' }));
+    await records.addDocument(aDocument('newer', '2024-06-01'), anAuditEntry({ entity: 'DOCUMENT#newer' }));
+
+    expect((await records.listDocuments()).map((d) => d.id)).toEqual(['newer', 'older']);
+    expect(await records.getDocument('older')).toEqual(aDocument('older', '2021-04-01'));
+    expect(await records.getDocument('missing')).toBeUndefined();
+  });
+
+  it('adopts a plan once and revises it at the version read', async () => {
+    const { records } = await freshGovernanceRepositories();
+    const plan = {
+      period: '2024-27',
+      title: 'Plan',
+      adoptedOn: '2024-05-20',
+      years: ['2024-25', '2025-26', '2026-27'].map((planYear) => ({ planYear, priorities: ['Violence'] })),
+    };
+    await records.savePlan(plan, undefined, anAuditEntry());
+
+    await records.savePlan({ ...plan, title: 'Plan, revised' }, 1, anAuditEntry());
+
+    await expect(records.savePlan(plan, undefined, anAuditEntry())).rejects.toBeInstanceOf(StaleVersion);
+    await expect(records.savePlan(plan, 1, anAuditEntry())).rejects.toBeInstanceOf(StaleVersion);
+    expect(await records.listPlans()).toEqual([{ ...plan, title: 'Plan, revised', version: 2 }]);
   });
 });
 

@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { seedReferenceData } from '../../scripts/seed/seed-reference-data.ts';
-import { aFreshTable } from '../support/dynamodb.ts';
+import { aFreshTable, seedTable } from '../support/dynamodb.ts';
 
 let repository: DynamoDbReferenceDataRepository;
 
 beforeAll(async () => {
-  const { documentClient, tableName } = await aFreshTable();
-  repository = new DynamoDbReferenceDataRepository(documentClient, tableName);
-  await seedReferenceData(repository, ASHFORD);
+  const table = await aFreshTable();
+  repository = new DynamoDbReferenceDataRepository(table.documentClient, table.tableName);
+  await seedTable(table, new Date('2026-11-26T10:00:00Z'));
 });
 
 describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
@@ -22,8 +21,8 @@ describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
     expect(await repository.listCategories()).toEqual(ASHFORD.categories);
   });
 
-  it('lists every CSU agency from the seed page', async () => {
-    const names = (await repository.listAgencies()).map((a) => a.name);
+  it('lists every CSU agency from the seed page, active', async () => {
+    const agencies = await repository.listAgencies();
     for (const name of [
       'Kent Police',
       'KCC Trading Standards',
@@ -31,7 +30,7 @@ describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
       'Ashford Mediation Service',
       'Ashford Street Pastors',
     ]) {
-      expect(names).toContain(name);
+      expect(agencies.find((a) => a.name === name)?.active).toBe(true);
     }
   });
 
@@ -44,37 +43,59 @@ describe('DynamoDbReferenceDataRepository seeded with Ashford', () => {
     expect(await repository.getRoutingRule('no-such-category')).toBeUndefined();
   });
 
-  it('refuses a seed whose routing names an agency that does not exist', async () => {
-    const broken = { ...ASHFORD, routing: [{ category: 'parking', agencyIds: ['ghost'] }] };
-    await expect(seedReferenceData(repository, broken)).rejects.toThrow(/ghost/);
+  it('counts no directory change until one is made', async () => {
+    expect(await repository.getDirectoryVersion()).toBe(0);
   });
 });
 
-describe('seeding again', () => {
-  it('adds what a newer seed brings and keeps every change made since', async () => {
-    const { documentClient, tableName } = await aFreshTable();
-    const table = new DynamoDbReferenceDataRepository(documentClient, tableName);
-    const older = {
-      ...ASHFORD,
-      agencies: ASHFORD.agencies.map(({ safeguarding: _, ...agency }) => agency),
-      categories: ASHFORD.categories.filter((c) => c.code !== 'hate-crime'),
-      routing: ASHFORD.routing.filter((r) => r.category !== 'hate-crime'),
-    };
-    await seedReferenceData(table, older);
-    const rule = (await table.getRoutingRule('parking'))!;
-    await table.updateRoutingRule({ category: 'parking', agencyIds: ['kent-police'] }, rule.version, {
-      entity: 'ROUTING#parking',
-      action: 'update-routing',
-      actor: 'csu-officer',
-      at: new Date().toISOString(),
-      before: rule,
-      after: { agencyIds: ['kent-police'] },
+describe('changing a routing rule', () => {
+  const audit = (after: unknown) => ({
+    entity: 'ROUTING#parking',
+    action: 'update-routing',
+    actor: 'csu-officer',
+    at: new Date().toISOString(),
+    before: null,
+    after,
+  });
+
+  it('counts the directory version up with the change', async () => {
+    const table = await aFreshTable();
+    const referenceData = new DynamoDbReferenceDataRepository(table.documentClient, table.tableName);
+    await seedTable(table, new Date());
+
+    await referenceData.updateRoutingRule({ category: 'parking', agencyIds: ['kent-police'] }, 1, audit(1));
+
+    expect(await referenceData.getDirectoryVersion()).toBe(1);
+    expect(await referenceData.getRoutingRule('parking')).toMatchObject({
+      agencyIds: ['kent-police'],
+      version: 2,
     });
+  });
 
-    await seedReferenceData(table, ASHFORD);
+  it('refuses an agency that is not active, changing nothing', async () => {
+    const table = await aFreshTable();
+    const referenceData = new DynamoDbReferenceDataRepository(table.documentClient, table.tableName);
+    await seedTable(table, new Date());
+    const { DynamoDbDirectoryRepository } = await import(
+      '../../functions/adapters/dynamodb-directory-repository.ts'
+    );
+    const directory = new DynamoDbDirectoryRepository(table.documentClient, table.tableName);
+    const ageUk = (await directory.getAgency('age-uk'))!;
+    await directory.updateAgency({ ...ageUk, active: false }, ageUk.version, audit('deactivate'));
 
-    expect((await table.listCategories()).map((c) => c.code)).toContain('hate-crime');
-    expect((await table.listAgencies()).find((a) => a.id === 'kent-police')?.safeguarding).toBe(true);
-    expect(await table.getRoutingRule('parking')).toMatchObject({ agencyIds: ['kent-police'], version: 2 });
+    await expect(
+      referenceData.updateRoutingRule(
+        { category: 'parking', agencyIds: ['abc-parking', 'age-uk'] },
+        1,
+        audit(2),
+      ),
+    ).rejects.toMatchObject({
+      name: 'RecordConflict',
+      violations: [{ field: 'agencyIds', message: 'age-uk is not active' }],
+    });
+    expect(await referenceData.getRoutingRule('parking')).toMatchObject({
+      agencyIds: ['abc-parking'],
+      version: 1,
+    });
   });
 });

@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
-import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
+import { keys } from '../../functions/adapters/table-keys.ts';
+import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import {
   allEmails,
@@ -43,7 +45,13 @@ async function anAgencyWithADeadMailbox(marker: string) {
     name: `Dead Mailbox Trust ${marker}`,
     email: `bounce+${marker}@simulator.amazonses.com`,
   };
-  await new DynamoDbReferenceDataRepository(createDocumentClient(dynamo), 'csp-local').seedAgency(agency);
+  // Straight into the table, as seeding would: the test needs an agency whose mailbox bounces.
+  await createDocumentClient(dynamo).send(
+    new PutCommand({
+      TableName: LOCAL_TABLE_NAME,
+      Item: { ...keys.agency(agency.id), type: 'Agency', ...agency },
+    }),
+  );
   dynamo.destroy();
   return agency;
 }

@@ -3,7 +3,7 @@
  * rotation job changes the chair once per term and tells every partner representative once.
  */
 import { describe, expect, it } from 'vitest';
-import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
+import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
 import { allEmails, callApi, fireSchedule, waitForQuiet } from '../support/local-cloud.ts';
 
 interface Partner {
@@ -14,11 +14,13 @@ interface Partner {
 }
 
 /** The seed page's lists, word for word. */
+/** "Kent, Surrey and Sussex Community Rehabilitation Company and/or National Probation Service" is two records. */
 const STATUTORY_ON_PAGE = [
   'Kent Police',
   'Kent County Council (Community Safety)',
   'Kent Fire and Rescue Service',
-  'Kent, Surrey and Sussex Community Rehabilitation Company and/or National Probation Service',
+  'Kent, Surrey and Sussex Community Rehabilitation Company',
+  'The Probation Service (Kent, Surrey and Sussex; the National Probation Service until June 2021)',
   'Ashford Clinical Commissioning Group',
 ];
 const OTHER_ON_PAGE = [
@@ -62,11 +64,24 @@ describe('public governance reads', () => {
     });
   });
 
-  it('list the statutory partners of the seed page, each with voting rights', async () => {
-    const statutory = await allPartners('kind=statutory');
+  it('list the statutory partners of the seed page on its date, each with voting rights', async () => {
+    const statutory = await allPartners('kind=statutory&on=2021-04-01');
 
     expect(statutory.map((p) => p.name)).toEqual(['Ashford Borough Council', ...STATUTORY_ON_PAGE]);
     expect(statutory.every((p) => p.votingRights)).toBe(true);
+  });
+
+  it('list today’s statutory partners: the Probation Service and the ICB in place of the CRC and the CCG', async () => {
+    const statutory = await allPartners('kind=statutory');
+
+    expect(statutory.map((p) => p.id)).toEqual([
+      'ashford-borough-council',
+      'kent-police',
+      'kcc-community-safety',
+      'kent-fire-rescue',
+      'probation-service',
+      'nhs-kent-medway-icb',
+    ]);
   });
 
   it('list the other partners of the seed page, none with voting rights', async () => {
@@ -82,7 +97,8 @@ describe('public governance reads', () => {
     const forged = await callApi('/partners?cursor=not-a-cursor');
 
     expect(paged.map((p) => p.id)).toEqual(body.partners.map((p) => p.id));
-    expect(paged).toHaveLength(ASHFORD_GOVERNANCE.organisations.length);
+    // Every organisation on record but the two whose memberships have ended (the CRC and the CCG).
+    expect(paged).toHaveLength(ASHFORD_GOVERNANCE.organisations.length - 2);
     expect(forged.status).toBe(422);
     expect(forged.body).toMatchObject({ errors: [{ field: 'cursor' }] });
   });

@@ -109,7 +109,8 @@ describe('votes', () => {
     const forum = await vote('ashford-domestic-abuse-forum', 'for');
     await vote('ashford-borough-council', 'for');
     await vote('kent-fire-rescue', 'against');
-    await vote('ashford-ccg', 'for');
+    // The CCG is no partner today (replaced by the ICB on 1 July 2022): the ICB votes.
+    await vote('nhs-kent-medway-icb', 'for');
     const result = await callApi<{ result: Record<string, unknown> }>(`/motions/${motionId}`);
 
     expect(police.status).toBe(201);

@@ -5,8 +5,10 @@
  * announcement leases) and the DynamoDB adapters' orderings, not any AWS detail. Both repositories share one
  * audit trail, as the adapters share one table.
  */
-import type { ChairTerm } from '../../functions/domain/chair-rotation.ts';
-import { StaleVersion } from '../../functions/domain/errors.ts';
+import { type ChairTerm, rotationOf, termsToRecord } from '../../functions/domain/chair-rotation.ts';
+import { ukDate } from '../../functions/domain/dates.ts';
+import type { DirectoryRepository, PositionedCategory, Versioned } from '../../functions/domain/directory.ts';
+import { RecordConflict, StaleVersion } from '../../functions/domain/errors.ts';
 import type { Membership, Organisation, PartnerKind } from '../../functions/domain/governance.ts';
 import type {
   AuditEntry,
@@ -17,19 +19,22 @@ import type {
   Priority,
   RecordedChairTerm,
 } from '../../functions/domain/governance-ports.ts';
-import type { Partnership } from '../../functions/domain/partnership.ts';
+import type { Agency, Partnership } from '../../functions/domain/partnership.ts';
+import type { VersionedRoutingRule } from '../../functions/domain/ports.ts';
 import type {
   Action,
   ActionUpdate,
   Meeting,
+  PartnershipPlan,
+  PublishedDocument,
   RecordsRepository,
   StrategicAssessment,
 } from '../../functions/domain/records.ts';
 import type { StaffPrincipal } from '../../functions/domain/staff.ts';
 import type { Vote } from '../../functions/domain/voting.ts';
-import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { ASHFORD_GOVERNANCE, type GovernanceSeed } from '../../scripts/seed/ashford-governance.ts';
-import { seedGovernance } from '../../scripts/seed/seed-governance.ts';
+import { ASHFORD, ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
+import type { GovernanceSeed } from '../../scripts/seed/partnership-file.ts';
+import type { InMemoryReferenceData } from './in-memory-ports.ts';
 
 /** Audit entries of every entity, in the order they were written. */
 export class InMemoryAuditTrail {
@@ -55,7 +60,9 @@ interface StoredMotion extends Omit<Motion, 'votes'> {
 }
 
 export class InMemoryRecords implements RecordsRepository {
-  readonly assessments = new Map<string, StrategicAssessment>();
+  readonly assessments = new Map<string, StrategicAssessment & { version: number }>();
+  readonly documents = new Map<string, PublishedDocument>();
+  readonly plans = new Map<string, PartnershipPlan & { version: number }>();
   /** Actions without their history, by id. */
   readonly actions = new Map<string, Omit<Action, 'updates'>>();
   /** Each action's history, oldest first. */
@@ -71,7 +78,48 @@ export class InMemoryRecords implements RecordsRepository {
   }
 
   async putAssessment(assessment: StrategicAssessment) {
-    this.assessments.set(assessment.planYear, structuredClone(assessment));
+    this.assessments.set(assessment.planYear, { ...structuredClone(assessment), version: 1 });
+  }
+
+  async saveAssessment(
+    assessment: StrategicAssessment,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ) {
+    if (this.assessments.get(assessment.planYear)?.version !== expectedVersion) throw new StaleVersion();
+    this.assessments.set(assessment.planYear, {
+      ...structuredClone(assessment),
+      version: (expectedVersion ?? 0) + 1,
+    });
+    this.audit.entries.push(structuredClone(audit));
+  }
+
+  async listDocuments() {
+    return [...this.documents.values()]
+      .sort((a, b) => `${b.publishedOn}#${b.id}`.localeCompare(`${a.publishedOn}#${a.id}`))
+      .map((d) => structuredClone(d));
+  }
+
+  async getDocument(id: string) {
+    const document = this.documents.get(id);
+    return document && structuredClone(document);
+  }
+
+  async addDocument(document: PublishedDocument, audit: AuditEntry) {
+    this.documents.set(document.id, structuredClone(document));
+    this.audit.entries.push(structuredClone(audit));
+  }
+
+  async listPlans() {
+    return [...this.plans.values()]
+      .sort((a, b) => b.period.localeCompare(a.period))
+      .map((p) => structuredClone(p));
+  }
+
+  async savePlan(plan: PartnershipPlan, expectedVersion: number | undefined, audit: AuditEntry) {
+    if (this.plans.get(plan.period)?.version !== expectedVersion) throw new StaleVersion();
+    this.plans.set(plan.period, { ...structuredClone(plan), version: (expectedVersion ?? 0) + 1 });
+    this.audit.entries.push(structuredClone(audit));
   }
 
   async listActions() {
@@ -148,8 +196,13 @@ export class InMemoryRecords implements RecordsRepository {
 export class InMemoryGovernance implements GovernanceRepository {
   /** The enquiry-facing part of the partnership record; the profile exists once both parts are stored. */
   partnership?: Partnership;
-  governanceProfile?: Pick<PartnershipProfile, 'area' | 'description' | 'chairRotation' | 'quorum'>;
-  readonly organisations = new Map<string, { organisation: Organisation; position: number }>();
+  governanceProfile?: GovernanceSeed['profile'];
+  /** The profile's version, counted up by each change through the directory. */
+  profileVersion = 1;
+  readonly organisations = new Map<
+    string,
+    { organisation: Organisation; position: number; version: number }
+  >();
   readonly chairTerms = new Map<string, StoredChairTerm>();
   readonly planYears = new Map<string, PlanYear>();
   readonly motions = new Map<string, StoredMotion>();
@@ -163,7 +216,7 @@ export class InMemoryGovernance implements GovernanceRepository {
 
   async getProfile(): Promise<PartnershipProfile | undefined> {
     if (!this.governanceProfile || !this.partnership) return undefined;
-    return structuredClone({ ...this.partnership, ...this.governanceProfile });
+    return structuredClone({ ...this.partnership, ...this.governanceProfile, version: this.profileVersion });
   }
 
   async listOrganisations() {
@@ -269,18 +322,13 @@ export class InMemoryGovernance implements GovernanceRepository {
     return true;
   }
 
-  // Seeding, with the DynamoDB repository's signatures so `seedGovernance` writes through them.
-
-  async putProfile(profile: Pick<PartnershipProfile, 'area' | 'description' | 'chairRotation' | 'quorum'>) {
-    this.governanceProfile = structuredClone(profile);
-  }
-
-  async putOrganisation(organisation: Organisation, position: number) {
-    this.organisations.set(organisation.id, { organisation: structuredClone(organisation), position });
-  }
-
-  async seedPlanYear(planYear: string, titles: readonly string[], revisedOn: string) {
-    this.planYears.set(planYear, { planYear, titles: [...titles], revisedOn, version: 1 });
+  /** Puts an organisation as seeding does: at `position`, version 1. */
+  putOrganisation(organisation: Organisation, position: number) {
+    this.organisations.set(organisation.id, {
+      organisation: structuredClone(organisation),
+      position,
+      version: 1,
+    });
   }
 }
 
@@ -292,8 +340,8 @@ export function anEmptyPartnership() {
 }
 
 /**
- * Repositories holding a partnership's records as `seedGovernance` writes them at `now` (by default Ashford's
- * with its enquiry-facing record), so the current chair term is recorded and already announced.
+ * Repositories holding a partnership's records as seeding writes them at `now` (by default Ashford's with its
+ * enquiry-facing record), so the current chair term is recorded and already announced.
  */
 export async function aSeededPartnership(
   now: Date,
@@ -301,9 +349,163 @@ export async function aSeededPartnership(
   partnership: Partnership = ASHFORD.partnership,
 ) {
   const system = anEmptyPartnership();
-  system.governance.partnership = partnership;
-  await seedGovernance(system.governance, system.records, seed, now);
+  const { governance, records } = system;
+  governance.partnership = structuredClone(partnership);
+  governance.governanceProfile = structuredClone(seed.profile);
+  for (const [position, organisation] of seed.organisations.entries())
+    governance.putOrganisation(organisation, position);
+  for (const { planYear, titles } of seed.priorities) {
+    governance.planYears.set(planYear, {
+      planYear,
+      titles: [...titles],
+      revisedOn: `${planYear.slice(0, 4)}-04-01`,
+      version: 1,
+    });
+  }
+  for (const assessment of seed.assessments) await records.putAssessment(assessment);
+  for (const term of termsToRecord(
+    rotationOf(seed.profile.chairPolicy, seed.profile.roles),
+    undefined,
+    ukDate(now),
+  )) {
+    await governance.recordChairTerm(term, now.toISOString());
+    await governance.markChairTermAnnounced(term.startsOn, now.toISOString());
+  }
   return system;
+}
+
+/**
+ * The directory over in-memory repositories: the profile and organisations of `governance`, the agencies,
+ * categories and routing of `referenceData`, one audit trail. Versions and conflicts as the adapter keeps them.
+ */
+export class InMemoryDirectory implements DirectoryRepository {
+  readonly agencyVersions = new Map<string, number>();
+  readonly categoryVersions = new Map<string, number>();
+  /** How often the directory changed: what caches compare. */
+  changes = 0;
+
+  constructor(
+    readonly governance: InMemoryGovernance,
+    readonly referenceData: InMemoryReferenceData,
+  ) {}
+
+  private record(audit: AuditEntry) {
+    this.governance.audit.entries.push(structuredClone(audit));
+    this.changes++;
+  }
+
+  async getProfile() {
+    return this.governance.getProfile();
+  }
+
+  async updateProfile(
+    profile: Omit<PartnershipProfile, 'version'>,
+    expectedVersion: number,
+    audit: AuditEntry,
+  ) {
+    if (this.governance.profileVersion !== expectedVersion) throw new StaleVersion();
+    const { area, description, roles, chairPolicy, quorum, meetingPattern, ...partnership } =
+      structuredClone(profile);
+    this.governance.partnership = partnership;
+    this.governance.governanceProfile = { area, description, roles, chairPolicy, quorum, meetingPattern };
+    this.governance.profileVersion++;
+    this.record(audit);
+  }
+
+  async getOrganisation(id: string): Promise<Versioned<Organisation> | undefined> {
+    const stored = this.governance.organisations.get(id);
+    return stored && { ...structuredClone(stored.organisation), version: stored.version };
+  }
+
+  async countOrganisations() {
+    return this.governance.organisations.size;
+  }
+
+  async createOrganisation(organisation: Organisation, position: number, audit: AuditEntry) {
+    if (this.governance.organisations.has(organisation.id)) {
+      throw new RecordConflict(`An organisation with id ${organisation.id} exists.`);
+    }
+    this.governance.putOrganisation(organisation, position);
+    this.record(audit);
+  }
+
+  async updateOrganisation(organisation: Organisation, expectedVersion: number, audit: AuditEntry) {
+    const stored = this.governance.organisations.get(organisation.id);
+    if (stored?.version !== expectedVersion) throw new StaleVersion();
+    this.governance.organisations.set(organisation.id, {
+      organisation: structuredClone(organisation),
+      position: stored.position,
+      version: expectedVersion + 1,
+    });
+    this.record(audit);
+  }
+
+  async getAgency(id: string): Promise<Versioned<Agency> | undefined> {
+    const agency = this.referenceData.agencies.find((a) => a.id === id);
+    return agency && { ...structuredClone(agency), version: this.agencyVersions.get(id) ?? 1 };
+  }
+
+  async createAgency(agency: Agency, audit: AuditEntry) {
+    if (this.referenceData.agencies.some((a) => a.id === agency.id)) {
+      throw new RecordConflict(`An agency with id ${agency.id} exists.`);
+    }
+    this.referenceData.agencies.push(structuredClone(agency));
+    this.record(audit);
+  }
+
+  async updateAgency(
+    agency: Agency,
+    expectedVersion: number,
+    audit: AuditEntry,
+    unchangedRules: readonly VersionedRoutingRule[] = [],
+  ) {
+    const index = this.referenceData.agencies.findIndex((a) => a.id === agency.id);
+    if (index < 0 || (this.agencyVersions.get(agency.id) ?? 1) !== expectedVersion) throw new StaleVersion();
+    for (const rule of unchangedRules) {
+      if ((await this.referenceData.getRoutingRule(rule.category))?.version !== rule.version) {
+        throw new RecordConflict('A routing rule changed while this was checked.');
+      }
+    }
+    this.referenceData.agencies[index] = structuredClone(agency);
+    this.agencyVersions.set(agency.id, expectedVersion + 1);
+    this.record(audit);
+  }
+
+  async getCategory(code: string): Promise<Versioned<PositionedCategory> | undefined> {
+    const index = this.referenceData.categories.findIndex((c) => c.code === code);
+    if (index < 0) return undefined;
+    const category = this.referenceData.categories[index]!;
+    const position = (category as Partial<PositionedCategory>).position ?? index;
+    return { ...structuredClone(category), position, version: this.categoryVersions.get(code) ?? 1 };
+  }
+
+  async createCategory(category: PositionedCategory, audit: AuditEntry) {
+    if (this.referenceData.categories.some((c) => c.code === category.code)) {
+      throw new RecordConflict(`A category with code ${category.code} exists.`);
+    }
+    this.referenceData.categories.push(structuredClone(category));
+    if (!this.referenceData.routing.some((r) => r.category === category.code)) {
+      this.referenceData.routing.push({ category: category.code, agencyIds: [] });
+    }
+    this.record(audit);
+  }
+
+  async updateCategory(category: PositionedCategory, expectedVersion: number, audit: AuditEntry) {
+    const index = this.referenceData.categories.findIndex((c) => c.code === category.code);
+    if (index < 0 || (this.categoryVersions.get(category.code) ?? 1) !== expectedVersion)
+      throw new StaleVersion();
+    this.referenceData.categories[index] = structuredClone(category);
+    this.categoryVersions.set(category.code, expectedVersion + 1);
+    this.record(audit);
+  }
+
+  async listRoutingRules(): Promise<VersionedRoutingRule[]> {
+    return Promise.all(
+      this.referenceData.routing.map(
+        async (rule) => (await this.referenceData.getRoutingRule(rule.category))!,
+      ),
+    );
+  }
 }
 
 /**

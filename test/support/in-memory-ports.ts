@@ -362,9 +362,15 @@ export class InMemoryReferenceData implements ReferenceDataRepository {
       1,
       rule,
     );
+    this.directoryVersion++;
   }
   async listAgencies() {
     return this.agencies;
+  }
+  /** Counted up by each change, as the table's directory version is. */
+  directoryVersion = 0;
+  async getDirectoryVersion() {
+    return this.directoryVersion;
   }
 }
 

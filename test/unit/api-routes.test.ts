@@ -16,7 +16,7 @@ import { issueOpen311Client } from '../../functions/domain/open311-clients.ts';
 import { STAFF_ROLES, type StaffRole, type StaffTokenVerifier } from '../../functions/domain/staff.ts';
 import { isStaffRoute, ROUTE_LIST, type RouteName, type RouteSpec } from '../../functions/topology.ts';
 import { aStoredEnquiry } from '../support/enquiries.ts';
-import { aSeededPartnership } from '../support/in-memory-governance.ts';
+import { aSeededPartnership, InMemoryDirectory } from '../support/in-memory-governance.ts';
 import {
   aClock,
   InMemoryAuditTrail,
@@ -66,6 +66,7 @@ async function anApi() {
     referenceData,
     cachedReferenceData: referenceData,
     governance,
+    directory: new InMemoryDirectory(governance, referenceData),
     records,
     staffTokens: rolesFromToken,
     personalData: testHasher,

@@ -36,8 +36,7 @@ import {
 } from '../../functions/domain/use-cases/governance-writes.ts';
 import { ANNOUNCEMENT_LEASE_SECONDS, rotateChair } from '../../functions/domain/use-cases/rotate-chair.ts';
 import { sendChairRotationNotices } from '../../functions/domain/use-cases/send-chair-rotation-notices.ts';
-import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford-governance.ts';
+import { ASHFORD, ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
 import {
   ABC,
   AGE_UK,
@@ -86,7 +85,7 @@ describe('partnershipProfile', () => {
 
     const profile = await partnershipProfile(governance);
 
-    expect(profile).toEqual({ ...ASHFORD.partnership, ...ASHFORD_GOVERNANCE.profile });
+    expect(profile).toEqual({ ...ASHFORD.partnership, ...ASHFORD_GOVERNANCE.profile, version: 1 });
   });
 
   it('is missing reference data when the profile was never seeded', async () => {
@@ -105,7 +104,12 @@ describe('listPartners', () => {
 
     const { partners, cursor } = await listPartners(governance, { on: '2026-11-26', limit: 100 });
 
-    expect(partners.map((p) => p.id)).toEqual(ASHFORD_GOVERNANCE.organisations.map((o) => o.id));
+    // Every organisation but the two whose memberships ended: the CRC (2021) and the CCG (2022).
+    expect(partners.map((p) => p.id)).toEqual(
+      ASHFORD_GOVERNANCE.organisations
+        .map((o) => o.id)
+        .filter((id) => id !== 'kss-crc' && id !== 'ashford-ccg'),
+    );
     expect(cursor).toBeUndefined();
     expect(partners.find((p) => p.id === POLICE)).toStrictEqual({
       id: POLICE,
@@ -131,7 +135,14 @@ describe('listPartners', () => {
     const other = await listPartners(governance, { on, kind: 'other', limit: 100 });
     const invited = await listPartners(governance, { on, kind: 'invited', limit: 100 });
 
-    expect(statutory.partners.map((p) => p.id)).toEqual([ABC, POLICE, KCC, FIRE, 'probation', 'ashford-ccg']);
+    expect(statutory.partners.map((p) => p.id)).toEqual([
+      ABC,
+      POLICE,
+      KCC,
+      FIRE,
+      'probation-service',
+      'nhs-kent-medway-icb',
+    ]);
     expect(other.partners).toHaveLength(6);
     expect(invited.partners).toHaveLength(9);
     expect(statutory.partners.every((p) => p.votingRights && p.kind === 'statutory')).toBe(true);
@@ -145,13 +156,17 @@ describe('listPartners', () => {
     const firstDay = await listPartners(governance, { on: '2021-04-01', limit: 100 });
 
     expect(before.partners).toEqual([]);
-    expect(firstDay.partners).toHaveLength(21);
+    // All 23 on record but the ICB, which joined on 1 July 2022.
+    expect(firstDay.partners).toHaveLength(22);
+    expect(firstDay.partners.map((p) => p.id)).not.toContain('nhs-kent-medway-icb');
   });
 
   it('pages with an opaque cursor, and gives none when the page reaches the end', async () => {
     const { governance } = await ashford();
     const on = '2026-11-26';
-    const ids = ASHFORD_GOVERNANCE.organisations.map((o) => o.id);
+    const ids = ASHFORD_GOVERNANCE.organisations
+      .map((o) => o.id)
+      .filter((id) => id !== 'kss-crc' && id !== 'ashford-ccg');
 
     const first = await listPartners(governance, { on, limit: 8 });
     const second = await listPartners(governance, { on, limit: 8, cursor: first.cursor });
@@ -178,8 +193,8 @@ describe('listPartners', () => {
     await governance.putOrganisation(
       anOrganisation('nhs-kent', {
         memberships: [
-          { kind: 'statutory', startsOn: '2013-04-01', endsOn: '2015-04-01' },
-          { kind: 'other', startsOn: '2015-04-01', endsOn: '2022-07-01' },
+          { kind: 'statutory', startsOn: '2013-04-01', endsOn: '2015-03-31' },
+          { kind: 'other', startsOn: '2015-04-01', endsOn: '2022-06-30' },
           { kind: 'statutory', startsOn: '2022-07-01' },
         ],
       }),
@@ -187,7 +202,7 @@ describe('listPartners', () => {
     );
     await governance.putOrganisation(
       anOrganisation('left-partner', {
-        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-26' }],
+        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-25' }],
       }),
       31,
     );
@@ -408,7 +423,7 @@ describe('appointChair', () => {
     const { deps, governance, audit } = await ashford();
     await governance.putOrganisation(
       anOrganisation('left-today', {
-        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-26' }],
+        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-25' }],
       }),
       30,
     );
@@ -430,7 +445,7 @@ describe('appointChair', () => {
     const { deps, governance } = await ashford();
     await governance.putOrganisation(
       anOrganisation('leaving-tomorrow', {
-        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-27' }],
+        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2026-11-26' }],
       }),
       30,
     );
@@ -475,9 +490,21 @@ describe('motions', () => {
       quorum: 4,
       status: 'open',
       createdAt: NOW,
+      date: '2026-11-26',
       meetingId: undefined,
       votes: [],
       result: { for: 0, against: 0, abstain: 0, turnout: 0, quorate: false, outcome: 'inquorate' },
+      voters: [
+        { id: ABC, name: 'Ashford Borough Council' },
+        { id: POLICE, name: 'Kent Police' },
+        { id: KCC, name: 'Kent County Council (Community Safety)' },
+        { id: FIRE, name: 'Kent Fire and Rescue Service' },
+        {
+          id: 'probation-service',
+          name: 'The Probation Service (Kent, Surrey and Sussex; the National Probation Service until June 2021)',
+        },
+        { id: 'nhs-kent-medway-icb', name: 'NHS Kent and Medway Integrated Care Board' },
+      ],
     });
     expect(await governance.getMotion(motion.id)).toEqual({
       id: motion.id,
@@ -485,7 +512,37 @@ describe('motions', () => {
       quorum: 4,
       status: 'open',
       createdAt: NOW,
+      date: '2026-11-26',
       votes: [],
+    });
+  });
+
+  it('judges who may vote on the motion’s date: the CCG before 1 July 2022, the ICB after', async () => {
+    const { deps } = await ashford();
+
+    const june2022 = await createMotion(deps, { title: 'June 2022', date: '2022-06-01' });
+    const may2023 = await createMotion(deps, { title: 'May 2023', date: '2023-05-01' });
+    const june2021 = await createMotion(deps, { title: 'June 2021', date: '2021-06-01' });
+
+    const voters = (motion: { voters: { id: string }[] }) => motion.voters.map((v) => v.id);
+    expect(voters(june2022)).toContain('ashford-ccg');
+    expect(voters(june2022)).not.toContain('nhs-kent-medway-icb');
+    expect(voters(may2023)).toContain('nhs-kent-medway-icb');
+    expect(voters(may2023)).not.toContain('ashford-ccg');
+    // Before 26 June 2021 the Community Rehabilitation Company still voted.
+    expect(voters(june2021)).toContain('kss-crc');
+    expect(voters(june2022)).not.toContain('kss-crc');
+    await expect(
+      castVote(deps, {
+        principal: aRepresentativeOf('nhs-kent-medway-icb'),
+        motionId: june2022.id,
+        choice: 'for',
+      }),
+    ).rejects.toMatchObject({ refusal: 'no-voting-rights' });
+    await castVote(deps, {
+      principal: aRepresentativeOf('ashford-ccg'),
+      motionId: june2022.id,
+      choice: 'for',
     });
   });
 
@@ -550,7 +607,7 @@ describe('motions', () => {
   it('views a motion with a copy of its votes', () => {
     const votes = [{ organisationId: POLICE, choice: 'against' as const }];
 
-    const view = motionView({ id: 'm', title: 'T', quorum: 1, status: 'closed', createdAt: NOW, votes });
+    const view = motionView({ id: 'm', title: 'T', quorum: 1, status: 'closed', createdAt: NOW, votes }, []);
 
     expect(view.votes).toEqual(votes);
     expect(view.votes).not.toBe(votes);
@@ -646,18 +703,19 @@ describe('castVote', () => {
     expect(governance.motions.get(motionId)?.votes).toEqual([]);
   });
 
-  it('judges voting rights on the UK date: a membership ending on 1 April ends at midnight BST', async () => {
+  it('judges voting rights on the motion’s UK date: one put at 00:30 BST on 1 April is dated 1 April', async () => {
     const { deps, governance, clock, motionId } = await anOpenMotion({ now: '2027-03-31T22:30:00.000Z' });
     await governance.putOrganisation(
       anOrganisation('ccg', {
-        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2027-04-01' }],
+        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2027-03-31' }],
       }),
       30,
     );
+    clock.advance(3600);
     const motionId2 = (await createMotion(deps, { title: 'Second' })).id;
 
+    // The first motion was put on 31 March: the CCG votes on it even now, on 1 April.
     await castVote(deps, { principal: aRepresentativeOf('ccg'), motionId, choice: 'for' });
-    clock.advance(3600);
     const late = await rejectionOf(
       castVote(deps, { principal: aRepresentativeOf('ccg'), motionId: motionId2, choice: 'for' }),
     );
@@ -1208,7 +1266,7 @@ describe('sendChairRotationNotices', () => {
       governance.organisations.delete(organisation.id);
     await governance.putOrganisation(
       anOrganisation('left-the-day-before', {
-        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2027-04-01' }],
+        memberships: [{ kind: 'statutory', startsOn: '2021-04-01', endsOn: '2027-03-31' }],
       }),
       0,
     );

@@ -30,9 +30,9 @@ describe('voting rights', () => {
     expect(hasVotingRights(police, '2019-01-01')).toBe(false);
   });
 
-  it('follow the membership history: they end when the statutory membership ends (end date exclusive)', () => {
+  it('follow the membership history: they end after the last day of the statutory membership', () => {
     const ccg = anOrganisation([
-      { kind: 'statutory', startsOn: '2013-04-01', endsOn: '2022-07-01' },
+      { kind: 'statutory', startsOn: '2013-04-01', endsOn: '2022-06-30' },
       { kind: 'other', startsOn: '2022-07-01' },
     ]);
 

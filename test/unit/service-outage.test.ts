@@ -13,6 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { isServiceOutage } from '../../functions/adapters/aws-outage.ts';
 import { createDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbDirectoryRepository } from '../../functions/adapters/dynamodb-directory-repository.ts';
 import { DynamoDbEnquiryRepository } from '../../functions/adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
 import { createApi } from '../../functions/api/app.ts';
@@ -88,6 +89,7 @@ describe('the API while DynamoDB is unreachable', async () => {
     referenceData,
     cachedReferenceData: referenceData,
     governance,
+    directory: new DynamoDbDirectoryRepository(unreachable, 'csp-test'),
     records,
     staffTokens: {
       async verify() {

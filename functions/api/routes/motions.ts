@@ -7,7 +7,15 @@ import { castVote, closeMotion, createMotion, getMotion } from '../../domain/use
 import { VOTE_CHOICES } from '../../domain/voting.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { IdParam, intBetween, jsonResponse, problemResponses, singleLineText } from '../openapi-parts.ts';
+import {
+  documented,
+  IdParam,
+  IsoDateSchema,
+  intBetween,
+  jsonResponse,
+  problemResponses,
+  singleLineText,
+} from '../openapi-parts.ts';
 
 /** A motion with its votes and result; a meeting lists the motions put to it in this shape too. */
 export const MotionSchema = lazily(() =>
@@ -17,6 +25,12 @@ export const MotionSchema = lazily(() =>
       title: z.string(),
       status: z.enum(['open', 'closed']),
       quorum: z.int(),
+      date: documented(z.string(), {
+        description: 'The day it is decided on: the organisations with voting rights that day vote',
+      }),
+      voters: documented(z.array(z.object({ id: z.string(), name: z.string() })), {
+        description: 'Who may vote: the statutory partners on `date`',
+      }),
       createdAt: z.string(),
       closedAt: z.optional(z.string()),
       meetingId: z.optional(z.string()),
@@ -48,6 +62,11 @@ export function motionRoutes(deps: {
           title: singleLineText(300),
           quorum: z.optional(intBetween(1, 100)),
           meetingId: z.optional(z.uuid()),
+          date: z.optional(
+            documented(IsoDateSchema(), {
+              description: 'The day it is decided on (default: its meeting’s date, else today)',
+            }),
+          ),
         }),
         responses: { 201: jsonResponse('Created', MotionSchema()), ...problemResponses(401, 403, 422) },
       }),

@@ -9,13 +9,14 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import { isServiceOutage } from '../../adapters/aws-outage.ts';
 import type { CaseRepository } from '../../domain/casework-ports.ts';
-import { UnknownCategory } from '../../domain/errors.ts';
+import { CategoryRetired, UnknownCategory } from '../../domain/errors.ts';
 import {
   authenticateOpen311Client,
   issueOpen311Client,
   type Open311ClientRepository,
   revokeOpen311Client,
 } from '../../domain/open311-clients.ts';
+import { offeredCategories } from '../../domain/partnership.ts';
 import type {
   Clock,
   EnquiryRepository,
@@ -96,7 +97,8 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         open311(c, c.req.param('document'), async (name, format) => {
           if (name === 'discovery') return ok(c, format, { root: 'discovery', element: discovery(deps) });
           if (name === 'services') {
-            const categories = await deps.referenceData.listCategories();
+            // A retired category is no longer a service: clients stop offering it.
+            const categories = offeredCategories(await deps.referenceData.listCategories());
             return ok(
               c,
               format,
@@ -135,7 +137,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
       (c) =>
         open311(c, c.req.param('serviceFile'), async (code, format) => {
           const category = await deps.referenceData.getCategory(code);
-          if (!category) return notFound(c, format, `service_code ${code} not found`);
+          if (!category || category.retired) return notFound(c, format, `service_code ${code} not found`);
           return ok(c, format, { root: 'service_definition', element: serviceDefinitionOf(category) }, true);
         }),
     ),
@@ -426,6 +428,11 @@ async function submitRequest(c: Ctx, format: Open311Format, deps: Open311RouteDe
       },
     });
   } catch (error) {
+    if (error instanceof CategoryRetired) {
+      return errors(c, format, 400, [
+        { code: 400, description: `service_code ${error.category} (${error.title}) is no longer offered` },
+      ]);
+    }
     if (!(error instanceof UnknownCategory)) throw error;
     return errors(c, format, 400, [
       { code: 400, description: `service_code ${error.category} is not a service here` },

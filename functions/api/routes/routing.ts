@@ -7,7 +7,14 @@ import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { getRouting, routingHistory, updateRouting } from '../../domain/use-cases/update-routing.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { documented, IfMatchHeader, intBetween, jsonResponse, problemResponses } from '../openapi-parts.ts';
+import {
+  AuditTrailSchema,
+  documented,
+  IfMatchHeader,
+  intBetween,
+  jsonResponse,
+  problemResponses,
+} from '../openapi-parts.ts';
 
 const CategoryParam = lazily(() =>
   z.object({
@@ -34,23 +41,6 @@ const RoutingSchema = lazily(() =>
       targetsAreDefault: z.boolean(),
     })
     .register(z.globalRegistry, { title: 'RoutingRule' }),
-);
-
-const AuditTrailSchema = lazily(() =>
-  z
-    .object({
-      entries: z.array(
-        z.object({
-          entity: z.string(),
-          action: z.string(),
-          actor: z.string(),
-          at: z.string(),
-          before: z.unknown(),
-          after: z.unknown(),
-        }),
-      ),
-    })
-    .register(z.globalRegistry, { title: 'AuditTrail' }),
 );
 
 /** The routing table routes. They read the table itself, never a cache: staff see what is stored. */

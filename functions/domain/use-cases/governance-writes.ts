@@ -10,7 +10,7 @@ import {
   ValidationFailed,
   VoteRefused,
 } from '../errors.ts';
-import { membershipOn } from '../governance.ts';
+import { hasVotingRights, membershipOn, type Organisation } from '../governance.ts';
 import type { GovernanceRepository, Motion } from '../governance-ports.ts';
 import type { Clock } from '../ports.ts';
 import type { RecordsRepository } from '../records.ts';
@@ -73,26 +73,41 @@ export async function appointChair(
   return currentChair(deps.governance, today);
 }
 
-/** A motion as the public sees it, with its result so far. */
+/** A motion as the public sees it, with its result so far and who may vote on it. */
 export interface MotionView {
   readonly id: string;
   readonly title: string;
   readonly status: Motion['status'];
   readonly quorum: number;
+  /** The day it is decided on: voting rights are those in force that day. */
+  readonly date: string;
   readonly createdAt: string;
   readonly closedAt?: string;
   readonly votes: Vote[];
   readonly result: MotionResult;
+  /** The organisations with voting rights on `date` (statutory partners then). */
+  readonly voters: { id: string; name: string }[];
 }
 
-export function motionView(motion: Motion): MotionView {
-  return { ...motion, votes: [...motion.votes], result: motionResult(motion.votes, motion.quorum) };
+/** The day a motion is decided on; a motion recorded before motions had dates, the UK day it was created. */
+export const motionDate = (motion: Pick<Motion, 'date' | 'createdAt'>): string =>
+  motion.date ?? ukDate(new Date(motion.createdAt));
+
+export function motionView(motion: Motion, organisations: readonly Organisation[]): MotionView {
+  const date = motionDate(motion);
+  return {
+    ...motion,
+    date,
+    votes: [...motion.votes],
+    result: motionResult(motion.votes, motion.quorum),
+    voters: organisations.filter((o) => hasVotingRights(o, date)).map(({ id, name }) => ({ id, name })),
+  };
 }
 
 /** Puts a motion to the partnership, optionally at a meeting; its quorum defaults to the partnership's. */
 export async function createMotion(
   deps: GovernanceWriteDeps & { records: Pick<RecordsRepository, 'getMeeting'> },
-  input: { title: string; quorum?: number; meetingId?: string },
+  input: { title: string; quorum?: number; meetingId?: string; date?: string },
 ) {
   const profile = await deps.governance.getProfile();
   const meeting = input.meetingId ? await deps.records.getMeeting(input.meetingId) : undefined;
@@ -105,24 +120,30 @@ export async function createMotion(
     quorum: input.quorum ?? profile?.quorum ?? 1,
     status: 'open' as const,
     createdAt: deps.clock().toISOString(),
+    // Decided at its meeting, unless the request says otherwise; today when put outside a meeting.
+    date: input.date ?? meeting?.date ?? ukDate(deps.clock()),
     meetingId: meeting?.id,
   };
   await deps.governance.createMotion(motion, meeting && { id: meeting.id, date: meeting.date });
-  return motionView({ ...motion, votes: [] });
+  return motionView({ ...motion, votes: [] }, await deps.governance.listOrganisations());
 }
 
 export async function getMotion(
   deps: Pick<GovernanceWriteDeps, 'governance'>,
   id: string,
 ): Promise<MotionView> {
-  const motion = await deps.governance.getMotion(id);
+  const [motion, organisations] = await Promise.all([
+    deps.governance.getMotion(id),
+    deps.governance.listOrganisations(),
+  ]);
   if (!motion) throw new RecordNotFound('Motion');
-  return motionView(motion);
+  return motionView(motion, organisations);
 }
 
 /**
- * Records the vote of the caller's organisation. Only statutory partners vote, once per motion, while the
- * motion is open; a race between two representatives of one organisation still leaves one vote.
+ * Records the vote of the caller's organisation. Only organisations that were statutory partners on the
+ * motion's date vote, once per motion, while the motion is open; a race between two representatives of one
+ * organisation still leaves one vote.
  */
 export async function castVote(
   deps: GovernanceWriteDeps,
@@ -138,7 +159,7 @@ export async function castVote(
   const now = deps.clock();
   const refusal = refuseVote({
     organisation,
-    on: ukDate(now),
+    on: motionDate(motion),
     existing: motion.votes,
     motionOpen: motion.status === 'open',
   });

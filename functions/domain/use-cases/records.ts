@@ -2,10 +2,21 @@
 
 import { randomUUID } from 'node:crypto';
 import { ukDate } from '../dates.ts';
-import { RecordNotFound, ValidationFailed } from '../errors.ts';
+import { RecordNotFound, StaleVersion, ValidationFailed } from '../errors.ts';
 import type { GovernanceRepository } from '../governance-ports.ts';
 import type { Clock } from '../ports.ts';
-import type { Action, ActionStatus, Meeting, MeetingKind, RagRating, RecordsRepository } from '../records.ts';
+import {
+  type Action,
+  type ActionStatus,
+  type Meeting,
+  type MeetingKind,
+  type PartnershipPlan,
+  type PublishedDocument,
+  planYearsOf,
+  type RagRating,
+  type RecordsRepository,
+  type StrategicAssessment,
+} from '../records.ts';
 import type { StaffPrincipal } from '../staff.ts';
 import { versionFromEtag } from './governance-writes.ts';
 
@@ -149,4 +160,82 @@ export async function publishMinutes(
     after: minutes,
   });
   return { ...meeting, minutes, version: expectedVersion + 1 };
+}
+
+/** Records a published document, e.g. the rolling action plan's PDF, with where it is and its size. */
+export async function recordDocument(
+  deps: Pick<RecordsDeps, 'records' | 'clock'>,
+  input: { principal: StaffPrincipal } & Omit<PublishedDocument, 'id'>,
+): Promise<PublishedDocument> {
+  const { principal, ...fields } = input;
+  const document: PublishedDocument = { id: randomUUID(), ...fields };
+  await deps.records.addDocument(document, {
+    entity: `DOCUMENT#${document.id}`,
+    action: 'record-document',
+    actor: principal.subject,
+    at: deps.clock().toISOString(),
+    before: null,
+    after: document,
+  });
+  return document;
+}
+
+async function assertDocument(deps: Pick<RecordsDeps, 'records'>, documentId: string | undefined) {
+  if (documentId && !(await deps.records.getDocument(documentId))) {
+    throw new ValidationFailed([
+      { field: 'documentId', message: 'is not a document on record (POST /documents)' },
+    ]);
+  }
+}
+
+/**
+ * Records a partnership plan, or revises it (If-Match with the version read): one set of priorities for each
+ * plan year of its period, no more, no fewer. Audited.
+ */
+export async function savePlan(
+  deps: Pick<RecordsDeps, 'records' | 'clock'>,
+  input: { principal: StaffPrincipal; plan: PartnershipPlan; ifMatch?: string },
+): Promise<PartnershipPlan & { version: number }> {
+  const { plan } = input;
+  const expected = planYearsOf(plan.period);
+  const given = plan.years.map((y) => y.planYear);
+  if (JSON.stringify(given) !== JSON.stringify(expected)) {
+    throw new ValidationFailed([{ field: 'years', message: `must give ${expected.join(', ')} in order` }]);
+  }
+  await assertDocument(deps, plan.documentId);
+  const existing = (await deps.records.listPlans()).find((p) => p.period === plan.period);
+  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
+  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
+  const { version: _version, ...before } = existing ?? { version: 0 };
+  await deps.records.savePlan(plan, expectedVersion, {
+    entity: `PLAN#${plan.period}`,
+    action: existing ? 'revise-plan' : 'adopt-plan',
+    actor: input.principal.subject,
+    at: deps.clock().toISOString(),
+    before: existing ? before : null,
+    after: plan,
+  });
+  return { ...plan, version: (expectedVersion ?? 0) + 1 };
+}
+
+/** Records a plan year's strategic assessment, or replaces it (If-Match with the version read). Audited. */
+export async function saveAssessment(
+  deps: Pick<RecordsDeps, 'records' | 'clock'>,
+  input: { principal: StaffPrincipal; assessment: StrategicAssessment; ifMatch?: string },
+): Promise<StrategicAssessment & { version: number }> {
+  const { assessment } = input;
+  await assertDocument(deps, assessment.documentId);
+  const existing = (await deps.records.listAssessments()).find((a) => a.planYear === assessment.planYear);
+  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
+  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
+  const { version: _version, ...before } = existing ?? { version: 0 };
+  await deps.records.saveAssessment(assessment, expectedVersion, {
+    entity: `ASSESSMENT#${assessment.planYear}`,
+    action: existing ? 'revise-assessment' : 'publish-assessment',
+    actor: input.principal.subject,
+    at: deps.clock().toISOString(),
+    before: existing ? before : null,
+    after: assessment,
+  });
+  return { ...assessment, version: (expectedVersion ?? 0) + 1 };
 }

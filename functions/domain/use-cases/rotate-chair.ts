@@ -1,6 +1,6 @@
 import { ChairRotatedEvent } from '../../events/chair-rotated.ts';
 import { createEvent } from '../../events/envelope.ts';
-import { termsToRecord } from '../chair-rotation.ts';
+import { rotationOf, termsToRecord } from '../chair-rotation.ts';
 import { ukDate } from '../dates.ts';
 import { ReferenceDataMissing } from '../errors.ts';
 import type { GovernanceRepository } from '../governance-ports.ts';
@@ -33,7 +33,7 @@ export async function rotateChair(deps: RotateChairDeps, input: { at: Date }): P
   const today = ukDate(input.at);
   const history = await deps.governance.listChairTerms();
   const recorded: string[] = [];
-  for (const term of termsToRecord(profile.chairRotation, history[0], today)) {
+  for (const term of termsToRecord(rotationOf(profile.chairPolicy, profile.roles), history[0], today)) {
     if ((await deps.governance.recordChairTerm(term, deps.clock().toISOString())) === 'recorded') {
       recorded.push(term.startsOn);
     }

@@ -9,7 +9,7 @@ import {
   type SubjectKeys,
   wantsAcknowledgement,
 } from '../enquiry.ts';
-import { IdempotencyKeyInUse, IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
+import { CategoryRetired, IdempotencyKeyInUse, IdempotencyKeyReused, UnknownCategory } from '../errors.ts';
 import {
   type Clock,
   type EnquiryRepository,
@@ -97,6 +97,8 @@ export async function submitEnquiry(
 
   const category = await deps.referenceData.getCategory(input.enquiry.category);
   if (!category) throw new UnknownCategory(input.enquiry.category);
+  // Retired: off the form, and refused by name, so a client with an old list learns why.
+  if (category.retired) throw new CategoryRetired(category.code, category.title);
 
   const now = deps.clock();
   const receivedAt = now.toISOString();

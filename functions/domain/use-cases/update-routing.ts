@@ -17,7 +17,7 @@ export async function getRouting(
 
 /**
  * Changes which agencies receive a category's enquiries. Refused if the rule changed since it was read (412)
- * or names an agency that is not on record (422); every change is audited with who, when, before and after.
+ * or names an agency that is not on record or not active (422); every change is audited with who, when, before and after.
  */
 export async function updateRouting(
   deps: { referenceData: ReferenceDataRepository; clock: Clock },
@@ -32,13 +32,14 @@ export async function updateRouting(
 ): Promise<VersionedRoutingRule> {
   const expectedVersion = versionFromEtag(input.ifMatch);
   const current = await getRouting(deps.referenceData, input.category);
-  const known = new Set((await deps.referenceData.listAgencies()).map((a) => a.id));
-  const unknown = input.agencyIds.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new ValidationFailed(
-      unknown.map((id) => ({ field: 'agencyIds', message: `${id} is not a CSU agency` })),
-    );
-  }
+  const agencies = new Map((await deps.referenceData.listAgencies()).map((a) => [a.id, a]));
+  const refused = input.agencyIds.flatMap((id) => {
+    const agency = agencies.get(id);
+    if (!agency) return [{ field: 'agencyIds', message: `${id} is not a CSU agency` }];
+    if (agency.active === false) return [{ field: 'agencyIds', message: `${id} is not active` }];
+    return [];
+  });
+  if (refused.length > 0) throw new ValidationFailed(refused);
   const agencyIds = [...new Set(input.agencyIds)];
   const targets = input.targets ?? current.targets;
   const audit: AuditEntry = {

@@ -1,0 +1,83 @@
+/**
+ * The partnership's directory as staff keep it through the API: the profile, organisations and their
+ * memberships, the CSU's agencies and the enquiry categories. Every change is versioned (the ETag clients send
+ * back in If-Match) and audited with before and after, in the same write.
+ */
+import type { Organisation } from './governance.ts';
+import type { AuditEntry, PartnershipProfile } from './governance-ports.ts';
+import type { Agency, EnquiryCategory } from './partnership.ts';
+import type { VersionedRoutingRule } from './ports.ts';
+
+/** A record with the version it was read at. */
+export type Versioned<T> = T & { readonly version: number };
+
+/** A category with its place on the form (lower first). */
+export interface PositionedCategory extends EnquiryCategory {
+  readonly position: number;
+}
+
+/** Ids of organisations and agencies, and category codes: lower-case words joined by hyphens. */
+export const DIRECTORY_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** The longest id or code the directory accepts. */
+export const DIRECTORY_ID_MAX_LENGTH = 64;
+
+/** A readable id made from a name: `Kent Police` → `kent-police`; empty when the name has no letters or digits. */
+export function idFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, DIRECTORY_ID_MAX_LENGTH)
+    .replace(/-+$/, '');
+}
+
+/** The categories whose routing rules name `agencyId`, in the order given. */
+export function categoriesRoutingTo(agencyId: string, rules: readonly VersionedRoutingRule[]): string[] {
+  return rules.filter((rule) => rule.agencyIds.includes(agencyId)).map((rule) => rule.category);
+}
+
+/** Storage of the directory. Writes bump the directory's version, which tells caches to read again. */
+export interface DirectoryRepository {
+  /** The profile as stored (strongly consistent), or undefined if never seeded. */
+  getProfile(): Promise<PartnershipProfile | undefined>;
+  /** Replaces the profile if still at `expectedVersion`. @throws StaleVersion otherwise. */
+  updateProfile(
+    profile: Omit<PartnershipProfile, 'version'>,
+    expectedVersion: number,
+    audit: AuditEntry,
+  ): Promise<void>;
+
+  getOrganisation(id: string): Promise<Versioned<Organisation> | undefined>;
+  /** Adds an organisation at `position` in the list. @throws RecordConflict if its id is taken. */
+  createOrganisation(organisation: Organisation, position: number, audit: AuditEntry): Promise<void>;
+  /** @throws StaleVersion when it changed since `expectedVersion`. */
+  updateOrganisation(organisation: Organisation, expectedVersion: number, audit: AuditEntry): Promise<void>;
+  /** How many organisations there are (a new one goes after them). */
+  countOrganisations(): Promise<number>;
+
+  getAgency(id: string): Promise<Versioned<Agency> | undefined>;
+  /** @throws RecordConflict if its id is taken. */
+  createAgency(agency: Agency, audit: AuditEntry): Promise<void>;
+  /**
+   * @param unchangedRules routing rules that must still be at their versions (a deactivation was checked
+   *   against them: none names the agency). @throws StaleVersion when the agency or one of them changed.
+   */
+  updateAgency(
+    agency: Agency,
+    expectedVersion: number,
+    audit: AuditEntry,
+    unchangedRules?: readonly VersionedRoutingRule[],
+  ): Promise<void>;
+
+  getCategory(code: string): Promise<Versioned<PositionedCategory> | undefined>;
+  /** Adds a category and its routing rule (the CSU only, until agencies are named). @throws RecordConflict. */
+  createCategory(category: PositionedCategory, audit: AuditEntry): Promise<void>;
+  /** @throws StaleVersion when it changed since `expectedVersion`. */
+  updateCategory(category: PositionedCategory, expectedVersion: number, audit: AuditEntry): Promise<void>;
+
+  /** Every routing rule, with its version. */
+  listRoutingRules(): Promise<VersionedRoutingRule[]>;
+}
