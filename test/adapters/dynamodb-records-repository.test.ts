@@ -57,7 +57,7 @@ describe('assessments', () => {
     await records.saveAssessment(
       ashford!,
       1,
-      anAuditEntry({ entity: 'ASSESSMENT#2021-22', action: 'revise' }),
+      anAuditEntry({ entity: 'ASSESSMENT#2021-22', action: 'revise', at: '2030-01-01T00:00:00.000Z' }),
     );
     const stale = records.saveAssessment(ashford!, 1, anAuditEntry({ entity: 'ASSESSMENT#2021-22' }));
     const again = records.saveAssessment(later, undefined, anAuditEntry({ entity: 'ASSESSMENT#2022-23' }));
