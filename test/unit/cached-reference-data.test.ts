@@ -1,6 +1,9 @@
 /** The reference data cache: bounded staleness, shared misses, no cached failures, quick pick-up of new categories. */
 import { describe, expect, it } from 'vitest';
-import { CachedReferenceData } from '../../functions/adapters/cached-reference-data.ts';
+import {
+  CachedReferenceData,
+  DIRECTORY_VERSION_CHECK_MS,
+} from '../../functions/adapters/cached-reference-data.ts';
 import type { EnquiryCategory } from '../../functions/domain/partnership.ts';
 import { InMemoryReferenceData, smallPartnershipReferenceData } from '../support/in-memory-ports.ts';
 
@@ -111,5 +114,45 @@ describe('CachedReferenceData', () => {
     expect(found).toEqual(noise);
     expect(unknown).toEqual([undefined, undefined]);
     expect(source.reads).toBe(2);
+  });
+});
+
+describe('CachedReferenceData and the directory version', () => {
+  it('reads everything again once the directory version moves, asking at most once a second', async () => {
+    const { source, cache, advance } = aCache(60);
+    let versionReads = 0;
+    const getDirectoryVersion = source.getDirectoryVersion.bind(source);
+    source.getDirectoryVersion = async () => {
+      versionReads++;
+      return getDirectoryVersion();
+    };
+    await cache.listCategories();
+    source.categories.push(noise);
+    source.directoryVersion++;
+
+    const withinTheSecond = (await cache.listCategories()).map((c) => c.code);
+    advance(DIRECTORY_VERSION_CHECK_MS);
+    const afterIt = (await cache.listCategories()).map((c) => c.code);
+    const again = (await cache.listCategories()).map((c) => c.code);
+
+    expect(withinTheSecond).toEqual(['parking']);
+    expect(afterIt).toEqual(['parking', 'noise']);
+    expect(again).toEqual(['parking', 'noise']);
+    expect(source.reads).toBe(2);
+    expect(versionReads).toBe(2);
+  });
+
+  it('keeps serving from the cache when the version cannot be read, and asks again next time', async () => {
+    const { source, cache, advance } = aCache(60);
+    await cache.listCategories();
+    source.getDirectoryVersion = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    advance(DIRECTORY_VERSION_CHECK_MS);
+
+    const served = await cache.listCategories();
+
+    expect(served.map((c) => c.code)).toEqual(['parking']);
+    expect(source.reads).toBe(1);
   });
 });
