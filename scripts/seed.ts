@@ -4,6 +4,7 @@
  * file the stage's config names instead. Safe to run again: it adds what is missing and reports what differs
  * (changed through the API), never overwriting it.
  */
+import '../local/quiet-sdk-warning.ts';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../functions/adapters/clients/dynamodb.ts';

@@ -2,7 +2,12 @@
  * Open311 clients in the table: one item per client keyed by the hash of its API key (a submission finds its
  * client with one GetItem), listed through GSI1 under one partition. The key itself is never stored.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Open311Client, Open311ClientRepository } from '../domain/open311-clients.ts';
 import { queryPartition, whenConditionHolds } from './dynamodb-helpers.ts';
 import { keys, OPEN311_CLIENTS_PARTITION, TABLE_SCHEMA } from './table-keys.ts';
@@ -16,16 +21,31 @@ export class DynamoDbOpen311Clients implements Open311ClientRepository {
   ) {}
 
   async create(client: Open311Client, keyHash: string): Promise<void> {
+    // With a pointer from the client's id to its key's hash, so revoking it is a consistent read away, never
+    // an index that may not show a client issued a moment ago.
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.open311Client(keyHash),
-          ...keys.open311ClientListing(client.createdAt, client.id),
-          type: 'Open311Client',
-          ...client,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.open311Client(keyHash),
+                ...keys.open311ClientListing(client.createdAt, client.id),
+                type: 'Open311Client',
+                ...client,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.open311ClientById(client.id), type: 'Open311ClientPointer', keyHash },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
       }),
     );
   }
@@ -42,13 +62,19 @@ export class DynamoDbOpen311Clients implements Open311ClientRepository {
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
-    const item = (await this.listItems()).find((candidate) => candidate.id === id);
-    if (!item) return false;
+    const { Item: pointer } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.open311ClientById(id), ConsistentRead: true }),
+    );
+    // Clients issued before pointers existed are found through the listing.
+    const key = pointer
+      ? keys.open311Client(String(pointer.keyHash))
+      : (await this.listItems()).find((candidate) => candidate.id === id);
+    if (!key) return false;
     await whenConditionHolds(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: item.PK, SK: item.SK },
+          Key: { PK: key.PK, SK: key.SK },
           UpdateExpression: 'SET revokedAt = :at',
           // The first revocation's time stands.
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',

@@ -49,6 +49,8 @@ export const keys = {
   }),
   /** An Open311 client, found by the hash of its key; listed in GSI1 under one partition, oldest first. */
   open311Client: (keyHash: string) => ({ PK: `OPEN311_KEY#${keyHash}`, SK: 'CLIENT' }),
+  /** Which key hash an Open311 client's id belongs to: revoking it needs no index. */
+  open311ClientById: (id: string) => ({ PK: `OPEN311_CLIENT#${id}`, SK: 'KEY' }),
   open311ClientListing: (createdAt: string, id: string) => ({
     GSI1PK: OPEN311_CLIENTS_PARTITION,
     GSI1SK: `${createdAt}#${id}`,

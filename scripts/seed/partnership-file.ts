@@ -111,7 +111,9 @@ export class InvalidPartnershipFile extends Error {
     readonly problems: readonly FieldViolation[],
   ) {
     super(
-      `${source} is not a valid partnership file:\n${problems.map((p) => `  ${p.field || '(file)'}: ${p.message}`).join('\n')}`,
+      problems.length === 1 && problems[0]!.field === ''
+        ? `${source} ${problems[0]!.message}`
+        : `${source} is not a valid partnership file:\n${problems.map((p) => `  ${p.field || '(file)'}: ${p.message}`).join('\n')}`,
     );
     this.name = 'InvalidPartnershipFile';
   }

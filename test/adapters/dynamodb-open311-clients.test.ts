@@ -1,7 +1,8 @@
 /** Open311 clients in DynamoDB Local: found by key hash, listed oldest first, revoked once. */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbOpen311Clients } from '../../functions/adapters/dynamodb-open311-clients.ts';
+import { keys } from '../../functions/adapters/table-keys.ts';
 import { aFreshTable } from '../support/dynamodb.ts';
 
 let clients: DynamoDbOpen311Clients;
@@ -39,5 +40,23 @@ describe('DynamoDbOpen311Clients', () => {
     ).rejects.toThrow();
     const { Items = [] } = await table.documentClient.send(new ScanCommand({ TableName: table.tableName }));
     expect(Items.filter((item) => item.id === 'client-d')).toEqual([]);
+  });
+
+  it('revokes a client issued before id pointers existed, found through the listing', async () => {
+    const legacy = { id: 'client-legacy', name: 'Old app', createdAt: '2026-01-01T10:00:00.000Z' };
+    await table.documentClient.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...keys.open311Client('hash-legacy'),
+          ...keys.open311ClientListing(legacy.createdAt, legacy.id),
+          type: 'Open311Client',
+          ...legacy,
+        },
+      }),
+    );
+
+    expect(await clients.revoke('client-legacy', '2026-11-06T10:00:00.000Z')).toBe(true);
+    expect((await clients.findByKeyHash('hash-legacy'))?.revokedAt).toBe('2026-11-06T10:00:00.000Z');
   });
 });

@@ -138,8 +138,22 @@ describe('parseStage', () => {
       /statusPageBaseUrl must be an https URL/,
     ],
     [{ statusPageBaseUrl: 'not a url' }, /statusPageBaseUrl must be an https URL/],
+    [{ partnershipFile: undefined }, /stages\.dev\.partnershipFile/],
+    [{ partnershipFile: 'partnerships/missing.json' }, /partnershipFile: .*missing\.json .*cannot be read/],
+    // A file that is not a partnership: synth stops before anything is deployed that seeding would refuse.
+    [{ partnershipFile: 'package.json' }, /partnershipFile: .*package\.json is not a valid partnership file/],
   ])('rejects %o', (overrides, message) => {
     expect(() => parseStage('dev', devStageWith(overrides))).toThrow(message);
+  });
+
+  it('serves the partnership its file names, by the id inside it', () => {
+    const stage = parseStage('dev', devStageWith({ partnershipFile: 'partnerships/northmere.json' }));
+
+    expect(stage).toMatchObject({
+      partnershipFile: 'partnerships/northmere.json',
+      partnershipId: 'northmere',
+    });
+    expect(parseStage('dev', devStageWith({})).partnershipId).toBe('ashford');
   });
 
   it('takes an optional status page base URL, absent unless set', () => {

@@ -326,6 +326,21 @@ describe('agencies', () => {
     expect(directory.changes).toBe(1);
   });
 
+  it('writes nothing for a change that changes nothing, yet still refuses a stale ETag', async () => {
+    const { deps, directory, audit } = await ashford();
+    const same = ASHFORD.agencies.find((a) => a.id === POLICE)!.email;
+
+    const unchanged = await updateAgency(deps, { principal: admin, id: POLICE, ifMatch: '"1"', email: same });
+    const stale = await rejectionOf(
+      updateAgency(deps, { principal: admin, id: POLICE, ifMatch: '"2"', email: same }),
+    );
+
+    expect(unchanged.version).toBe(1);
+    expect(stale).toBeInstanceOf(StaleVersion);
+    expect(audit.entries).toEqual([]);
+    expect(directory.changes).toBe(0);
+  });
+
   it('refuses to deactivate an agency a routing rule names, naming every category', async () => {
     const { deps, referenceData, audit } = await ashford();
 

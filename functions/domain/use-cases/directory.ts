@@ -12,7 +12,7 @@ import {
   type PositionedCategory,
   type Versioned,
 } from '../directory.ts';
-import { RecordConflict, RecordNotFound, ValidationFailed } from '../errors.ts';
+import { RecordConflict, RecordNotFound, StaleVersion, ValidationFailed } from '../errors.ts';
 import {
   addMembership,
   endMembership,
@@ -52,6 +52,16 @@ function changedFields<T extends object>(before: T, after: T): { before: Partial
   const pick = (record: T) =>
     Object.fromEntries(changed.map((key) => [key, record[key] ?? null])) as Partial<T>;
   return { before: pick(before), after: pick(after) };
+}
+
+/**
+ * True when a change changes nothing: no write, no audit entry, no new version. The ETag is still checked, so a
+ * stale one is refused whether or not anything would change.
+ */
+function changesNothing(diff: { after: object }, expectedVersion: number, currentVersion: number): boolean {
+  if (Object.keys(diff.after).length > 0) return false;
+  if (expectedVersion !== currentVersion) throw new StaleVersion();
+  return true;
 }
 
 /** An id for a new record: the one given, or one made from its name. */
@@ -120,7 +130,7 @@ export async function updateProfile(
       } else roles[role] = holder;
     }
   }
-  const { version: _version, ...before } = current;
+  const { version, ...before } = current;
   const after: Omit<PartnershipProfile, 'version'> = {
     ...before,
     ...rest,
@@ -129,6 +139,7 @@ export async function updateProfile(
   };
   checkChairPolicy(after.chairPolicy, after.roles);
   const change = changedFields(before, after);
+  if (changesNothing(change, expectedVersion, version)) return current;
   await deps.directory.updateProfile(
     after,
     expectedVersion,
@@ -206,9 +217,11 @@ async function changeOrganisation(
   change: (organisation: Organisation) => Organisation,
 ): Promise<Versioned<Organisation>> {
   const expectedVersion = versionFromEtag(input.ifMatch);
-  const { version: _version, ...current } = await getOrganisation(deps.directory, input.id);
+  const stored = await getOrganisation(deps.directory, input.id);
+  const { version, ...current } = stored;
   const next = change(current);
   const diff = changedFields(current, next);
+  if (changesNothing(diff, expectedVersion, version)) return stored;
   await deps.directory.updateOrganisation(
     next,
     expectedVersion,
@@ -303,7 +316,8 @@ export async function updateAgency(
   },
 ): Promise<Versioned<Agency>> {
   const expectedVersion = versionFromEtag(input.ifMatch);
-  const { version: _version, ...current } = await getAgency(deps.directory, input.id);
+  const stored = await getAgency(deps.directory, input.id);
+  const { version, ...current } = stored;
   const next: Agency = {
     ...current,
     name: input.name ?? current.name,
@@ -326,6 +340,7 @@ export async function updateAgency(
     }
   }
   const diff = changedFields(current, next);
+  if (changesNothing(diff, expectedVersion, version)) return stored;
   await deps.directory.updateAgency(
     next,
     expectedVersion,
@@ -381,7 +396,8 @@ export async function updateCategory(
   },
 ): Promise<Versioned<PositionedCategory>> {
   const expectedVersion = versionFromEtag(input.ifMatch);
-  const { version: _version, ...current } = await getCategory(deps.directory, input.code);
+  const stored = await getCategory(deps.directory, input.code);
+  const { version, ...current } = stored;
   const next: PositionedCategory = {
     ...current,
     title: input.title ?? current.title,
@@ -391,6 +407,7 @@ export async function updateCategory(
     retired: input.retired ?? current.retired ?? false,
   };
   const diff = changedFields(current, next);
+  if (changesNothing(diff, expectedVersion, version)) return stored;
   await deps.directory.updateCategory(
     next,
     expectedVersion,
