@@ -230,7 +230,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       partnership,
       new Date(),
     );
-    log(`${describeSeeding(partnership, report, { withValues: false })} Table ${TABLE_NAME} (${table}).`);
+    log(`${describeSeeding(partnership, report)} Table ${TABLE_NAME} (${table}).`);
 
     const sesServer = await startSesEmulator(ports.sesInbox);
     cleanups.push(() => closeServer(sesServer));

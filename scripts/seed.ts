@@ -2,7 +2,8 @@
  * `npm run seed -- --partnership <file>`: seeds a partnership file into the running local cloud, or, with
  * TABLE_NAME set, into that deployed table (standard AWS credentials and region). `--stage <name>` seeds the
  * file the stage's config names instead. Safe to run again: it adds what is missing and reports what differs
- * (changed through the API), never overwriting it.
+ * (changed through the API), never overwriting it: by field name, with both values only with `--show-values` (at a
+ * terminal; a deploy pipeline's log must not keep addresses).
  */
 import '../local/quiet-sdk-warning.ts';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { describeSeeding, seedPartnership, WrongPartnership } from './seed/seed-
 import { partnershipFileOfStage } from './seed/stage-partnership.ts';
 
 const { values } = parseArgs({
-  options: { partnership: { type: 'string' }, stage: { type: 'string' } },
+  options: { partnership: { type: 'string' }, stage: { type: 'string' }, 'show-values': { type: 'boolean' } },
 });
 
 function fail(message: string): never {
@@ -46,7 +47,7 @@ try {
     new Date(),
   );
   process.stdout.write(
-    `${describeSeeding(file, report)}\nTable: ${tableName}${deployed ? '' : ' (local cloud)'}\n`,
+    `${describeSeeding(file, report, { withValues: values['show-values'] })}\nTable: ${tableName}${deployed ? '' : ' (local cloud)'}\n`,
   );
   client.destroy();
 } catch (error) {

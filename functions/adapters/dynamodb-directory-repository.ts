@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRepository, PositionedCategory, Versioned } from '../domain/directory.ts';
-import { RecordConflict } from '../domain/errors.ts';
+import { RecordConflict, StaleVersion } from '../domain/errors.ts';
 import type { Organisation } from '../domain/governance.ts';
 import type { AuditEntry, PartnershipProfile } from '../domain/governance-ports.ts';
 import type { Agency } from '../domain/partnership.ts';
@@ -13,7 +13,7 @@ import {
   type TransactItem,
   writeAuditedChange,
 } from './dynamodb-helpers.ts';
-import { keys, ORGANISATION_PARTITION, ROUTING_PARTITION } from './table-keys.ts';
+import { keys, ORGANISATION_PARTITION, ROUTING_CHANGES, ROUTING_PARTITION } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 type Key = { PK: string; SK: string };
@@ -71,9 +71,15 @@ export class DynamoDbDirectoryRepository implements DirectoryRepository {
     );
   }
 
-  async getAgency(id: string): Promise<Versioned<Agency> | undefined> {
+  async getAgency(id: string) {
     const item = await this.getItem(keys.agency(id));
-    return item && { ...toAgency(item), version: Number(item.version ?? 1) };
+    return (
+      item && {
+        ...toAgency(item),
+        version: Number(item.version ?? 1),
+        routingChanges: Number(item[ROUTING_CHANGES] ?? 0),
+      }
+    );
   }
 
   async createAgency(agency: Agency, audit: AuditEntry): Promise<void> {
@@ -89,24 +95,33 @@ export class DynamoDbDirectoryRepository implements DirectoryRepository {
     agency: Agency,
     expectedVersion: number,
     audit: AuditEntry,
-    unchangedRules: readonly VersionedRoutingRule[] = [],
+    routingChangesSeen?: number,
   ): Promise<void> {
-    // A rule changed since the deactivation was checked might name the agency now: the caller's check is stale.
-    const rulesUnchanged: TransactItem[] = unchangedRules.map((rule) => ({
-      ConditionCheck: {
-        TableName: this.tableName,
-        Key: keys.routingRule(rule.category),
-        ConditionExpression: AT_VERSION,
-        ExpressionAttributeValues: { ':expected': rule.version, ':one': 1 },
-      },
-    }));
-    await this.replace(
-      keys.agency(agency.id),
-      { type: 'Agency', ...agency },
-      expectedVersion,
-      audit,
-      rulesUnchanged,
-    );
+    // A routing change naming the agency since the deactivation was checked counts it up: then it is refused.
+    const unrouted =
+      routingChangesSeen === undefined
+        ? undefined
+        : {
+            expression: `(${ROUTING_CHANGES} = :seen OR (attribute_not_exists(${ROUTING_CHANGES}) AND :seen = :zero))`,
+            values: { ':seen': routingChangesSeen, ':zero': 0 },
+          };
+    try {
+      await this.replace(
+        keys.agency(agency.id),
+        { type: 'Agency', ...agency },
+        expectedVersion,
+        audit,
+        unrouted,
+      );
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || !unrouted) throw error;
+      const now = await this.getAgency(agency.id);
+      if (now?.version !== expectedVersion) throw error;
+      throw new RecordConflict(
+        'A routing rule was changed to name this agency while it was being deactivated; read it again.',
+        [{ field: 'active', message: 'a routing rule names this agency' }],
+      );
+    }
   }
 
   async getCategory(code: string): Promise<Versioned<PositionedCategory> | undefined> {
@@ -167,7 +182,7 @@ export class DynamoDbDirectoryRepository implements DirectoryRepository {
     return Item;
   }
 
-  /** Puts a new item, its audit entry and a directory bump; a taken key is a conflict, not a failure. */
+  /** Puts a new item and its audit entry, then counts the directory change; a taken key is a conflict. */
   private async create(key: Key, fields: Item, audit: AuditEntry, taken: string, more: TransactItem[] = []) {
     try {
       await writeAuditedChange(
@@ -181,29 +196,30 @@ export class DynamoDbDirectoryRepository implements DirectoryRepository {
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          bumpDirectoryVersion(this.tableName),
           ...more,
         ],
         audit,
       );
     } catch (error) {
       // writeAuditedChange reads a failed first condition as a stale version; here it means the key is taken.
-      if ((error as Error).name === 'StaleVersion')
+      if (error instanceof StaleVersion)
         throw new RecordConflict(taken, [{ field: 'id', message: 'is taken' }]);
       throw error;
     }
+    await bumpDirectoryVersion(this.client, this.tableName);
   }
 
   /**
-   * Sets every field of `fields` (removing those undefined) if the item is still at `expectedVersion`, and
-   * counts the version up. Fields not named (a category's or organisation's `position`) stay as they are.
+   * Sets every field of `fields` (removing those undefined) if the item is still at `expectedVersion` (and
+   * `also` holds), counts the version up, then counts the directory change. Fields not named (a category's or
+   * organisation's `position`) stay as they are. @throws StaleVersion when a condition fails.
    */
   private async replace(
     key: Key,
     fields: Item,
     expectedVersion: number,
     audit: AuditEntry,
-    more: TransactItem[] = [],
+    also?: { expression: string; values: Item },
   ) {
     // The version is this method's to count; a caller's copy of it is never written back.
     const entries = Object.entries(fields).filter(([name]) => name !== 'version');
@@ -211,44 +227,32 @@ export class DynamoDbDirectoryRepository implements DirectoryRepository {
     const remove = entries.filter(([, value]) => value === undefined);
     const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
     const index = new Map(entries.map(([name], i) => [name, i]));
-    try {
-      await writeAuditedChange(
-        this.client,
-        this.tableName,
-        [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: key,
-              UpdateExpression: [
-                `SET ${[...set.map(([name]) => `#f${index.get(name)} = :f${index.get(name)}`), 'version = :next'].join(', ')}`,
-                remove.length > 0
-                  ? `REMOVE ${remove.map(([name]) => `#f${index.get(name)}`).join(', ')}`
-                  : '',
-              ].join(' '),
-              ConditionExpression: AT_VERSION,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: {
-                ...Object.fromEntries(set.map(([name, value]) => [`:f${index.get(name)}`, value])),
-                ':expected': expectedVersion,
-                ':next': expectedVersion + 1,
-                ':one': 1,
-              },
+    await writeAuditedChange(
+      this.client,
+      this.tableName,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: [
+              `SET ${[...set.map(([name]) => `#f${index.get(name)} = :f${index.get(name)}`), 'version = :next'].join(', ')}`,
+              remove.length > 0 ? `REMOVE ${remove.map(([name]) => `#f${index.get(name)}`).join(', ')}` : '',
+            ].join(' '),
+            ConditionExpression: also ? `${AT_VERSION} AND ${also.expression}` : AT_VERSION,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(set.map(([name, value]) => [`:f${index.get(name)}`, value])),
+              ':expected': expectedVersion,
+              ':next': expectedVersion + 1,
+              ':one': 1,
+              ...also?.values,
             },
           },
-          bumpDirectoryVersion(this.tableName),
-          ...more,
-        ],
-        audit,
-      );
-    } catch (error) {
-      // A routing rule held unchanged moved on: what was checked against it no longer stands.
-      if (more.some((_, i) => cancellationReason(error, 2 + i) === 'ConditionalCheckFailed')) {
-        throw new RecordConflict(
-          'A routing rule changed while this was checked; read the agency again and retry.',
-        );
-      }
-      throw error;
-    }
+        },
+      ],
+      audit,
+    );
+    await bumpDirectoryVersion(this.client, this.tableName);
   }
 }

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleVersion } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/governance-ports.ts';
@@ -84,6 +85,8 @@ export async function writeAuditedChange(
     );
   } catch (error) {
     if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
+    // Another change to the same record at the same moment: to this caller, the record changed meanwhile.
+    if (cancellationReason(error, 0) === 'TransactionConflict') throw new StaleVersion();
     throw error;
   }
 }
@@ -111,16 +114,18 @@ export async function whenConditionHolds(write: () => Promise<unknown>): Promise
 }
 
 /**
- * The transaction item that counts one more change to the directory (profile, organisations, agencies,
- * categories, routing): caches of reference data read this one number to know when to read again.
+ * Counts one more change to the directory (profile, organisations, agencies, categories, routing): caches of
+ * reference data read this one number to know when to read again. A separate write after the change commits,
+ * never an item of its transaction: one shared counter in every transaction would make any two directory
+ * changes at the same moment conflict. Should it fail, caches still expire within their maximum age.
  */
-export function bumpDirectoryVersion(tableName: string): TransactItem {
-  return {
-    Update: {
+export async function bumpDirectoryVersion(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await client.send(
+    new UpdateCommand({
       TableName: tableName,
       Key: keys.directoryVersion(),
       UpdateExpression: 'ADD version :one',
       ExpressionAttributeValues: { ':one': 1 },
-    },
-  };
+    }),
+  );
 }

@@ -11,7 +11,7 @@ import {
   type TransactItem,
   writeAuditedChange,
 } from './dynamodb-helpers.ts';
-import { AGENCY_PARTITION, CATEGORY_PARTITION, keys } from './table-keys.ts';
+import { AGENCY_PARTITION, CATEGORY_PARTITION, keys, ROUTING_CHANGES } from './table-keys.ts';
 
 /** The partnership, its enquiry categories, its agencies and the routing table, in the single table. */
 export class DynamoDbReferenceDataRepository implements ReferenceDataRepository {
@@ -52,14 +52,15 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
   }
 
   async updateRoutingRule(rule: RoutingRule, expectedVersion: number, audit: AuditEntry): Promise<void> {
-    // Each agency named must still be active when the rule changes: a deactivation racing this change either
-    // sees the rule naming the agency (and is refused) or makes this change fail here.
-    const agenciesActive: TransactItem[] = rule.agencyIds.map((id) => ({
-      ConditionCheck: {
+    // Each agency named must be active, and counts one more routing change: a deactivation checked against the
+    // rules before this change then fails on that count (see DynamoDbDirectoryRepository.updateAgency).
+    const agenciesNamed: TransactItem[] = rule.agencyIds.map((id) => ({
+      Update: {
         TableName: this.tableName,
         Key: keys.agency(id),
+        UpdateExpression: `ADD ${ROUTING_CHANGES} :one`,
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(active) OR active = :true)',
-        ExpressionAttributeValues: { ':true': true },
+        ExpressionAttributeValues: { ':true': true, ':one': 1 },
       },
     }));
     const change: TransactItem[] = [
@@ -82,14 +83,13 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
           },
         },
       },
-      bumpDirectoryVersion(this.tableName),
-      ...agenciesActive,
+      ...agenciesNamed,
     ];
     try {
       await writeAuditedChange(this.client, this.tableName, change, audit);
     } catch (error) {
-      const index = agenciesActive.findIndex(
-        (_, i) => cancellationReason(error, 2 + i) === 'ConditionalCheckFailed',
+      const index = agenciesNamed.findIndex(
+        (_, i) => cancellationReason(error, 1 + i) === 'ConditionalCheckFailed',
       );
       if (index >= 0) {
         throw new RecordConflict(`Agency ${rule.agencyIds[index]} was deactivated meanwhile.`, [
@@ -98,6 +98,7 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
       }
       throw error;
     }
+    await bumpDirectoryVersion(this.client, this.tableName);
   }
 
   async listAgencies(): Promise<Agency[]> {
@@ -117,11 +118,14 @@ export class DynamoDbReferenceDataRepository implements ReferenceDataRepository 
   }
 
   private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    // Strongly consistent: a cache that reloads because the directory changed must see that change.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
     return Item;
   }
 
   private queryPartition(pk: string): Promise<Record<string, unknown>[]> {
-    return queryPartition(this.client, this.tableName, pk);
+    return queryPartition(this.client, this.tableName, pk, { consistent: true });
   }
 }

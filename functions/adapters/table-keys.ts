@@ -154,6 +154,8 @@ export const CASE_EVENTS_OUTBOX_PARTITION = 'OUTBOX#CASE_EVENTS';
 export const CATEGORY_PARTITION = 'ENQUIRY_CATEGORY';
 export const ROUTING_PARTITION = 'ROUTING';
 export const AGENCY_PARTITION = 'AGENCY';
+/** An agency's count of routing changes naming it: what a deactivation checks no rule changed against. */
+export const ROUTING_CHANGES = 'routingChanges';
 export const ORGANISATION_PARTITION = 'ORGANISATION';
 export const CHAIR_TERM_PARTITION = 'CHAIR_TERM';
 export const PRIORITY_PARTITION = 'PRIORITY';

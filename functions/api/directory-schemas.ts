@@ -110,7 +110,14 @@ export const RolesSchema = lazily(() =>
 
 export const ChairPolicySchema = lazily(() =>
   z.strictObject({
-    roles: z.array(z.enum(PARTNERSHIP_ROLES)).check(z.minLength(1), z.maxLength(PARTNERSHIP_ROLES.length)),
+    roles: z.array(z.enum(PARTNERSHIP_ROLES)).check(
+      z.minLength(1),
+      z.maxLength(PARTNERSHIP_ROLES.length),
+      z.refine(
+        (roles: readonly string[]) => new Set(roles).size === roles.length,
+        'must name each role once',
+      ),
+    ),
     termStartMonth: intBetween(1, 12),
     termStartDay: intBetween(1, 28),
     anchor: z.strictObject({ startYear: intBetween(1998, 2200), role: z.enum(PARTNERSHIP_ROLES) }),

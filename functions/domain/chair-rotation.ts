@@ -30,7 +30,9 @@ export function rotationOf(policy: ChairPolicy, holders: RoleHolders): ChairRota
   if (!anchor)
     throw new Error(`No organisation holds the ${policy.anchor.role} role the chair rotation starts from`);
   return {
-    organisationIds: policy.roles.flatMap((role) => holders[role] ?? []),
+    // Once each: an organisation holding two of the roles (a council that is also the fire authority) takes
+    // one turn, or the rotation would hand the chair back to it for ever.
+    organisationIds: [...new Set(policy.roles.flatMap((role) => holders[role] ?? []))],
     termStartMonth: policy.termStartMonth,
     termStartDay: policy.termStartDay,
     anchor: { startYear: policy.anchor.startYear, organisationId: anchor },

@@ -58,18 +58,20 @@ export interface DirectoryRepository {
   /** How many organisations there are (a new one goes after them). */
   countOrganisations(): Promise<number>;
 
-  getAgency(id: string): Promise<Versioned<Agency> | undefined>;
+  /** The agency, and how many routing changes have named it (what a deactivation is checked against). */
+  getAgency(id: string): Promise<(Versioned<Agency> & { readonly routingChanges: number }) | undefined>;
   /** @throws RecordConflict if its id is taken. */
   createAgency(agency: Agency, audit: AuditEntry): Promise<void>;
   /**
-   * @param unchangedRules routing rules that must still be at their versions (a deactivation was checked
-   *   against them: none names the agency). @throws StaleVersion when the agency or one of them changed.
+   * @param routingChangesSeen for a deactivation: the agency's routing-change count when the rules were checked
+   *   (none named it). @throws StaleVersion when the agency changed; RecordConflict when a routing change named
+   *   it since.
    */
   updateAgency(
     agency: Agency,
     expectedVersion: number,
     audit: AuditEntry,
-    unchangedRules?: readonly VersionedRoutingRule[],
+    routingChangesSeen?: number,
   ): Promise<void>;
 
   getCategory(code: string): Promise<Versioned<PositionedCategory> | undefined>;

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { bumpDirectoryVersion } from '../../functions/adapters/dynamodb-helpers.ts';
 import type { SeedTable } from './seed-partnership.ts';
 
 /** The single table as seeding writes it: one conditional-free update per item, `if_not_exists` per field. */
@@ -30,5 +31,9 @@ export class DynamoDbSeedTable implements SeedTable {
       }),
     );
     return Attributes;
+  }
+
+  async directoryChanged() {
+    await bumpDirectoryVersion(this.client, this.tableName);
   }
 }

@@ -19,6 +19,8 @@ export interface SeedTable {
   get(key: Key): Promise<Item | undefined>;
   /** Sets each of `fields` the item lacks, creating it if need be; @returns the item as it was before. */
   addMissing(key: Key, fields: Item): Promise<Item | undefined>;
+  /** Counts one more change to the directory, so reference-data caches read again. */
+  directoryChanged(): Promise<void>;
 }
 
 /** One seeded record: added, completed, as in the file, or kept as the table has it where they differ. */
@@ -139,6 +141,9 @@ export async function seedPartnership(
     );
   }
 
+  // Warm functions' caches learn of what seeding added within a second.
+  if (report.some((r) => r.outcome === 'added' || r.outcome === 'filled-in')) await table.directoryChanged();
+
   if ((await chairTerms.listChairTerms()).length === 0) {
     // The UK date: a seed run just after midnight BST on 1 April must record the new term, not last year's.
     const today = ukDate(now);
@@ -167,13 +172,14 @@ function stableJson(value: unknown): string {
 }
 
 /**
- * The report as lines a person reads: counts, then each difference kept, with both values when `withValues`
- * (an operator's terminal; a log gets field names only, since representatives' addresses may differ).
+ * The report as lines a person reads: counts, then each difference kept, by field name; with both values only
+ * when `withValues` (an operator asking at a terminal: representatives' and agencies' addresses may differ,
+ * and a deploy pipeline's log must not keep them).
  */
 export function describeSeeding(
   file: PartnershipFile,
   report: readonly SeededRecord[],
-  { withValues = true } = {},
+  { withValues = false } = {},
 ): string {
   const count = (outcome: SeededRecord['outcome']) => report.filter((r) => r.outcome === outcome).length;
   const lines = [

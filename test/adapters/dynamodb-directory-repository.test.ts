@@ -25,6 +25,7 @@ describe('DynamoDbDirectoryRepository', () => {
   it('reads the seeded profile at version 1, and changes it only at that version, with its audit entry', async () => {
     const { directory, referenceData, governance } = await aSeededDirectory();
     const { version, ...profile } = (await directory.getProfile())!;
+    const seeded = await referenceData.getDirectoryVersion();
 
     await directory.updateProfile(
       { ...profile, csuMailbox: 'csu@ashford.example' },
@@ -37,7 +38,7 @@ describe('DynamoDbDirectoryRepository', () => {
     expect(await directory.getProfile()).toMatchObject({ csuMailbox: 'csu@ashford.example', version: 2 });
     expect((await referenceData.getPartnership())?.csuMailbox).toBe('csu@ashford.example');
     expect(await governance.listAudit('PARTNERSHIP')).toHaveLength(1);
-    expect(await referenceData.getDirectoryVersion()).toBe(1);
+    expect(await referenceData.getDirectoryVersion()).toBe(seeded + 1);
   });
 
   it('adds an organisation at its position, refuses its id again, and keeps the position through changes', async () => {
@@ -55,21 +56,64 @@ describe('DynamoDbDirectoryRepository', () => {
     expect(await directory.countOrganisations()).toBe(24);
   });
 
-  it('deactivates an agency only while the routing rules it was checked against are unchanged', async () => {
+  it('refuses a deactivation when a routing change named the agency after the rules were checked', async () => {
     const { directory, referenceData } = await aSeededDirectory();
-    const rules = await directory.listRoutingRules();
+    const parking = (await directory.getAgency('abc-parking'))!;
+    // Checked: no rule names Age UK... but meanwhile a CSU officer routes parking to it.
     const ageUk = (await directory.getAgency('age-uk'))!;
-    // Meanwhile someone changes a rule.
     await referenceData.updateRoutingRule(
-      { category: 'parking', agencyIds: ['abc-parking'] },
+      { category: 'parking', agencyIds: ['abc-parking', 'age-uk'] },
       1,
       anAuditEntry(),
     );
+    const { routingChanges: _, ...unchanged } = ageUk;
 
-    const raced = directory.updateAgency({ ...ageUk, active: false }, ageUk.version, anAuditEntry(), rules);
-
-    await expect(raced).rejects.toBeInstanceOf(RecordConflict);
+    await expect(
+      directory.updateAgency(
+        { ...unchanged, active: false },
+        ageUk.version,
+        anAuditEntry(),
+        ageUk.routingChanges,
+      ),
+    ).rejects.toBeInstanceOf(RecordConflict);
+    // Checked against the count as it stands now, a change goes through.
+    await directory.updateAgency(
+      { ...parking, name: 'Parking services' },
+      parking.version,
+      anAuditEntry(),
+      parking.routingChanges + 1,
+    );
     expect((await directory.getAgency('age-uk'))?.active).toBe(true);
+    expect((await directory.getAgency('abc-parking'))?.name).toBe('Parking services');
+  });
+
+  it('refuses to route to an agency deactivated meanwhile, with 409 naming it', async () => {
+    const { directory, referenceData } = await aSeededDirectory();
+    const wardens = (await directory.getAgency('kcc-community-wardens'))!;
+    const { routingChanges, ...agency } = wardens;
+    // Take it out of every rule first, then deactivate it.
+    for (const rule of await directory.listRoutingRules()) {
+      if (rule.agencyIds.includes(agency.id)) {
+        await referenceData.updateRoutingRule(
+          { ...rule, agencyIds: rule.agencyIds.filter((id) => id !== agency.id) },
+          rule.version,
+          anAuditEntry(),
+        );
+      }
+    }
+    const after = (await directory.getAgency(agency.id))!;
+    await directory.updateAgency(
+      { ...agency, active: false },
+      after.version,
+      anAuditEntry(),
+      after.routingChanges,
+    );
+
+    await expect(
+      referenceData.updateRoutingRule({ category: 'parking', agencyIds: [agency.id] }, 1, anAuditEntry()),
+    ).rejects.toMatchObject({ violations: [{ field: 'agencyIds', message: `${agency.id} is not active` }] });
+    expect(routingChanges).toBe(0);
+    expect(await referenceData.getRoutingRule('parking')).toMatchObject({ agencyIds: ['abc-parking'] });
   });
 
   it('adds a category with a routing rule to the CSU alone, and retires it; a taken code is a conflict', async () => {

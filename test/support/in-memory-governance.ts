@@ -440,9 +440,22 @@ export class InMemoryDirectory implements DirectoryRepository {
     this.record(audit);
   }
 
-  async getAgency(id: string): Promise<Versioned<Agency> | undefined> {
+  async getAgency(id: string) {
     const agency = this.referenceData.agencies.find((a) => a.id === id);
-    return agency && { ...structuredClone(agency), version: this.agencyVersions.get(id) ?? 1 };
+    return (
+      agency && {
+        ...structuredClone(agency),
+        version: this.agencyVersions.get(id) ?? 1,
+        routingChanges: this.routingChangesNaming(id),
+      }
+    );
+  }
+
+  /** Routing changes naming the agency, as the adapter counts them on the agency's item. */
+  private routingChangesNaming(id: string): number {
+    return this.referenceData.routing.some((rule) => rule.agencyIds.includes(id))
+      ? this.referenceData.directoryVersion
+      : 0;
   }
 
   async createAgency(agency: Agency, audit: AuditEntry) {
@@ -457,14 +470,14 @@ export class InMemoryDirectory implements DirectoryRepository {
     agency: Agency,
     expectedVersion: number,
     audit: AuditEntry,
-    unchangedRules: readonly VersionedRoutingRule[] = [],
+    routingChangesSeen?: number,
   ) {
     const index = this.referenceData.agencies.findIndex((a) => a.id === agency.id);
     if (index < 0 || (this.agencyVersions.get(agency.id) ?? 1) !== expectedVersion) throw new StaleVersion();
-    for (const rule of unchangedRules) {
-      if ((await this.referenceData.getRoutingRule(rule.category))?.version !== rule.version) {
-        throw new RecordConflict('A routing rule changed while this was checked.');
-      }
+    if (routingChangesSeen !== undefined && this.routingChangesNaming(agency.id) !== routingChangesSeen) {
+      throw new RecordConflict(
+        'A routing rule was changed to name this agency while it was being deactivated.',
+      );
     }
     this.referenceData.agencies[index] = structuredClone(agency);
     this.agencyVersions.set(agency.id, expectedVersion + 1);

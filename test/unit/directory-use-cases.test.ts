@@ -297,6 +297,7 @@ describe('agencies', () => {
       safeguarding: false,
       active: true,
       version: 1,
+      routingChanges: 0,
     });
     expect(
       categoriesRoutingTo(
@@ -605,5 +606,28 @@ describe('documents, plans and assessments', () => {
       ['2022-23', 'Revised'],
       ['2021-22', 'Revised'],
     ]);
+  });
+});
+
+describe('the chair rotation between roles', () => {
+  it('gives an organisation holding two rotating roles one turn, not every turn', () => {
+    const policy = {
+      roles: ['police', 'local-authority', 'fire-and-rescue'] as const,
+      termStartMonth: 9,
+      termStartDay: 1,
+      anchor: { startYear: 2024, role: 'police' as const },
+    };
+    // The county council is both the local authority and the fire authority.
+    const rotation = rotationOf(policy, {
+      police: 'police',
+      'local-authority': 'county',
+      'fire-and-rescue': 'county',
+    });
+    const first = termsToRecord(rotation, undefined, '2024-10-01')[0]!;
+
+    const next = termsToRecord(rotation, first, '2027-10-01');
+
+    expect(rotation.organisationIds).toEqual(['police', 'county']);
+    expect(next.map((t) => t.organisationId)).toEqual(['county', 'police', 'county']);
   });
 });

@@ -49,7 +49,11 @@ const PublicAgencyListSchema = lazily(() =>
     .register(z.globalRegistry, { title: 'PublicAgencyList' }),
 );
 
-const agencyView = ({ version: _version, ...agency }: Versioned<Agency>) => ({
+const agencyView = ({
+  version: _version,
+  routingChanges: _routingChanges,
+  ...agency
+}: Versioned<Agency> & { routingChanges?: number }) => ({
   ...agency,
   safeguarding: agency.safeguarding ?? false,
   active: agency.active !== false,

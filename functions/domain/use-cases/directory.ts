@@ -276,7 +276,7 @@ export function endOrganisationMembership(
 export async function getAgency(
   directory: Pick<DirectoryRepository, 'getAgency'>,
   id: string,
-): Promise<Versioned<Agency>> {
+): Promise<Versioned<Agency> & { readonly routingChanges: number }> {
   return found(directory.getAgency(id), `Agency ${id}`);
 }
 
@@ -317,7 +317,7 @@ export async function updateAgency(
 ): Promise<Versioned<Agency>> {
   const expectedVersion = versionFromEtag(input.ifMatch);
   const stored = await getAgency(deps.directory, input.id);
-  const { version, ...current } = stored;
+  const { version, routingChanges, ...current } = stored;
   const next: Agency = {
     ...current,
     name: input.name ?? current.name,
@@ -345,7 +345,7 @@ export async function updateAgency(
     next,
     expectedVersion,
     audited(deps, input.principal, `AGENCY#${input.id}`, 'update-agency', diff.before, diff.after),
-    rules,
+    rules ? routingChanges : undefined,
   );
   return getAgency(deps.directory, input.id);
 }
