@@ -85,8 +85,14 @@ export async function writeAuditedChange(
     );
   } catch (error) {
     if (cancellationReason(error, 0) === 'ConditionalCheckFailed') throw new StaleVersion();
-    // Another change to the same record at the same moment: to this caller, the record changed meanwhile.
-    if (cancellationReason(error, 0) === 'TransactionConflict') throw new StaleVersion();
+    // Another change to one of these records at the same moment: to this caller, what it read changed
+    // meanwhile; reading again and resending succeeds.
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')
+    ) {
+      throw new StaleVersion();
+    }
     throw error;
   }
 }

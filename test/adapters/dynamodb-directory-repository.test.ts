@@ -2,6 +2,9 @@
  * DynamoDbDirectoryRepository against DynamoDB Local: creates refuse taken ids, changes need the version read,
  * each change is written with its audit entry and counts the directory version up, all or nothing.
  */
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbDirectoryRepository } from '../../functions/adapters/dynamodb-directory-repository.ts';
 import { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
@@ -153,5 +156,28 @@ describe('DynamoDbDirectoryRepository', () => {
         anAuditEntry(),
       ),
     ).rejects.toBeInstanceOf(RecordConflict);
+  });
+});
+
+describe('a change racing another on the same records', () => {
+  it('is refused as stale (412, read again and resend), never a 500, and counts no directory change', async () => {
+    const documentClient = mockClient(DynamoDBDocumentClient);
+    documentClient.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+      }),
+    );
+    const referenceData = new DynamoDbReferenceDataRepository(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })),
+      'csp-test',
+    );
+
+    await expect(
+      referenceData.updateRoutingRule({ category: 'parking', agencyIds: ['abc-parking'] }, 1, anAuditEntry()),
+    ).rejects.toBeInstanceOf(StaleVersion);
+    expect(documentClient.commandCalls(UpdateCommand)).toHaveLength(0);
+    documentClient.restore();
   });
 });
