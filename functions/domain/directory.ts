@@ -24,14 +24,17 @@ export const DIRECTORY_ID_MAX_LENGTH = 64;
 
 /** A readable id made from a name: `Kent Police` → `kent-police`; empty when the name has no letters or digits. */
 export function idFromName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, DIRECTORY_ID_MAX_LENGTH)
-    .replace(/-+$/, '');
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+/, '')
+      .slice(0, DIRECTORY_ID_MAX_LENGTH)
+      // After the cut: a hyphen the cut left at the end goes too.
+      .replace(/-+$/, '')
+  );
 }
 
 /** The categories whose routing rules name `agencyId`, in the order given. */

@@ -228,6 +228,29 @@ describe('organisations and memberships', () => {
     expect(noSuch).toBeInstanceOf(RecordNotFound);
   });
 
+  it('ends a membership on the day it started: one day, that day', async () => {
+    const { deps, governance } = await ashford();
+    await createOrganisation(deps, {
+      principal: admin,
+      id: 'one-day',
+      name: 'One day',
+      membership: { kind: 'statutory', startsOn: '2024-05-01' },
+    });
+
+    await endOrganisationMembership(deps, {
+      principal: admin,
+      id: 'one-day',
+      n: 1,
+      endsOn: '2024-05-01',
+      ifMatch: '"1"',
+    });
+
+    const organisation = (await governance.listOrganisations()).find((o) => o.id === 'one-day')!;
+    expect(
+      ['2024-04-30', '2024-05-01', '2024-05-02'].map((day) => hasVotingRights(organisation, day)),
+    ).toEqual([false, true, false]);
+  });
+
   it('refuses an end before the membership started', async () => {
     const { deps } = await ashford();
 

@@ -94,6 +94,24 @@ describe('partnership files', () => {
     );
   });
 
+  it('refuses a membership starting on or before the last day of the one before, and nobody in the anchor role', () => {
+    const problems = problemsOf(
+      ashfordWith((file) => {
+        const ccg = file.organisations.find((o: { id: string }) => o.id === 'ashford-ccg');
+        ccg.memberships.push({ kind: 'other', startsOn: '2022-06-30' });
+        delete file.roles['local-authority'];
+      }),
+    );
+
+    expect(problems).toEqual([
+      {
+        field: expect.stringMatching(/^organisations\.\d+\.memberships\.1\.startsOn$/),
+        message: 'overlaps the membership before it (oldest first)',
+      },
+      { field: 'roles', message: 'nobody holds local-authority, where the chair rotation starts' },
+    ]);
+  });
+
   it('refuses a sensitive category routed to an agency not cleared for safeguarding', () => {
     const problems = problemsOf(
       ashfordWith((file) => {
