@@ -104,11 +104,11 @@ describe('partnership files', () => {
     );
 
     expect(problems).toEqual([
+      { field: 'roles', message: 'nobody holds local-authority, where the chair rotation starts' },
       {
         field: expect.stringMatching(/^organisations\.\d+\.memberships\.1\.startsOn$/),
         message: 'overlaps the membership before it (oldest first)',
       },
-      { field: 'roles', message: 'nobody holds local-authority, where the chair rotation starts' },
     ]);
   });
 
