@@ -183,7 +183,7 @@ export function describeSeeding(
 ): string {
   const count = (outcome: SeededRecord['outcome']) => report.filter((r) => r.outcome === outcome).length;
   const lines = [
-    `Seeded ${file.profile.name} (${file.id}): ${count('added')} added, ${count('filled-in')} completed, ${count('unchanged')} unchanged, ${count('kept')} changed since through the API (kept).`,
+    `Seeded ${file.profile.name} (${file.id}): ${count('added')} added, ${count('filled-in')} completed, ${count('unchanged')} unchanged, ${count('kept')} differ from the file (the table’s kept).`,
   ];
   for (const record of report.filter((r) => r.outcome === 'kept')) {
     for (const difference of record.differences ?? []) {

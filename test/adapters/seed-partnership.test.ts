@@ -54,7 +54,7 @@ describe('seeding a partnership file', () => {
       differences: [{ field: 'email', table: 'new@police.example', file: agency.email }],
     });
     const text = describeSeeding(ASHFORD_FILE, report);
-    expect(text).toContain('1 changed since through the API (kept)');
+    expect(text).toContain('1 differ from the file (the table’s kept)');
     expect(text).toContain('agency kent-police: email differs from the file');
     expect(text).not.toContain('new@police.example');
     expect(describeSeeding(ASHFORD_FILE, report, { withValues: true })).toContain(
