@@ -8,7 +8,6 @@ import type { VersionedRoutingRule } from '../domain/ports.ts';
 import { toAgency, toCategory, toOrganisation, toProfile } from './directory-items.ts';
 import {
   bumpDirectoryVersion,
-  cancellationReason,
   queryPartition,
   type TransactItem,
   writeAuditedChange,

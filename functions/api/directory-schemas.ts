@@ -25,6 +25,9 @@ export const DirectoryIdSchema = lazily(() =>
   ),
 );
 
+/** The `{id}` of an organisation's or agency's path. */
+export const DirectoryIdParam = lazily(() => z.object({ id: DirectoryIdSchema() }));
+
 /** A link to something the partnership publishes: https only. */
 export const HttpsUrlSchema = lazily(() =>
   documented(z.pipe(singleLineText(2000), z.url({ protocol: /^https$/, error: 'must be an https:// URL' })), {

@@ -1,5 +1,6 @@
 /** Pieces every route module shares: problem responses, If-Match, plan years, dates, paging, text, metadata. */
 import * as z from 'zod/mini';
+import { etagOf } from '../domain/use-cases/governance-writes.ts';
 import { lazily, type ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
@@ -113,6 +114,6 @@ export function withEtag<T extends { version: number }>(
   view: (record: T) => unknown,
   status: 200 | 201 = 200,
 ): Response {
-  c.header('ETag', `"${record.version}"`);
+  c.header('ETag', etagOf(record.version));
   return c.json(view(record), status);
 }

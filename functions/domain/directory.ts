@@ -7,6 +7,7 @@ import type { Organisation } from './governance.ts';
 import type { AuditEntry, PartnershipProfile } from './governance-ports.ts';
 import type { Agency, EnquiryCategory } from './partnership.ts';
 import type { VersionedRoutingRule } from './ports.ts';
+import type { StaffPrincipal } from './staff.ts';
 
 /** A record with the version it was read at. */
 export type Versioned<T> = T & { readonly version: number };
@@ -14,6 +15,30 @@ export type Versioned<T> = T & { readonly version: number };
 /** A category with its place on the form (lower first). */
 export interface PositionedCategory extends EnquiryCategory {
   readonly position: number;
+}
+
+/**
+ * The audit trail's name of each directory record (`AUDIT#<entity>`): the use case that changes a record and
+ * the route that reads its history both name it through these.
+ */
+export const AUDITED = {
+  partnership: () => 'PARTNERSHIP',
+  organisation: (id: string) => `ORGANISATION#${id}`,
+  agency: (id: string) => `AGENCY#${id}`,
+  category: (code: string) => `CATEGORY#${code}`,
+  routing: (category: string) => `ROUTING#${category}`,
+  document: (id: string) => `DOCUMENT#${id}`,
+  plan: (period: string) => `PLAN#${period}`,
+  assessment: (planYear: string) => `ASSESSMENT#${planYear}`,
+} as const;
+
+/** The audit entry of a change `actor` makes at `at`. */
+export function auditEntryOf(
+  actor: StaffPrincipal,
+  at: Date,
+  change: Pick<AuditEntry, 'entity' | 'action' | 'before' | 'after'>,
+): AuditEntry {
+  return { ...change, actor: actor.subject, at: at.toISOString() };
 }
 
 /** Ids of organisations and agencies, and category codes: lower-case words joined by hyphens. */

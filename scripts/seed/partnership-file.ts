@@ -157,41 +157,23 @@ export function loadPartnershipFile(path: string): PartnershipFile {
 /** What the schema alone cannot see: references, duplicates and the order of memberships. */
 function crossCheck(file: PartnershipFile): FieldViolation[] {
   const problems: FieldViolation[] = [];
-  const duplicates = (field: string, ids: readonly string[]) => {
+  // Each list's records by what names them: a name used twice would make one record overwrite another.
+  const namedLists: [string, readonly string[]][] = [
+    ['organisations', file.organisations.map((o) => o.id)],
+    ['agencies', file.agencies.map((a) => a.id)],
+    ['categories', file.categories.map((c) => c.code)],
+    ['routing', file.routing.map((r) => r.category)],
+    ['documents', file.documents.map((d) => d.id)],
+    ['priorities', file.priorities.map((p) => p.planYear)],
+    ['plans', file.plans.map((p) => p.period)],
+  ];
+  for (const [field, names] of namedLists) {
     const seen = new Set<string>();
-    ids.forEach((id, i) => {
-      if (seen.has(id)) problems.push({ field: `${field}.${i}`, message: `${id} appears twice` });
-      seen.add(id);
+    names.forEach((name, i) => {
+      if (seen.has(name)) problems.push({ field: `${field}.${i}`, message: `${name} appears twice` });
+      seen.add(name);
     });
-  };
-  duplicates(
-    'organisations',
-    file.organisations.map((o) => o.id),
-  );
-  duplicates(
-    'agencies',
-    file.agencies.map((a) => a.id),
-  );
-  duplicates(
-    'categories',
-    file.categories.map((c) => c.code),
-  );
-  duplicates(
-    'routing',
-    file.routing.map((r) => r.category),
-  );
-  duplicates(
-    'documents',
-    file.documents.map((d) => d.id),
-  );
-  duplicates(
-    'priorities',
-    file.priorities.map((p) => p.planYear),
-  );
-  duplicates(
-    'plans',
-    file.plans.map((p) => p.period),
-  );
+  }
 
   const organisations = new Set(file.organisations.map((o) => o.id));
   const agencies = new Map(file.agencies.map((a) => [a.id, a]));

@@ -4,7 +4,7 @@
  * referrals (If-Match, audited). A new mailbox is used for the next email sent.
  */
 import * as z from 'zod/mini';
-import type { Versioned } from '../../domain/directory.ts';
+import { AUDITED, type Versioned } from '../../domain/directory.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Agency } from '../../domain/partnership.ts';
 import type { ReferenceDataRepository } from '../../domain/ports.ts';
@@ -16,9 +16,8 @@ import {
 } from '../../domain/use-cases/directory.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { AgencyFieldsSchema, DirectoryIdSchema } from '../directory-schemas.ts';
+import { AgencyFieldsSchema, DirectoryIdParam, DirectoryIdSchema } from '../directory-schemas.ts';
 import {
-  AuditTrailSchema,
   documented,
   IfMatchHeader,
   jsonResponse,
@@ -26,8 +25,7 @@ import {
   publicCache,
   withEtag,
 } from '../openapi-parts.ts';
-
-const IdParam = lazily(() => z.object({ id: DirectoryIdSchema() }));
+import { historyRoute } from './history.ts';
 
 const AgencySchema = lazily(() =>
   z
@@ -112,7 +110,7 @@ export function agencyRoutes(
       ROUTES.getAgency,
       () => ({
         summary: 'One agency with its referral mailbox (ETag for changes)',
-        params: IdParam(),
+        params: DirectoryIdParam(),
         responses: { 200: jsonResponse('Agency', AgencySchema()), ...problemResponses(401, 403, 404, 422) },
       }),
       async (c, { params }) => answer(c, await getAgency(deps.directory, params.id)),
@@ -124,7 +122,7 @@ export function agencyRoutes(
           'Change an agency’s name, referral mailbox, safeguarding clearance or whether it is active (If-Match)',
         description:
           'A new mailbox receives the next email sent. An agency a routing rule still names cannot be deactivated: 409 names the categories.',
-        params: IdParam(),
+        params: DirectoryIdParam(),
         headers: IfMatchHeader(),
         body: z.strictObject({
           name: z.optional(fields().name),
@@ -148,18 +146,11 @@ export function agencyRoutes(
           }),
         ),
     ),
-    defineRoute(
+    historyRoute(
       ROUTES.agencyHistory,
-      () => ({
-        summary: 'Every change to an agency: who, when, before and after',
-        params: IdParam(),
-        responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
-          ...problemResponses(401, 403, 422),
-        },
-      }),
-      async (c, { params }) =>
-        c.json({ entries: await deps.governance.listAudit(`AGENCY#${params.id}`) }, 200),
+      'an agency',
+      { params: DirectoryIdParam, entityOf: ({ id }) => AUDITED.agency(id) },
+      deps.governance,
     ),
   ];
 }

@@ -4,7 +4,7 @@
  * category leaves the form and refuses new enquiries by name, while enquiries made in it keep it.
  */
 import * as z from 'zod/mini';
-import type { PositionedCategory, Versioned } from '../../domain/directory.ts';
+import { AUDITED, type PositionedCategory, type Versioned } from '../../domain/directory.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { offeredCategories } from '../../domain/partnership.ts';
 import type { ReferenceDataRepository } from '../../domain/ports.ts';
@@ -17,15 +17,9 @@ import {
 import { REFERENCE_DATA_MAX_AGE_SECONDS, ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { CategoryFieldsSchema, DirectoryIdSchema } from '../directory-schemas.ts';
-import {
-  AuditTrailSchema,
-  documented,
-  IfMatchHeader,
-  jsonResponse,
-  problemResponses,
-  withEtag,
-} from '../openapi-parts.ts';
+import { documented, IfMatchHeader, jsonResponse, problemResponses, withEtag } from '../openapi-parts.ts';
 import { EnquiryCategoryListSchema } from '../schemas.ts';
+import { historyRoute } from './history.ts';
 
 const CodeParam = lazily(() => z.object({ code: DirectoryIdSchema() }));
 
@@ -134,18 +128,11 @@ export function categoryRoutes(
           }),
         ),
     ),
-    defineRoute(
+    historyRoute(
       ROUTES.categoryHistory,
-      () => ({
-        summary: 'Every change to a category: who, when, before and after',
-        params: CodeParam(),
-        responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
-          ...problemResponses(401, 403, 422),
-        },
-      }),
-      async (c, { params }) =>
-        c.json({ entries: await deps.governance.listAudit(`CATEGORY#${params.code}`) }, 200),
+      'a category',
+      { params: CodeParam, entityOf: ({ code }) => AUDITED.category(code) },
+      deps.governance,
     ),
   ];
 }

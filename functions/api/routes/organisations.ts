@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { ukDate } from '../../domain/dates.ts';
-import type { Versioned } from '../../domain/directory.ts';
+import { AUDITED, type Versioned } from '../../domain/directory.ts';
 import { hasVotingRights, membershipOn, type Organisation, PARTNER_KINDS } from '../../domain/governance.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import { paginate } from '../../domain/pagination.ts';
@@ -20,9 +20,13 @@ import {
 } from '../../domain/use-cases/directory.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import { DirectoryIdSchema, MembershipSchema, RepresentativesSchema } from '../directory-schemas.ts';
 import {
-  AuditTrailSchema,
+  DirectoryIdParam,
+  DirectoryIdSchema,
+  MembershipSchema,
+  RepresentativesSchema,
+} from '../directory-schemas.ts';
+import {
   documented,
   IfMatchHeader,
   IsoDateSchema,
@@ -34,8 +38,7 @@ import {
   singleLineText,
   withEtag,
 } from '../openapi-parts.ts';
-
-const IdParam = lazily(() => z.object({ id: DirectoryIdSchema() }));
+import { historyRoute } from './history.ts';
 
 const MembershipViewSchema = lazily(() =>
   z.object({
@@ -167,7 +170,7 @@ export function organisationRoutes(
       ROUTES.getOrganisation,
       () => ({
         summary: 'One organisation as staff keep it, representatives’ addresses included (ETag for changes)',
-        params: IdParam(),
+        params: DirectoryIdParam(),
         responses: {
           200: jsonResponse('Organisation', OrganisationSchema()),
           ...problemResponses(401, 403, 404, 422),
@@ -179,7 +182,7 @@ export function organisationRoutes(
       ROUTES.updateOrganisation,
       () => ({
         summary: 'Rename an organisation, replace its representatives, or mark it a CSU agency (If-Match)',
-        params: IdParam(),
+        params: DirectoryIdParam(),
         headers: IfMatchHeader(),
         body: z.strictObject({
           name: z.optional(singleLineText(150)),
@@ -208,7 +211,7 @@ export function organisationRoutes(
         summary: 'Record a new membership, after the last one has ended (If-Match)',
         description:
           'Voting rights follow the membership in force on the day in question: a statutory membership from 2022-07-01 votes on a motion dated 2023, not on one dated 2022-06-01.',
-        params: IdParam(),
+        params: DirectoryIdParam(),
         headers: IfMatchHeader(),
         body: MembershipSchema(),
         responses: {
@@ -254,18 +257,11 @@ export function organisationRoutes(
           }),
         ),
     ),
-    defineRoute(
+    historyRoute(
       ROUTES.organisationHistory,
-      () => ({
-        summary: 'Every change to an organisation: who, when, before and after',
-        params: IdParam(),
-        responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
-          ...problemResponses(401, 403, 422),
-        },
-      }),
-      async (c, { params }) =>
-        c.json({ entries: await deps.governance.listAudit(`ORGANISATION#${params.id}`) }, 200),
+      'an organisation',
+      { params: DirectoryIdParam, entityOf: ({ id }) => AUDITED.organisation(id) },
+      deps.governance,
     ),
   ];
 }

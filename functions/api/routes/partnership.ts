@@ -3,6 +3,7 @@
  * responsible-authority role and how the chair rotates. Partnership admins change it (If-Match, audited).
  */
 import * as z from 'zod/mini';
+import { AUDITED } from '../../domain/directory.ts';
 import { PARTNERSHIP_ROLES } from '../../domain/governance.ts';
 import {
   type GovernanceRepository,
@@ -14,13 +15,8 @@ import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
 import { DirectoryIdSchema, ProfileFieldsSchema } from '../directory-schemas.ts';
-import {
-  AuditTrailSchema,
-  documented,
-  IfMatchHeader,
-  jsonResponse,
-  problemResponses,
-} from '../openapi-parts.ts';
+import { documented, IfMatchHeader, jsonResponse, problemResponses } from '../openapi-parts.ts';
+import { historyRoute } from './history.ts';
 
 const PartnershipSchema = lazily(() =>
   z
@@ -144,16 +140,11 @@ export function partnershipRoutes(
         return c.json(await view(profile), 200);
       },
     ),
-    defineRoute(
+    historyRoute(
       ROUTES.partnershipHistory,
-      () => ({
-        summary: 'Every change to the profile: who, when, before and after',
-        responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
-          ...problemResponses(401, 403),
-        },
-      }),
-      async (c) => c.json({ entries: await deps.governance.listAudit('PARTNERSHIP') }, 200),
+      'the profile',
+      { entityOf: AUDITED.partnership },
+      deps.governance,
     ),
   ];
 }

@@ -1,20 +1,15 @@
 /** The routing table: which CSU agencies receive each category's enquiries (CSU officers, audited). */
 import * as z from 'zod/mini';
 import { targetsFor } from '../../domain/casework.ts';
+import { AUDITED } from '../../domain/directory.ts';
 import type { GovernanceRepository } from '../../domain/governance-ports.ts';
 import type { Clock, ReferenceDataRepository, VersionedRoutingRule } from '../../domain/ports.ts';
 import { etagOf } from '../../domain/use-cases/governance-writes.ts';
-import { getRouting, routingHistory, updateRouting } from '../../domain/use-cases/update-routing.ts';
+import { getRouting, updateRouting } from '../../domain/use-cases/update-routing.ts';
 import { ROUTES } from '../../topology.ts';
 import { defineRoute, lazily, type RouteDefinition } from '../define-route.ts';
-import {
-  AuditTrailSchema,
-  documented,
-  IfMatchHeader,
-  intBetween,
-  jsonResponse,
-  problemResponses,
-} from '../openapi-parts.ts';
+import { documented, IfMatchHeader, intBetween, jsonResponse, problemResponses } from '../openapi-parts.ts';
+import { historyRoute } from './history.ts';
 
 const CategoryParam = lazily(() =>
   z.object({
@@ -103,18 +98,11 @@ export function routingRoutes(deps: {
         return c.json(await routingView(rule), 200);
       },
     ),
-    defineRoute(
+    historyRoute(
       ROUTES.routingHistory,
-      () => ({
-        summary: 'Every change to a category’s routing: who, when, before and after',
-        params: CategoryParam(),
-        responses: {
-          200: jsonResponse('Audit entries, newest first', AuditTrailSchema()),
-          ...problemResponses(401, 403),
-        },
-      }),
-      async (c, { params }) =>
-        c.json({ entries: await routingHistory(deps.governance, params.category) }, 200),
+      'a category’s routing',
+      { params: CategoryParam, entityOf: ({ category }) => AUDITED.routing(category) },
+      deps.governance,
     ),
   ];
 }

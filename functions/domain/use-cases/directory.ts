@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ChairPolicy } from '../chair-rotation.ts';
 import {
+  AUDITED,
+  auditEntryOf,
   categoriesRoutingTo,
   type DirectoryRepository,
   idFromName,
@@ -42,7 +44,7 @@ function audited(
   before: unknown,
   after: unknown,
 ): AuditEntry {
-  return { entity, action, actor: principal.subject, at: deps.clock().toISOString(), before, after };
+  return auditEntryOf(principal, deps.clock(), { entity, action, before, after });
 }
 
 /** The fields of `after` that differ from `before`, each side keeping only those: what an auditor reads. */
@@ -143,7 +145,7 @@ export async function updateProfile(
   await deps.directory.updateProfile(
     after,
     expectedVersion,
-    audited(deps, input.principal, 'PARTNERSHIP', 'update-profile', change.before, change.after),
+    audited(deps, input.principal, AUDITED.partnership(), 'update-profile', change.before, change.after),
   );
   return getProfile(deps.directory);
 }
@@ -205,7 +207,7 @@ export async function createOrganisation(
   await deps.directory.createOrganisation(
     organisation,
     position,
-    audited(deps, input.principal, `ORGANISATION#${id}`, 'create-organisation', null, organisation),
+    audited(deps, input.principal, AUDITED.organisation(id), 'create-organisation', null, organisation),
   );
   return getOrganisation(deps.directory, id);
 }
@@ -225,7 +227,7 @@ async function changeOrganisation(
   await deps.directory.updateOrganisation(
     next,
     expectedVersion,
-    audited(deps, input.principal, `ORGANISATION#${input.id}`, action, diff.before, diff.after),
+    audited(deps, input.principal, AUDITED.organisation(input.id), action, diff.before, diff.after),
   );
   return getOrganisation(deps.directory, input.id);
 }
@@ -294,7 +296,7 @@ export async function createAgency(
   };
   await deps.directory.createAgency(
     agency,
-    audited(deps, input.principal, `AGENCY#${agency.id}`, 'create-agency', null, agency),
+    audited(deps, input.principal, AUDITED.agency(agency.id), 'create-agency', null, agency),
   );
   return getAgency(deps.directory, agency.id);
 }
@@ -344,7 +346,7 @@ export async function updateAgency(
   await deps.directory.updateAgency(
     next,
     expectedVersion,
-    audited(deps, input.principal, `AGENCY#${input.id}`, 'update-agency', diff.before, diff.after),
+    audited(deps, input.principal, AUDITED.agency(input.id), 'update-agency', diff.before, diff.after),
     rules ? routingChanges : undefined,
   );
   return getAgency(deps.directory, input.id);
@@ -376,7 +378,7 @@ export async function createCategory(
   const category: PositionedCategory = { ...fields, retired: false };
   await deps.directory.createCategory(
     category,
-    audited(deps, principal, `CATEGORY#${category.code}`, 'create-category', null, category),
+    audited(deps, principal, AUDITED.category(category.code), 'create-category', null, category),
   );
   return getCategory(deps.directory, category.code);
 }
@@ -411,7 +413,7 @@ export async function updateCategory(
   await deps.directory.updateCategory(
     next,
     expectedVersion,
-    audited(deps, input.principal, `CATEGORY#${input.code}`, 'update-category', diff.before, diff.after),
+    audited(deps, input.principal, AUDITED.category(input.code), 'update-category', diff.before, diff.after),
   );
   return getCategory(deps.directory, input.code);
 }

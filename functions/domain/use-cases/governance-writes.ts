@@ -44,6 +44,16 @@ export function versionFromEtag(ifMatch: string | undefined): number {
   return parseEtag(ifMatch).version;
 }
 
+/**
+ * The version a create-or-revise expects: none for a record that does not exist yet (an If-Match then names a
+ * version that cannot be current: 412), the If-Match's for one that does (428 without).
+ */
+export function expectedVersionFor(existing: unknown, ifMatch: string | undefined): number | undefined {
+  if (existing) return versionFromEtag(ifMatch);
+  if (ifMatch !== undefined) throw new StaleVersion();
+  return undefined;
+}
+
 /** The ETag of a version, optionally scoped (a chair term's start), so it cannot match another record. */
 export const etagOf = (version: number, scope?: string) => (scope ? `"${scope}.${version}"` : `"${version}"`);
 
@@ -191,8 +201,7 @@ export async function revisePriorities(
   input: { principal: StaffPrincipal; planYear: string; titles: string[]; ifMatch?: string },
 ) {
   const existing = await deps.governance.getPlanYear(input.planYear);
-  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
-  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
+  const expectedVersion = expectedVersionFor(existing, input.ifMatch);
   const revisedOn = ukDate(deps.clock());
   await deps.governance.putPlanYear(
     { planYear: input.planYear, titles: input.titles, revisedOn },

@@ -2,8 +2,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { ukDate } from '../dates.ts';
-import { RecordNotFound, StaleVersion, ValidationFailed } from '../errors.ts';
-import type { GovernanceRepository } from '../governance-ports.ts';
+import { AUDITED, auditEntryOf } from '../directory.ts';
+import { RecordNotFound, ValidationFailed } from '../errors.ts';
+import type { AuditEntry, GovernanceRepository } from '../governance-ports.ts';
 import type { Clock } from '../ports.ts';
 import {
   type Action,
@@ -18,7 +19,7 @@ import {
   type StrategicAssessment,
 } from '../records.ts';
 import type { StaffPrincipal } from '../staff.ts';
-import { versionFromEtag } from './governance-writes.ts';
+import { expectedVersionFor, versionFromEtag } from './governance-writes.ts';
 
 export interface RecordsDeps {
   readonly records: RecordsRepository;
@@ -169,14 +170,15 @@ export async function recordDocument(
 ): Promise<PublishedDocument> {
   const { principal, ...fields } = input;
   const document: PublishedDocument = { id: randomUUID(), ...fields };
-  await deps.records.addDocument(document, {
-    entity: `DOCUMENT#${document.id}`,
-    action: 'record-document',
-    actor: principal.subject,
-    at: deps.clock().toISOString(),
-    before: null,
-    after: document,
-  });
+  await deps.records.addDocument(
+    document,
+    auditEntryOf(principal, deps.clock(), {
+      entity: AUDITED.document(document.id),
+      action: 'record-document',
+      before: null,
+      after: document,
+    }),
+  );
   return document;
 }
 
@@ -186,6 +188,35 @@ async function assertDocument(deps: Pick<RecordsDeps, 'records'>, documentId: st
       { field: 'documentId', message: 'is not a document on record (POST /documents)' },
     ]);
   }
+}
+
+/**
+ * Creates `record` (absent `existing`) or revises it at the version If-Match names, through `save`, with the
+ * audit entry of `entity` under the action that says which it was.
+ */
+async function createOrRevise<T extends object>(
+  deps: Pick<RecordsDeps, 'clock'>,
+  input: { principal: StaffPrincipal; ifMatch?: string },
+  change: {
+    record: T;
+    existing: (T & { version: number }) | undefined;
+    entity: string;
+    actions: { create: string; revise: string };
+    save: (expectedVersion: number | undefined, audit: AuditEntry) => Promise<void>;
+  },
+): Promise<T & { version: number }> {
+  const expectedVersion = expectedVersionFor(change.existing, input.ifMatch);
+  const { version: _version, ...before } = change.existing ?? { version: 0 };
+  await change.save(
+    expectedVersion,
+    auditEntryOf(input.principal, deps.clock(), {
+      entity: change.entity,
+      action: change.existing ? change.actions.revise : change.actions.create,
+      before: change.existing ? before : null,
+      after: change.record,
+    }),
+  );
+  return { ...change.record, version: (expectedVersion ?? 0) + 1 };
 }
 
 /**
@@ -203,19 +234,13 @@ export async function savePlan(
     throw new ValidationFailed([{ field: 'years', message: `must give ${expected.join(', ')} in order` }]);
   }
   await assertDocument(deps, plan.documentId);
-  const existing = (await deps.records.listPlans()).find((p) => p.period === plan.period);
-  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
-  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
-  const { version: _version, ...before } = existing ?? { version: 0 };
-  await deps.records.savePlan(plan, expectedVersion, {
-    entity: `PLAN#${plan.period}`,
-    action: existing ? 'revise-plan' : 'adopt-plan',
-    actor: input.principal.subject,
-    at: deps.clock().toISOString(),
-    before: existing ? before : null,
-    after: plan,
+  return createOrRevise(deps, input, {
+    record: plan,
+    existing: (await deps.records.listPlans()).find((p) => p.period === plan.period),
+    entity: AUDITED.plan(plan.period),
+    actions: { create: 'adopt-plan', revise: 'revise-plan' },
+    save: (expectedVersion, audit) => deps.records.savePlan(plan, expectedVersion, audit),
   });
-  return { ...plan, version: (expectedVersion ?? 0) + 1 };
 }
 
 /** Records a plan year's strategic assessment, or replaces it (If-Match with the version read). Audited. */
@@ -225,17 +250,11 @@ export async function saveAssessment(
 ): Promise<StrategicAssessment & { version: number }> {
   const { assessment } = input;
   await assertDocument(deps, assessment.documentId);
-  const existing = (await deps.records.listAssessments()).find((a) => a.planYear === assessment.planYear);
-  if (!existing && input.ifMatch !== undefined) throw new StaleVersion();
-  const expectedVersion = existing ? versionFromEtag(input.ifMatch) : undefined;
-  const { version: _version, ...before } = existing ?? { version: 0 };
-  await deps.records.saveAssessment(assessment, expectedVersion, {
-    entity: `ASSESSMENT#${assessment.planYear}`,
-    action: existing ? 'revise-assessment' : 'publish-assessment',
-    actor: input.principal.subject,
-    at: deps.clock().toISOString(),
-    before: existing ? before : null,
-    after: assessment,
+  return createOrRevise(deps, input, {
+    record: assessment,
+    existing: (await deps.records.listAssessments()).find((a) => a.planYear === assessment.planYear),
+    entity: AUDITED.assessment(assessment.planYear),
+    actions: { create: 'publish-assessment', revise: 'revise-assessment' },
+    save: (expectedVersion, audit) => deps.records.saveAssessment(assessment, expectedVersion, audit),
   });
-  return { ...assessment, version: (expectedVersion ?? 0) + 1 };
 }

@@ -1,6 +1,7 @@
 import type { ResponseTargets } from '../casework.ts';
+import { AUDITED } from '../directory.ts';
 import { RecordNotFound, ValidationFailed } from '../errors.ts';
-import type { AuditEntry, GovernanceRepository } from '../governance-ports.ts';
+import type { AuditEntry } from '../governance-ports.ts';
 import type { Clock, ReferenceDataRepository, VersionedRoutingRule } from '../ports.ts';
 import type { StaffPrincipal } from '../staff.ts';
 import { versionFromEtag } from './governance-writes.ts';
@@ -43,7 +44,7 @@ export async function updateRouting(
   const agencyIds = [...new Set(input.agencyIds)];
   const targets = input.targets ?? current.targets;
   const audit: AuditEntry = {
-    entity: `ROUTING#${input.category}`,
+    entity: AUDITED.routing(input.category),
     action: 'update-routing',
     actor: input.principal.subject,
     at: deps.clock().toISOString(),
@@ -56,9 +57,4 @@ export async function updateRouting(
     audit,
   );
   return getRouting(deps.referenceData, input.category);
-}
-
-/** The audit trail of a category's routing, newest first. */
-export async function routingHistory(governance: Pick<GovernanceRepository, 'listAudit'>, category: string) {
-  return governance.listAudit(`ROUTING#${category}`);
 }
