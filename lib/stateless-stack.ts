@@ -76,6 +76,7 @@ import {
   type FunctionName,
   type FunctionSetting,
   type FunctionSpec,
+  functionOf,
   isStaffRoute,
   OUTBOX_SWEEP,
   QUEUES,
@@ -437,24 +438,31 @@ export class StatelessStack extends Stack {
     return domain;
   }
 
-  /** One resource and method per `ROUTES` entry, all proxied to the `api` function, plus CORS preflight. */
+  /** One resource and method per `ROUTES` entry, proxied to the function serving it, plus CORS preflight. */
   private addRoutes(stage: StageConfig, staffUserPool: IUserPool): void {
     const staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
       cognitoUserPools: [staffUserPool],
       authorizerName: 'staff-id-token',
     });
-    const api = this.functions.api;
-    // A proxy integration without LambdaIntegration's one permission per method (28 of them filled 12 KB of the
-    // function policy's 20 KB): one permission below covers every method and path of this stage only.
-    const integration = new Integration({
-      type: IntegrationType.AWS_PROXY,
-      integrationHttpMethod: 'POST',
-      uri: `arn:${this.partition}:apigateway:${this.region}:lambda:path/2015-03-31/functions/${api.functionArn}/invocations`,
-    });
-    api.addPermission('ApiInvoke', {
-      principal: new ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: this.api.arnForExecuteApi('*', '/*', stage.name),
-    });
+    // A proxy integration per function, without LambdaIntegration's one permission per method (28 of them
+    // filled 12 KB of the function policy's 20 KB): one permission covers every method and path of this stage.
+    const integrations = new Map<FunctionName, Integration>();
+    const integrationOf = (name: FunctionName): Integration => {
+      const existing = integrations.get(name);
+      if (existing) return existing;
+      const fn = this.functions[name];
+      const integration = new Integration({
+        type: IntegrationType.AWS_PROXY,
+        integrationHttpMethod: 'POST',
+        uri: `arn:${this.partition}:apigateway:${this.region}:lambda:path/2015-03-31/functions/${fn.functionArn}/invocations`,
+      });
+      fn.addPermission('ApiInvoke', {
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: this.api.arnForExecuteApi('*', '/*', stage.name),
+      });
+      integrations.set(name, integration);
+      return integration;
+    };
     // Only checks that path parameters are present; the function validates bodies against its schemas.
     const requestValidator = this.api.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
@@ -462,6 +470,7 @@ export class StatelessStack extends Stack {
     });
     const methodsByPath = new Map<string, string[]>();
     for (const route of ROUTE_LIST) {
+      const integration = integrationOf(functionOf(route));
       const resource = this.api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       const requestParameters = Object.fromEntries(

@@ -1,21 +1,25 @@
 /**
  * A local stand-in for the REST API stage: turns each HTTP request into the API Gateway (REST, v1 proxy)
- * event the `api` Lambda receives on AWS, invokes the same handler, and writes its response back.
+ * event the route's function (`api`, or `docs` for the API's documentation) receives on AWS, invokes the same
+ * handler, and writes its response back.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
-import { isStaffRoute, ROUTE_LIST } from '../functions/topology.ts';
+import { type FunctionName, functionOf, isStaffRoute, ROUTE_LIST, ROUTES } from '../functions/topology.ts';
+import { ContractChecker } from './contract.ts';
 import { hardened, readBody, respond } from './http.ts';
 
 /** API Gateway's own payload limit; our app enforces a much smaller one. */
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
 export function createApiGateway(options: {
-  invoke: (event: APIGatewayProxyEvent) => Promise<unknown>;
+  invoke: (functionName: FunctionName, event: APIGatewayProxyEvent) => Promise<unknown>;
   stage: string;
   log: (message: string, error?: unknown) => void;
+  /** In test mode: every response of a documented operation is checked against the contract (./contract.ts). */
+  contract?: Promise<ContractChecker>;
 }): http.Server {
   const server = http.createServer(async (req, res) => {
     const read = await readBody(req, API_GATEWAY_MAX_BYTES);
@@ -31,7 +35,7 @@ export function createApiGateway(options: {
     try {
       await forward(req, res, read.body);
     } catch (error) {
-      options.log('The api function failed', error);
+      options.log("The route's function failed", error);
       sendGatewayProblem(res, 'DEFAULT_5XX');
     }
   });
@@ -51,23 +55,109 @@ export function createApiGateway(options: {
     // (It also verifies the token; the function verifies it again, so local and AWS refuse the same tokens.)
     const route = matchRoute(method, path);
     if (route?.staff && !/^Bearer\s+\S+$/i.test(String(req.headers.authorization ?? ''))) {
+      const refused = gatewayProblem('UNAUTHORIZED');
+      const text = JSON.stringify(refused.body);
+      if (
+        await breaksContract(res, method, route.resource, refused.status ?? 401, PROBLEM_CONTENT_TYPE, text)
+      )
+        return;
       sendGatewayProblem(res, 'UNAUTHORIZED');
       return;
     }
     const event = toProxyEvent(req, body, options.stage);
-    const result = (await options.invoke(event)) as APIGatewayProxyResult & {
+    // CORS preflight (answered by the stage itself on AWS) goes to the api function, whose CORS middleware
+    // answers it with the same settings.
+    const target: FunctionName = route?.function ?? 'api';
+    const result = (await options.invoke(target, event)) as APIGatewayProxyResult & {
       multiValueHeaders?: Record<string, string[]>;
     };
     const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
+    const answer = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    if (route) {
+      const contentType = Object.entries(headers).find(
+        ([name]) => name.toLowerCase() === 'content-type',
+      )?.[1];
+      const text = typeof answer === 'string' ? answer : answer.toString('utf8');
+      if (
+        await breaksContract(res, method, route.resource, result.statusCode, String(contentType ?? ''), text)
+      )
+        return;
+    }
+    respond(res, result.statusCode, headers, answer);
+  }
+
+  /**
+   * In test mode, answers a loud 500 instead of a response that breaks the contract, so the test that made the
+   * request fails there and then, naming what is wrong; true when it did.
+   */
+  async function breaksContract(
+    res: http.ServerResponse,
+    method: string,
+    resource: string,
+    status: number,
+    contentType: string,
+    body: string,
+  ): Promise<boolean> {
+    if (!options.contract) return false;
+    const problems = (await options.contract).check(method, resource, { status, contentType, body });
+    if (problems.length === 0) return false;
+    options.log(`CONTRACT VIOLATION: ${method} ${resource} answered ${status}: ${problems.join('; ')}`);
     respond(
       res,
-      result.statusCode,
-      headers,
-      result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
+      500,
+      { 'content-type': PROBLEM_CONTENT_TYPE },
+      JSON.stringify({
+        type: 'urn:csp:problem:contract-violation',
+        title: 'The response breaks the API contract (local test mode)',
+        status: 500,
+        detail: `${method} ${resource} answered ${status}, which the OpenAPI document does not allow.`,
+        errors: problems.map((message) => ({ field: 'response', message })),
+      }),
     );
+    return true;
   }
   return hardened(server);
+}
+
+/**
+ * The contract the `docs` function serves, as the checker of test mode: fetched through the function itself,
+ * so what is checked is exactly what clients read.
+ */
+export async function servedContract(
+  invoke: (functionName: FunctionName, event: APIGatewayProxyEvent) => Promise<unknown>,
+  stage: string,
+): Promise<ContractChecker> {
+  const path = ROUTES.openApiDocument.path;
+  const event = {
+    resource: path,
+    path,
+    httpMethod: 'GET',
+    headers: { host: 'localhost' },
+    multiValueHeaders: { host: ['localhost'] },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      httpMethod: 'GET',
+      identity: { sourceIp: '127.0.0.1', userAgent: 'local-contract' },
+      path: `/${stage}${path}`,
+      stage,
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: path,
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const result = (await invoke(functionOf(ROUTES.openApiDocument), event)) as APIGatewayProxyResult;
+  if (result.statusCode !== 200)
+    throw new Error(`The docs function answered ${result.statusCode} for ${path}`);
+  return new ContractChecker(JSON.parse(result.body) as Record<string, unknown>);
 }
 
 function toProxyEvent(req: http.IncomingMessage, body: Buffer, stage: string): APIGatewayProxyEvent {
@@ -161,6 +251,7 @@ function matchRoute(method: string, path: string) {
       resource: route.path,
       params: names.length > 0 ? params : null,
       staff: isStaffRoute(route),
+      function: functionOf(route),
     };
   }
   return undefined;

@@ -33,6 +33,8 @@ export interface ControlPlane {
   crashDynamoDb(downMs: number): Promise<void>;
   /** Changes how fast every queue's retry back-off passes (1 = real time; undefined: the cloud's own). */
   setRetryTimeScale(scale: number | undefined): void;
+  /** In test mode, which operations the run touched and any contract violation; undefined otherwise. */
+  contractCoverage(): Promise<unknown>;
 }
 
 /** Failures the tests (or a curious developer) can inject. */
@@ -222,6 +224,12 @@ export function createAwsEndpoint(options: {
       return json(200, { token: await options.issuer.issue({ role: request.role ?? '', ...request }) });
     }
     if (method === 'GET' && parts[0] === 'idle') return json(200, { idle: control.isIdle() });
+    if (method === 'GET' && parts[0] === 'contract') {
+      const coverage = await control.contractCoverage();
+      return coverage
+        ? json(200, coverage)
+        : json(404, { message: 'The contract is checked in test mode only (CSP_LOCAL_CHECK_CONTRACT=1)' });
+    }
     if (method === 'GET' && parts[0] === 'events') {
       return json(200, { events: bus.recent(Number(url.searchParams.get('limit') ?? 100)) });
     }

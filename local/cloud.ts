@@ -16,6 +16,7 @@ import { DynamoDbGovernanceRepository } from '../functions/adapters/dynamodb-gov
 import { ENV, type EnvName } from '../functions/config.ts';
 import { metricsNamespace } from '../functions/metrics.ts';
 import {
+  type FunctionName,
   QUEUES,
   type QueueName,
   SCHEDULES,
@@ -25,7 +26,7 @@ import {
 import { DynamoDbSeedTable } from '../scripts/seed/dynamodb-seed-table.ts';
 import { loadPartnershipFile, type PartnershipFile } from '../scripts/seed/partnership-file.ts';
 import { describeSeeding, seedPartnership } from '../scripts/seed/seed-partnership.ts';
-import { createApiGateway } from './api-gateway.ts';
+import { createApiGateway, servedContract } from './api-gateway.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE } from './auth-issuer.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
 import {
@@ -67,6 +68,11 @@ export interface LocalCloudOptions {
   readonly timeScale: number;
   /** Overrides OUTBOX_GRACE_SECONDS (tests use 0). */
   readonly outboxGraceSeconds: number;
+  /**
+   * Test mode: the gateway checks every response against the served OpenAPI document and answers a loud 500
+   * for one that breaks it; `GET /_local/contract` reports what the run touched (local/contract.ts).
+   */
+  readonly checkContract?: boolean;
   readonly log: (message: string, error?: unknown) => void;
 }
 
@@ -277,6 +283,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return runtime.invoke(schedule.target, { scheduledTime });
     };
 
+    const invoke = (functionName: FunctionName, event: APIGatewayProxyEvent) =>
+      runtime.invoke(functionName, event);
+    const contract = options.checkContract ? servedContract(invoke, STAGE) : undefined;
+    // Fails the start, not a test, when the document cannot be served or compiled.
+    await contract;
     const awsEndpoint = createAwsEndpoint({
       bus,
       defaultBus,
@@ -310,6 +321,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         },
         redrive: (name) => queues.get(name as QueueName)?.redrive(),
         crashDynamoDb: crashDynamo,
+        contractCoverage: async () => (contract ? (await contract).coverage() : undefined),
         setRetryTimeScale: (scale) => {
           for (const queue of queues.values()) queue.setRetryTimeScale(scale);
         },
@@ -339,11 +351,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       }
     }
 
-    const api = createApiGateway({
-      stage: STAGE,
-      log,
-      invoke: (event: APIGatewayProxyEvent) => runtime.invoke('api', event),
-    });
+    const api = createApiGateway({ stage: STAGE, log, invoke, contract });
     await listen(api, ports.api);
     cleanups.push(() => closeServer(api));
   } catch (error) {

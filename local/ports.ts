@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { LOCAL_API_URL } from '../functions/topology.ts';
 import { LocalCloudError } from './errors.ts';
 
 /** Ports of the local cloud; each can be changed with its environment variable. */
@@ -20,7 +21,13 @@ export const PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   aws: 'CSP_AWS_PORT',
 };
 
-const DEFAULT_PORTS: LocalPorts = { api: 3000, sesInbox: 8005, dynamodb: 8000, aws: 4010 };
+// The API's port is the one the OpenAPI document names as the local server.
+const DEFAULT_PORTS: LocalPorts = {
+  api: Number(new URL(LOCAL_API_URL).port),
+  sesInbox: 8005,
+  dynamodb: 8000,
+  aws: 4010,
+};
 
 /** Ports from the environment, defaulting to the documented ones. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalPorts {

@@ -50,6 +50,8 @@ async function main() {
     runSchedules: !flags['no-schedules'],
     timeScale: Number(process.env.CSP_LOCAL_TIME_SCALE ?? 1),
     outboxGraceSeconds: Number(process.env.CSP_OUTBOX_GRACE_SECONDS ?? OUTBOX_SWEEP.graceSeconds),
+    // Set by the test setup: responses are checked against the OpenAPI document.
+    checkContract: process.env.CSP_LOCAL_CHECK_CONTRACT === '1',
     log,
   });
 

@@ -1,6 +1,7 @@
 /**
- * The API as one Hono app: the app-wide middleware, one router per resource (`routes/`), the OpenAPI document
- * generated from the routes' own schemas, and the one mapping of errors to problem documents. The same app runs
+ * The API as one Hono app: the app-wide middleware, one router per resource (`routes/`), and the one mapping
+ * of errors to problem documents (the OpenAPI document and its reference page are the `docs` function's:
+ * ./docs-app.ts). The same app runs
  * inside the `api` Lambda (behind API Gateway) and, through that Lambda's handler, in the local cloud.
  */
 import { randomUUID } from 'node:crypto';
@@ -95,13 +96,6 @@ export interface ApiDeps {
   readonly allowedOrigins: readonly string[];
 }
 
-const API_INFO = {
-  title: 'Community Safety Partnership API',
-  version: '1.0.0',
-  description:
-    'Public enquiries to the Community Safety Unit, and the partnership’s governance records. Staff routes need a staff ID token (Authorization: Bearer). Errors are RFC 9457 problem details.',
-};
-
 /** Every route of the API, from its resource's module. */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
   return [
@@ -146,28 +140,6 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
 
   const routes = apiRoutes(deps);
   for (const route of routes) route.register(app);
-
-  // Loaded and built on first request, not at cold start: most containers never serve them, and the JSON
-  // Schema generator they need is a good part of what the function would otherwise compile at start.
-  let document: Promise<Record<string, unknown>> | undefined;
-  let docsPage: Promise<string> | undefined;
-  const openApi = () => {
-    document ??= import('./openapi-document.ts').then(({ openApiDocument }) =>
-      openApiDocument(routes, API_INFO),
-    );
-    return document;
-  };
-  app.get(ROUTES.openApiDocument.path, async (c) => {
-    c.header('Cache-Control', 'public, max-age=300');
-    return c.json(await openApi());
-  });
-  app.get(ROUTES.apiReference.path, async (c) => {
-    const { renderDocsPage, DOCS_PAGE_CSP } = await import('./docs-page.ts');
-    docsPage ??= openApi().then(renderDocsPage);
-    c.header('Cache-Control', 'public, max-age=300');
-    c.header('Content-Security-Policy', DOCS_PAGE_CSP);
-    return c.html(await docsPage);
-  });
 
   // API Gateway answers unknown paths and methods itself (see GATEWAY_PROBLEMS); this covers direct calls.
   app.notFound((c) =>
@@ -220,7 +192,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
  * HTML pages set their own, narrower one), and `no-store` unless a route chose to let a response be cached:
  * responses carry personal data and status tokens, and no shared cache may keep them.
  */
-function securityHeaders(): MiddlewareHandler<ApiEnv> {
+export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const headers = c.res.headers;

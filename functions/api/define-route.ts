@@ -40,8 +40,10 @@ export type StaffEnv = ApiEnv & { Variables: { principal: StaffPrincipal } };
 export interface ResponseDoc {
   readonly description: string;
   readonly schema?: z.ZodMiniType;
-  /** @default 'application/json' */
-  readonly contentType?: string;
+  /** Its media type, or each of them (Open311 answers XML or JSON). @default 'application/json' */
+  readonly contentType?: string | readonly string[];
+  /** Other media types the same response comes in when the client asks (`Accept`), e.g. `text/csv`. */
+  readonly alsoAs?: Readonly<Record<string, string>>;
 }
 
 /** What a route reads and answers, beside its `ROUTES` entry. */
@@ -180,6 +182,6 @@ function violationsFrom(error: z.core.$ZodError, target: Target): FieldViolation
 }
 
 /** `idempotency-key` → `Idempotency-Key`, as clients write it. */
-function headerName(name: string): string {
+export function headerName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }

@@ -166,6 +166,7 @@ export const DocumentFieldsSchema = lazily(() => ({
 export const PlanFieldsSchema = lazily(() => ({
   period: documented(z.string().check(z.regex(/^\d{4}-\d{2}$/, 'must be a period such as 2021-24')), {
     description: 'First year and the year the last plan year ends, e.g. 2021-24 for 2021-22 to 2023-24',
+    examples: ['2024-27'],
   }),
   title: singleLineText(200),
   years: z

@@ -50,13 +50,16 @@ export const IfMatchHeader = lazily(() =>
 
 /** A plan year such as `2021-22`. */
 export const PlanYearSchema = lazily(() =>
-  z.string().check(
-    z.regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22'),
-    // 2021-22, never 2021-23: a plan year is two consecutive years.
-    z.refine(
-      (s: string) => (Number(s.slice(0, 4)) + 1) % 100 === Number(s.slice(5)),
-      'must be two consecutive years, e.g. 2021-22',
+  documented(
+    z.string().check(
+      z.regex(/^\d{4}-\d{2}$/, 'must be a plan year such as 2021-22'),
+      // 2021-22, never 2021-23: a plan year is two consecutive years.
+      z.refine(
+        (s: string) => (Number(s.slice(0, 4)) + 1) % 100 === Number(s.slice(5)),
+        'must be two consecutive years, e.g. 2021-22',
+      ),
     ),
+    { examples: ['2026-27'] },
   ),
 );
 

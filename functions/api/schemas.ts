@@ -167,12 +167,24 @@ export const ProblemSchema = lazily(() =>
   titled(
     'Problem',
     z.object({
-      type: z.string(),
+      type: documented(z.string(), {
+        description: 'What kind of problem: `urn:csp:problem:<slug>`, stable for clients to branch on',
+        examples: ['urn:csp:problem:validation-failed'],
+      }),
       title: z.string(),
       status: z.int(),
       detail: z.optional(z.string()),
-      instance: z.optional(z.string()),
-      errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+      instance: z.optional(documented(z.string(), { description: 'The path of the request' })),
+      errors: z.optional(
+        documented(z.array(z.object({ field: z.string(), message: z.string() })), {
+          description: 'Each invalid field, and what is wrong with it',
+        }),
+      ),
+      allowed: z.optional(
+        documented(z.array(z.string()), {
+          description: 'What is possible instead, e.g. a case’s next statuses',
+        }),
+      ),
     }),
   ),
 );

@@ -3,7 +3,6 @@
  * SES emulator, exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { isStaffRoute, ROUTE_LIST } from '../../functions/topology.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import { anEnquiry, callApi, cloud, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
@@ -236,38 +235,6 @@ describe('GET /enquiries/{reference}/status', () => {
 });
 
 describe('the API surface', () => {
-  it('documents in /openapi.json exactly the routes the topology deploys', async () => {
-    const { status, body } = await callApi<{
-      openapi: string;
-      paths: Record<string, Record<string, unknown>>;
-    }>('/openapi.json');
-
-    const documented = Object.entries(body.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => {
-        const security = (operation as { security?: Record<string, unknown>[] }).security;
-        return `${method.toUpperCase()} ${path} ${security?.length ? 'staff' : 'public'}`;
-      }),
-    );
-    expect(status).toBe(200);
-    expect(body.openapi).toBe('3.1.0');
-    expect(documented.sort()).toEqual(
-      ROUTE_LIST.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')
-        .map((r) => `${r.method} ${r.path} ${isStaffRoute(r) ? 'staff' : 'public'}`)
-        .sort(),
-    );
-  });
-
-  it('renders a readable reference of every documented route at /docs', async () => {
-    const response = await fetch(`${cloud().api}/docs`);
-    const html = await response.text();
-
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/html');
-    for (const route of ROUTE_LIST.filter((r) => r.path !== '/openapi.json' && r.path !== '/docs')) {
-      expect(html).toContain(`<code>${route.method} ${route.path}</code>`);
-    }
-  });
-
   it("allows the council website's origin by CORS, and no other", async () => {
     const preflight = (origin: string) =>
       fetch(`${cloud().api}/enquiries`, {

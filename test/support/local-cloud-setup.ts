@@ -2,11 +2,17 @@
  * Vitest global setup for integration tests: starts the real local cloud (`local/start.ts`, the code behind
  * `npm start`) in a child process on free ports, in memory, with schedules fired by hand and queue timeouts
  * scaled down so retries take seconds. Its output (the functions' logs) goes to a file tests can inspect.
+ *
+ * The cloud runs in contract test mode: its gateway checks every response against the OpenAPI document. At
+ * the end the run's contract coverage is written to `.data/test-logs/contract-coverage.json`, and the run
+ * fails on any violation, or, when every integration file ran, on any operation no test touched
+ * (docs/api-contract.md).
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type LocalCloudUrls, startCloudProcess } from '../../local/cloud-process.ts';
+import type { ContractCoverage } from '../../local/contract.ts';
 import { freePorts, portVariables } from '../../local/ports.ts';
 
 export type { LocalCloudUrls };
@@ -23,7 +29,8 @@ const TIME_SCALE = 0.02;
 
 export default async function setup(project: TestProject) {
   const rootDir = path.resolve(import.meta.dirname, '../..');
-  const logDir = path.join(rootDir, '.data', 'test-logs');
+  // Its own directory when two runs share a machine (CSP_TEST_LOG_DIR), so neither reads the other's log.
+  const logDir = process.env.CSP_TEST_LOG_DIR ?? path.join(rootDir, '.data', 'test-logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'local-cloud.log');
   const logStream = createWriteStream(logFile);
@@ -32,6 +39,7 @@ export default async function setup(project: TestProject) {
     ...portVariables(await freePorts()),
     CSP_LOCAL_TIME_SCALE: String(TIME_SCALE),
     CSP_OUTBOX_GRACE_SECONDS: '0',
+    CSP_LOCAL_CHECK_CONTRACT: '1',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   };
   const cloud = await startCloudProcess({
@@ -46,7 +54,43 @@ export default async function setup(project: TestProject) {
   project.provide('localCloudLogFile', logFile);
 
   return async () => {
+    const coverage = await fetch(`${urls.control}/contract`)
+      .then((response) => (response.ok ? (response.json() as Promise<ContractCoverage>) : undefined))
+      .catch(() => undefined);
     await cloud.stop();
     logStream.end();
+    if (coverage) checkContractCoverage(coverage, path.join(logDir, 'contract-coverage.json'), project);
   };
+}
+
+/** Integration test files on disk: when all of them ran, every documented operation must have been touched. */
+function integrationFiles(rootDir: string): number {
+  return ['test/adapters', 'test/e2e'].reduce(
+    (count, dir) =>
+      count + readdirSync(path.join(rootDir, dir)).filter((file) => file.endsWith('.test.ts')).length,
+    0,
+  );
+}
+
+/** Writes the report; throws (failing the run) on a violation, or on an untouched operation in a full run. */
+function checkContractCoverage(coverage: ContractCoverage, reportFile: string, project: TestProject): void {
+  writeFileSync(reportFile, `${JSON.stringify(coverage, null, 2)}\n`);
+  const ran = project.vitest.state
+    .getTestModules()
+    .filter((module) => module.project.name === project.name && module.state() !== 'skipped').length;
+  const everyFile = ran === integrationFiles(project.config.root) && !project.vitest.config.testNamePattern;
+  const touched = coverage.operations.length - coverage.untouched.length;
+  const failures = [
+    ...coverage.violations.map(
+      (violation) =>
+        `${violation.operationId} answered ${violation.status}: ${violation.problems.join('; ')}`,
+    ),
+    ...(everyFile ? coverage.untouched.map((operation) => `no test calls ${operation}`) : []),
+  ];
+  process.stdout.write(
+    `API contract: ${touched} of ${coverage.operations.length} operations touched, ${coverage.violations.length} violations (${reportFile})\n`,
+  );
+  if (failures.length > 0) {
+    throw new Error(`The API contract is not proven:\n  ${failures.join('\n  ')}`);
+  }
 }

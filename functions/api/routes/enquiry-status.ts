@@ -59,7 +59,10 @@ export function enquiryStatusRoutes(deps: {
         params: ReferenceParamSchema(),
         query: StatusTokenQuerySchema(),
         responses: {
-          200: jsonResponse('Status', EnquiryStatusSchema()),
+          200: {
+            ...jsonResponse('Status', EnquiryStatusSchema()),
+            alsoAs: { 'text/html': 'The status page, for a browser (`Accept: text/html`)' },
+          },
           ...problemResponses(404, 422, 500),
         },
       }),

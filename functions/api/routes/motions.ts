@@ -16,6 +16,7 @@ import {
   problemResponses,
   singleLineText,
 } from '../openapi-parts.ts';
+import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
 
 /** A motion with its votes and result; a meeting lists the motions put to it in this shape too. */
 export const MotionSchema = lazily(() =>
@@ -110,7 +111,14 @@ export function motionRoutes(deps: {
       () => ({
         summary: 'Close a motion; its result is final',
         params: IdParam(),
-        responses: { 200: jsonResponse('Closed', MotionSchema()), ...problemResponses(401, 403, 404) },
+        responses: {
+          200: jsonResponse('Closed', MotionSchema()),
+          ...problemResponses(401, 403, 404),
+          409: {
+            description: 'The motion is already closed (motion-closed)',
+            contentType: PROBLEM_CONTENT_TYPE,
+          },
+        },
       }),
       async (c, { params }) => c.json(await closeMotion(deps, params.id), 200),
     ),

@@ -44,7 +44,14 @@ import {
   serviceRequestOf,
   splitExtension,
 } from '../open311/georeport.ts';
-import { IdParam, jsonResponse, problemResponses, singleLineText, titled } from '../openapi-parts.ts';
+import {
+  documented,
+  IdParam,
+  jsonResponse,
+  problemResponses,
+  singleLineText,
+  titled,
+} from '../openapi-parts.ts';
 import { NewEnquirySchema } from '../schemas.ts';
 import { logSubmission, toNewEnquiry, urgentAdvice } from './enquiries.ts';
 
@@ -74,13 +81,36 @@ const MAX_FORM_BYTES = 32 * 1024;
 /** When our GeoReport endpoint last changed what it offers (discovery's changeset). */
 export const OPEN311_CHANGESET = '2026-11-26T00:00:00Z';
 
-const documentation = (summary: string, description: string) => () => ({
+/** GeoReport documents come as XML or JSON, by the file's extension. */
+const GEOREPORT_MEDIA_TYPES = ['text/xml', 'application/json'] as const;
+
+/** A GeoReport errors document of `status`. */
+const georeportErrors = (description: string) => ({ description, contentType: GEOREPORT_MEDIA_TYPES });
+
+/** GeoReport's own errors every endpoint may answer. */
+const GEOREPORT_FAILURES = {
+  404: georeportErrors(
+    'GeoReport errors document: no such document, or an extension other than .xml or .json',
+  ),
+  500: georeportErrors('GeoReport errors document, with a correlation id to quote'),
+  503: georeportErrors('GeoReport errors document: send the same request again after Retry-After seconds'),
+};
+
+/**
+ * The path parameter of a GeoReport file: documented only, never refused by validation, so that a bad name is
+ * answered with GeoReport's own errors document rather than problem+json.
+ */
+const georeportFile = (name: string, example: string, description: string) =>
+  z.object({ [name]: documented(z.string(), { description, examples: [example] }) });
+
+const documentation = (summary: string, description: string, params: () => z.ZodMiniObject) => () => ({
   summary,
   description,
+  params: params(),
   responses: {
-    200: { description: 'The document', contentType: OPEN311_FORMATS.xml },
-    400: { description: 'GeoReport errors document', contentType: OPEN311_FORMATS.xml },
-    404: { description: 'GeoReport errors document', contentType: OPEN311_FORMATS.xml },
+    200: { description: 'The document', contentType: GEOREPORT_MEDIA_TYPES },
+    400: georeportErrors('GeoReport errors document: a parameter is invalid'),
+    ...GEOREPORT_FAILURES,
   },
 });
 
@@ -92,6 +122,12 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
       documentation(
         'Open311 GeoReport v2: discovery, services or requests',
         '`discovery.{xml,json}`, `services.{xml,json}`, or `requests.{xml,json}` (the public feed: `service_request_id`, `service_code`, `start_date`, `end_date`, `status`; the last 90 days and at most 1,000 by default). Depersonalised: no description, contact or coordinates; sensitive services are never listed.',
+        () =>
+          georeportFile(
+            'document',
+            'services.json',
+            '`discovery`, `services` or `requests`, then `.xml` or `.json`',
+          ),
       ),
       (c) =>
         open311(c, c.req.param('document'), async (name, format) => {
@@ -116,10 +152,12 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         summary: 'Open311 GeoReport v2: submit a request (`requests.{xml,json}`)',
         description:
           'Form-encoded as the spec says (`api_key`, `service_code`, `description`, `lat`/`long` or `address_string`, `email`, `first_name`, `last_name`, `phone`, `attribute[code]`). Needs an API key a partnership admin issued. Same validation, storage, routing and emails as POST /enquiries.',
+        params: georeportFile('document', 'requests.json', '`requests.xml` or `requests.json`'),
         responses: {
-          201: { description: 'service_request_id and service_notice', contentType: OPEN311_FORMATS.xml },
-          400: { description: 'GeoReport errors document', contentType: OPEN311_FORMATS.xml },
-          403: { description: 'Missing, unknown or revoked api_key', contentType: OPEN311_FORMATS.xml },
+          201: { description: 'service_request_id and service_notice', contentType: GEOREPORT_MEDIA_TYPES },
+          400: georeportErrors('GeoReport errors document: a field is invalid'),
+          403: georeportErrors('GeoReport errors document: missing, unknown or revoked api_key'),
+          ...GEOREPORT_FAILURES,
         },
       }),
       (c) =>
@@ -133,6 +171,12 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
       documentation(
         'Open311 GeoReport v2: a service definition (`services/{service_code}.{xml,json}`)',
         'The attributes every service takes beyond the spec’s fields: happening now, the safe-contact questions, the postcode.',
+        () =>
+          georeportFile(
+            'serviceFile',
+            'antisocial-behaviour.json',
+            'The service_code, then `.xml` or `.json`',
+          ),
       ),
       (c) =>
         open311(c, c.req.param('serviceFile'), async (code, format) => {
@@ -146,6 +190,12 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
       documentation(
         'Open311 GeoReport v2: one request (`requests/{service_request_id}.{xml,json}`)',
         'Depersonalised, as in the feed; a request of a sensitive service is not found.',
+        () =>
+          georeportFile(
+            'requestFile',
+            'CSU-2026-000123.json',
+            'The service_request_id, then `.xml` or `.json`',
+          ),
       ),
       (c) =>
         open311(c, c.req.param('requestFile'), async (reference, format) =>
@@ -157,6 +207,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
       documentation(
         'Open311 GeoReport v2: a request id from a token (`tokens/{token}.{xml,json}`)',
         'Never needed here: POST requests answers with the service_request_id itself, so no token is ever issued and every token is not found.',
+        () => georeportFile('tokenFile', '5b1d4c6e.json', 'The token, then `.xml` or `.json`'),
       ),
       (c) =>
         open311(c, c.req.param('tokenFile'), async (_, format) =>

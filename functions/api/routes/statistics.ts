@@ -18,6 +18,8 @@ import { documented, jsonResponse, problemResponses, titled } from '../openapi-p
 import { problem, sendProblem } from '../problem.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const Month = (example: string) =>
+  documented(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM')), { examples: [example] });
 const MEASURES = ['received', 'closed', 'sensitiveReceived', 'referred'] as const;
 
 const Count = () => z.union([z.number(), z.literal('<5')]);
@@ -51,13 +53,16 @@ export function statisticsRoutes(deps: {
         description:
           '`by`: month (received, closed or sensitiveReceived) over a calendar year (from=YYYY-01&to=YYYY-12, this year by default; only months that are over), or category, postcodeSector (received), agency (referred), outcome (closed) for one month that is over (from=to=YYYY-MM, last month by default). Fixed windows keep two tables from being subtracted. `Accept: text/csv` for a CSV.',
         query: z.strictObject({
-          from: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
-          to: z.optional(z.string().check(z.regex(MONTH, 'must be a month, YYYY-MM'))),
+          from: z.optional(Month('2026-01')),
+          to: z.optional(Month('2026-10')),
           by: z._default(z.enum(Object.keys(STATISTICS_TABLES) as [keyof typeof STATISTICS_TABLES]), 'month'),
           measure: z.optional(z.enum(MEASURES)),
         }),
         responses: {
-          200: jsonResponse('The table (or text/csv)', StatisticsSchema()),
+          200: {
+            ...jsonResponse('The table', StatisticsSchema()),
+            alsoAs: { 'text/csv': 'The same table as CSV, one header row (`Accept: text/csv`)' },
+          },
           ...problemResponses(422),
         },
       }),

@@ -1,0 +1,253 @@
+/**
+ * The API's contract, enforced on the local gateway in test mode (`CSP_LOCAL_CHECK_CONTRACT=1`, which the test
+ * setup sets): every response of a documented operation must have a documented status and media type, and a
+ * JSON body must validate against its operation's schema for that status (Ajv, JSON Schema 2020-12, as
+ * OpenAPI 3.1). A response that does not is replaced by a loud 500 naming what is wrong, so the test that made
+ * the request fails where it stands. The checker also counts which operations the suite touched, with which
+ * statuses: `GET /_local/contract` on the control port reports it (see docs/api-contract.md).
+ *
+ * The document checked is the one the `docs` function serves, so what is proven is what clients read.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+type Json = Record<string, unknown>;
+
+/** One response that broke the contract. */
+export interface ContractViolation {
+  readonly operationId: string;
+  readonly status: number;
+  readonly problems: readonly string[];
+}
+
+/** What the suite touched, operation by operation. */
+export interface ContractCoverage {
+  readonly operations: readonly {
+    readonly operationId: string;
+    readonly method: string;
+    readonly path: string;
+    /** Statuses answered in this run, and how often each. */
+    readonly answered: Readonly<Record<string, number>>;
+    /** Documented statuses this run never saw. */
+    readonly neverAnswered: readonly string[];
+  }[];
+  /** Operations no request reached. */
+  readonly untouched: readonly string[];
+  readonly violations: readonly ContractViolation[];
+}
+
+interface Operation {
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly responses: Json;
+}
+
+/** Media type without its parameters, lower case: `application/json; charset=utf-8` → `application/json`. */
+const mediaTypeOf = (contentType: string | undefined) =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+
+const isJson = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
+
+/** Checks responses against one OpenAPI 3.1 document. */
+export class ContractChecker {
+  private readonly ajv: Ajv2020;
+  private readonly byRoute = new Map<string, Operation>();
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly answered = new Map<string, Map<string, number>>();
+  private readonly violations: ContractViolation[] = [];
+
+  constructor(readonly document: Json) {
+    // Not strict: the document's schemas carry OpenAPI's own keywords (`example`) beside JSON Schema's.
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+    addFormats.default(this.ajv);
+    this.ajv.addSchema(document, 'contract');
+    for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const op = operation as Json;
+        this.byRoute.set(`${method.toUpperCase()} ${path}`, {
+          operationId: String(op.operationId),
+          method: method.toUpperCase(),
+          path,
+          responses: (op.responses ?? {}) as Json,
+        });
+      }
+    }
+  }
+
+  /** True when `method path` (the route's template, e.g. `/enquiries/{reference}`) is a documented operation. */
+  documents(method: string, routePath: string): boolean {
+    return this.byRoute.has(`${method} ${routePath}`);
+  }
+
+  /**
+   * What is wrong with this response of `method routePath` (nothing: an empty list). Records the response for
+   * coverage, and any violation for the report.
+   */
+  check(
+    method: string,
+    routePath: string,
+    response: { status: number; contentType?: string; body?: string },
+  ): string[] {
+    const operation = this.byRoute.get(`${method} ${routePath}`);
+    if (!operation) return [];
+    const status = String(response.status);
+    const counts = this.answered.get(operation.operationId) ?? new Map<string, number>();
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+    this.answered.set(operation.operationId, counts);
+
+    const problems = this.problemsOf(operation, status, response);
+    if (problems.length > 0) {
+      this.violations.push({ operationId: operation.operationId, status: response.status, problems });
+    }
+    return problems;
+  }
+
+  private problemsOf(
+    operation: Operation,
+    status: string,
+    response: { contentType?: string; body?: string },
+  ): string[] {
+    const documented = operation.responses[status] as Json | undefined;
+    if (!documented) {
+      return [
+        `status ${status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
+      ];
+    }
+    const content = documented.content as Record<string, Json> | undefined;
+    const hasBody = response.body !== undefined && response.body.length > 0;
+    if (!content) return hasBody ? [`status ${status} is documented with no body, but one came`] : [];
+    const mediaType = mediaTypeOf(response.contentType);
+    const media = Object.entries(content).find(([type]) => mediaTypeOf(type) === mediaType)?.[1];
+    if (!media) {
+      return [
+        `Content-Type ${response.contentType ?? '(none)'} is not documented for ${status} (documented: ${Object.keys(content).join(', ')})`,
+      ];
+    }
+    if (!media.schema || !isJson(mediaType)) return [];
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body ?? '');
+    } catch {
+      return [`the ${mediaType} body is not JSON`];
+    }
+    const validate = this.validatorFor(operation, status, mediaType, content);
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map(
+      (error) => `body${error.instancePath.replaceAll('/', '.')} ${error.message ?? 'is invalid'}`,
+    );
+  }
+
+  private validatorFor(
+    operation: Operation,
+    status: string,
+    mediaType: string,
+    content: Json,
+  ): ValidateFunction {
+    const key = `${operation.method} ${operation.path} ${status} ${mediaType}`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      const documentedType = Object.keys(content).find((type) => mediaTypeOf(type) === mediaType)!;
+      const pointer = [
+        'paths',
+        operation.path,
+        operation.method.toLowerCase(),
+        'responses',
+        status,
+        'content',
+      ]
+        .concat(documentedType, 'schema')
+        .map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1'))
+        .join('/');
+      validate = this.ajv.compile({ $ref: `contract#/${pointer}` });
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+
+  /** Which operations the run touched, with which statuses, and every violation. */
+  coverage(): ContractCoverage {
+    const operations = [...this.byRoute.values()].map((operation) => {
+      const counts = this.answered.get(operation.operationId) ?? new Map<string, number>();
+      return {
+        operationId: operation.operationId,
+        method: operation.method,
+        path: operation.path,
+        answered: Object.fromEntries(counts),
+        neverAnswered: Object.keys(operation.responses).filter((status) => !counts.has(status)),
+      };
+    });
+    return {
+      operations,
+      untouched: operations
+        .filter((operation) => Object.keys(operation.answered).length === 0)
+        .map((operation) => operation.operationId),
+      violations: [...this.violations],
+    };
+  }
+}
+
+/**
+ * Every example in `document` that does not validate against the schema beside it, as `where: problem` lines:
+ * request and response bodies and parameters.
+ */
+export function invalidExamples(document: Json): string[] {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  addFormats.default(ajv);
+  ajv.addSchema(document, 'contract');
+  const found: string[] = [];
+  const check = (pointer: string[], example: unknown) => {
+    const ref = pointer.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+    const validate = ajv.compile({ $ref: `contract#/${ref}` });
+    if (!validate(example)) {
+      found.push(`${pointer.join(' ')}: ${ajv.errorsText(validate.errors)}`);
+    }
+  };
+  for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const op = operation as Json;
+      const base = ['paths', path, method];
+      ((op.parameters ?? []) as Json[]).forEach((parameter, i) => {
+        if ('example' in parameter) check([...base, 'parameters', String(i), 'schema'], parameter.example);
+      });
+      const bodies = [
+        ...Object.entries(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>).map(
+          ([type, media]) => ({ at: [...base, 'requestBody', 'content', type], media }),
+        ),
+        ...Object.entries((op.responses ?? {}) as Record<string, Json>).flatMap(([status, response]) =>
+          Object.entries((response.content ?? {}) as Record<string, Json>).map(([type, media]) => ({
+            at: [...base, 'responses', status, 'content', type],
+            media,
+          })),
+        ),
+      ];
+      for (const { at, media } of bodies) {
+        if (media.schema && 'example' in media) check([...at, 'schema'], media.example);
+      }
+    }
+  }
+  return found;
+}
+
+/** JSON bodies with a schema but no example, as `METHOD path status type` lines: none may be left out. */
+export function missingExamples(document: Json): string[] {
+  const missing: string[] = [];
+  for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const op = operation as Json;
+      const where = `${method.toUpperCase()} ${path}`;
+      for (const [type, media] of Object.entries(
+        ((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>,
+      )) {
+        if (media.schema && isJson(type) && !('example' in media)) missing.push(`${where} request ${type}`);
+      }
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+        for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
+          if (media.schema && isJson(type) && !('example' in media))
+            missing.push(`${where} ${status} ${type}`);
+        }
+      }
+    }
+  }
+  return missing;
+}

@@ -1,0 +1,21 @@
+/**
+ * The API as an integrator calls it: openapi-fetch, typed by the types generated from the contract
+ * (./api-schema.ts, `npm run generate:api-types`). A change of the contract that a test does not follow fails
+ * the typecheck; a response that breaks it fails at the gateway (local/contract.ts).
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from './api-schema.ts';
+import { cloud } from './local-cloud.ts';
+
+export type ApiClient = Client<paths>;
+
+/** The contract's named schemas, e.g. `Schemas['EnquiryAccepted']`. */
+export type Schemas = components['schemas'];
+
+/** A client of the local cloud's API; with a staff token, every request carries it. */
+export function apiClient(token?: string): ApiClient {
+  return createClient<paths>({
+    baseUrl: cloud().api,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
