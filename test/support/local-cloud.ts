@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { apiClient, type Schemas } from './api-client.ts';
 
 export const cloud = () => inject('localCloud');
 
@@ -177,12 +178,16 @@ export async function callApi<T = Record<string, unknown>>(
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
 }
 
-export function submitEnquiry(body: unknown, headers: Record<string, string> = {}) {
-  return callApi<{ reference: string; statusUrl: string; status: string; receivedAt: string }>('/enquiries', {
-    method: 'POST',
-    json: body,
-    headers,
-  });
+/**
+ * Submits an enquiry through the typed client (openapi-fetch): the body must be one the contract describes.
+ * A test that sends what the contract refuses on purpose uses `callApi` instead.
+ */
+export async function submitEnquiry(
+  body: Schemas['NewEnquiry'],
+  headers: { 'Idempotency-Key'?: string } = {},
+): Promise<ApiResponse<Schemas['EnquiryAccepted']>> {
+  const { data, error, response } = await apiClient().POST('/enquiries', { body, params: { header: headers } });
+  return { status: response.status, headers: response.headers, body: (data ?? error) as Schemas['EnquiryAccepted'] };
 }
 
 /**
