@@ -54,6 +54,11 @@ export interface RouteDoc {
   readonly query?: z.ZodMiniObject;
   readonly headers?: z.ZodMiniObject;
   readonly body?: z.ZodMiniType;
+  /**
+   * A form (`application/x-www-form-urlencoded`) body the handler reads and answers for itself, in its own
+   * format (Open311's): documented, not validated here.
+   */
+  readonly form?: z.ZodMiniObject;
   readonly responses: Readonly<Record<number, ResponseDoc>>;
 }
 

@@ -71,9 +71,9 @@ function operationSection(path: string, method: string, operation: Json): string
         }${p.example !== undefined ? ` <small>e.g. <code>${escapeHtml(String(p.example))}</code></small>` : ''}</li>`,
     )
     .join('');
-  const body = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.[
-    'application/json'
-  ] as Json | undefined;
+  const [bodyType, body] = (Object.entries(
+    ((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>,
+  )[0] ?? []) as [string | undefined, Json | undefined];
   const responses = Object.entries((operation.responses ?? {}) as Json)
     .map(([status, response]) => {
       const r = response as Json;
@@ -89,7 +89,7 @@ function operationSection(path: string, method: string, operation: Json): string
 <p>${prose(operation.summary)}</p>
 <p>${prose(operation.description)}</p>
 ${parameters ? `<h4>Parameters</h4><ul>${parameters}</ul>` : ''}
-${body ? `<h4>Body (application/json)</h4>${schemaSummary(body.schema)}${example('Example request', body.example)}` : ''}
+${body ? `<h4>Body (${escapeHtml(String(bodyType))})</h4>${schemaSummary(body.schema)}${example('Example request', body.example)}` : ''}
 <h4>Responses</h4><ul>${responses}</ul>
 </section>`;
 }

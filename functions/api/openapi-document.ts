@@ -205,7 +205,14 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(doc.body
         ? { requestBody: { required: true, content: { 'application/json': mediaOf(doc.body, 'input') } } }
-        : {}),
+        : doc.form
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/x-www-form-urlencoded': mediaOf(doc.form, 'input') },
+              },
+            }
+          : {}),
       responses: Object.fromEntries(
         Object.entries(responses).map(([status, response]) => [
           status,

@@ -560,25 +560,26 @@ describe('alarms', () => {
 describe('API', () => {
   const apiStage = resource(template, logicalId(stateless.api.deploymentStage));
 
-  it('lets API Gateway invoke the api function through one permission, for this stage only', () => {
+  it('lets API Gateway invoke each route function through one permission, for this stage only', () => {
     const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
-    const apiPermissions = permissions.filter(
-      (p) =>
-        JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(arnOf(stateless.functions.api)),
-    );
+    for (const fn of [stateless.functions.api, stateless.functions.docs]) {
+      const fnPermissions = permissions.filter(
+        (p) => JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(arnOf(fn)),
+      );
 
-    expect(apiPermissions).toHaveLength(1);
-    expect(apiPermissions[0]?.Properties).toMatchObject({
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-    });
-    const sourceArn = JSON.stringify(apiPermissions[0]?.Properties?.['SourceArn']);
-    expect(sourceArn).toContain(logicalId(stateless.api));
-    expect(sourceArn).toContain(`/${stage.name}/*/*`);
-    // No other principal may invoke it, and no permission names a single method.
+      expect(fnPermissions).toHaveLength(1);
+      expect(fnPermissions[0]?.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+      });
+      const sourceArn = JSON.stringify(fnPermissions[0]?.Properties?.['SourceArn']);
+      expect(sourceArn).toContain(logicalId(stateless.api));
+      expect(sourceArn).toContain(`/${stage.name}/*/*`);
+    }
+    // No other function may be invoked by API Gateway, and no permission names a single method.
     expect(
       permissions.filter((p) => p.Properties?.['Principal'] === 'apigateway.amazonaws.com'),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
   });
 
   it('throttles the stage', () => {

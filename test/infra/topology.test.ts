@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EMAIL_LEASE_SECONDS } from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import {
   FUNCTIONS,
+  functionOf,
   type FunctionSpec,
   OUTAGE_TO_OUTLAST_SECONDS,
   QUEUES,
@@ -200,12 +201,19 @@ describe('API routes', () => {
     expect(preflight.sort()).toEqual([...new Set(ROUTE_LIST.map((r) => r.path))].sort());
   });
 
-  it('proxies every route to the api function', () => {
-    const apiFunctionId = logicalId(stateless.functions.api);
-    for (const route of routes.filter((r) => r.method !== 'OPTIONS')) {
+  it('proxies every route to the function its ROUTES entry names (api, or docs for the documentation)', () => {
+    const served = routes.filter((r) => r.method !== 'OPTIONS');
+    for (const spec of ROUTE_LIST) {
+      const route = served.find((r) => r.method === spec.method && r.path === spec.path)!;
       expect(route.integration.Type).toBe('AWS_PROXY');
-      expect(JSON.stringify(route.integration.Uri)).toContain(`"${apiFunctionId}","Arn"`);
+      expect(JSON.stringify(route.integration.Uri)).toContain(
+        `"${logicalId(stateless.functions[functionOf(spec)])}","Arn"`,
+      );
     }
+    expect(ROUTE_LIST.filter((spec) => functionOf(spec) === 'docs').map((spec) => spec.path)).toEqual([
+      '/openapi.json',
+      '/docs',
+    ]);
   });
 });
 

@@ -153,6 +153,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         description:
           'Form-encoded as the spec says (`api_key`, `service_code`, `description`, `lat`/`long` or `address_string`, `email`, `first_name`, `last_name`, `phone`, `attribute[code]`). Needs an API key a partnership admin issued. Same validation, storage, routing and emails as POST /enquiries.',
         params: georeportFile('document', 'requests.json', '`requests.xml` or `requests.json`'),
+        form: GeoReportFormSchema(),
         responses: {
           201: { description: 'service_request_id and service_notice', contentType: GEOREPORT_MEDIA_TYPES },
           400: georeportErrors('GeoReport errors document: a field is invalid'),
@@ -259,6 +260,44 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
     ),
   ];
 }
+
+/** A yes/no GeoReport attribute. */
+const yesNo = (description: string) => z.optional(documented(z.enum(['yes', 'no']), { description }));
+
+/** The form a GeoReport client posts, as the spec and FixMyStreet send it. */
+const GeoReportFormSchema = () =>
+  titled(
+    'GeoReportRequestForm',
+    z.object({
+      api_key: documented(z.string(), { description: 'The key a partnership admin issued to your client' }),
+      service_code: documented(z.string(), {
+        description: 'A service_code from services.{xml,json}',
+        examples: ['anti-social-behaviour'],
+      }),
+      description: documented(z.string(), { description: 'What is happening, in the enquirer’s words' }),
+      jurisdiction_id: z.optional(
+        documented(z.string(), { description: 'Ignored: one jurisdiction per API' }),
+      ),
+      lat: z.optional(
+        documented(z.string(), { description: 'Latitude, WGS84 degrees', examples: ['51.1465'] }),
+      ),
+      long: z.optional(
+        documented(z.string(), { description: 'Longitude, WGS84 degrees', examples: ['0.875'] }),
+      ),
+      address_string: z.optional(documented(z.string(), { examples: ['1 High Street, Ashford'] })),
+      email: z.optional(z.string()),
+      first_name: z.optional(documented(z.string(), { examples: ['Sam'] })),
+      last_name: z.optional(documented(z.string(), { examples: ['Taylor'] })),
+      phone: z.optional(z.string()),
+      'attribute[happening_now]': yesNo('It is happening now (the answer carries urgent advice)'),
+      'attribute[may_email]': yesNo('It is safe to email the enquirer'),
+      'attribute[may_phone]': yesNo('It is safe to phone the enquirer'),
+      'attribute[may_leave_voicemail]': yesNo('A message may be left on that phone'),
+      'attribute[safe_times]': z.optional(documented(z.string(), { examples: ['Weekdays, 9am to noon'] })),
+      'attribute[preferred_language]': z.optional(documented(z.string(), { examples: ['English'] })),
+      'attribute[postcode]': z.optional(documented(z.string(), { examples: ['TN23 1PL'] })),
+    }),
+  );
 
 const Open311ClientSchema = () =>
   z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.optional(z.string()) });
