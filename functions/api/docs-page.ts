@@ -50,16 +50,30 @@ function schemaSummary(schema: unknown): string {
   return escapeHtml(String(s.type ?? 'value'));
 }
 
-/** Markdown's `code` spans as HTML, the rest escaped: the descriptions use nothing else. */
-const prose = (text: unknown) =>
-  escapeHtml(String(text ?? ''))
+/** The little Markdown the descriptions use (`code`, **strong**), the rest escaped. */
+const inline = (text: string) =>
+  escapeHtml(text)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
-    .replace(/\n\n/g, '</p><p>');
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+
+/** Paragraphs and `- ` lists of a description, as HTML (inside a `<p>` the caller opens). */
+const prose = (text: unknown) =>
+  String(text ?? '')
+    .split('\n\n')
+    .map((block) => {
+      const lines = block.split('\n');
+      if (lines.every((line) => line.startsWith('- '))) {
+        return `</p><ul>${lines.map((line) => `<li>${inline(line.slice(2))}</li>`).join('')}</ul><p>`;
+      }
+      return inline(block);
+    })
+    .join('</p><p>');
 
 const example = (label: string, value: unknown) =>
   value === undefined
     ? ''
-    : `<details><summary>${escapeHtml(label)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
+    : // Focusable: a long example scrolls, and a keyboard must reach it.
+      `<details><summary>${escapeHtml(label)}</summary><pre tabindex="0">${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
 
 function operationSection(path: string, method: string, operation: Json): string {
   const id = String(operation.operationId);

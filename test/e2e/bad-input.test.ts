@@ -1,6 +1,7 @@
 /** Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored. */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { apiClient, type Schemas } from '../support/api-client.ts';
 import { anEnquiry, callApi, cloud, tableContents } from '../support/local-cloud.ts';
 
 const dynamo = new DynamoDBClient({
@@ -21,18 +22,34 @@ async function lastReferenceNumber(): Promise<number> {
   return Number(Item?.lastSequence?.N ?? 0);
 }
 
-const post = (body: string, contentType = 'application/json', headers: Record<string, string> = {}) =>
-  callApi('/enquiries', { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+/** Sends bytes the contract cannot express (bad JSON, wrong types, unknown fields, other media types): raw. */
+const post = (body: string, contentType = 'application/json') =>
+  callApi<Schemas['Problem']>('/enquiries', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType },
+  });
 
-const cases: {
+/** Sends a body the generated types accept but whose values the rules refuse: through the typed client. */
+async function submit(enquiry: Schemas['NewEnquiry'], headers: { 'Idempotency-Key'?: string } = {}) {
+  const { error, response } = await apiClient().POST('/enquiries', {
+    body: enquiry,
+    params: { header: headers },
+  });
+  return { status: response.status, headers: response.headers, body: error };
+}
+
+type Case = {
   name: string;
   status: number;
   field?: string;
   type: string;
-  body: (marker: string) => string;
-  contentType?: string;
-  headers?: Record<string, string>;
-}[] = [
+} & (
+  | { body: (marker: string) => string; contentType?: string }
+  | { enquiry: (marker: string) => Schemas['NewEnquiry']; headers?: { 'Idempotency-Key': string } }
+);
+
+const cases: Case[] = [
   {
     name: 'invalid JSON',
     status: 400,
@@ -51,7 +68,7 @@ const cases: {
     status: 422,
     type: 'validation-failed',
     field: 'happeningNow',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, happeningNow: 'yes' })),
+    body: (m) => JSON.stringify({ ...anEnquiry({ description: m }), happeningNow: 'yes' }),
   },
   {
     name: 'a missing description',
@@ -65,21 +82,21 @@ const cases: {
     status: 422,
     type: 'validation-failed',
     field: 'description',
-    body: (m) => JSON.stringify({ category: 'parking', description: '   ', name: m }),
+    enquiry: (m) => ({ category: 'parking', description: '   ', name: m }),
   },
   {
     name: 'a description over 4,000 characters',
     status: 422,
     type: 'validation-failed',
     field: 'description',
-    body: (m) => JSON.stringify(anEnquiry({ description: m + 'x'.repeat(4000) })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m + 'x'.repeat(4000) }),
   },
   {
     name: 'an unknown category',
     status: 422,
     type: 'unknown-category',
     field: 'category',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, category: 'alien-abduction' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, category: 'alien-abduction' }),
   },
   {
     name: 'an unknown field',
@@ -93,70 +110,69 @@ const cases: {
     status: 422,
     type: 'validation-failed',
     field: 'name',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam\r\nBcc: victim@example.com' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, name: 'Sam\r\nBcc: victim@example.com' }),
   },
   {
     name: 'CR/LF in the email',
     status: 422,
     type: 'validation-failed',
     field: 'email',
-    body: (m) =>
-      JSON.stringify(anEnquiry({ description: m, email: 'sam@example.com\r\nBcc: x@example.com' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, email: 'sam@example.com\r\nBcc: x@example.com' }),
   },
   {
     name: 'LF in the phone number',
     status: 422,
     type: 'validation-failed',
     field: 'phone',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, phone: '01233\n555' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, phone: '01233\n555' }),
   },
   {
     name: 'a lone surrogate (text no email can carry)',
     status: 422,
     type: 'validation-failed',
     field: 'name',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam \ud800' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, name: 'Sam \ud800' }),
   },
   {
     name: 'a right-to-left override in the name',
     status: 422,
     type: 'validation-failed',
     field: 'name',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, name: 'Sam \u202eevil.exe' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, name: 'Sam \u202eevil.exe' }),
   },
   {
     name: 'a C1 control in the address',
     status: 422,
     type: 'validation-failed',
     field: 'location.address',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { address: '1 High St\u0085Bcc' } })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, location: { address: '1 High St\u0085Bcc' } }),
   },
   {
     name: 'an invalid email',
     status: 422,
     type: 'validation-failed',
     field: 'email',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, email: 'not-an-email' })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, email: 'not-an-email' }),
   },
   {
     name: 'a bad postcode',
     status: 422,
     type: 'validation-failed',
     field: 'location.postcode',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { postcode: 'NOT A CODE' } })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, location: { postcode: 'NOT A CODE' } }),
   },
   {
     name: 'latitude without longitude',
     status: 422,
     type: 'validation-failed',
     field: 'location.latitude',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, location: { latitude: 51.1 } })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m, location: { latitude: 51.1 } }),
   },
   {
     name: 'a body over 32 KB',
     status: 413,
     type: 'payload-too-large',
-    body: (m) => JSON.stringify(anEnquiry({ description: m, padding: 'x'.repeat(40_000) })),
+    body: (m) => JSON.stringify({ ...anEnquiry({ description: m }), padding: 'x'.repeat(40_000) }),
   },
   {
     name: 'a text/plain body',
@@ -178,7 +194,7 @@ const cases: {
     type: 'validation-failed',
     field: 'Idempotency-Key',
     headers: { 'Idempotency-Key': 'has spaces in it' },
-    body: (m) => JSON.stringify(anEnquiry({ description: m })),
+    enquiry: (m) => ({ ...anEnquiry(), description: m }),
   },
 ];
 
@@ -187,18 +203,17 @@ describe('POST /enquiries with bad input', () => {
     const marker = `bad-input-${Math.random().toString(36).slice(2, 10)}`;
     const referenceBefore = await lastReferenceNumber();
 
-    const { status, headers, body } = await post(
-      testCase.body(marker),
-      testCase.contentType,
-      testCase.headers,
-    );
+    const { status, headers, body } =
+      'enquiry' in testCase
+        ? await submit(testCase.enquiry(marker), testCase.headers)
+        : await post(testCase.body(marker), testCase.contentType);
 
     expect(status).toBe(testCase.status);
     expect(headers.get('content-type')).toContain('application/problem+json');
     expect(body).toMatchObject({ type: `urn:csp:problem:${testCase.type}`, status: testCase.status });
-    expect(typeof body.title).toBe('string');
+    expect(typeof body?.title).toBe('string');
     if (testCase.field) {
-      expect((body.errors as { field: string }[]).map((e) => e.field)).toContain(testCase.field);
+      expect(body?.errors?.map((e) => e.field)).toContain(testCase.field);
     }
     expect(await tableContents()).not.toContain(marker);
     expect(await lastReferenceNumber()).toBe(referenceBefore);
@@ -214,6 +229,7 @@ describe('a body that is not UTF-8', () => {
     // The "_" becomes 0xE9: "é" in Latin-1, a lone lead byte (invalid) in UTF-8.
     bytes[bytes.indexOf('Caf_') + 3] = 0xe9;
 
+    // Bytes that are not UTF-8: no typed body can carry them.
     const { status, body } = await callApi('/enquiries', {
       method: 'POST',
       body: bytes,
@@ -232,12 +248,14 @@ describe('a body that is not UTF-8', () => {
 
 describe('routing errors', () => {
   it('answers an unknown path with 404 problem+json', async () => {
+    // A path the contract does not have, so the typed client cannot name it.
     const { status, headers } = await callApi('/no-such-thing');
     expect(status).toBe(404);
     expect(headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('answers a method the route does not have with 404, as API Gateway does', async () => {
+    // A method the contract does not have on this path, so the typed client cannot send it.
     const response = await fetch(`${cloud().api}/enquiries`, { method: 'DELETE' });
 
     expect(response.status).toBe(404);

@@ -7,11 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, apiClient, type Schemas } from '../support/api-client.ts';
+import type { operations } from '../support/api-schema.ts';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import {
   allEmails,
   anEnquiry,
-  callApi,
   cloud,
   emailsFor,
   fireSchedule,
@@ -20,25 +21,22 @@ import {
   waitForQuiet,
 } from '../support/local-cloud.ts';
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const ifMatch = (etag: string | null, token: string) => ({ ...bearer(token), 'If-Match': etag ?? '' });
+type CaseSummary = Schemas['CaseList']['items'][number];
+type InboxFilters = Omit<NonNullable<operations['listCases']['parameters']['query']>, 'cursor' | 'limit'>;
 
-interface CaseSummary {
-  reference: string;
-  status: string;
-  overdue: boolean;
-  dueBy?: string;
-  agencies: { agencyId: string; status: string }[];
-}
+/** The If-Match header that sends back the ETag a response carried. */
+const ifMatch = (response: Response) => ({ 'If-Match': response.headers.get('etag') ?? '' });
 
-let csu: string;
-let police: string;
-let ageUk: string;
+let csu: ApiClient;
+let police: ApiClient;
+let ageUk: ApiClient;
 
 beforeAll(async () => {
-  csu = await staffToken('csu-officer', undefined, { subject: 'alex.csu' });
-  police = await staffToken('agency-officer', undefined, { agencyId: 'kent-police', subject: 'pc.jones' });
-  ageUk = await staffToken('agency-officer', undefined, { agencyId: 'age-uk' });
+  csu = apiClient(await staffToken('csu-officer', undefined, { subject: 'alex.csu' }));
+  police = apiClient(
+    await staffToken('agency-officer', undefined, { agencyId: 'kent-police', subject: 'pc.jones' }),
+  );
+  ageUk = apiClient(await staffToken('agency-officer', undefined, { agencyId: 'age-uk' }));
 });
 
 /** Submits an enquiry and waits until it is routed and its referral emails are sent. */
@@ -49,23 +47,21 @@ async function aRoutedCase(overrides: Record<string, unknown> = {}) {
   return { enquiry, reference: body.reference, statusUrl: body.statusUrl };
 }
 
-async function etagOf(reference: string, token = csu) {
-  const response = await callApi(`/enquiries/${reference}`, { headers: bearer(token) });
-  expect(response.status).toBe(200);
-  return response.headers.get('etag');
+/** Reads the case as `api`'s officer does; the response carries its ETag. */
+async function readCase(reference: string, api = csu) {
+  const read = await api.GET('/enquiries/{reference}', { params: { path: { reference } } });
+  expect(read.response.status).toBe(200);
+  return read;
 }
 
-async function inbox(token: string, query = '') {
+async function inbox(api: ApiClient, filters: InboxFilters = {}) {
   const items: CaseSummary[] = [];
   let cursor: string | undefined;
   do {
-    const page = await callApi<{ items: CaseSummary[]; nextCursor?: string }>(
-      `/enquiries?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { headers: bearer(token) },
-    );
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
+    const page = await api.GET('/enquiries', { params: { query: { ...filters, limit: 100, cursor } } });
+    expect(page.response.status).toBe(200);
+    items.push(...page.data!.items);
+    cursor = page.data!.nextCursor;
   } while (cursor);
   return items;
 }
@@ -86,69 +82,59 @@ describe('a case from inbox to closure', () => {
     expect((await inbox(csu)).map((c) => c.reference)).toContain(reference);
     expect((await inbox(police)).map((c) => c.reference)).toContain(reference);
     expect((await inbox(ageUk)).map((c) => c.reference)).not.toContain(reference);
-    const representative = await staffToken('partner-representative', 'kent-police');
-    expect((await callApi(`/enquiries/${reference}`, { headers: bearer(ageUk) })).status).toBe(404);
-    expect((await callApi(`/enquiries/${reference}`, { headers: bearer(representative) })).status).toBe(403);
-    expect((await callApi(`/enquiries/${reference}`)).status).toBe(401);
+    const representative = apiClient(await staffToken('partner-representative', 'kent-police'));
+    const byPath = { params: { path: { reference } } };
+    expect((await ageUk.GET('/enquiries/{reference}', byPath)).response.status).toBe(404);
+    expect((await representative.GET('/enquiries/{reference}', byPath)).response.status).toBe(403);
+    expect((await apiClient().GET('/enquiries/{reference}', byPath)).response.status).toBe(401);
 
     // Kent Police reads the whole case and accepts its referral.
-    const read = await callApi<{
-      enquiry: { description: string };
-      referrals: { agencyId: string; status: string; email: { status: string } }[];
-    }>(`/enquiries/${reference}`, { headers: bearer(police) });
-    expect(read.body.enquiry.description).toBe(enquiry.description);
-    expect(read.body.referrals.find((r) => r.agencyId === 'kent-police')?.email.status).toBe('sent');
-    const accepted = await callApi<CaseSummary>(`/enquiries/${reference}/referrals/kent-police/accept`, {
-      method: 'POST',
-      headers: ifMatch(read.headers.get('etag'), police),
+    const read = await readCase(reference, police);
+    expect(read.data?.enquiry.description).toBe(enquiry.description);
+    expect(read.data?.referrals.find((r) => r.agencyId === 'kent-police')?.email.status).toBe('sent');
+    const accepted = await police.POST('/enquiries/{reference}/referrals/{agencyId}/accept', {
+      params: { path: { reference, agencyId: 'kent-police' }, header: ifMatch(read.response) },
     });
-    expect(accepted.status).toBe(200);
-    expect(accepted.body.agencies).toContainEqual({ agencyId: 'kent-police', status: 'accepted' });
+    expect(accepted.response.status).toBe(200);
+    expect(accepted.data?.agencies).toContainEqual({ agencyId: 'kent-police', status: 'accepted' });
 
     // Kent Police cannot answer another agency's referral; a stale ETag is refused.
-    const otherAgency = await callApi(`/enquiries/${reference}/referrals/abc-community-safety/accept`, {
-      method: 'POST',
-      headers: ifMatch(accepted.headers.get('etag'), police),
+    const otherAgency = await police.POST('/enquiries/{reference}/referrals/{agencyId}/accept', {
+      params: { path: { reference, agencyId: 'abc-community-safety' }, header: ifMatch(accepted.response) },
     });
-    expect(otherAgency.status).toBe(404);
-    const stale = await callApi(`/enquiries/${reference}/transitions`, {
-      method: 'POST',
-      json: { to: 'in-progress' },
-      headers: ifMatch(read.headers.get('etag'), police),
+    expect(otherAgency.response.status).toBe(404);
+    const stale = await police.POST('/enquiries/{reference}/transitions', {
+      params: { path: { reference }, header: ifMatch(read.response) },
+      body: { to: 'in-progress' },
     });
-    expect(stale.status).toBe(412);
+    expect(stale.response.status).toBe(412);
 
-    const working = await callApi(`/enquiries/${reference}/transitions`, {
-      method: 'POST',
-      json: { to: 'in-progress' },
-      headers: ifMatch(accepted.headers.get('etag'), police),
+    const working = await police.POST('/enquiries/{reference}/transitions', {
+      params: { path: { reference }, header: ifMatch(accepted.response) },
+      body: { to: 'in-progress' },
     });
-    expect(working.status).toBe(200);
-    const note = await callApi(`/enquiries/${reference}/notes`, {
-      method: 'POST',
-      json: { text: 'Known group; PCSO patrol arranged for Friday.' },
-      headers: ifMatch(working.headers.get('etag'), police),
+    expect(working.response.status).toBe(200);
+    const note = await police.POST('/enquiries/{reference}/notes', {
+      params: { path: { reference }, header: ifMatch(working.response) },
+      body: { text: 'Known group; PCSO patrol arranged for Friday.' },
     });
-    expect(note.status).toBe(201);
-    const update = await callApi(`/enquiries/${reference}/updates`, {
-      method: 'POST',
-      json: { message: 'An officer has visited the shops and spoke to the group.' },
-      headers: ifMatch(note.headers.get('etag'), police),
+    expect(note.response.status).toBe(201);
+    const update = await police.POST('/enquiries/{reference}/updates', {
+      params: { path: { reference }, header: ifMatch(note.response) },
+      body: { message: 'An officer has visited the shops and spoke to the group.' },
     });
-    expect(update.status).toBe(201);
-    const illegal = await callApi<{ allowed: string[] }>(`/enquiries/${reference}/transitions`, {
-      method: 'POST',
-      json: { to: 'routed' },
-      headers: ifMatch(update.headers.get('etag'), police),
+    expect(update.response.status).toBe(201);
+    const illegal = await police.POST('/enquiries/{reference}/transitions', {
+      params: { path: { reference }, header: ifMatch(update.response) },
+      body: { to: 'routed' },
     });
-    expect(illegal.status).toBe(409);
-    expect(illegal.body.allowed).toEqual(['closed']);
-    const closed = await callApi(`/enquiries/${reference}/transitions`, {
-      method: 'POST',
-      json: { to: 'closed', reason: 'resolved', publicMessage: 'Patrols have stopped the nuisance.' },
-      headers: ifMatch(update.headers.get('etag'), csu),
+    expect(illegal.response.status).toBe(409);
+    expect(illegal.error?.allowed).toEqual(['closed']);
+    const closed = await csu.POST('/enquiries/{reference}/transitions', {
+      params: { path: { reference }, header: ifMatch(update.response) },
+      body: { to: 'closed', reason: 'resolved', publicMessage: 'Patrols have stopped the nuisance.' },
     });
-    expect(closed.status).toBe(200);
+    expect(closed.response.status).toBe(200);
     await waitForQuiet();
 
     // The enquirer: one update email and one closure email, neither repeating what they wrote.
@@ -164,7 +150,11 @@ describe('a case from inbox to closure', () => {
     expect(closure?.body.text).toContain('Patrols have stopped the nuisance.');
 
     // The status page: JSON for API clients, an accessible page for a browser.
-    const status = await fetch(statusUrl).then((r) => r.json() as Promise<Record<string, unknown>>);
+    // The JSON view by the typed client, with the token from the link; the browser below opens the link itself.
+    const token = new URL(statusUrl).searchParams.get('token')!;
+    const { data: status } = await apiClient().GET('/enquiries/{reference}/status', {
+      params: { path: { reference }, query: { token } },
+    });
     expect(status).toMatchObject({ status: 'closed', closure: { reason: 'resolved' } });
     expect(JSON.stringify(status)).toContain('An officer has visited the shops');
     expect(JSON.stringify(status)).not.toContain('PCSO patrol');
@@ -201,34 +191,30 @@ describe('a case from inbox to closure', () => {
 
   it('goes back to the CSU when an agency declines, and on to the agency the CSU refers it to, once', async () => {
     const { reference } = await aRoutedCase({ category: 'older-or-vulnerable-people' });
-    const ageUkEtag = await etagOf(reference, ageUk);
+    const ageUkRead = await readCase(reference, ageUk);
 
-    const declined = await callApi<{ needsTriage: boolean }>(
-      `/enquiries/${reference}/referrals/age-uk/decline`,
-      {
-        method: 'POST',
-        json: { reason: 'not-ours', note: 'Not an older person; try mediation.' },
-        headers: ifMatch(ageUkEtag, ageUk),
-      },
-    );
-    expect(declined.status).toBe(200);
-    expect(declined.body.needsTriage).toBe(true);
+    const declined = await ageUk.POST('/enquiries/{reference}/referrals/{agencyId}/decline', {
+      params: { path: { reference, agencyId: 'age-uk' }, header: ifMatch(ageUkRead.response) },
+      body: { reason: 'not-ours', note: 'Not an older person; try mediation.' },
+    });
+    expect(declined.response.status).toBe(200);
+    expect(declined.data?.needsTriage).toBe(true);
     // Declined: the case leaves Age UK's view entirely.
-    expect((await callApi(`/enquiries/${reference}`, { headers: bearer(ageUk) })).status).toBe(404);
-    expect((await inbox(csu, '&needsTriage=true')).map((c) => c.reference)).toContain(reference);
+    expect(
+      (await ageUk.GET('/enquiries/{reference}', { params: { path: { reference } } })).response.status,
+    ).toBe(404);
+    expect((await inbox(csu, { needsTriage: 'true' })).map((c) => c.reference)).toContain(reference);
 
-    const referred = await callApi(`/enquiries/${reference}/referrals`, {
-      method: 'POST',
-      json: { agencyId: 'ashford-mediation' },
-      headers: ifMatch(declined.headers.get('etag'), csu),
+    const referred = await csu.POST('/enquiries/{reference}/referrals', {
+      params: { path: { reference }, header: ifMatch(declined.response) },
+      body: { agencyId: 'ashford-mediation' },
     });
-    expect(referred.status).toBe(200);
-    const again = await callApi(`/enquiries/${reference}/referrals`, {
-      method: 'POST',
-      json: { agencyId: 'ashford-mediation' },
-      headers: ifMatch(referred.headers.get('etag'), csu),
+    expect(referred.response.status).toBe(200);
+    const again = await csu.POST('/enquiries/{reference}/referrals', {
+      params: { path: { reference }, header: ifMatch(referred.response) },
+      body: { agencyId: 'ashford-mediation' },
     });
-    expect(again.status).toBe(409);
+    expect(again.response.status).toBe(409);
     await waitForQuiet();
 
     const emails = await emailsFor(reference);
@@ -238,6 +224,53 @@ describe('a case from inbox to closure', () => {
     expect(
       emails.filter((e) => e.destination.to.includes('referrals@ashford-mediation.example')),
     ).toHaveLength(1);
+  });
+
+  it('is assigned to the officer who takes it on, or to a colleague they name; a stale ETag is refused', async () => {
+    const { reference } = await aRoutedCase({ category: 'anti-social-behaviour' });
+    const routed = await readCase(reference);
+    expect(routed.data?.assignedTo).toBeUndefined();
+
+    // A CSU officer takes it on: with nobody named it is theirs, and it is in their inbox of own cases only.
+    const taken = await csu.POST('/enquiries/{reference}/assignment', {
+      params: { path: { reference }, header: ifMatch(routed.response) },
+      body: {},
+    });
+    expect(taken.response.status).toBe(200);
+    expect(taken.data).toMatchObject({ reference, assignedTo: 'alex.csu' });
+    expect((await inbox(csu, { assignedTo: 'me' })).map((c) => c.reference)).toContain(reference);
+    expect((await inbox(police, { assignedTo: 'me' })).map((c) => c.reference)).not.toContain(reference);
+
+    // Kent Police, with the ETag from before the CSU took it on, is refused, and nothing changes.
+    const stale = await police.POST('/enquiries/{reference}/assignment', {
+      params: { path: { reference }, header: ifMatch(routed.response) },
+      body: { officer: 'pc.smith' },
+    });
+    expect(stale.response.status).toBe(412);
+    expect((await readCase(reference)).data?.assignedTo).toBe('alex.csu');
+    // Age UK, not referred, cannot even find it.
+    const notReferred = await ageUk.POST('/enquiries/{reference}/assignment', {
+      params: { path: { reference }, header: ifMatch(taken.response) },
+      body: {},
+    });
+    expect(notReferred.response.status).toBe(404);
+
+    // With the current ETag, Kent Police hands it to a named colleague; the timeline says who did.
+    const handed = await police.POST('/enquiries/{reference}/assignment', {
+      params: { path: { reference }, header: ifMatch(taken.response) },
+      body: { officer: 'pc.smith' },
+    });
+    expect(handed.response.status).toBe(200);
+    expect(handed.data?.assignedTo).toBe('pc.smith');
+    const after = await readCase(reference);
+    expect(after.data?.assignedTo).toBe('pc.smith');
+    expect(after.data?.timeline).toContainEqual(
+      expect.objectContaining({
+        kind: 'assigned',
+        actor: expect.objectContaining({ subject: 'pc.jones', agencyId: 'kent-police' }),
+        details: { officer: 'pc.smith' },
+      }),
+    );
   });
 });
 

@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { type CloudProcess, startCloudProcess } from '../../local/cloud-process.ts';
 import { freePorts, portVariables } from '../../local/ports.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
+import type { paths } from '../support/api-schema.ts';
 
 const ENQUIRIES = 40;
 /** Killed once this many submissions have been answered: the rest are on the wire or not yet sent. */
@@ -25,6 +27,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
   }
 }
 
+// The local cloud's control endpoints are no part of the API contract: called raw, here and below.
 const idle = (cloud: CloudProcess) => async () => {
   const response = await fetch(`${cloud.urls.control}/idle`);
   return ((await response.json()) as { idle: boolean }).idle;
@@ -68,27 +71,26 @@ describe('kill -9 of the local cloud mid-burst', () => {
       const first = await startCloudProcess({ args: ['--no-schedules'], env });
       // Emails wait in the (journalled) mail queue while routing runs, so none is mid-send when the process
       // dies: a send SES accepted but the ledger never heard of is the one duplicate no queue can prevent
-      // (docs/delivery.md).
+      // (docs/delivery.md). A control endpoint: raw.
       await fetch(`${first.urls.control}/queues/delivery`, {
         method: 'PUT',
         body: JSON.stringify({ paused: true, queue: 'mail' }),
       });
       let answered = 0;
       const accepted: string[] = [];
+      // The typed client, on this test's own cloud rather than the shared one.
+      const api = createClient<paths>({ baseUrl: first.urls.api });
       const burst = Array.from({ length: ENQUIRIES }, async (_, i) => {
         try {
-          const response = await fetch(`${first.urls.api}/enquiries`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
+          const { data, response } = await api.POST('/enquiries', {
+            body: {
               category: 'parking',
               description: `Van on the pavement ${marker} number ${i}`,
               email: `crash.${marker}.${i}@resident.example`,
               safeContact: { mayEmail: true, mayPhone: false },
-            }),
+            },
           });
-          const body = (await response.json()) as { reference?: string };
-          if (response.status === 201 && body.reference) accepted.push(body.reference);
+          if (response.status === 201 && data?.reference) accepted.push(data.reference);
         } catch {
           // The cloud died under this request: it may or may not have been stored.
         } finally {
@@ -103,6 +105,7 @@ describe('kill -9 of the local cloud mid-burst', () => {
       // finds it by its pid file and stops it.
       second = await startCloudProcess({ args: ['--no-schedules'], env });
       const cloud = second;
+      // Fires the outbox sweeper through the control endpoint: raw.
       const sweep = () =>
         fetch(`${cloud.urls.control}/schedules/enquiry-outbox-sweeper/fire`, { method: 'POST', body: '{}' });
       await sweep();

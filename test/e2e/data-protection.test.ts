@@ -4,41 +4,15 @@
  * an erased enquiry's Idempotency-Key record keeps no fingerprint of what was sent.
  */
 import { describe, expect, it } from 'vitest';
-import { callApi, staffToken, submitEnquiry, tableContents, waitForQuiet } from '../support/local-cloud.ts';
+import { apiClient } from '../support/api-client.ts';
+import { staffToken, submitEnquiry, tableContents, waitForQuiet } from '../support/local-cloud.ts';
 
-interface SubjectExport {
-  searchedBy: string[];
-  enquiries: {
-    reference: string;
-    matchedBy: string[];
-    category: { code: string; title: string };
-    submitted: { description: string; contact: { email?: string } };
-    statusHistory: { change: string }[];
-    referredTo: { agencyId: string }[];
-    emailsToThem: { kind: string; status: string }[];
-    internalNotes?: { text: string }[];
-  }[];
-}
-
-interface AuditPage {
-  items: {
-    kind: string;
-    at: string;
-    actor: { subject: string };
-    enquiry?: string;
-    view?: string;
-    change?: string;
-  }[];
-  nextCursor?: string;
-}
-
-const bearer = async (
+/** A client with a staff token of `role`. */
+const staff = async (
   role: string,
   options: { agencyId?: string; subject?: string } = {},
   organisation?: string,
-) => ({
-  Authorization: `Bearer ${await staffToken(role, organisation, options)}`,
-});
+) => apiClient(await staffToken(role, organisation, options));
 
 function anEnquiryFrom(email: string, marker: string, extra: Record<string, unknown> = {}) {
   return {
@@ -63,22 +37,18 @@ describe('a subject access request', () => {
     );
     await waitForQuiet();
     const officer = `csu-dpo-${marker}`;
-    const csu = await bearer('csu-officer', { subject: officer });
+    const csu = await staff('csu-officer', { subject: officer });
 
-    const response = await callApi<SubjectExport>('/subject-access', {
-      method: 'POST',
-      json: { email: address.toUpperCase() },
-      headers: csu,
-    });
+    const { data, response } = await csu.POST('/subject-access', { body: { email: address.toUpperCase() } });
 
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.body.enquiries.map((enquiry) => enquiry.reference)).toEqual([
+    expect(data?.enquiries.map((enquiry) => enquiry.reference)).toEqual([
       first.body.reference,
       second.body.reference,
     ]);
-    expect(response.body.enquiries.map((e) => e.reference)).not.toContain(other.body.reference);
-    const [older, newer] = response.body.enquiries;
+    expect(data?.enquiries.map((e) => e.reference)).not.toContain(other.body.reference);
+    const [older, newer] = data!.enquiries;
     expect(older).toMatchObject({
       matchedBy: ['email'],
       category: { code: 'anti-social-behaviour' },
@@ -96,14 +66,14 @@ describe('a subject access request', () => {
     expect(older).not.toHaveProperty('internalNotes');
 
     // Each export was a read of personal data: the admin sees it in the trail, by officer and by enquiry.
-    const admin = await bearer('partnership-admin');
-    const byOfficer = await callApi<AuditPage>(`/audit?actor=${officer}`, { headers: admin });
-    expect(byOfficer.status).toBe(200);
-    expect(byOfficer.body.items.map((item) => [item.kind, item.enquiry, item.view])).toEqual([
+    const admin = await staff('partnership-admin');
+    const byOfficer = await admin.GET('/audit', { params: { query: { actor: officer } } });
+    expect(byOfficer.response.status).toBe(200);
+    expect(byOfficer.data?.items.map((item) => [item.kind, item.enquiry, item.view])).toEqual([
       ['case-read', expect.any(String), 'subject-access'],
       ['case-read', expect.any(String), 'subject-access'],
     ]);
-    expect(byOfficer.body.items.map((item) => item.enquiry).sort()).toEqual(
+    expect(byOfficer.data?.items.map((item) => item.enquiry).sort()).toEqual(
       [first.body.reference, second.body.reference].sort(),
     );
     // The index holds keyed hashes only: the address is nowhere in an index key.
@@ -114,27 +84,19 @@ describe('a subject access request', () => {
 
   it('is for CSU officers only, and asks for something to look for', async () => {
     const body = { email: 'anyone@resident.example' };
-    for (const headers of [
-      await bearer('agency-officer', { agencyId: 'kent-police' }),
-      await bearer('partnership-admin'),
-      await bearer('partner-representative', {}, 'kent-police'),
+    for (const api of [
+      await staff('agency-officer', { agencyId: 'kent-police' }),
+      await staff('partnership-admin'),
+      await staff('partner-representative', {}, 'kent-police'),
     ]) {
-      expect((await callApi('/subject-access', { method: 'POST', json: body, headers })).status).toBe(403);
+      expect((await api.POST('/subject-access', { body })).response.status).toBe(403);
     }
-    expect((await callApi('/subject-access', { method: 'POST', json: body })).status).toBe(401);
-    const csu = await bearer('csu-officer');
-    const empty = await callApi<{ errors: { field: string }[] }>('/subject-access', {
-      method: 'POST',
-      json: {},
-      headers: csu,
-    });
-    expect(empty.status).toBe(422);
-    const badEmail = await callApi('/subject-access', {
-      method: 'POST',
-      json: { email: 'not an address' },
-      headers: csu,
-    });
-    expect(badEmail.status).toBe(422);
+    expect((await apiClient().POST('/subject-access', { body })).response.status).toBe(401);
+    const csu = await staff('csu-officer');
+    const empty = await csu.POST('/subject-access', { body: {} });
+    expect(empty.response.status).toBe(422);
+    const badEmail = await csu.POST('/subject-access', { body: { email: 'not an address' } });
+    expect(badEmail.response.status).toBe(422);
   });
 });
 
@@ -144,56 +106,56 @@ describe('the audit trail', () => {
     const { body } = await submitEnquiry(anEnquiryFrom(`audit.${marker}@resident.example`, marker));
     await waitForQuiet();
     const officer = `csu-audit-${marker}`;
-    const csu = await bearer('csu-officer', { subject: officer });
-    const read = await callApi(`/enquiries/${body.reference}`, { headers: csu });
-    await callApi(`/enquiries/${body.reference}/notes`, {
-      method: 'POST',
-      json: { text: `Private${marker} note` },
-      headers: { ...csu, 'If-Match': read.headers.get('etag')! },
+    const csu = await staff('csu-officer', { subject: officer });
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    await csu.POST('/enquiries/{reference}/notes', {
+      params: { path: { reference }, header: { 'If-Match': read.response.headers.get('etag')! } },
+      body: { text: `Private${marker} note` },
     });
-    const admin = await bearer('partnership-admin');
+    const admin = await staff('partnership-admin');
 
-    const first = await callApi<AuditPage>(`/audit?enquiry=${body.reference}&limit=2`, { headers: admin });
-    const second = await callApi<AuditPage>(
-      `/audit?enquiry=${body.reference}&limit=2&cursor=${first.body.nextCursor}`,
-      { headers: admin },
-    );
+    const first = await admin.GET('/audit', { params: { query: { enquiry: reference, limit: 2 } } });
+    const second = await admin.GET('/audit', {
+      params: { query: { enquiry: reference, limit: 2, cursor: first.data?.nextCursor } },
+    });
 
-    expect(first.status).toBe(200);
-    const items = [...first.body.items, ...second.body.items];
+    expect(first.response.status).toBe(200);
+    const items = [...first.data!.items, ...second.data!.items];
     expect(items.map((item) => [item.kind, item.change ?? item.view, item.actor.subject])).toEqual([
       ['case-change', 'note-added', officer],
       ['case-read', 'case', officer],
       ['case-change', 'routed', 'system:router'],
     ]);
-    expect(second.body.nextCursor).toBeUndefined();
+    expect(second.data?.nextCursor).toBeUndefined();
     expect(JSON.stringify(items)).not.toContain(`Private${marker}`);
     const today = new Date().toISOString().slice(0, 10);
-    const windowed = await callApi<AuditPage>(`/audit?enquiry=${body.reference}&from=${today}&to=${today}`, {
-      headers: admin,
+    const windowed = await admin.GET('/audit', {
+      params: { query: { enquiry: reference, from: today, to: today } },
     });
-    expect(windowed.body.items).toHaveLength(3);
-    const whole = await callApi<AuditPage>('/audit?limit=5', { headers: admin });
-    expect(whole.status).toBe(200);
-    expect(whole.body.items.length).toBeGreaterThan(0);
+    expect(windowed.data?.items).toHaveLength(3);
+    const whole = await admin.GET('/audit', { params: { query: { limit: 5 } } });
+    expect(whole.response.status).toBe(200);
+    expect(whole.data?.items.length).toBeGreaterThan(0);
   });
 
   it('is for partnership admins only, and refuses bad filters with a 422', async () => {
-    for (const headers of [
-      await bearer('csu-officer'),
-      await bearer('agency-officer', { agencyId: 'kent-police' }),
+    for (const api of [
+      await staff('csu-officer'),
+      await staff('agency-officer', { agencyId: 'kent-police' }),
     ]) {
-      expect((await callApi('/audit', { headers })).status).toBe(403);
+      expect((await api.GET('/audit')).response.status).toBe(403);
     }
-    const admin = await bearer('partnership-admin');
+    const admin = await staff('partnership-admin');
     for (const query of [
-      'cursor=bm9wZQ',
-      'from=2026-11-27&to=2026-11-26',
-      'from=yesterday',
-      'enquiry=x'.repeat(20),
+      { cursor: 'bm9wZQ' },
+      { from: '2026-11-27', to: '2026-11-26' },
+      { from: 'yesterday' },
+      // Longer than any reference may be.
+      { enquiry: 'x'.repeat(180) },
     ]) {
-      const response = await callApi(`/audit?${query}`, { headers: admin });
-      expect(response.status, query).toBe(422);
+      const { response } = await admin.GET('/audit', { params: { query } });
+      expect(response.status, JSON.stringify(query)).toBe(422);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
   });
@@ -206,18 +168,18 @@ describe('erasure and the Idempotency-Key record', () => {
     const key = `erase-${marker}`;
     const { body } = await submitEnquiry(enquiry, { 'Idempotency-Key': key });
     await waitForQuiet();
-    const csu = await bearer('csu-officer');
-    const read = await callApi(`/enquiries/${body.reference}`, { headers: csu });
+    const csu = await staff('csu-officer');
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
     const before = await tableContents();
 
-    const erased = await callApi(`/enquiries/${body.reference}/erasure`, {
-      method: 'POST',
-      json: { reason: 'Asked by the enquirer' },
-      headers: { ...csu, 'If-Match': read.headers.get('etag')! },
+    const erased = await csu.POST('/enquiries/{reference}/erasure', {
+      params: { path: { reference }, header: { 'If-Match': read.response.headers.get('etag')! } },
+      body: { reason: 'Asked by the enquirer' },
     });
     const retry = await submitEnquiry(enquiry, { 'Idempotency-Key': key });
 
-    expect(erased.status).toBe(200);
+    expect(erased.response.status).toBe(200);
     expect(retry.status).toBe(422);
     const idempotencyItem = (contents: string) =>
       (JSON.parse(contents) as Record<string, { S?: string }>[]).find(

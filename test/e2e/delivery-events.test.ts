@@ -5,71 +5,47 @@
  * enquirer's complaint stops further email to them.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
-import { keys } from '../../functions/adapters/table-keys.ts';
-import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local.ts';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
+import { apiClient, type Schemas } from '../support/api-client.ts';
 import {
   allEmails,
   anEnquiry,
-  callApi,
-  cloud,
   emailsFor,
   staffToken,
   submitEnquiry,
   waitForQuiet,
 } from '../support/local-cloud.ts';
 
-interface CaseView {
-  needsTriage: boolean;
-  referrals: {
-    agencyId: string;
-    undelivered?: { bounceType: string };
-    email: { status: string; delivery?: { outcome: string; bounceType?: string } };
-  }[];
-  timeline: { kind: string; details: Record<string, unknown> }[];
-}
-
-/** An agency whose referral mailbox SES's simulator bounces: there is no agency API yet (a later issue). */
-async function anAgencyWithADeadMailbox(marker: string) {
-  const dynamo = new DynamoDBClient({
-    endpoint: cloud().dynamodb,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+/** An agency whose referral mailbox SES's simulator bounces, added as a CSU officer adds one. */
+async function anAgencyWithADeadMailbox(marker: string): Promise<Schemas['Agency']> {
+  const csu = apiClient(await staffToken('csu-officer'));
+  const { data, response } = await csu.POST('/agencies', {
+    body: {
+      id: `dead-mailbox-${marker}`,
+      name: `Dead Mailbox Trust ${marker}`,
+      email: `bounce+${marker}@simulator.amazonses.com`,
+    },
   });
-  const agency = {
-    id: `dead-mailbox-${marker}`,
-    name: `Dead Mailbox Trust ${marker}`,
-    email: `bounce+${marker}@simulator.amazonses.com`,
-  };
-  // Straight into the table, as seeding would: the test needs an agency whose mailbox bounces.
-  await createDocumentClient(dynamo).send(
-    new PutCommand({
-      TableName: LOCAL_TABLE_NAME,
-      Item: { ...keys.agency(agency.id), type: 'Agency', ...agency },
-    }),
-  );
-  dynamo.destroy();
-  return agency;
+  expect(response.status).toBe(201);
+  return data!;
 }
 
 describe('a referral to a mailbox that bounces', () => {
   it('suppresses the address, alerts the CSU once, sends the case to triage, and holds back the next referral', async () => {
     const marker = randomUUID().slice(0, 8);
     const agency = await anAgencyWithADeadMailbox(marker);
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
+    const csu = apiClient(await staffToken('csu-officer'));
     const enquiry = anEnquiry({ category: 'parking' });
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
+    const caseOf = (reference: string) =>
+      csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
     const referTo = async (reference: string) => {
-      const read = await callApi(`/enquiries/${reference}`, { headers: csu });
-      const response = await callApi(`/enquiries/${reference}/referrals`, {
-        method: 'POST',
-        json: { agencyId: agency.id },
-        headers: { ...csu, 'If-Match': read.headers.get('etag')! },
+      const read = await caseOf(reference);
+      const { response } = await csu.POST('/enquiries/{reference}/referrals', {
+        params: { path: { reference }, header: { 'If-Match': read.response.headers.get('etag')! } },
+        body: { agencyId: agency.id },
       });
       expect(response.status).toBeLessThan(300);
     };
@@ -77,16 +53,16 @@ describe('a referral to a mailbox that bounces', () => {
     await referTo(body.reference);
     await waitForQuiet();
 
-    const view = await callApi<CaseView>(`/enquiries/${body.reference}`, { headers: csu });
-    const referral = view.body.referrals.find((r) => r.agencyId === agency.id);
+    const { data: view } = await caseOf(body.reference);
+    const referral = view?.referrals.find((r) => r.agencyId === agency.id);
     expect(referral).toMatchObject({
       undelivered: { bounceType: 'Permanent' },
       email: { status: 'sent', delivery: { outcome: 'bounced', bounceType: 'Permanent' } },
     });
-    expect(view.body.needsTriage).toBe(true);
-    expect(view.body.timeline.map((entry) => entry.kind)).toContain('referral-undelivered');
+    expect(view?.needsTriage).toBe(true);
+    expect(view?.timeline.map((entry) => entry.kind)).toContain('referral-undelivered');
     // The referral to the parking team, a live mailbox, was delivered.
-    expect(view.body.referrals.find((r) => r.agencyId === 'abc-parking')?.email.delivery?.outcome).toBe(
+    expect(view?.referrals.find((r) => r.agencyId === 'abc-parking')?.email.delivery?.outcome).toBe(
       'delivered',
     );
     const alerts = (await emailsFor(body.reference)).filter((email) =>
@@ -110,8 +86,8 @@ describe('a referral to a mailbox that bounces', () => {
 
     const toDeadMailbox = (await allEmails()).filter((email) => email.destination.to.includes(agency.email));
     expect(toDeadMailbox).toHaveLength(1);
-    const nextView = await callApi<CaseView>(`/enquiries/${next.body.reference}`, { headers: csu });
-    expect(nextView.body.referrals.find((r) => r.agencyId === agency.id)?.email.status).toBe('suppressed');
+    const { data: nextView } = await caseOf(next.body.reference);
+    expect(nextView?.referrals.find((r) => r.agencyId === agency.id)?.email.status).toBe('suppressed');
   });
 });
 
@@ -123,17 +99,17 @@ describe('an enquirer who complains about our email', () => {
       anEnquiry({ category: 'parking', email: address, safeContact: { mayEmail: true, mayPhone: false } }),
     );
     await waitForQuiet();
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
-    const read = await callApi(`/enquiries/${body.reference}`, { headers: csu });
+    const csu = apiClient(await staffToken('csu-officer'));
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
 
-    const update = await callApi(`/enquiries/${body.reference}/updates`, {
-      method: 'POST',
-      json: { message: 'We have passed this to the parking team.' },
-      headers: { ...csu, 'If-Match': read.headers.get('etag')! },
+    const update = await csu.POST('/enquiries/{reference}/updates', {
+      params: { path: { reference }, header: { 'If-Match': read.response.headers.get('etag')! } },
+      body: { message: 'We have passed this to the parking team.' },
     });
     await waitForQuiet();
 
-    expect(update.status).toBe(201);
+    expect(update.response.status).toBe(201);
     const toThem = (await allEmails()).filter((email) => email.destination.to.includes(address));
     // The acknowledgement went (and drew the complaint); the update did not.
     expect(toThem.map((email) => email.subject)).toEqual([expect.stringContaining('we have received')]);

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
-import { anEnquiry, callApi, cloud, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
+import { apiClient, type Schemas } from '../support/api-client.ts';
+import { anEnquiry, cloud, emailsFor, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
 const agencyEmail = (id: string) => ASHFORD.agencies.find((a) => a.id === id)!.email;
 const CSU_MAILBOX = ASHFORD.partnership.csuMailbox;
@@ -12,13 +13,11 @@ const SENDER = 'Ashford Community Safety Unit <no-reply@csp.example.org>';
 
 describe('GET /enquiry-categories', () => {
   it("lists Ashford's categories in form order, flagging the sensitive ones", async () => {
-    const { status, body } = await callApi<{ categories: { code: string; sensitive: boolean }[] }>(
-      '/enquiry-categories',
-    );
+    const { data, response } = await apiClient().GET('/enquiry-categories');
 
-    expect(status).toBe(200);
-    expect(body.categories.map((c) => c.code)).toEqual(ASHFORD.categories.map((c) => c.code));
-    expect(body.categories.filter((c) => c.sensitive).map((c) => c.code)).toEqual([
+    expect(response.status).toBe(200);
+    expect(data?.categories.map((c) => c.code)).toEqual(ASHFORD.categories.map((c) => c.code));
+    expect(data?.categories.filter((c) => c.sensitive).map((c) => c.code)).toEqual([
       'domestic-abuse',
       'sexual-offences',
       'hate-crime',
@@ -30,7 +29,7 @@ describe('GET /enquiry-categories', () => {
 
 describe('POST /enquiries', () => {
   it('stores the enquiry, acknowledges the enquirer and refers it to each routed agency exactly once', async () => {
-    const enquiry = anEnquiry({ category: 'anti-social-behaviour' });
+    const enquiry = { ...anEnquiry(), category: 'anti-social-behaviour' } satisfies Schemas['NewEnquiry'];
 
     const { status, body, headers } = await submitEnquiry(enquiry);
     await waitForQuiet();
@@ -59,7 +58,7 @@ describe('POST /enquiries', () => {
   });
 
   it('acknowledges with the reference, 999, the urgent number and the status link, and no description', async () => {
-    const enquiry = anEnquiry({ category: 'domestic-abuse' });
+    const enquiry = { ...anEnquiry(), category: 'domestic-abuse' } satisfies Schemas['NewEnquiry'];
 
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
@@ -75,7 +74,11 @@ describe('POST /enquiries', () => {
   });
 
   it('shares contact details with agencies only for the channels the enquirer consented to', async () => {
-    const enquiry = anEnquiry({ category: 'violence', safeContact: { mayEmail: false, mayPhone: true } });
+    const enquiry = {
+      ...anEnquiry(),
+      category: 'violence',
+      safeContact: { mayEmail: false, mayPhone: true },
+    } satisfies Schemas['NewEnquiry'];
 
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
@@ -93,10 +96,11 @@ describe('POST /enquiries', () => {
   });
 
   it('escapes HTML in what the enquirer wrote', async () => {
-    const enquiry = anEnquiry({
+    const enquiry = {
+      ...anEnquiry(),
       category: 'parking',
       description: 'Van <b>blocking</b> & "parked" <script>x</script>',
-    });
+    } satisfies Schemas['NewEnquiry'];
 
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
@@ -112,9 +116,11 @@ describe('POST /enquiries', () => {
   });
 
   it('marks an enquiry happening now as urgent for agencies', async () => {
-    const { body } = await submitEnquiry(
-      anEnquiry({ category: 'fire-safety-and-arson', happeningNow: true }),
-    );
+    const { body } = await submitEnquiry({
+      ...anEnquiry(),
+      category: 'fire-safety-and-arson',
+      happeningNow: true,
+    });
     await waitForQuiet();
 
     const subjects = (await emailsFor(body.reference)).map((e) => e.subject);
@@ -124,10 +130,11 @@ describe('POST /enquiries', () => {
   });
 
   it('sends no acknowledgement when the enquirer did not say email is safe', async () => {
-    const enquiry = anEnquiry({
+    const enquiry = {
+      ...anEnquiry(),
       category: 'neighbour-disputes',
       safeContact: { mayEmail: false, mayPhone: false },
-    });
+    } satisfies Schemas['NewEnquiry'];
 
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
@@ -150,7 +157,7 @@ describe('POST /enquiries', () => {
 
 describe('Idempotency-Key', () => {
   it('answers a retry with the first response and creates nothing new', async () => {
-    const enquiry = anEnquiry({ category: 'young-people' });
+    const enquiry = { ...anEnquiry(), category: 'young-people' } satisfies Schemas['NewEnquiry'];
     const key = `retry-${enquiry.name.slice(-8)}`;
 
     const first = await submitEnquiry(enquiry, { 'Idempotency-Key': key });
@@ -167,7 +174,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('creates one enquiry when retries with the same key race each other', async () => {
-    const enquiry = anEnquiry({ category: 'licensed-premises' });
+    const enquiry = { ...anEnquiry(), category: 'licensed-premises' } satisfies Schemas['NewEnquiry'];
     const key = `race-${enquiry.name.slice(-8)}`;
 
     const responses = await Promise.all(
@@ -202,17 +209,21 @@ describe('Idempotency-Key', () => {
 
 describe('GET /enquiries/{reference}/status', () => {
   it('shows the status, and nothing of the content, to the holder of the link', async () => {
-    const enquiry = anEnquiry({ category: 'drugs-and-alcohol' });
+    const enquiry = { ...anEnquiry(), category: 'drugs-and-alcohol' } satisfies Schemas['NewEnquiry'];
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
 
-    const response = await fetch(body.statusUrl);
-    const view = (await response.json()) as Record<string, unknown>;
+    // The link is the status path with its token: followed here through the typed client.
+    const link = new URL(body.statusUrl);
+    expect(`${link.origin}${link.pathname}`).toBe(`${cloud().api}/enquiries/${body.reference}/status`);
+    const { data: view, response } = await apiClient().GET('/enquiries/{reference}/status', {
+      params: { path: { reference: body.reference }, query: { token: link.searchParams.get('token')! } },
+    });
 
     expect(response.status).toBe(200);
     expect(view).toMatchObject({ reference: body.reference, status: 'routed' });
     expect(JSON.stringify(view)).not.toContain(enquiry.description);
-    expect(Object.keys(view).sort()).toEqual([
+    expect(Object.keys(view ?? {}).sort()).toEqual([
       'publicUpdates',
       'receivedAt',
       'reference',
@@ -225,17 +236,22 @@ describe('GET /enquiries/{reference}/status', () => {
   it('answers a wrong token exactly like an unknown reference: 404', async () => {
     const { body } = await submitEnquiry(anEnquiry());
 
-    const wrongToken = await callApi(`/enquiries/${body.reference}/status?token=not-the-token`);
-    const unknown = await callApi('/enquiries/CSU-1999-000001/status?token=not-the-token');
+    const status = (reference: string) =>
+      apiClient().GET('/enquiries/{reference}/status', {
+        params: { path: { reference }, query: { token: 'not-the-token' } },
+      });
+    const wrongToken = await status(body.reference);
+    const unknown = await status('CSU-1999-000001');
 
-    expect(wrongToken.status).toBe(404);
-    expect(unknown.status).toBe(404);
-    expect(wrongToken.body).toEqual({ ...unknown.body, instance: wrongToken.body.instance });
+    expect(wrongToken.response.status).toBe(404);
+    expect(unknown.response.status).toBe(404);
+    expect(wrongToken.error).toEqual({ ...unknown.error, instance: wrongToken.error?.instance });
   });
 });
 
 describe('the API surface', () => {
   it("allows the council website's origin by CORS, and no other", async () => {
+    // A CORS preflight (OPTIONS) is the browser's, not an operation of the contract.
     const preflight = (origin: string) =>
       fetch(`${cloud().api}/enquiries`, {
         method: 'OPTIONS',

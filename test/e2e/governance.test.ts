@@ -4,14 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ASHFORD_GOVERNANCE } from '../../scripts/seed/ashford.ts';
-import { allEmails, callApi, fireSchedule, waitForQuiet } from '../support/local-cloud.ts';
+import { apiClient, type Schemas } from '../support/api-client.ts';
+import type { operations } from '../support/api-schema.ts';
+import { allEmails, fireSchedule, waitForQuiet } from '../support/local-cloud.ts';
 
-interface Partner {
-  id: string;
-  name: string;
-  kind: string;
-  votingRights: boolean;
-}
+type Partner = Schemas['PartnerPage']['partners'][number];
+type PartnerQuery = NonNullable<operations['listPartners']['parameters']['query']>;
+
+/** Every read here is public: no token. */
+const api = apiClient();
 
 /** The seed page's lists, word for word. */
 /** "Kent, Surrey and Sussex Community Rehabilitation Company and/or National Probation Service" is two records. */
@@ -32,26 +33,24 @@ const OTHER_ON_PAGE = [
   'Tenterden Town Council',
 ];
 
-async function allPartners(query: string): Promise<Partner[]> {
+async function allPartners(query: PartnerQuery): Promise<Partner[]> {
   const partners: Partner[] = [];
   let cursor: string | undefined;
   do {
-    const { status, body } = await callApi<{ partners: Partner[]; cursor?: string }>(
-      `/partners?${query}${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    expect(status).toBe(200);
-    partners.push(...body.partners);
-    cursor = body.cursor;
+    const { data, response } = await api.GET('/partners', { params: { query: { ...query, cursor } } });
+    expect(response.status).toBe(200);
+    partners.push(...data!.partners);
+    cursor = data!.cursor;
   } while (cursor);
   return partners;
 }
 
 describe('public governance reads', () => {
   it('describe the partnership, its urgent number and how the chair rotates', async () => {
-    const { status, body } = await callApi<Record<string, unknown>>('/partnership');
+    const { data, response } = await api.GET('/partnership');
 
-    expect(status).toBe(200);
-    expect(body).toMatchObject({
+    expect(response.status).toBe(200);
+    expect(data).toMatchObject({
       name: 'Ashford Community Safety Partnership',
       urgentPhone: '01233 331111',
       chairRotation: {
@@ -65,14 +64,14 @@ describe('public governance reads', () => {
   });
 
   it('list the statutory partners of the seed page on its date, each with voting rights', async () => {
-    const statutory = await allPartners('kind=statutory&on=2021-04-01');
+    const statutory = await allPartners({ kind: 'statutory', on: '2021-04-01' });
 
     expect(statutory.map((p) => p.name)).toEqual(['Ashford Borough Council', ...STATUTORY_ON_PAGE]);
     expect(statutory.every((p) => p.votingRights)).toBe(true);
   });
 
   it('list today’s statutory partners: the Probation Service and the ICB in place of the CRC and the CCG', async () => {
-    const statutory = await allPartners('kind=statutory');
+    const statutory = await allPartners({ kind: 'statutory' });
 
     expect(statutory.map((p) => p.id)).toEqual([
       'ashford-borough-council',
@@ -85,28 +84,28 @@ describe('public governance reads', () => {
   });
 
   it('list the other partners of the seed page, none with voting rights', async () => {
-    const other = await allPartners('kind=other');
+    const other = await allPartners({ kind: 'other' });
 
     expect(other.map((p) => p.name)).toEqual(OTHER_ON_PAGE);
     expect(other.some((p) => p.votingRights)).toBe(false);
   });
 
   it('page through every partner with an opaque cursor, and refuse a forged one', async () => {
-    const paged = await allPartners('limit=4');
-    const { body } = await callApi<{ partners: Partner[] }>('/partners?limit=100');
-    const forged = await callApi('/partners?cursor=not-a-cursor');
+    const paged = await allPartners({ limit: 4 });
+    const { data } = await api.GET('/partners', { params: { query: { limit: 100 } } });
+    const forged = await api.GET('/partners', { params: { query: { cursor: 'not-a-cursor' } } });
 
-    expect(paged.map((p) => p.id)).toEqual(body.partners.map((p) => p.id));
+    expect(paged.map((p) => p.id)).toEqual(data!.partners.map((p) => p.id));
     // Every organisation on record but the two whose memberships have ended (the CRC and the CCG).
     expect(paged).toHaveLength(ASHFORD_GOVERNANCE.organisations.length - 2);
-    expect(forged.status).toBe(422);
-    expect(forged.body).toMatchObject({ errors: [{ field: 'cursor' }] });
+    expect(forged.response.status).toBe(422);
+    expect(forged.error).toMatchObject({ errors: [{ field: 'cursor' }] });
   });
 
   it("list 2021-22's priorities as published", async () => {
-    const { body } = await callApi<{ priorities: { title: string }[] }>('/priorities?planYear=2021-22');
+    const { data } = await api.GET('/priorities', { params: { query: { planYear: '2021-22' } } });
 
-    expect(body.priorities.map((p) => p.title)).toEqual([
+    expect(data!.priorities.map((p) => p.title)).toEqual([
       'Tackling violence',
       'Tackling domestic abuse and sexual offences',
       'Tackling anti-social behaviour',
@@ -115,22 +114,20 @@ describe('public governance reads', () => {
   });
 
   it('show the current chair, and a history that alternates between the council and Kent Police', async () => {
-    const current = await callApi<{ organisationId: string; startsOn: string }>('/chair');
-    const history = await callApi<{ terms: { startsOn: string; organisationId: string; source: string }[] }>(
-      '/chair/history',
-    );
+    const current = await api.GET('/chair');
+    const history = await api.GET('/chair/history');
 
-    expect(current.status).toBe(200);
+    expect(current.response.status).toBe(200);
     // Scoped to the term, so an ETag read before a rotation cannot change the next term.
-    expect(current.headers.get('etag')).toMatch(new RegExp(`^"${current.body.startsOn}\\.\\d+"$`));
+    expect(current.response.headers.get('etag')).toMatch(new RegExp(`^"${current.data!.startsOn}\\.\\d+"$`));
     // Newest first: every term the rotation made hands the chair to the other organisation.
-    const terms = history.body.terms;
+    const terms = history.data!.terms;
     terms.forEach((term, i) => {
       const previous = terms[i + 1];
       if (term.source === 'rotation' && previous)
         expect(term.organisationId).not.toBe(previous.organisationId);
     });
-    expect(['ashford-borough-council', 'kent-police']).toContain(current.body.organisationId);
+    expect(['ashford-borough-council', 'kent-police']).toContain(current.data!.organisationId);
   });
 });
 
@@ -141,10 +138,8 @@ describe('the chair rotation job', () => {
     .sort();
 
   it('starts the next term once however often it fires, and tells each partner representative once', async () => {
-    const history = await callApi<{ terms: { startsOn: string; organisationId: string }[] }>(
-      '/chair/history',
-    );
-    const latest = history.body.terms[0]!;
+    const history = await api.GET('/chair/history');
+    const latest = history.data!.terms[0]!;
     const nextStart = `${Number(latest.startsOn.slice(0, 4)) + 1}-04-01T00:05:00.000Z`;
 
     const runs = await Promise.all([
@@ -157,8 +152,8 @@ describe('the chair rotation job', () => {
     const recorded = runs.flatMap((r) => (r.value as { recorded: string[] }).recorded);
     expect(recorded).toEqual([nextStart.slice(0, 10)]);
     expect(again).toEqual({ ok: true, value: { recorded: [] } });
-    const after = await callApi<{ terms: { startsOn: string; organisationId: string }[] }>('/chair/history');
-    expect(after.body.terms[0]).toMatchObject({
+    const after = await api.GET('/chair/history');
+    expect(after.data!.terms[0]).toMatchObject({
       startsOn: nextStart.slice(0, 10),
       organisationId: latest.organisationId === 'kent-police' ? 'ashford-borough-council' : 'kent-police',
     });
@@ -169,8 +164,8 @@ describe('the chair rotation job', () => {
   });
 
   it('catches up missed terms in order and announces only the one in force', async () => {
-    const history = await callApi<{ terms: { startsOn: string }[] }>('/chair/history');
-    const latestYear = Number(history.body.terms[0]!.startsOn.slice(0, 4));
+    const history = await api.GET('/chair/history');
+    const latestYear = Number(history.data!.terms[0]!.startsOn.slice(0, 4));
 
     const run = await fireSchedule('chair-rotation', `${latestYear + 3}-06-01T00:05:00.000Z`);
     await waitForQuiet();

@@ -7,14 +7,9 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  callApi,
-  cloud,
-  emailsFor,
-  staffToken,
-  tableContents,
-  waitForQuiet,
-} from '../support/local-cloud.ts';
+import { type ApiClient, apiClient } from '../support/api-client.ts';
+import type { operations } from '../support/api-schema.ts';
+import { cloud, emailsFor, staffToken, tableContents, waitForQuiet } from '../support/local-cloud.ts';
 
 /** As FixMyStreet reads XML (XML::Simple with ForceArray on the list elements; root names dropped). */
 const parser = new XMLParser({
@@ -26,25 +21,68 @@ const endpoint = () => `${cloud().api}/open311/v2/`;
 
 let apiKey: string;
 let clientId: string;
-let admin: string;
+let admin: ApiClient;
 
 beforeAll(async () => {
-  admin = await staffToken('partnership-admin');
-  const issued = await callApi<{ id: string; apiKey: string; name: string }>('/open311/clients', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${admin}` },
-    json: { name: 'FixMyStreet (Ashford)' },
-  });
-  expect(issued.status).toBe(201);
-  apiKey = issued.body.apiKey;
-  clientId = issued.body.id;
+  admin = apiClient(await staffToken('partnership-admin'));
+  const issued = await admin.POST('/open311/clients', { body: { name: 'FixMyStreet (Ashford)' } });
+  expect(issued.response.status).toBe(201);
+  apiKey = issued.data!.apiKey;
+  clientId = issued.data!.id;
 });
 
-async function get(path: string) {
-  const response = await fetch(`${endpoint()}${path}`);
-  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+/**
+ * A GeoReport answer as text, whatever its status: openapi-fetch gives an error's text parsed when it is JSON,
+ * so a JSON errors document is written back out.
+ */
+function georeport({ data, error, response }: { data?: string; error?: unknown; response: Response }) {
+  const text = data ?? (typeof error === 'string' ? error : JSON.stringify(error));
+  return { status: response.status, type: response.headers.get('content-type'), text };
 }
 
+/** `discovery`, `services` or `requests`, `.xml` or `.json`, through the typed client. */
+const getDocument = async (document: string) =>
+  georeport(
+    await apiClient().GET('/open311/v2/{document}', { params: { path: { document } }, parseAs: 'text' }),
+  );
+const getService = async (serviceFile: string) =>
+  georeport(
+    await apiClient().GET('/open311/v2/services/{serviceFile}', {
+      params: { path: { serviceFile } },
+      parseAs: 'text',
+    }),
+  );
+const getRequest = async (requestFile: string) =>
+  georeport(
+    await apiClient().GET('/open311/v2/requests/{requestFile}', {
+      params: { path: { requestFile } },
+      parseAs: 'text',
+    }),
+  );
+const getToken = async (tokenFile: string) =>
+  georeport(
+    await apiClient().GET('/open311/v2/tokens/{tokenFile}', {
+      params: { path: { tokenFile } },
+      parseAs: 'text',
+    }),
+  );
+
+/** The public feed with its filters, through the typed client. */
+const feed = async (
+  document: 'requests.xml' | 'requests.json',
+  query: NonNullable<operations['open311Document']['parameters']['query']>,
+) =>
+  georeport(
+    await apiClient().GET('/open311/v2/{document}', {
+      params: { path: { document }, query },
+      parseAs: 'text',
+    }),
+  );
+
+/**
+ * A form-encoded POST, raw: real clients send fields beyond the documented form (FixMyStreet's own
+ * attributes), which the typed client would refuse to compile.
+ */
 async function post(path: string, fields: Record<string, string>) {
   const response = await fetch(`${endpoint()}${path}`, {
     method: 'POST',
@@ -78,8 +116,8 @@ function aFixMyStreetReport(overrides: Record<string, string> = {}): Record<stri
 
 describe('Open311 GeoReport v2', () => {
   it('lists every category as a service, sensitive ones with the private keyword, and defines their attributes', async () => {
-    const services = await get('services.xml');
-    const definition = await get('services/domestic-abuse.xml');
+    const services = await getDocument('services.xml');
+    const definition = await getService('domestic-abuse.xml');
     const list = parser.parse(services.text).services.service as Record<string, string>[];
     const attributes = parser.parse(definition.text).service_definition.attributes.attribute as {
       code: string;
@@ -99,7 +137,7 @@ describe('Open311 GeoReport v2', () => {
       datatype: 'singlevaluelist',
       values: { value: [{ key: 'yes' }, { key: 'no' }] },
     });
-    expect((await get('services/no-such-service.xml')).status).toBe(404);
+    expect((await getService('no-such-service.xml')).status).toBe(404);
   });
 
   it('takes a FixMyStreet report, answers its service_request_id, and shows its status depersonalised', async () => {
@@ -111,8 +149,8 @@ describe('Open311 GeoReport v2', () => {
     expect(reference).toMatch(/^CSU-\d{4}-\d{6}$/);
     await waitForQuiet();
 
-    const feed = await get(`requests.xml?service_request_id=${reference}`);
-    const [request] = parser.parse(feed.text).service_requests.request as Record<string, string>[];
+    const listed = await feed('requests.xml', { service_request_id: reference });
+    const [request] = parser.parse(listed.text).service_requests.request as Record<string, string>[];
     const emails = await emailsFor(reference);
 
     expect(request).toMatchObject({
@@ -125,16 +163,14 @@ describe('Open311 GeoReport v2', () => {
     expect(request?.['requested_datetime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     // Depersonalised: nothing the resident wrote or who they are, no coordinates.
     for (const secret of [report.email, 'Resident', 'Shouting', '51.146', 'TN23 1PL']) {
-      expect(feed.text).not.toContain(secret);
+      expect(listed.text).not.toContain(secret);
     }
     // Acknowledged (they said email is safe) and routed, as from POST /enquiries.
     expect(emails.some((email) => email.destination.to.includes(report.email!))).toBe(true);
     expect(emails.length).toBeGreaterThan(1);
-    const csu = await staffToken('csu-officer');
-    const staffView = await callApi<{ enquiry: { source?: unknown } }>(`/enquiries/${reference}`, {
-      headers: { Authorization: `Bearer ${csu}` },
-    });
-    expect(staffView.body.enquiry.source).toEqual({
+    const csu = apiClient(await staffToken('csu-officer'));
+    const staffView = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    expect(staffView.data?.enquiry.source).toEqual({
       channel: 'open311',
       clientId,
       clientName: 'FixMyStreet (Ashford)',
@@ -144,7 +180,7 @@ describe('Open311 GeoReport v2', () => {
   it('speaks JSON too: a bare array answer, the feed by id, and errors as an array', async () => {
     const created = await post('requests.json', aFixMyStreetReport({ service_code: 'parking' }));
     const [answer] = JSON.parse(created.text) as { service_request_id: string; account_id: null }[];
-    const feed = JSON.parse((await get(`requests/${answer?.service_request_id}.json`)).text) as {
+    const byId = JSON.parse((await getRequest(`${answer?.service_request_id}.json`)).text) as {
       status: string;
       lat?: unknown;
     }[];
@@ -152,9 +188,9 @@ describe('Open311 GeoReport v2', () => {
 
     expect(created.status).toBe(201);
     expect(answer?.account_id).toBeNull();
-    expect(feed).toHaveLength(1);
-    expect(feed[0]?.status).toBe('open');
-    expect(feed[0]).not.toHaveProperty('lat');
+    expect(byId).toHaveLength(1);
+    expect(byId[0]?.status).toBe('open');
+    expect(byId[0]).not.toHaveProperty('lat');
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.text)).toEqual([
       { code: 403, description: expect.stringContaining('api_key') },
@@ -165,13 +201,13 @@ describe('Open311 GeoReport v2', () => {
     const created = await post('requests.xml', aFixMyStreetReport({ service_code: 'domestic-abuse' }));
     const reference = parser.parse(created.text).service_requests.request[0].service_request_id as string;
 
-    const byId = await get(`requests/${reference}.xml`);
-    const feed = await get(`requests.xml?service_request_id=${reference}`);
+    const byId = await getRequest(`${reference}.xml`);
+    const listed = await feed('requests.xml', { service_request_id: reference });
 
     expect(created.status).toBe(201);
     expect(byId.status).toBe(404);
     expect(parser.parse(byId.text).errors.error[0].code).toBe('404');
-    expect(feed.text).not.toContain(reference);
+    expect(listed.text).not.toContain(reference);
   });
 
   it('refuses bad input in the spec’s error format, with the field named, storing nothing', async () => {
@@ -202,42 +238,36 @@ describe('Open311 GeoReport v2', () => {
       aFixMyStreetReport({ description: hostile.replace('\u0007', '') }),
     );
     const reference = parser.parse(accepted.text).service_requests.request[0].service_request_id as string;
-    const feed = await get(`requests.xml?service_request_id=${reference}`);
-    expect(XMLValidator.validate(feed.text)).toBe(true);
-    expect(feed.text).not.toContain('script');
+    const listed = await feed('requests.xml', { service_request_id: reference });
+    expect(XMLValidator.validate(listed.text)).toBe(true);
+    expect(listed.text).not.toContain('script');
   });
 
   it('stops taking a client’s reports once its key is revoked', async () => {
-    const issued = await callApi<{ id: string; apiKey: string }>('/open311/clients', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${admin}` },
-      json: { name: 'Old council site' },
-    });
-    const before = await post('requests.xml', aFixMyStreetReport({ api_key: issued.body.apiKey }));
-    const revoked = await callApi(`/open311/clients/${issued.body.id}/revoke`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${admin}` },
-    });
-    const after = await post('requests.xml', aFixMyStreetReport({ api_key: issued.body.apiKey }));
-    const list = await callApi<{ clients: { id: string; revokedAt?: string; apiKey?: string }[] }>(
-      '/open311/clients',
-      { headers: { Authorization: `Bearer ${admin}` } },
-    );
+    const issued = await admin.POST('/open311/clients', { body: { name: 'Old council site' } });
+    const { id, apiKey: oldKey } = issued.data!;
+    const before = await post('requests.xml', aFixMyStreetReport({ api_key: oldKey }));
+    const revoked = await admin.POST('/open311/clients/{id}/revoke', { params: { path: { id } } });
+    const after = await post('requests.xml', aFixMyStreetReport({ api_key: oldKey }));
+    const list = await admin.GET('/open311/clients');
 
     expect(before.status).toBe(201);
-    expect(revoked.status).toBe(204);
+    expect(revoked.response.status).toBe(204);
     expect(after.status).toBe(403);
-    const listed = list.body.clients.find((client) => client.id === issued.body.id);
+    const listed = list.data?.clients.find((client) => client.id === id);
     expect(listed?.revokedAt).toBeDefined();
-    expect(JSON.stringify(list.body)).not.toContain(issued.body.apiKey);
+    expect(JSON.stringify(list.data)).not.toContain(oldKey);
   });
 
   it('answers odd feed queries in the spec’s format without reading everything', async () => {
-    const sensitive = await get('requests.xml?service_code=domestic-abuse');
-    const unknown = await get('requests.json?service_code=no-such-service,also-not');
-    const wide = await get('requests.xml?start_date=2000-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z');
-    const longId = await get(`requests/CSU-2026-${'9'.repeat(3000)}.xml`);
-    const unrouted = await get('requests');
+    const sensitive = await feed('requests.xml', { service_code: 'domestic-abuse' });
+    const unknown = await feed('requests.json', { service_code: 'no-such-service,also-not' });
+    const wide = await feed('requests.xml', {
+      start_date: '2000-01-01T00:00:00Z',
+      end_date: '2026-01-01T00:00:00Z',
+    });
+    const longId = await getRequest(`CSU-2026-${'9'.repeat(3000)}.xml`);
+    const unrouted = await getDocument('requests');
 
     expect(sensitive.status).toBe(200);
     expect(parser.parse(sensitive.text).service_requests).toBe('');
@@ -250,8 +280,8 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('describes itself in discovery.xml and .json', async () => {
-    const xml = await get('discovery.xml');
-    const json = JSON.parse((await get('discovery.json')).text) as {
+    const xml = await getDocument('discovery.xml');
+    const json = JSON.parse((await getDocument('discovery.json')).text) as {
       endpoints: { url: string; formats: string[] }[];
     };
 
@@ -260,5 +290,26 @@ describe('Open311 GeoReport v2', () => {
     );
     expect(json.endpoints[0]?.url).toMatch(/\/open311\/v2$/);
     expect(json.endpoints[0]?.formats).toEqual(['text/xml', 'application/json']);
+  });
+
+  it('issues no tokens: every one is a GeoReport 404, in XML or JSON by its extension', async () => {
+    const xml = await getToken('5b1d4c6e.xml');
+    const json = await getToken('5b1d4c6e.json');
+    const bare = await getToken('5b1d4c6e');
+
+    expect(xml.status).toBe(404);
+    expect(xml.type).toBe('text/xml; charset=utf-8');
+    expect(XMLValidator.validate(xml.text)).toBe(true);
+    expect(parser.parse(xml.text).errors.error).toEqual([
+      { code: '404', description: expect.stringContaining('service_request_id') },
+    ]);
+    expect(json.status).toBe(404);
+    expect(json.type).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(json.text)).toEqual([
+      { code: 404, description: expect.stringContaining('service_request_id') },
+    ]);
+    // Without an extension it is no document at all: a 404, in XML.
+    expect(bare.status).toBe(404);
+    expect(bare.type).toBe('text/xml; charset=utf-8');
   });
 });

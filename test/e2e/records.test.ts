@@ -1,29 +1,74 @@
 /** The partnership's records over HTTP: assessments, the rolling action plan and meetings with minutes. */
 import { describe, expect, it } from 'vitest';
-import { callApi, staffToken } from '../support/local-cloud.ts';
+import { apiClient } from '../support/api-client.ts';
+import { staffToken } from '../support/local-cloud.ts';
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** The API as a partnership admin calls it. */
+const admin = async () => apiClient(await staffToken('partnership-admin'));
+/** The API as the public calls it: no token. */
+const anonymous = apiClient;
+
+/** A random plan year of the future, two consecutive years as every plan year is (2047-48). */
+function futurePlanYear(): string {
+  const start = 2030 + Math.floor(Math.random() * 60);
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
 
 describe('strategic assessments', () => {
   it("publish 2021-22's assessment with the priorities it identified", async () => {
-    const { status, body } = await callApi<{ assessments: { planYear: string; findings: string[] }[] }>(
-      '/assessments',
-    );
+    const { data, response } = await anonymous().GET('/assessments');
 
-    expect(status).toBe(200);
-    expect(body.assessments.find((a) => a.planYear === '2021-22')?.findings).toContain(
+    expect(response.status).toBe(200);
+    expect(data!.assessments.find((a) => a.planYear === '2021-22')?.findings).toContain(
       'Tackling anti-social behaviour',
     );
+  });
+
+  it('are published by admins, then revised only with a fresh If-Match', async () => {
+    const api = await admin();
+    const planYear = futurePlanYear();
+    const assessment = {
+      planYear,
+      publishedOn: '2026-03-01',
+      summary: 'Violence and anti-social behaviour rose in the town centre at night.',
+      findings: ['Tackling violence', 'Tackling anti-social behaviour'],
+      documentUrl: `https://www.ashford.gov.uk/media/strategic-assessment-${planYear}.pdf`,
+    };
+
+    const published = await api.POST('/assessments', { body: assessment });
+    const anonymousAttempt = await anonymous().POST('/assessments', { body: assessment });
+    const unconditional = await api.POST('/assessments', { body: { ...assessment, summary: 'Overwritten' } });
+    const revised = await api.POST('/assessments', {
+      params: { header: { 'If-Match': published.response.headers.get('etag')! } },
+      body: { ...assessment, findings: [...assessment.findings, 'Road safety'] },
+    });
+    const stale = await api.POST('/assessments', {
+      params: { header: { 'If-Match': published.response.headers.get('etag')! } },
+      body: { ...assessment, summary: 'A second editor with an old copy' },
+    });
+    const listed = await anonymous().GET('/assessments');
+
+    expect(published.response.status).toBe(201);
+    expect(published.data).toEqual({ ...assessment, version: 1 });
+    expect(published.response.headers.get('etag')).toBe('"1"');
+    expect(anonymousAttempt.response.status).toBe(401);
+    expect(unconditional.response.status).toBe(428);
+    expect(revised.response.status).toBe(201);
+    expect(revised.data!.version).toBe(2);
+    expect(stale.response.status).toBe(412);
+    expect(listed.data!.assessments.find((a) => a.planYear === planYear)).toEqual({
+      ...assessment,
+      findings: ['Tackling violence', 'Tackling anti-social behaviour', 'Road safety'],
+      version: 2,
+    });
   });
 });
 
 describe('the rolling action plan', () => {
   it('takes actions linked to a priority, tracks progress with history, and refuses stale updates', async () => {
-    const admin = bearer(await staffToken('partnership-admin'));
-    const created = await callApi<{ id: string; status: string }>('/action-plan', {
-      method: 'POST',
-      headers: admin,
-      json: {
+    const api = await admin();
+    const created = await api.POST('/action-plan', {
+      body: {
         planYear: '2021-22',
         priority: 3,
         title: 'Joint patrols in the town centre on Friday and Saturday nights',
@@ -31,40 +76,40 @@ describe('the rolling action plan', () => {
         dueOn: '2022-03-31',
       },
     });
-    const etag = created.headers.get('etag')!;
+    const etag = created.response.headers.get('etag')!;
+    const action = { path: { id: created.data!.id } };
 
     const update = (note: string, ifMatch: string) =>
-      callApi<{ status: string; rag: string; updates: unknown[] }>(`/action-plan/${created.body.id}`, {
-        method: 'PATCH',
-        headers: { ...admin, 'If-Match': ifMatch },
-        json: { note, status: 'in-progress', rag: 'amber' },
+      api.PATCH('/action-plan/{id}', {
+        params: { ...action, header: { 'If-Match': ifMatch } },
+        body: { note, status: 'in-progress', rag: 'amber' },
       });
     const first = await update('Patrols started; staffing is tight', etag);
     const stale = await update('A second editor with an old copy', etag);
-    const filtered = await callApi<{ actions: { id: string }[] }>(
-      '/action-plan?planYear=2021-22&priority=3&status=in-progress',
-    );
-    const detail = await callApi<{ updates: { note: string }[] }>(`/action-plan/${created.body.id}`);
-    const otherPriority = await callApi<{ actions: { id: string }[] }>(
-      '/action-plan?planYear=2021-22&priority=1',
-    );
+    const filtered = await anonymous().GET('/action-plan', {
+      params: { query: { planYear: '2021-22', priority: 3, status: 'in-progress' } },
+    });
+    const detail = await anonymous().GET('/action-plan/{id}', { params: action });
+    const otherPriority = await anonymous().GET('/action-plan', {
+      params: { query: { planYear: '2021-22', priority: 1 } },
+    });
 
-    expect(created.status).toBe(201);
-    expect(created.body.status).toBe('not-started');
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'in-progress', rag: 'amber' });
-    expect(first.body.updates).toHaveLength(2);
-    expect(stale.status).toBe(412);
-    expect(filtered.body.actions.map((a) => a.id)).toContain(created.body.id);
-    expect(detail.body.updates.map((u) => u.note)).toEqual([
+    expect(created.response.status).toBe(201);
+    expect(created.data!.status).toBe('not-started');
+    expect(first.response.status).toBe(200);
+    expect(first.data).toMatchObject({ status: 'in-progress', rag: 'amber' });
+    expect(first.data!.updates).toHaveLength(2);
+    expect(stale.response.status).toBe(412);
+    expect(filtered.data!.actions.map((a) => a.id)).toContain(created.data!.id);
+    expect(detail.data!.updates.map((u) => u.note)).toEqual([
       'Action added to the plan',
       'Patrols started; staffing is tight',
     ]);
-    expect(otherPriority.body.actions.map((a) => a.id)).not.toContain(created.body.id);
+    expect(otherPriority.data!.actions.map((a) => a.id)).not.toContain(created.data!.id);
   });
 
   it('refuses an action for a priority the plan year does not have, or a lead that is not a partner', async () => {
-    const admin = bearer(await staffToken('partnership-admin'));
+    const api = await admin();
     const base = {
       planYear: '2021-22',
       priority: 1,
@@ -73,77 +118,60 @@ describe('the rolling action plan', () => {
       dueOn: '2022-01-01',
     };
 
-    const noPriority = await callApi('/action-plan', {
-      method: 'POST',
-      headers: admin,
-      json: { ...base, priority: 9 },
-    });
-    const noLead = await callApi('/action-plan', {
-      method: 'POST',
-      headers: admin,
-      json: { ...base, leadOrganisationId: 'nobody' },
-    });
+    const noPriority = await api.POST('/action-plan', { body: { ...base, priority: 9 } });
+    const noLead = await api.POST('/action-plan', { body: { ...base, leadOrganisationId: 'nobody' } });
 
-    expect(noPriority.status).toBe(422);
-    expect(noPriority.body).toMatchObject({ errors: [{ field: 'priority' }] });
-    expect(noLead.status).toBe(422);
-    expect(noLead.body).toMatchObject({ errors: [{ field: 'leadOrganisationId' }] });
+    expect(noPriority.response.status).toBe(422);
+    expect(noPriority.error).toMatchObject({ errors: [{ field: 'priority' }] });
+    expect(noLead.response.status).toBe(422);
+    expect(noLead.error).toMatchObject({ errors: [{ field: 'leadOrganisationId' }] });
   });
 });
 
 describe('meetings', () => {
   it('are scheduled by admins, and their minutes are public once published', async () => {
-    const admin = bearer(await staffToken('partnership-admin'));
-    const scheduled = await callApi<{ id: string; minutes: unknown }>('/meetings', {
-      method: 'POST',
-      headers: admin,
-      json: {
+    const api = await admin();
+    const scheduled = await api.POST('/meetings', {
+      body: {
         kind: 'annual-public-meeting',
         date: '2027-06-15',
         attendees: ['ashford-borough-council', 'kent-police'],
         agenda: ['Annual strategic assessment', 'Questions from the public'],
       },
     });
-    const byRepresentative = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
-      method: 'PUT',
-      headers: bearer(await staffToken('partner-representative', 'kent-police')),
-      json: { text: 'x' },
-    });
-    const etag = (await callApi(`/meetings/${scheduled.body.id}`)).headers.get('etag')!;
-    const withoutIfMatch = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
-      method: 'PUT',
-      headers: admin,
-      json: { text: 'Draft' },
-    });
-    const published = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
-      method: 'PUT',
-      headers: { ...admin, 'If-Match': etag },
-      json: { text: 'The assessment was presented and questions answered.' },
-    });
-    const staleCorrection = await callApi(`/meetings/${scheduled.body.id}/minutes`, {
-      method: 'PUT',
-      headers: { ...admin, 'If-Match': etag },
-      json: { text: 'Overwriting with an old copy' },
-    });
-    const listed = await callApi<{ meetings: { id: string; minutes: { text: string } | null }[] }>(
-      '/meetings?kind=annual-public-meeting',
+    const meeting = { path: { id: scheduled.data!.id } };
+    const byRepresentative = await apiClient(await staffToken('partner-representative', 'kent-police')).PUT(
+      '/meetings/{id}/minutes',
+      { params: meeting, body: { text: 'x' } },
     );
-    const motion = await callApi<{ id: string; meetingId: string }>('/motions', {
-      method: 'POST',
-      headers: admin,
-      json: { title: 'Receive the annual report', meetingId: scheduled.body.id },
+    const etag = (await anonymous().GET('/meetings/{id}', { params: meeting })).response.headers.get('etag')!;
+    const minutes = (text: string, ifMatch?: string) =>
+      api.PUT('/meetings/{id}/minutes', {
+        params: { ...meeting, header: { 'If-Match': ifMatch } },
+        body: { text },
+      });
+    const withoutIfMatch = await minutes('Draft');
+    const published = await minutes('The assessment was presented and questions answered.', etag);
+    const staleCorrection = await minutes('Overwriting with an old copy', etag);
+    const listed = await anonymous().GET('/meetings', {
+      params: { query: { kind: 'annual-public-meeting' } },
     });
-    const page = await callApi<{ motions: { id: string; result: { outcome: string } }[] }>(
-      `/meetings/${scheduled.body.id}`,
-    );
+    const motion = await api.POST('/motions', {
+      body: { title: 'Receive the annual report', meetingId: scheduled.data!.id },
+    });
+    const page = await anonymous().GET('/meetings/{id}', { params: meeting });
 
-    expect(scheduled.status).toBe(201);
-    expect(scheduled.body.minutes).toBeNull();
-    expect(motion.body.meetingId).toBe(scheduled.body.id);
-    expect(page.body.motions.map((m) => [m.id, m.result.outcome])).toEqual([[motion.body.id, 'inquorate']]);
-    expect(byRepresentative.status).toBe(403);
-    expect([withoutIfMatch.status, published.status, staleCorrection.status]).toEqual([428, 200, 412]);
-    expect(listed.body.meetings.find((m) => m.id === scheduled.body.id)?.minutes?.text).toBe(
+    expect(scheduled.response.status).toBe(201);
+    expect(scheduled.data!.minutes).toBeNull();
+    expect(motion.data!.meetingId).toBe(scheduled.data!.id);
+    expect(page.data!.motions.map((m) => [m.id, m.result.outcome])).toEqual([[motion.data!.id, 'inquorate']]);
+    expect(byRepresentative.response.status).toBe(403);
+    expect([
+      withoutIfMatch.response.status,
+      published.response.status,
+      staleCorrection.response.status,
+    ]).toEqual([428, 200, 412]);
+    expect(listed.data!.meetings.find((m) => m.id === scheduled.data!.id)?.minutes?.text).toBe(
       'The assessment was presented and questions answered.',
     );
   });
@@ -151,36 +179,32 @@ describe('meetings', () => {
 
 describe('the partnership plan’s priorities', () => {
   it('are set for a new plan year, then revised only with a fresh If-Match', async () => {
-    const admin = bearer(await staffToken('partnership-admin'));
-    // A random plan year of the future, two consecutive years as every plan year is (2047-48).
-    const start = 2030 + Math.floor(Math.random() * 60);
-    const planYear = `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
-    const put = (titles: string[], headers: Record<string, string> = {}) =>
-      callApi<{ titles: string[] }>(`/priorities/${planYear}`, {
-        method: 'PUT',
-        json: { titles },
-        headers: { ...admin, ...headers },
+    const api = await admin();
+    const planYear = futurePlanYear();
+    const put = (titles: string[], ifMatch?: string) =>
+      api.PUT('/priorities/{planYear}', {
+        params: { path: { planYear }, header: { 'If-Match': ifMatch } },
+        body: { titles },
       });
 
     const created = await put(['Tackling violence', 'Reducing reoffending']);
     const unconditional = await put(['Only one']);
-    const revised = await put(['Tackling violence', 'Reducing reoffending', 'Road safety'], {
-      'If-Match': created.headers.get('etag')!,
-    });
-    const stale = await put(['Stale'], { 'If-Match': created.headers.get('etag')! });
-    const read = await callApi<{ priorities: { position: number; title: string }[] }>(
-      `/priorities?planYear=${planYear}`,
+    const revised = await put(
+      ['Tackling violence', 'Reducing reoffending', 'Road safety'],
+      created.response.headers.get('etag')!,
     );
+    const stale = await put(['Stale'], created.response.headers.get('etag')!);
+    const read = await anonymous().GET('/priorities', { params: { query: { planYear } } });
 
-    expect(created.status).toBe(200);
-    expect(unconditional.status).toBe(428);
-    expect(revised.status).toBe(200);
-    expect(stale.status).toBe(412);
-    expect(read.body.priorities.map((p) => p.title)).toEqual([
+    expect(created.response.status).toBe(200);
+    expect(unconditional.response.status).toBe(428);
+    expect(revised.response.status).toBe(200);
+    expect(stale.response.status).toBe(412);
+    expect(read.data!.priorities.map((p) => p.title)).toEqual([
       'Tackling violence',
       'Reducing reoffending',
       'Road safety',
     ]);
-    expect(read.headers.get('etag')).toBe(revised.headers.get('etag'));
+    expect(read.response.headers.get('etag')).toBe(revised.response.headers.get('etag'));
   });
 });

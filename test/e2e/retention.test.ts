@@ -3,9 +3,9 @@
  * it anywhere in the table (every item read back and searched), keeps what statistics need, and is idempotent.
  */
 import { describe, expect, it } from 'vitest';
+import { type ApiClient, apiClient } from '../support/api-client.ts';
 import {
   anEnquiry,
-  callApi,
   fireSchedule,
   staffToken,
   submitEnquiry,
@@ -33,22 +33,35 @@ describe('the retention job', () => {
     });
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
-    let etag = (await callApi(`/enquiries/${body.reference}`, { headers: csu })).headers.get('etag')!;
-    const write = async (path: string, json: unknown) => {
-      const response = await callApi(`/enquiries/${body.reference}${path}`, {
-        method: 'POST',
-        json,
-        headers: { ...csu, 'If-Match': etag },
-      });
+    const csu = apiClient(await staffToken('csu-officer'));
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    let etag = read.response.headers.get('etag')!;
+    const changed = ({ response }: { response: Response }) => {
       expect(response.status).toBeLessThan(300);
       etag = response.headers.get('etag')!;
     };
-    await write('/notes', { text: `Spoke to Mr Quill${marker} at number 4` });
-    await write('/updates', { message: `We visited Orchard${marker} Close on Monday` });
-    await write('/transitions', { to: 'closed', reason: 'resolved' });
+    changed(
+      await csu.POST('/enquiries/{reference}/notes', {
+        params: { path: { reference }, header: { 'If-Match': etag } },
+        body: { text: `Spoke to Mr Quill${marker} at number 4` },
+      }),
+    );
+    changed(
+      await csu.POST('/enquiries/{reference}/updates', {
+        params: { path: { reference }, header: { 'If-Match': etag } },
+        body: { message: `We visited Orchard${marker} Close on Monday` },
+      }),
+    );
+    changed(
+      await csu.POST('/enquiries/{reference}/transitions', {
+        params: { path: { reference }, header: { 'If-Match': etag } },
+        body: { to: 'closed', reason: 'resolved' },
+      }),
+    );
     await waitForQuiet();
     const closedAt = new Date().toISOString();
+    const token = new URL(body.statusUrl).searchParams.get('token')!;
     const secrets = [
       ...enquiry.description.split(' ').filter((word) => word.includes(marker)),
       enquiry.name,
@@ -59,7 +72,7 @@ describe('the retention job', () => {
       `Evenings ${marker}`,
       `Quill${marker}`,
       `Orchard${marker}`,
-      new URL(body.statusUrl).searchParams.get('token')!,
+      token,
     ];
     const before = await tableContents();
     for (const secret of secrets) expect(before).toContain(secret);
@@ -71,35 +84,33 @@ describe('the retention job', () => {
     expect(second).toMatchObject({ ok: true, value: { anonymised: 0 } });
     const after = await tableContents();
     for (const secret of secrets) expect(after).not.toContain(secret);
-    const staffView = await callApi<{
-      status: string;
-      closure: { reason: string };
-      category: string;
-      enquiry: { location?: { postcode?: string }; description: string };
-      referrals: unknown[];
-    }>(`/enquiries/${body.reference}`, { headers: csu });
-    expect(staffView.body).toMatchObject({
+    const staffView = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    expect(staffView.data).toMatchObject({
       status: 'closed',
       closure: { reason: 'resolved' },
       category: 'noise-and-environment',
       enquiry: { location: { postcode: 'ME17 9' }, description: '[removed]' },
     });
-    expect(staffView.body.referrals.length).toBeGreaterThan(0);
-    // The status link no longer opens anything.
-    expect((await fetch(body.statusUrl)).status).toBe(404);
+    expect(staffView.data?.referrals.length).toBeGreaterThan(0);
+    // The status link (its reference and token) no longer opens anything.
+    const status = await apiClient().GET('/enquiries/{reference}/status', {
+      params: { path: { reference }, query: { token } },
+    });
+    expect(status.response.status).toBe(404);
   });
 
   it('leaves a case closed for less than its period alone', async () => {
     const enquiry = anEnquiry({ category: 'parking' });
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
-    const etag = (await callApi(`/enquiries/${body.reference}`, { headers: csu })).headers.get('etag')!;
-    await callApi(`/enquiries/${body.reference}/transitions`, {
-      method: 'POST',
-      json: { to: 'closed', reason: 'no-further-action' },
-      headers: { ...csu, 'If-Match': etag },
+    const csu = apiClient(await staffToken('csu-officer'));
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    const closed = await csu.POST('/enquiries/{reference}/transitions', {
+      params: { path: { reference }, header: { 'If-Match': read.response.headers.get('etag')! } },
+      body: { to: 'closed', reason: 'no-further-action' },
     });
+    expect(closed.response.status).toBe(200);
 
     await fireSchedule('retention', addMonths(new Date().toISOString(), 11));
 
@@ -121,33 +132,28 @@ describe('erasure on request', () => {
     });
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
-    const police = {
-      Authorization: `Bearer ${await staffToken('agency-officer', undefined, { agencyId: 'kent-police' })}`,
-    };
-    const read = await callApi(`/enquiries/${body.reference}`, { headers: csu });
-    const erase = (headers: Record<string, string>, etag = read.headers.get('etag')!) =>
-      callApi<{ alreadyErased: boolean; erasedAt: string; removed: string[] }>(
-        `/enquiries/${body.reference}/erasure`,
-        {
-          method: 'POST',
-          json: { reason: 'Subject asked under article 17' },
-          headers: { ...headers, 'If-Match': etag },
-        },
-      );
+    const csu = apiClient(await staffToken('csu-officer'));
+    const police = apiClient(await staffToken('agency-officer', undefined, { agencyId: 'kent-police' }));
+    const reference = body.reference;
+    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    const erase = (api: ApiClient, etag = read.response.headers.get('etag')!) =>
+      api.POST('/enquiries/{reference}/erasure', {
+        params: { path: { reference }, header: { 'If-Match': etag } },
+        body: { reason: 'Subject asked under article 17' },
+      });
 
     const byAgency = await erase(police);
     const stale = await erase(csu, '"1"');
     const first = await erase(csu);
     const second = await erase(csu, '"1"');
 
-    expect(byAgency.status).toBe(403);
-    expect(stale.status).toBe(412);
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ alreadyErased: false });
-    expect(first.body.removed).toContain('description');
-    expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ alreadyErased: true, erasedAt: first.body.erasedAt });
+    expect(byAgency.response.status).toBe(403);
+    expect(stale.response.status).toBe(412);
+    expect(first.response.status).toBe(200);
+    expect(first.data).toMatchObject({ alreadyErased: false });
+    expect(first.data?.removed).toContain('description');
+    expect(second.response.status).toBe(200);
+    expect(second.data).toMatchObject({ alreadyErased: true, erasedAt: first.data?.erasedAt });
     const contents = await tableContents();
     for (const secret of [
       `Erasable${marker}`,
@@ -160,12 +166,8 @@ describe('erasure on request', () => {
     ]) {
       expect(contents).not.toContain(secret);
     }
-    const staffView = await callApi<{
-      status: string;
-      closure: { reason: string };
-      timeline: { kind: string }[];
-    }>(`/enquiries/${body.reference}`, { headers: csu });
-    expect(staffView.body).toMatchObject({ status: 'closed', closure: { reason: 'withdrawn' } });
-    expect(staffView.body.timeline.map((entry) => entry.kind)).toContain('erased');
+    const staffView = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
+    expect(staffView.data).toMatchObject({ status: 'closed', closure: { reason: 'withdrawn' } });
+    expect(staffView.data?.timeline.map((entry) => entry.kind)).toContain('erased');
   });
 });

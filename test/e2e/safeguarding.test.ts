@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
+import { apiClient } from '../support/api-client.ts';
 import {
   allEmails,
   anEnquiry,
-  callApi,
   emailsFor,
   staffToken,
   submitEnquiry,
@@ -75,15 +75,14 @@ describe('a domestic-abuse enquiry', () => {
     }
 
     // The CSU officer the link leads to sees everything.
-    const csu = { Authorization: `Bearer ${await staffToken('csu-officer')}` };
-    const staffView = await callApi<{
-      sensitive: boolean;
-      enquiry: { description: string; contact: { name: string }; safeContact: Record<string, unknown> };
-    }>(`/enquiries/${body.reference}`, { headers: csu });
-    expect(staffView.body.sensitive).toBe(true);
-    expect(staffView.body.enquiry.description).toBe(enquiry.description);
-    expect(staffView.body.enquiry.contact.name).toBe(enquiry.name);
-    expect(staffView.body.enquiry.safeContact).toEqual(enquiry.safeContact);
+    const csu = apiClient(await staffToken('csu-officer'));
+    const staffView = await csu.GET('/enquiries/{reference}', {
+      params: { path: { reference: body.reference } },
+    });
+    expect(staffView.data?.sensitive).toBe(true);
+    expect(staffView.data?.enquiry.description).toBe(enquiry.description);
+    expect(staffView.data?.enquiry.contact.name).toBe(enquiry.name);
+    expect(staffView.data?.enquiry.safeContact).toEqual(enquiry.safeContact);
   });
 
   it('is not given urgent advice in the 201 when nothing is happening now', async () => {
@@ -102,9 +101,7 @@ describe('acknowledgements to one address', () => {
       responses.push(await submitEnquiry(anEnquiry({ category: 'parking', email })));
     await waitForQuiet();
 
-    expect(
-      responses.map((r) => [r.status, (r.body as { acknowledgement?: string }).acknowledgement]),
-    ).toEqual([
+    expect(responses.map((r) => [r.status, r.body.acknowledgement])).toEqual([
       [201, 'requested'],
       [201, 'requested'],
       [201, 'requested'],

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EMAIL_LEASE_SECONDS } from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import {
   FUNCTIONS,
-  functionOf,
   type FunctionSpec,
+  functionOf,
   OUTAGE_TO_OUTLAST_SECONDS,
   QUEUES,
   ROUTE_LIST,

@@ -139,7 +139,7 @@ export async function staffToken(
 }
 
 /** A valid enquiry body; every personal field carries a unique marker so tests can trace (or miss) it. */
-export function anEnquiry(overrides: Record<string, unknown> = {}) {
+export function anEnquiry<const O extends Partial<Schemas['NewEnquiry']> = {}>(overrides: O = {} as O) {
   const marker = randomUUID().slice(0, 8);
   return {
     category: 'anti-social-behaviour',
@@ -186,8 +186,15 @@ export async function submitEnquiry(
   body: Schemas['NewEnquiry'],
   headers: { 'Idempotency-Key'?: string } = {},
 ): Promise<ApiResponse<Schemas['EnquiryAccepted']>> {
-  const { data, error, response } = await apiClient().POST('/enquiries', { body, params: { header: headers } });
-  return { status: response.status, headers: response.headers, body: (data ?? error) as Schemas['EnquiryAccepted'] };
+  const { data, error, response } = await apiClient().POST('/enquiries', {
+    body,
+    params: { header: headers },
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (data ?? error) as Schemas['EnquiryAccepted'],
+  };
 }
 
 /**

@@ -470,6 +470,26 @@ describe('categories', () => {
     );
     expect((await enquiries.get(before.enquiry.reference))?.category).toBe('parking');
   });
+
+  it('treats a category stored without the flag as not retired: no write for no change, retired from false', async () => {
+    const { deps, audit } = await ashford();
+
+    const unchanged = await updateCategory(deps, {
+      principal: admin,
+      code: 'parking',
+      ifMatch: '"1"',
+      title: 'Parking',
+    });
+    expect(unchanged.version).toBe(1);
+    expect(audit.entries).toEqual([]);
+
+    await updateCategory(deps, { principal: admin, code: 'parking', ifMatch: '"1"', retired: true });
+    expect(audit.entries[0]).toMatchObject({
+      entity: 'CATEGORY#parking',
+      before: { retired: false },
+      after: { retired: true },
+    });
+  });
 });
 
 describe('partnership profile and the chair rotation', () => {

@@ -215,6 +215,8 @@ describe('the reference page', () => {
     expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
     expect(html).not.toMatch(/<script/i);
     for (const route of apiRoutes) expect(html).toContain(`id="${route.name}"`);
+    // The document's Markdown (a list, bold, code) reads as such.
+    expect(html).toContain('<li><strong>Staff routes</strong> need a staff ID token (<code>Authorization');
     const submit = html.slice(html.indexOf('id="submitEnquiry"'), html.indexOf('id="enquiryStatus"'));
     expect(submit).toContain('CSU-2026-000123');
     expect(submit).toContain('urn:csp:problem:validation-failed');

@@ -103,16 +103,38 @@ const GEOREPORT_FAILURES = {
 const georeportFile = (name: string, example: string, description: string) =>
   z.object({ [name]: documented(z.string(), { description, examples: [example] }) });
 
-const documentation = (summary: string, description: string, params: () => z.ZodMiniObject) => () => ({
-  summary,
-  description,
-  params: params(),
-  responses: {
-    200: { description: 'The document', contentType: GEOREPORT_MEDIA_TYPES },
-    400: georeportErrors('GeoReport errors document: a parameter is invalid'),
-    ...GEOREPORT_FAILURES,
-  },
-});
+/**
+ * The feed's filters (`requests.{xml,json}` only): documented, never refused by validation, so that a bad
+ * value is answered with GeoReport's own errors document.
+ */
+const GeoReportFeedQuery = () => {
+  const filter = (description: string, example: string) =>
+    z.optional(documented(z.string(), { description, examples: [example] }));
+  return z.object({
+    service_request_id: filter(
+      'Comma-separated service_request_ids; the other filters are then ignored',
+      'CSU-2026-000123',
+    ),
+    service_code: filter('Comma-separated service codes', 'anti-social-behaviour'),
+    start_date: filter('ISO 8601; at most 90 days before end_date', '2026-10-01T00:00:00Z'),
+    end_date: filter('ISO 8601; now by default', '2026-11-26T00:00:00Z'),
+    status: filter('`open` or `closed`', 'open'),
+  });
+};
+
+const documentation =
+  (summary: string, description: string, params: () => z.ZodMiniObject, query?: () => z.ZodMiniObject) =>
+  () => ({
+    summary,
+    description,
+    params: params(),
+    ...(query ? { query: query() } : {}),
+    responses: {
+      200: { description: 'The document', contentType: GEOREPORT_MEDIA_TYPES },
+      400: georeportErrors('GeoReport errors document: a parameter is invalid'),
+      ...GEOREPORT_FAILURES,
+    },
+  });
 
 /** The GeoReport routes and the client-key routes. */
 export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
@@ -128,6 +150,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'services.json',
             '`discovery`, `services` or `requests`, then `.xml` or `.json`',
           ),
+        GeoReportFeedQuery,
       ),
       (c) =>
         open311(c, c.req.param('document'), async (name, format) => {

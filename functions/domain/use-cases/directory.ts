@@ -399,14 +399,16 @@ export async function updateCategory(
 ): Promise<Versioned<PositionedCategory>> {
   const expectedVersion = versionFromEtag(input.ifMatch);
   const stored = await getCategory(deps.directory, input.code);
-  const { version, ...current } = stored;
+  const { version, ...kept } = stored;
+  // A category never retired is stored without the flag: it reads, and is audited, as not retired.
+  const current: PositionedCategory = { ...kept, retired: kept.retired ?? false };
   const next: PositionedCategory = {
     ...current,
     title: input.title ?? current.title,
     description: input.description ?? current.description,
     sensitive: input.sensitive ?? current.sensitive,
     position: input.position ?? current.position,
-    retired: input.retired ?? current.retired ?? false,
+    retired: input.retired ?? current.retired,
   };
   const diff = changedFields(current, next);
   if (changesNothing(diff, expectedVersion, version)) return stored;
