@@ -295,7 +295,14 @@ function responseObject(
       }
     : {
         ...Object.fromEntries(
-          contentTypes.map((type) => [type, response.schema ? mediaOf(response.schema, 'output') : {}]),
+          contentTypes.map((type) => [
+            type,
+            response.schema
+              ? mediaOf(response.schema, 'output')
+              : response.examples?.[type] !== undefined
+                ? { example: response.examples[type] }
+                : {},
+          ]),
         ),
         // What it says it is, beside the JSON: a table as CSV, a page as HTML.
         ...Object.fromEntries(

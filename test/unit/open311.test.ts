@@ -4,6 +4,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { georeportExamples, georeportSampleDocuments } from '../../functions/api/open311/examples.ts';
 import { renderOpen311, renderOpen311Errors } from '../../functions/api/open311/format.ts';
 import {
   enquiryBodyFromForm,
@@ -356,5 +357,17 @@ describe('Open311 client keys', () => {
     expect(a.apiKey).not.toBe(b.apiKey);
     expect(a.client.id).not.toBe(b.client.id);
     expect((await authenticateOpen311Client(clients, b.apiKey))?.name).toBe('B');
+  });
+});
+
+describe('the GeoReport examples of the OpenAPI document', () => {
+  it('are exactly what the API renders for their samples, in XML and JSON', () => {
+    const examples = georeportExamples();
+    for (const [name, document] of Object.entries(georeportSampleDocuments())) {
+      const example = examples[name as keyof typeof examples];
+      expect(example.xml, name).toBe(renderOpen311('xml', document));
+      expect(example.json, name).toEqual(JSON.parse(renderOpen311('json', document)));
+    }
+    expect(Object.keys(examples).sort()).toEqual(Object.keys(georeportSampleDocuments()).sort());
   });
 });

@@ -33,6 +33,7 @@ import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
 import { type ApiEnv, defineRoute, type RouteDefinition } from '../define-route.ts';
+import { type GeoReportSample, georeportExamples as georeportSamples } from '../open311/examples.ts';
 import type { Open311Element, Open311Error, renderOpen311 } from '../open311/format.ts';
 import {
   enquiryBodyFromForm,
@@ -87,14 +88,23 @@ const GEOREPORT_MEDIA_TYPES = ['text/xml', 'application/json'] as const;
 /** A GeoReport errors document of `status`. */
 const georeportErrors = (description: string) => ({ description, contentType: GEOREPORT_MEDIA_TYPES });
 
-/** GeoReport's own errors every endpoint may answer. */
-const GEOREPORT_FAILURES = {
-  404: georeportErrors(
-    'GeoReport errors document: no such document, or an extension other than .xml or .json',
-  ),
+/** A GeoReport document's examples, in both formats. */
+const georeportExamples = (sample: GeoReportSample) => ({
+  'text/xml': georeportSamples()[sample].xml,
+  'application/json': georeportSamples()[sample].json,
+});
+
+/** GeoReport's own errors every endpoint may answer (built with the schemas, never at cold start). */
+const georeportFailures = () => ({
+  404: {
+    ...georeportErrors(
+      'GeoReport errors document: no such document, or an extension other than .xml or .json',
+    ),
+    examples: georeportExamples('notFound'),
+  },
   500: georeportErrors('GeoReport errors document, with a correlation id to quote'),
   503: georeportErrors('GeoReport errors document: send the same request again after Retry-After seconds'),
-};
+});
 
 /**
  * The path parameter of a GeoReport file: documented only, never refused by validation, so that a bad name is
@@ -123,16 +133,26 @@ const GeoReportFeedQuery = () => {
 };
 
 const documentation =
-  (summary: string, description: string, params: () => z.ZodMiniObject, query?: () => z.ZodMiniObject) =>
+  (
+    summary: string,
+    description: string,
+    params: () => z.ZodMiniObject,
+    example: GeoReportSample,
+    query?: () => z.ZodMiniObject,
+  ) =>
   () => ({
     summary,
     description,
     params: params(),
     ...(query ? { query: query() } : {}),
     responses: {
-      200: { description: 'The document', contentType: GEOREPORT_MEDIA_TYPES },
+      200: {
+        description: 'The document',
+        contentType: GEOREPORT_MEDIA_TYPES,
+        examples: georeportExamples(example),
+      },
       400: georeportErrors('GeoReport errors document: a parameter is invalid'),
-      ...GEOREPORT_FAILURES,
+      ...georeportFailures(),
     },
   });
 
@@ -150,6 +170,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'services.json',
             '`discovery`, `services` or `requests`, then `.xml` or `.json`',
           ),
+        'services',
         GeoReportFeedQuery,
       ),
       (c) =>
@@ -178,10 +199,14 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         params: georeportFile('document', 'requests.json', '`requests.xml` or `requests.json`'),
         form: GeoReportFormSchema(),
         responses: {
-          201: { description: 'service_request_id and service_notice', contentType: GEOREPORT_MEDIA_TYPES },
+          201: {
+            description: 'service_request_id and service_notice',
+            contentType: GEOREPORT_MEDIA_TYPES,
+            examples: georeportExamples('submitted'),
+          },
           400: georeportErrors('GeoReport errors document: a field is invalid'),
           403: georeportErrors('GeoReport errors document: missing, unknown or revoked api_key'),
-          ...GEOREPORT_FAILURES,
+          ...georeportFailures(),
         },
       }),
       (c) =>
@@ -201,6 +226,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'antisocial-behaviour.json',
             'The service_code, then `.xml` or `.json`',
           ),
+        'serviceDefinition',
       ),
       (c) =>
         open311(c, c.req.param('serviceFile'), async (code, format) => {
@@ -220,6 +246,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'CSU-2026-000123.json',
             'The service_request_id, then `.xml` or `.json`',
           ),
+        'requests',
       ),
       (c) =>
         open311(c, c.req.param('requestFile'), async (reference, format) =>
@@ -232,6 +259,8 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         'Open311 GeoReport v2: a request id from a token (`tokens/{token}.{xml,json}`)',
         'Never needed here: POST requests answers with the service_request_id itself, so no token is ever issued and every token is not found.',
         () => georeportFile('tokenFile', '5b1d4c6e.json', 'The token, then `.xml` or `.json`'),
+        // The spec's answer to a token is the request's id (this API never issues one, so it is always a 404).
+        'submitted',
       ),
       (c) =>
         open311(c, c.req.param('tokenFile'), async (_, format) =>
