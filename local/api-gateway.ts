@@ -57,10 +57,8 @@ export function createApiGateway(options: {
     if (route?.staff && !/^Bearer\s+\S+$/i.test(String(req.headers.authorization ?? ''))) {
       const refused = gatewayProblem('UNAUTHORIZED');
       const text = JSON.stringify(refused.body);
-      if (
-        await breaksContract(res, method, route.resource, refused.status ?? 401, PROBLEM_CONTENT_TYPE, text)
-      )
-        return;
+      const answered = { status: refused.status ?? 401, contentType: PROBLEM_CONTENT_TYPE, body: text };
+      if (await breaksContract(res, method, route.resource, answered)) return;
       sendGatewayProblem(res, 'UNAUTHORIZED');
       return;
     }
@@ -79,10 +77,14 @@ export function createApiGateway(options: {
         ([name]) => name.toLowerCase() === 'content-type',
       )?.[1];
       const text = typeof answer === 'string' ? answer : answer.toString('utf8');
-      if (
-        await breaksContract(res, method, route.resource, result.statusCode, String(contentType ?? ''), text)
-      )
-        return;
+      const sent = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]));
+      const answered = {
+        status: result.statusCode,
+        contentType: String(contentType ?? ''),
+        body: text,
+        headers: sent,
+      };
+      if (await breaksContract(res, method, route.resource, answered)) return;
     }
     respond(res, result.statusCode, headers, answer);
   }
@@ -95,12 +97,11 @@ export function createApiGateway(options: {
     res: http.ServerResponse,
     method: string,
     resource: string,
-    status: number,
-    contentType: string,
-    body: string,
+    answered: { status: number; contentType: string; body: string; headers?: Record<string, string> },
   ): Promise<boolean> {
     if (!options.contract) return false;
-    const problems = (await options.contract).check(method, resource, { status, contentType, body });
+    const { status } = answered;
+    const problems = (await options.contract).check(method, resource, answered);
     if (problems.length === 0) return false;
     options.log(`CONTRACT VIOLATION: ${method} ${resource} answered ${status}: ${problems.join('; ')}`);
     respond(

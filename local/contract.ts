@@ -49,6 +49,9 @@ const mediaTypeOf = (contentType: string | undefined) =>
 
 const isJson = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
 
+/** Response headers whose presence must match the document, both ways. */
+const CHECKED_HEADERS = ['ETag', 'Location'] as const;
+
 /** Checks responses against one OpenAPI 3.1 document. */
 export class ContractChecker {
   private readonly ajv: Ajv2020;
@@ -87,7 +90,12 @@ export class ContractChecker {
   check(
     method: string,
     routePath: string,
-    response: { status: number; contentType?: string; body?: string },
+    response: {
+      status: number;
+      contentType?: string;
+      body?: string;
+      headers?: Readonly<Record<string, string>>;
+    },
   ): string[] {
     const operation = this.byRoute.get(`${method} ${routePath}`);
     if (!operation) return [];
@@ -106,7 +114,7 @@ export class ContractChecker {
   private problemsOf(
     operation: Operation,
     status: string,
-    response: { contentType?: string; body?: string },
+    response: { contentType?: string; body?: string; headers?: Readonly<Record<string, string>> },
   ): string[] {
     const documented = operation.responses[status] as Json | undefined;
     if (!documented) {
@@ -114,6 +122,36 @@ export class ContractChecker {
         `status ${status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
       ];
     }
+    return [
+      ...this.headerProblems(documented, response.headers),
+      ...this.bodyProblems(operation, status, documented, response),
+    ];
+  }
+
+  /**
+   * The headers a client acts on (`ETag` for If-Match, `Location` of what was created) must be declared
+   * exactly where they are sent: a client generated from the document looks for them nowhere else.
+   */
+  private headerProblems(documented: Json, headers: Readonly<Record<string, string>> | undefined): string[] {
+    if (!headers) return [];
+    const declared = new Set(
+      Object.keys((documented.headers ?? {}) as Json).map((name) => name.toLowerCase()),
+    );
+    const sent = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+    return CHECKED_HEADERS.flatMap((name) => {
+      const key = name.toLowerCase();
+      if (sent.has(key) && !declared.has(key)) return [`the ${name} header is sent but not documented`];
+      if (declared.has(key) && !sent.has(key)) return [`the ${name} header is documented but not sent`];
+      return [];
+    });
+  }
+
+  private bodyProblems(
+    operation: Operation,
+    status: string,
+    documented: Json,
+    response: { contentType?: string; body?: string },
+  ): string[] {
     const content = documented.content as Record<string, Json> | undefined;
     const hasBody = response.body !== undefined && response.body.length > 0;
     if (!content) return hasBody ? [`status ${status} is documented with no body, but one came`] : [];

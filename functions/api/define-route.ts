@@ -42,6 +42,8 @@ export interface ResponseDoc {
   readonly schema?: z.ZodMiniType;
   /** Its media type, or each of them (Open311 answers XML or JSON). @default 'application/json' */
   readonly contentType?: string | readonly string[];
+  /** Headers it carries that a client acts on: `ETag` (send it back in If-Match), `Location` (what was made). */
+  readonly headers?: readonly ('ETag' | 'Location')[];
   /** Examples by media type, where the schema cannot make one (GeoReport's XML and JSON documents). */
   readonly examples?: Readonly<Record<string, unknown>>;
   /** Other media types the same response comes in when the client asks (`Accept`), e.g. `text/csv`. */

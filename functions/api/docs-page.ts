@@ -93,7 +93,12 @@ function operationSection(path: string, method: string, operation: Json): string
       const r = response as Json;
       const media = Object.entries((r.content ?? {}) as Record<string, Json>);
       const [type, content] = media[0] ?? [];
+      const headers = Object.keys((r.headers ?? {}) as Json);
       return `<li><span class="status">${escapeHtml(status)}</span> ${prose(r.description)}${
+        headers.length > 0
+          ? ` <small>headers: ${headers.map((h) => `<code>${escapeHtml(h)}</code>`).join(', ')}</small>`
+          : ''
+      }${
         type ? ` <small>${media.map(([t]) => escapeHtml(t)).join(', ')}</small>` : ''
       }${content?.schema ? ` ${schemaSummary(content.schema)}` : ''}${example(`Example ${status}`, content?.example)}</li>`;
     })

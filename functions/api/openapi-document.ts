@@ -195,7 +195,15 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
     ];
     const responses: Record<string, ResponseDoc> = {};
     for (const status of standardProblemStatuses(spec, doc)) responses[status] = problemResponse(status);
-    for (const [status, response] of Object.entries(doc.responses)) responses[status] = response;
+    const conditional = Object.keys(doc.headers?.shape ?? {}).includes('if-match');
+    for (const [status, response] of Object.entries(doc.responses)) {
+      // A change made with If-Match answers the record's new ETag, for the next change (unless the route says
+      // which headers it sends, e.g. none for an erasure's receipt).
+      responses[status] =
+        conditional && /^2/.test(status) && response.headers === undefined
+          ? { ...response, headers: [...new Set([...(response.headers ?? []), 'ETag' as const])] }
+          : response;
+    }
     const operation: Json = {
       operationId: name,
       summary: doc.summary,
@@ -285,7 +293,7 @@ function responseObject(
 ): Json {
   const contentTypes = [response.contentType ?? 'application/json'].flat();
   const isProblem = contentTypes.includes(PROBLEM_CONTENT_TYPE);
-  const headers = responseHeaders(status, isProblem);
+  const headers = { ...responseHeaders(status, isProblem), ...declaredHeaders(response) };
   const content = isProblem
     ? {
         [PROBLEM_CONTENT_TYPE]: {
@@ -314,9 +322,27 @@ function responseObject(
       };
   return {
     description: isProblem ? (PROBLEM_STATUS_TEXT[status] ?? response.description) : response.description,
-    ...(headers ? { headers } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(content && status !== 204 ? { content } : {}),
   };
+}
+
+/** What the headers a route declares mean to a client. */
+const HEADER_DOCS: Readonly<Record<'ETag' | 'Location', Json>> = {
+  ETag: {
+    description: 'The version you now hold: send it back in `If-Match` to change the record.',
+    schema: { type: 'string' },
+    example: '"3"',
+  },
+  Location: {
+    description: 'Where what was just made can be read.',
+    schema: { type: 'string' },
+    example: '/enquiries/CSU-2026-000123/status?token=9q3Zx7mB2kL0',
+  },
+};
+
+function declaredHeaders(response: ResponseDoc): Json {
+  return Object.fromEntries((response.headers ?? []).map((name) => [name, HEADER_DOCS[name]]));
 }
 
 function responseHeaders(status: number, isProblem: boolean): Json | undefined {

@@ -37,11 +37,12 @@ export const problemResponses = (...statuses: number[]): Record<number, Response
     ]),
   );
 
-/** A JSON response of `schema`. */
-export const jsonResponse = (description: string, schema?: z.ZodMiniType): ResponseDoc => ({
-  description,
-  schema,
-});
+/** A JSON response of `schema`, with the headers a client acts on that it carries. */
+export const jsonResponse = (
+  description: string,
+  schema?: z.ZodMiniType,
+  headers?: ResponseDoc['headers'],
+): ResponseDoc => ({ description, schema, ...(headers ? { headers } : {}) });
 
 /** The If-Match header of conditional updates. */
 export const IfMatchHeader = lazily(() =>

@@ -139,7 +139,9 @@ export async function staffToken(
 }
 
 /** A valid enquiry body; every personal field carries a unique marker so tests can trace (or miss) it. */
-export function anEnquiry<const O extends Partial<Schemas['NewEnquiry']> = Record<never, never>>(overrides: O = {} as O) {
+export function anEnquiry<const O extends Partial<Schemas['NewEnquiry']> = Record<never, never>>(
+  overrides: O = {} as O,
+) {
   const marker = randomUUID().slice(0, 8);
   return {
     category: 'anti-social-behaviour',

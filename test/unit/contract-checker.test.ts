@@ -76,6 +76,19 @@ describe('the contract check', () => {
     ).toEqual([]);
   });
 
+  it('holds the headers a client acts on to the document, both ways', () => {
+    const checker = new ContractChecker(document);
+    const location = { Location: '/enquiries/CSU-2026-000123/status?token=abc' };
+
+    expect(checker.check('POST', '/enquiries', { ...json(accepted), headers: location })).toEqual([]);
+    expect(checker.check('POST', '/enquiries', { ...json(accepted), headers: {} })).toEqual([
+      'the Location header is documented but not sent',
+    ]);
+    expect(
+      checker.check('POST', '/enquiries', { ...json(accepted), headers: { ...location, etag: '"1"' } }),
+    ).toEqual(['the ETag header is sent but not documented']);
+  });
+
   it('leaves what the document does not describe alone', () => {
     expect(new ContractChecker(document).check('GET', '/openapi.json', json({}, 200))).toEqual([]);
   });

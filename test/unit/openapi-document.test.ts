@@ -127,6 +127,26 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('declares the ETag a client sends back, and the Location of what was made', () => {
+    const headersOf = (name: string, status: string) =>
+      Object.keys((operationOf(name).operation.responses[status]!.headers ?? {}) as Json);
+
+    // Every change made with If-Match answers the new ETag; the reads of versioned records give one.
+    for (const { operation } of operations) {
+      const parameters = (operation as unknown as { parameters?: Json[] }).parameters ?? [];
+      const conditional = parameters.some((parameter) => parameter.name === 'If-Match');
+      if (!conditional || operation.operationId === 'eraseEnquiry') continue;
+      const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+      for (const status of success)
+        expect(headersOf(operation.operationId, status), operation.operationId).toContain('ETag');
+    }
+    expect(headersOf('getCase', '200')).toEqual(['ETag']);
+    expect(headersOf('createAgency', '201')).toEqual(['ETag', 'Location']);
+    expect(headersOf('submitEnquiry', '201')).toEqual(['Location']);
+    // An erasure's receipt has no version to send back.
+    expect(headersOf('eraseEnquiry', '200')).toEqual([]);
+  });
+
   it('answers GeoReport errors in GeoReport’s own format, with its path parameters declared', () => {
     const { responses } = operationOf('open311Service').operation as Operation & { parameters?: Json[] };
     expect(Object.keys(responses['404']!.content as Json)).toEqual(['text/xml', 'application/json']);

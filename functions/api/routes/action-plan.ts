@@ -97,7 +97,10 @@ export function actionPlanRoutes(deps: {
           leadOrganisationId: z.string().check(z.maxLength(100)),
           dueOn: IsoDateSchema(),
         }),
-        responses: { 201: jsonResponse('Added', ActionSchema()), ...problemResponses(401, 403, 422) },
+        responses: {
+          201: jsonResponse('Added', ActionSchema(), ['ETag', 'Location']),
+          ...problemResponses(401, 403, 422),
+        },
       }),
       async (c, { body }) => {
         const action = await createAction(deps, { principal: c.var.principal, ...body });
@@ -111,7 +114,7 @@ export function actionPlanRoutes(deps: {
       () => ({
         summary: 'One action and its history (ETag for updates)',
         params: IdParam(),
-        responses: { 200: jsonResponse('Action', ActionSchema()), ...problemResponses(404, 422) },
+        responses: { 200: jsonResponse('Action', ActionSchema(), ['ETag']), ...problemResponses(404, 422) },
       }),
       async (c, { params }) => {
         const action = await deps.records.getAction(params.id);

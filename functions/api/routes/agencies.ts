@@ -96,7 +96,7 @@ export function agencyRoutes(
           safeguarding: z.optional(fields().safeguarding),
         }),
         responses: {
-          201: jsonResponse('Added (ETag for changes)', AgencySchema()),
+          201: jsonResponse('Added (ETag for changes)', AgencySchema(), ['ETag', 'Location']),
           ...problemResponses(401, 403, 409, 422),
         },
       }),
@@ -111,7 +111,10 @@ export function agencyRoutes(
       () => ({
         summary: 'One agency with its referral mailbox (ETag for changes)',
         params: DirectoryIdParam(),
-        responses: { 200: jsonResponse('Agency', AgencySchema()), ...problemResponses(401, 403, 404, 422) },
+        responses: {
+          200: jsonResponse('Agency', AgencySchema(), ['ETag']),
+          ...problemResponses(401, 403, 404, 422),
+        },
       }),
       async (c, { params }) => answer(c, await getAgency(deps.directory, params.id)),
     ),

@@ -52,7 +52,7 @@ export function assessmentRoutes(deps: {
         headers: IfMatchHeader(),
         body: z.strictObject(AssessmentFieldsSchema()),
         responses: {
-          201: jsonResponse('Published or revised', AssessmentSchema()),
+          201: jsonResponse('Published or revised', AssessmentSchema(), ['ETag']),
           ...problemResponses(401, 403, 412, 422),
         },
       }),

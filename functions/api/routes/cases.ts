@@ -249,7 +249,10 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
       () => ({
         summary: 'The whole case: what the enquirer sent, referrals, timeline, notes (each read is audited)',
         params: ReferenceParamSchema(),
-        responses: { 200: jsonResponse('The case', CaseSchema()), ...problemResponses(401, 403, 404) },
+        responses: {
+          200: jsonResponse('The case', CaseSchema(), ['ETag']),
+          ...problemResponses(401, 403, 404),
+        },
       }),
       async (c, { params }) => {
         const record = await viewCase(deps, c.var.principal, params.reference);
@@ -381,7 +384,8 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
         headers: IfMatchHeader(),
         body: z.strictObject({ reason: singleLineText(200) }),
         responses: {
-          200: jsonResponse('Erased (or erased before)', ErasureReceiptSchema()),
+          // A receipt, not the record: there is no version left to change.
+          200: jsonResponse('Erased (or erased before)', ErasureReceiptSchema(), []),
           ...problemResponses(401, 403, 404, 412, 422, 428),
         },
       }),

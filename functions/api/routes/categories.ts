@@ -78,7 +78,10 @@ export function categoryRoutes(
       () => ({
         summary: 'One category as stored, retired ones too (ETag for changes)',
         params: CodeParam(),
-        responses: { 200: jsonResponse('Category', CategoryRecordSchema()), ...problemResponses(404, 422) },
+        responses: {
+          200: jsonResponse('Category', CategoryRecordSchema(), ['ETag']),
+          ...problemResponses(404, 422),
+        },
       }),
       async (c, { params }) => answer(c, await getCategory(deps.directory, params.code)),
     ),
@@ -89,7 +92,7 @@ export function categoryRoutes(
           'Add a category to the form; it goes to the CSU alone until PUT /routing/{category} names agencies',
         body: z.strictObject({ code: DirectoryIdSchema(), ...fields() }),
         responses: {
-          201: jsonResponse('Added (ETag for changes)', CategoryRecordSchema()),
+          201: jsonResponse('Added (ETag for changes)', CategoryRecordSchema(), ['ETag', 'Location']),
           ...problemResponses(401, 403, 409, 422),
         },
       }),

@@ -41,7 +41,10 @@ export function chairRoutes(deps: {
       ROUTES.currentChair,
       () => ({
         summary: 'The current chair term (ETag for appointments)',
-        responses: { 200: jsonResponse('Current term', ChairTermSchema()), ...problemResponses(404, 500) },
+        responses: {
+          200: jsonResponse('Current term', ChairTermSchema(), ['ETag']),
+          ...problemResponses(404, 500),
+        },
       }),
       async (c) => {
         const { version, ...term } = await currentChair(deps.governance, ukDate(deps.clock()));

@@ -104,7 +104,7 @@ export function documentRoutes(deps: {
         headers: IfMatchHeader(),
         body: z.strictObject(PlanFieldsSchema()),
         responses: {
-          201: jsonResponse('Adopted or revised', PlanSchema()),
+          201: jsonResponse('Adopted or revised', PlanSchema(), ['ETag']),
           ...problemResponses(401, 403, 412, 422),
         },
       }),

@@ -79,7 +79,7 @@ export function meetingRoutes(deps: {
         summary: 'A meeting, its published minutes, and the motions put to it with their results',
         params: IdParam(),
         responses: {
-          200: jsonResponse('Meeting', MeetingWithMotionsSchema()),
+          200: jsonResponse('Meeting', MeetingWithMotionsSchema(), ['ETag']),
           ...problemResponses(404, 422),
         },
       }),
@@ -101,7 +101,10 @@ export function meetingRoutes(deps: {
           attendees: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(100)),
           agenda: z.array(boundedText(500)).check(z.maxLength(50)),
         }),
-        responses: { 201: jsonResponse('Scheduled', MeetingSchema()), ...problemResponses(401, 403, 422) },
+        responses: {
+          201: jsonResponse('Scheduled', MeetingSchema(), ['Location']),
+          ...problemResponses(401, 403, 422),
+        },
       }),
       async (c, { body }) => {
         const meeting = await createMeeting(deps, body);

@@ -69,7 +69,10 @@ export function motionRoutes(deps: {
             }),
           ),
         }),
-        responses: { 201: jsonResponse('Created', MotionSchema()), ...problemResponses(401, 403, 422) },
+        responses: {
+          201: jsonResponse('Created', MotionSchema(), ['Location']),
+          ...problemResponses(401, 403, 422),
+        },
       }),
       async (c, { body }) => {
         const motion = await createMotion(deps, body);

@@ -156,7 +156,7 @@ export function organisationRoutes(
           membership: z.optional(MembershipSchema()),
         }),
         responses: {
-          201: jsonResponse('Added (ETag for changes)', OrganisationSchema()),
+          201: jsonResponse('Added (ETag for changes)', OrganisationSchema(), ['ETag', 'Location']),
           ...problemResponses(401, 403, 409, 422),
         },
       }),
@@ -172,7 +172,7 @@ export function organisationRoutes(
         summary: 'One organisation as staff keep it, representatives’ addresses included (ETag for changes)',
         params: DirectoryIdParam(),
         responses: {
-          200: jsonResponse('Organisation', OrganisationSchema()),
+          200: jsonResponse('Organisation', OrganisationSchema(), ['ETag']),
           ...problemResponses(401, 403, 404, 422),
         },
       }),

@@ -92,7 +92,7 @@ export function partnershipRoutes(
         summary:
           'The partnership: name, area, CSU contact, urgent number, meetings, roles and how the chair rotates',
         responses: {
-          200: jsonResponse('Profile (ETag for changes)', PartnershipSchema()),
+          200: jsonResponse('Profile (ETag for changes)', PartnershipSchema(), ['ETag']),
           ...problemResponses(500),
         },
       }),

@@ -40,7 +40,7 @@ export function priorityRoutes(deps: {
         summary: 'The partnership plan’s yearly priorities (ETag when one planYear is asked for)',
         query: z.object({ planYear: z.optional(PlanYearSchema()) }),
         responses: {
-          200: jsonResponse('Priorities in order', PriorityListSchema()),
+          200: jsonResponse('Priorities in order', PriorityListSchema(), ['ETag']),
           ...problemResponses(422, 500),
         },
       }),

@@ -61,7 +61,10 @@ export function routingRoutes(deps: {
       () => ({
         summary: 'Which CSU agencies receive enquiries of a category (ETag for updates)',
         params: CategoryParam(),
-        responses: { 200: jsonResponse('Rule', RoutingSchema()), ...problemResponses(401, 403, 404) },
+        responses: {
+          200: jsonResponse('Rule', RoutingSchema(), ['ETag']),
+          ...problemResponses(401, 403, 404),
+        },
       }),
       async (c, { params }) => {
         const rule = await getRouting(deps.referenceData, params.category);
