@@ -16,6 +16,7 @@ import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.ts';
 import { type DocumentSettings, openApiDocument } from './openapi-document.ts';
 import { problem, sendProblem } from './problem.ts';
 
+/** What the documentation app needs, built once by the docs function's composition root. */
 export interface DocsDeps {
   /** The partnership record, for the document's contact. */
   readonly referenceData: Pick<ReferenceDataRepository, 'getPartnership'>;

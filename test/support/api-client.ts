@@ -7,6 +7,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './api-schema.ts';
 import { cloud } from './local-cloud.ts';
 
+/** A client of the whole API, every operation typed by the contract. */
 export type ApiClient = Client<paths>;
 
 /** The contract's named schemas, e.g. `Schemas['EnquiryAccepted']`. */
