@@ -1,7 +1,13 @@
 /** How directory items read as domain records; the repositories that read them share these. */
 import type { Organisation } from '../domain/governance.ts';
 import type { PartnershipProfile } from '../domain/governance-ports.ts';
-import type { Agency, EnquiryCategory, Partnership } from '../domain/partnership.ts';
+import {
+  type Agency,
+  type EnquiryCategory,
+  OPEN_GOVERNMENT_LICENCE,
+  type Partnership,
+  type PublishedLicence,
+} from '../domain/partnership.ts';
 
 /** A category item as the domain sees it (a category never retired has no `retired` attribute). */
 export function toCategory(item: Record<string, unknown>): EnquiryCategory & { position: number } {
@@ -47,7 +53,15 @@ export function toPartnership(item: Record<string, unknown>): Partnership {
     urgentPhone: String(item.urgentPhone),
     urgentPhoneHours: String(item.urgentPhoneHours),
     privacyNoticeUrl: typeof item.privacyNoticeUrl === 'string' ? item.privacyNoticeUrl : undefined,
+    // A table seeded before partnerships named a licence publishes under the OGL, as the file's default.
+    licence: isLicence(item.licence) ? item.licence : OPEN_GOVERNMENT_LICENCE,
   };
+}
+
+function isLicence(value: unknown): value is PublishedLicence {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string'
+  );
 }
 
 /**

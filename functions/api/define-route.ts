@@ -43,11 +43,11 @@ export interface ResponseDoc {
   /** Its media type, or each of them (Open311 answers XML or JSON). @default 'application/json' */
   readonly contentType?: string | readonly string[];
   /** Headers it carries that a client acts on: `ETag` (send it back in If-Match), `Location` (what was made). */
-  readonly headers?: readonly ('ETag' | 'Location')[];
+  readonly headers?: readonly ('ETag' | 'Location' | 'Idempotent-Replayed')[];
   /** Examples by media type, where the schema cannot make one (GeoReport's XML and JSON documents). */
   readonly examples?: Readonly<Record<string, unknown>>;
   /** Other media types the same response comes in when the client asks (`Accept`), e.g. `text/csv`. */
-  readonly alsoAs?: Readonly<Record<string, string>>;
+  readonly alsoAs?: Readonly<Record<string, { readonly description: string; readonly example: string }>>;
 }
 
 /** What a route reads and answers, beside its `ROUTES` entry. */

@@ -127,6 +127,32 @@ export const ChairPolicySchema = lazily(() =>
   }),
 );
 
+/** The licence of what the partnership publishes: by SPDX identifier or by URL, as OpenAPI's `info.license`. */
+export const LicenceSchema = lazily(() =>
+  documented(
+    z
+      .strictObject({
+        name: singleLineText(100),
+        identifier: z.optional(
+          documented(z.string().check(z.regex(/^[A-Za-z0-9.+-]{1,64}$/, 'must be an SPDX identifier')), {
+            examples: ['OGL-UK-3.0'],
+          }),
+        ),
+        url: z.optional(HttpsUrlSchema()),
+      })
+      .check(
+        z.refine((licence) => !(licence.identifier && licence.url), {
+          message: 'give an identifier or a url, not both',
+          path: ['url'],
+        }),
+      ),
+    {
+      description: 'The licence of what the partnership publishes (the API document’s `info.license`)',
+      examples: [{ name: 'Open Government Licence v3.0', identifier: 'OGL-UK-3.0' }],
+    },
+  ),
+);
+
 /** Every field of the profile `PATCH /partnership` may set (each optional there). */
 export const ProfileFieldsSchema = lazily(() => ({
   name: singleLineText(150),
@@ -139,6 +165,7 @@ export const ProfileFieldsSchema = lazily(() => ({
   urgentPhone: PublishedPhoneSchema(),
   urgentPhoneHours: documented(singleLineText(100), { examples: ['weekends'] }),
   privacyNoticeUrl: HttpsUrlSchema(),
+  licence: LicenceSchema(),
   quorum: intBetween(1, 50),
   meetingPattern: MeetingPatternSchema(),
   chairPolicy: ChairPolicySchema(),

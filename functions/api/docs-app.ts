@@ -2,7 +2,7 @@
  * The API's documentation, as the small app of the `docs` function: `/openapi.json` and the `/docs` reference
  * page, both built from the route definitions the `api` function serves. Kept out of the api function so its
  * cold start never compiles the JSON Schema generator. The document is built once per container; its contact
- * comes from the partnership record (cached like every other function's reference data), so a change of the
+ * and licence come from the partnership record (cached like every other function's reference data), so a change of the
  * CSU's mailbox reaches it without a deploy.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -65,7 +65,7 @@ export function createDocsApp(deps: DocsDeps): Hono {
     });
     if (!partnership) return document;
     const contact: DocumentSettings['contact'] = { name: partnership.csuName, email: partnership.csuMailbox };
-    return { ...document, info: { ...(document.info as Json), contact } };
+    return { ...document, info: { ...(document.info as Json), contact, license: partnership.licence } };
   };
 
   app.get(ROUTES.openApiDocument.path, async (c) => {
@@ -74,7 +74,8 @@ export function createDocsApp(deps: DocsDeps): Hono {
   });
   app.get(ROUTES.apiReference.path, async (c) => {
     const document = await documentNow();
-    const key = JSON.stringify((document.info as Json).contact ?? null);
+    const { contact, license } = document.info as Json;
+    const key = JSON.stringify([contact ?? null, license ?? null]);
     let page = pages.get(key);
     if (!page) {
       page = renderDocsPage(document);

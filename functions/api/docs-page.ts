@@ -73,7 +73,10 @@ const example = (label: string, value: unknown) =>
   value === undefined
     ? ''
     : // Focusable: a long example scrolls, and a keyboard must reach it.
-      `<details><summary>${escapeHtml(label)}</summary><pre tabindex="0">${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
+      `<details><summary>${escapeHtml(label)}</summary><pre tabindex="0">${escapeHtml(
+        // An XML, CSV or HTML example is its text; JSON is shown indented.
+        typeof value === 'string' ? value : JSON.stringify(value, null, 2),
+      )}</pre></details>`;
 
 function operationSection(path: string, method: string, operation: Json): string {
   const id = String(operation.operationId);
@@ -92,7 +95,14 @@ function operationSection(path: string, method: string, operation: Json): string
     .map(([status, response]) => {
       const r = response as Json;
       const media = Object.entries((r.content ?? {}) as Record<string, Json>);
-      const [type, content] = media[0] ?? [];
+      const [type] = media[0] ?? [];
+      const schema = media.find(([, content]) => content.schema)?.[1]?.schema;
+      // One example per media type: GeoReport's XML beside its JSON, a table's CSV beside its JSON.
+      const examples = media
+        .map(([t, content]) =>
+          example(media.length > 1 ? `Example ${status} (${t})` : `Example ${status}`, content.example),
+        )
+        .join('');
       const headers = Object.keys((r.headers ?? {}) as Json);
       return `<li><span class="status">${escapeHtml(status)}</span> ${prose(r.description)}${
         headers.length > 0
@@ -100,7 +110,7 @@ function operationSection(path: string, method: string, operation: Json): string
           : ''
       }${
         type ? ` <small>${media.map(([t]) => escapeHtml(t)).join(', ')}</small>` : ''
-      }${content?.schema ? ` ${schemaSummary(content.schema)}` : ''}${example(`Example ${status}`, content?.example)}</li>`;
+      }${schema ? ` ${schemaSummary(schema)}` : ''}${examples}</li>`;
     })
     .join('');
   return `<section id="${escapeHtml(id)}">

@@ -10,6 +10,7 @@
  * generate:api-types` refuses a changed contract without both.
  */
 import * as z from 'zod/mini';
+import { OPEN_GOVERNMENT_LICENCE, type PublishedLicence } from '../domain/partnership.ts';
 import { isStaffRoute, type RouteSpec } from '../topology.ts';
 import { headerName, type ResponseDoc, type RouteDefinition, type RouteDoc } from './define-route.ts';
 import { exampleOf } from './openapi-examples.ts';
@@ -22,7 +23,7 @@ import {
 import { ProblemSchema } from './schemas.ts';
 
 /** The contract's version (semver): major for a change that breaks a client, minor for an addition. */
-export const API_VERSION = '1.1.0';
+export const API_VERSION = '2.0.0';
 
 /** Name of the bearer security scheme. */
 export const STAFF_SECURITY = 'staffToken';
@@ -32,6 +33,8 @@ export interface DocumentSettings {
   readonly servers: readonly { readonly url: string; readonly description: string }[];
   /** Who answers questions about the API: the partnership's Community Safety Unit, from its record. */
   readonly contact?: { readonly name: string; readonly email: string; readonly url?: string };
+  /** The licence of what the API publishes, from the partnership record (the OGL until it is read). */
+  readonly licence?: PublishedLicence;
 }
 
 type Json = Record<string, unknown>;
@@ -71,6 +74,7 @@ export const TAGS = [
     description: 'Motions put to the partnership, and statutory partners’ votes.',
   },
 ] as const;
+/** The name of one of `TAGS`. */
 export type TagName = (typeof TAGS)[number]['name'];
 
 const TAG_BY_SEGMENT: Readonly<Record<string, TagName>> = {
@@ -140,6 +144,8 @@ const EXAMPLE_PROBLEM: Readonly<Record<number, ProblemSlug>> = {
   503: 'service-unavailable',
 };
 
+const isJsonMedia = (type: string) => /^application\/(.+\+)?json\b/.test(type);
+
 /** GeoReport paths answer their own errors in the spec's format; only API Gateway's throttling is a problem. */
 const isGeoReport = (spec: RouteSpec) => spec.path.startsWith('/open311/v2/');
 
@@ -195,7 +201,8 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
     ];
     const responses: Record<string, ResponseDoc> = {};
     for (const status of standardProblemStatuses(spec, doc)) responses[status] = problemResponse(status);
-    const conditional = Object.keys(doc.headers?.shape ?? {}).includes('if-match');
+    const headerNames = new Set(Object.keys(doc.headers?.shape ?? {}));
+    const conditional = headerNames.has('if-match');
     for (const [status, response] of Object.entries(doc.responses)) {
       // A change made with If-Match answers the record's new ETag, for the next change (unless the route says
       // which headers it sends, e.g. none for an erasure's receipt).
@@ -224,7 +231,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
       responses: Object.fromEntries(
         Object.entries(responses).map(([status, response]) => [
           status,
-          responseObject(Number(status), response, spec.path, mediaOf),
+          responseObject(Number(status), response, headerNames.has('idempotency-key'), spec.path, mediaOf),
         ]),
       ),
     };
@@ -238,8 +245,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
       version: API_VERSION,
       description: API_DESCRIPTION,
       ...(settings.contact ? { contact: settings.contact } : {}),
-      // The information the API publishes is public sector information, open under the OGL.
-      license: { name: 'Open Government Licence v3.0', identifier: 'OGL-UK-3.0' },
+      license: settings.licence ?? OPEN_GOVERNMENT_LICENCE,
     },
     servers: settings.servers,
     tags: TAGS,
@@ -288,12 +294,18 @@ function problemResponse(status: number): ResponseDoc {
 function responseObject(
   status: number,
   response: ResponseDoc,
+  idempotent: boolean,
   path: string,
   mediaOf: (schema: z.ZodMiniType, io: 'output') => Json,
 ): Json {
   const contentTypes = [response.contentType ?? 'application/json'].flat();
   const isProblem = contentTypes.includes(PROBLEM_CONTENT_TYPE);
-  const headers = { ...responseHeaders(status, isProblem), ...declaredHeaders(response) };
+  const headers = {
+    ...responseHeaders(status, isProblem),
+    // The same Idempotency-Key still in progress: retry in a second.
+    ...(status === 409 && idempotent ? retryAfter(1) : {}),
+    ...declaredHeaders(response),
+  };
   const content = isProblem
     ? {
         [PROBLEM_CONTENT_TYPE]: {
@@ -303,20 +315,19 @@ function responseObject(
       }
     : {
         ...Object.fromEntries(
-          contentTypes.map((type) => [
-            type,
-            response.schema
-              ? mediaOf(response.schema, 'output')
-              : response.examples?.[type] !== undefined
-                ? { example: response.examples[type] }
-                : {},
-          ]),
+          contentTypes.map((type) => {
+            // A schema describes the JSON; an XML document carries its example alone.
+            const media: Json =
+              response.schema && isJsonMedia(type) ? mediaOf(response.schema, 'output') : {};
+            if (response.examples?.[type] !== undefined) media.example = response.examples[type];
+            return [type, media];
+          }),
         ),
         // What it says it is, beside the JSON: a table as CSV, a page as HTML.
         ...Object.fromEntries(
-          Object.entries(response.alsoAs ?? {}).map(([type, description]) => [
+          Object.entries(response.alsoAs ?? {}).map(([type, { description, example }]) => [
             type,
-            { schema: { type: 'string', description } },
+            { schema: { type: 'string', description }, example },
           ]),
         ),
       };
@@ -328,16 +339,21 @@ function responseObject(
 }
 
 /** What the headers a route declares mean to a client. */
-const HEADER_DOCS: Readonly<Record<'ETag' | 'Location', Json>> = {
+const HEADER_DOCS: Readonly<Record<NonNullable<ResponseDoc['headers']>[number], Json>> = {
   ETag: {
     description: 'The version you now hold: send it back in `If-Match` to change the record.',
     schema: { type: 'string' },
     example: '"3"',
   },
   Location: {
-    description: 'Where what was just made can be read.',
+    description: 'Where what was just made can be read: a path under the API, or the status page’s URL.',
     schema: { type: 'string' },
-    example: '/enquiries/CSU-2026-000123/status?token=9q3Zx7mB2kL0',
+    example: '/agencies/kent-police',
+  },
+  'Idempotent-Replayed': {
+    description:
+      'Present (`true`) when this answers an earlier request with the same `Idempotency-Key`, replayed.',
+    schema: { type: 'string', enum: ['true'] },
   },
 };
 
@@ -346,21 +362,24 @@ function declaredHeaders(response: ResponseDoc): Json {
 }
 
 function responseHeaders(status: number, isProblem: boolean): Json | undefined {
-  if (status === 429 || status === 503) {
-    return {
-      'Retry-After': {
-        description: 'Seconds to wait before sending the same request again.',
-        schema: { type: 'integer', minimum: 0 },
-        example: status === 503 ? RETRY_AFTER_OUTAGE_SECONDS : 1,
-      },
-    };
-  }
+  if (status === 429 || status === 503) return retryAfter(status === 503 ? RETRY_AFTER_OUTAGE_SECONDS : 1);
   if (status === 401 && isProblem) {
     return {
       'WWW-Authenticate': { description: 'Always `Bearer`.', schema: { type: 'string', const: 'Bearer' } },
     };
   }
   return undefined;
+}
+
+/** The Retry-After header, with `seconds` as its example. */
+function retryAfter(seconds: number): Json {
+  return {
+    'Retry-After': {
+      description: 'Seconds to wait before sending the same request again.',
+      schema: { type: 'integer', minimum: 0 },
+      example: seconds,
+    },
+  };
 }
 
 /** A problem document of `status`, as the API answers it on `path`. */

@@ -25,7 +25,7 @@ const FORMAT_EXAMPLES: Readonly<Record<string, string>> = {
 const PROPERTY_EXAMPLES: Readonly<Record<string, string>> = {
   name: 'Sam Taylor',
   email: 'sam.taylor@example.org',
-  phone: '01233 330000',
+  phone: '01632 960001',
   description:
     'Youths gather outside the shops on the High Street most evenings, shouting and throwing bottles.',
   postcode: 'TN23 1PL',

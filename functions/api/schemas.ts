@@ -75,7 +75,7 @@ export const PhoneSchema = lazily(() =>
     z
       .string()
       .check(z.regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a telephone number (digits, spaces, +, -, brackets)')),
-    { examples: ['01233 330000'] },
+    { examples: ['01632 960001'] },
   ),
 );
 

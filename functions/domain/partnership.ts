@@ -14,7 +14,23 @@ export interface Partnership {
   readonly urgentPhoneHours: string;
   /** Where the partnership's privacy notice is published: linked from every acknowledgement. */
   readonly privacyNoticeUrl?: string;
+  /** The licence of what the partnership publishes (its API's records and open data). */
+  readonly licence: PublishedLicence;
 }
+
+/** A licence, as OpenAPI names one: by SPDX identifier, or by its text's URL. */
+export interface PublishedLicence {
+  readonly name: string;
+  /** SPDX identifier, e.g. `OGL-UK-3.0`. */
+  readonly identifier?: string;
+  readonly url?: string;
+}
+
+/** The licence of UK public sector information, where a partnership names no other. */
+export const OPEN_GOVERNMENT_LICENCE: PublishedLicence = {
+  name: 'Open Government Licence v3.0',
+  identifier: 'OGL-UK-3.0',
+};
 
 /** A category on the public contact form. */
 export interface EnquiryCategory {

@@ -24,11 +24,12 @@ import { singleLineText } from '../../functions/api/text-rules.ts';
 import type { FieldViolation } from '../../functions/domain/errors.ts';
 import type { Organisation } from '../../functions/domain/governance.ts';
 import type { PartnershipProfile } from '../../functions/domain/governance-ports.ts';
-import type {
-  Agency,
-  EnquiryCategory,
-  Partnership,
-  RoutingRule,
+import {
+  type Agency,
+  type EnquiryCategory,
+  OPEN_GOVERNMENT_LICENCE,
+  type Partnership,
+  type RoutingRule,
 } from '../../functions/domain/partnership.ts';
 import { planYearsOf, type StrategicAssessment } from '../../functions/domain/records.ts';
 
@@ -43,12 +44,17 @@ const TargetsSchema = () =>
 
 /** The schema of a partnership file. */
 export const PartnershipFileSchema = () => {
-  const { privacyNoticeUrl, ...profile } = ProfileFieldsSchema();
+  const { privacyNoticeUrl, licence, ...profile } = ProfileFieldsSchema();
   return z.strictObject({
     /** Where this file's content comes from, for whoever edits it next. */
     $comment: z.optional(z.string()),
     id: DirectoryIdSchema(),
-    profile: z.strictObject({ ...profile, privacyNoticeUrl: z.optional(privacyNoticeUrl) }),
+    profile: z.strictObject({
+      ...profile,
+      privacyNoticeUrl: z.optional(privacyNoticeUrl),
+      // UK public sector information is published under the OGL unless the partnership says otherwise.
+      licence: z._default(licence, { ...OPEN_GOVERNMENT_LICENCE }),
+    }),
     roles: RolesSchema(),
     organisations: z
       .array(
@@ -283,6 +289,7 @@ export function referenceSeedOf(file: PartnershipFile): ReferenceSeed {
       urgentPhone: profile.urgentPhone,
       urgentPhoneHours: profile.urgentPhoneHours,
       ...(profile.privacyNoticeUrl ? { privacyNoticeUrl: profile.privacyNoticeUrl } : {}),
+      licence: profile.licence,
     },
     agencies: file.agencies,
     categories: file.categories.map(({ retired, ...category }) =>

@@ -63,6 +63,8 @@ describe('kill -9 of the local cloud mid-burst', () => {
       CSP_DATA_DIR: dataDir,
       CSP_LOCAL_TIME_SCALE: '0.02',
       CSP_OUTBOX_GRACE_SECONDS: '0',
+      // Its responses are held to the contract too.
+      CSP_LOCAL_CHECK_CONTRACT: '1',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     };
     const marker = randomUUID().slice(0, 8);

@@ -22,7 +22,13 @@ let api: Client<paths>;
 beforeAll(async () => {
   second = await startCloudProcess({
     args: ['--in-memory', '--no-schedules', '--partnership', FILE],
-    env: { ...portVariables(await freePorts()), CSP_LOCAL_TIME_SCALE: '0.02', CSP_OUTBOX_GRACE_SECONDS: '0' },
+    env: {
+      ...portVariables(await freePorts()),
+      CSP_LOCAL_TIME_SCALE: '0.02',
+      CSP_OUTBOX_GRACE_SECONDS: '0',
+      // Its responses are held to the contract too: a violation answers 500 and fails the test that asked.
+      CSP_LOCAL_CHECK_CONTRACT: '1',
+    },
   });
   api = createClient<paths>({ baseUrl: second.urls.api });
 }, 120_000);

@@ -383,6 +383,7 @@ export const SMALL_PARTNERSHIP = {
     csuMailbox: 'csu@ashford.example',
     urgentPhone: '01233 331111',
     urgentPhoneHours: 'weekends',
+    licence: { name: 'Open Government Licence v3.0', identifier: 'OGL-UK-3.0' },
   },
   categories: [{ code: 'parking', title: 'Parking', description: 'Parking', sensitive: false }],
   agencies: [{ id: 'parking-team', name: 'Parking team', email: 'parking@ashford.example' }],

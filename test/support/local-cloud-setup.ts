@@ -59,7 +59,7 @@ export default async function setup(project: TestProject) {
       .catch(() => undefined);
     await cloud.stop();
     logStream.end();
-    if (coverage) checkContractCoverage(coverage, path.join(logDir, 'contract-coverage.json'), project);
+    checkContractCoverage(coverage, path.join(logDir, 'contract-coverage.json'), project);
   };
 }
 
@@ -72,8 +72,22 @@ function integrationFiles(rootDir: string): number {
   );
 }
 
-/** Writes the report; throws (failing the run) on a violation, or on an untouched operation in a full run. */
-function checkContractCoverage(coverage: ContractCoverage, reportFile: string, project: TestProject): void {
+/**
+ * Writes the report, and fails the run on a violation, on an untouched operation in a full run, or when the
+ * cloud reported no coverage at all. Vitest only logs an error thrown by a global teardown, so the exit code
+ * is set here as well.
+ */
+function checkContractCoverage(
+  coverage: ContractCoverage | undefined,
+  reportFile: string,
+  project: TestProject,
+): void {
+  if (!coverage) {
+    process.exitCode = 1;
+    throw new Error(
+      'The local cloud reported no contract coverage (GET /_local/contract): nothing was proven.',
+    );
+  }
   writeFileSync(reportFile, `${JSON.stringify(coverage, null, 2)}\n`);
   const ran = project.vitest.state
     .getTestModules()
@@ -91,6 +105,7 @@ function checkContractCoverage(coverage: ContractCoverage, reportFile: string, p
     `API contract: ${touched} of ${coverage.operations.length} operations touched, ${coverage.violations.length} violations (${reportFile})\n`,
   );
   if (failures.length > 0) {
+    process.exitCode = 1;
     throw new Error(`The API contract is not proven:\n  ${failures.join('\n  ')}`);
   }
 }

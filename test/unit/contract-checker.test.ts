@@ -50,7 +50,7 @@ describe('the contract check', () => {
       'body.reference must be string',
     ]);
     expect(checker.check('POST', '/enquiries', json({ ...accepted, email: 'sam@example.org' }))).toEqual([
-      'body must NOT have additional properties',
+      'body has a field the contract does not name: email',
     ]);
   });
 

@@ -142,7 +142,8 @@ describe('the OpenAPI document', () => {
     }
     expect(headersOf('getCase', '200')).toEqual(['ETag']);
     expect(headersOf('createAgency', '201')).toEqual(['ETag', 'Location']);
-    expect(headersOf('submitEnquiry', '201')).toEqual(['Location']);
+    expect(headersOf('submitEnquiry', '201')).toEqual(['Location', 'Idempotent-Replayed']);
+    expect(headersOf('submitEnquiry', '409')).toEqual(['Retry-After']);
     // An erasure's receipt has no version to send back.
     expect(headersOf('eraseEnquiry', '200')).toEqual([]);
   });
@@ -174,7 +175,7 @@ describe('the OpenAPI document', () => {
     expect(local.servers.map((server) => server.url)).toEqual([LOCAL_API_URL]);
   });
 
-  it('names the partnership’s CSU as contact, from its record as it stands, and the licence', async () => {
+  it('names the partnership’s CSU as contact and its licence, from its record as it stands', async () => {
     expect(document.info.contact).toEqual({
       name: referenceData.partnership.csuName,
       email: referenceData.partnership.csuMailbox,
@@ -184,9 +185,18 @@ describe('the OpenAPI document', () => {
     const changing = smallPartnershipReferenceData();
     const docs = createDocsApp({ referenceData: changing, publicApiUrl: LOCAL_API_URL, logger });
     await docs.request('/openapi.json');
-    Object.assign(changing.partnership, { csuMailbox: 'csu@new.example' });
-    const changed = (await (await docs.request('/openapi.json')).json()) as { info: { contact: Json } };
+    Object.assign(changing.partnership, {
+      csuMailbox: 'csu@new.example',
+      licence: { name: 'Creative Commons Attribution 4.0', identifier: 'CC-BY-4.0' },
+    });
+    const changed = (await (await docs.request('/openapi.json')).json()) as {
+      info: { contact: Json; license: Json };
+    };
     expect(changed.info.contact.email).toBe('csu@new.example');
+    expect(changed.info.license).toEqual({
+      name: 'Creative Commons Attribution 4.0',
+      identifier: 'CC-BY-4.0',
+    });
   });
 
   it('is still served, without a contact, when the partnership record cannot be read', async () => {
@@ -241,5 +251,10 @@ describe('the reference page', () => {
     expect(submit).toContain('CSU-2026-000123');
     expect(submit).toContain('urn:csp:problem:validation-failed');
     expect(submit).toContain('Idempotency-Key');
+    // GeoReport's XML is shown as XML, beside its JSON.
+    const services = html.slice(html.indexOf('id="open311Service"'));
+    expect(services).toContain('Example 200 (text/xml)');
+    expect(services).toContain('&lt;service_definition&gt;');
+    expect(services).toContain('Example 200 (application/json)');
   });
 });

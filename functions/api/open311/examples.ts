@@ -55,7 +55,35 @@ export const georeportSampleDocuments = () =>
         },
       ],
     },
+    token: {
+      root: 'service_requests',
+      item: 'request',
+      list: [{ token: '5b1d4c6e', service_request_id: 'CSU-2026-000123' }],
+    },
+    badRequest: {
+      root: 'errors',
+      item: 'error',
+      list: [{ code: 400, description: 'service_code anti-social-behavior is not a service here' }],
+    },
+    forbidden: { root: 'errors', item: 'error', list: [{ code: 403, description: 'api_key is not valid' }] },
     notFound: { root: 'errors', item: 'error', list: [{ code: 404, description: 'No such document' }] },
+    failed: {
+      root: 'errors',
+      item: 'error',
+      list: [
+        {
+          code: 500,
+          description: 'Internal error; quote correlation id 3e46744b-27a3-43d5-9068-f7f534a3657e',
+        },
+      ],
+    },
+    unavailable: {
+      root: 'errors',
+      item: 'error',
+      list: [
+        { code: 503, description: 'Temporarily unavailable; send the same request again in a few seconds' },
+      ],
+    },
   }) as const satisfies Record<string, Sample>;
 
 /** The samples' names. */
@@ -223,12 +251,57 @@ export const georeportExamples = (): Readonly<
       },
     ],
   },
+  token: {
+    xml: '<?xml version="1.0" encoding="utf-8"?>\n<service_requests>\n  <request>\n    <token>5b1d4c6e</token>\n    <service_request_id>CSU-2026-000123</service_request_id>\n  </request>\n</service_requests>\n',
+    json: [
+      {
+        token: '5b1d4c6e',
+        service_request_id: 'CSU-2026-000123',
+      },
+    ],
+  },
+  badRequest: {
+    xml: '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>400</code>\n    <description>service_code anti-social-behavior is not a service here</description>\n  </error>\n</errors>\n',
+    json: [
+      {
+        code: 400,
+        description: 'service_code anti-social-behavior is not a service here',
+      },
+    ],
+  },
+  forbidden: {
+    xml: '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>403</code>\n    <description>api_key is not valid</description>\n  </error>\n</errors>\n',
+    json: [
+      {
+        code: 403,
+        description: 'api_key is not valid',
+      },
+    ],
+  },
   notFound: {
     xml: '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>404</code>\n    <description>No such document</description>\n  </error>\n</errors>\n',
     json: [
       {
         code: 404,
         description: 'No such document',
+      },
+    ],
+  },
+  failed: {
+    xml: '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>500</code>\n    <description>Internal error; quote correlation id 3e46744b-27a3-43d5-9068-f7f534a3657e</description>\n  </error>\n</errors>\n',
+    json: [
+      {
+        code: 500,
+        description: 'Internal error; quote correlation id 3e46744b-27a3-43d5-9068-f7f534a3657e',
+      },
+    ],
+  },
+  unavailable: {
+    xml: '<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>503</code>\n    <description>Temporarily unavailable; send the same request again in a few seconds</description>\n  </error>\n</errors>\n',
+    json: [
+      {
+        code: 503,
+        description: 'Temporarily unavailable; send the same request again in a few seconds',
       },
     ],
   },

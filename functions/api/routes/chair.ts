@@ -77,7 +77,7 @@ export function chairRoutes(deps: {
         }),
         responses: {
           200: jsonResponse('The current term, changed', ChairTermSchema()),
-          ...problemResponses(401, 403, 412, 422, 428),
+          ...problemResponses(401, 403, 404, 412, 422, 428),
         },
       }),
       async (c, { headers, body }) => {

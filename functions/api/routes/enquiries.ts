@@ -41,7 +41,7 @@ export function enquiryRoutes(deps: EnquiryRouteDeps): RouteDefinition[] {
           201: jsonResponse(
             'Stored; acknowledgement and routing follow within seconds',
             EnquiryAcceptedSchema(),
-            ['Location'],
+            ['Location', 'Idempotent-Replayed'],
           ),
           ...problemResponses(400, 409, 413, 415, 422, 500),
         },

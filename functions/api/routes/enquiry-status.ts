@@ -61,7 +61,12 @@ export function enquiryStatusRoutes(deps: {
         responses: {
           200: {
             ...jsonResponse('Status', EnquiryStatusSchema()),
-            alsoAs: { 'text/html': 'The status page, for a browser (`Accept: text/html`)' },
+            alsoAs: {
+              'text/html': {
+                description: 'The status page, for a browser (`Accept: text/html`)',
+                example: '<!doctype html><html lang="en"><head><title>Your enquiry CSU-2026-000123</title>…',
+              },
+            },
           },
           ...problemResponses(404, 422, 500),
         },

@@ -46,6 +46,14 @@ import {
   splitExtension,
 } from '../open311/georeport.ts';
 import {
+  GeoReportDocumentSchema,
+  GeoReportErrorsSchema,
+  GeoReportRequestsSchema,
+  GeoReportServiceDefinitionSchema,
+  GeoReportSubmittedSchema,
+  GeoReportTokenSchema,
+} from '../open311/schemas.ts';
+import {
   documented,
   IdParam,
   jsonResponse,
@@ -85,8 +93,13 @@ export const OPEN311_CHANGESET = '2026-11-26T00:00:00Z';
 /** GeoReport documents come as XML or JSON, by the file's extension. */
 const GEOREPORT_MEDIA_TYPES = ['text/xml', 'application/json'] as const;
 
-/** A GeoReport errors document of `status`. */
-const georeportErrors = (description: string) => ({ description, contentType: GEOREPORT_MEDIA_TYPES });
+/** A GeoReport errors document, with its example. */
+const georeportErrors = (description: string, sample: GeoReportSample) => ({
+  description,
+  contentType: GEOREPORT_MEDIA_TYPES,
+  schema: GeoReportErrorsSchema(),
+  examples: georeportExamples(sample),
+});
 
 /** A GeoReport document's examples, in both formats. */
 const georeportExamples = (sample: GeoReportSample) => ({
@@ -96,14 +109,15 @@ const georeportExamples = (sample: GeoReportSample) => ({
 
 /** GeoReport's own errors every endpoint may answer (built with the schemas, never at cold start). */
 const georeportFailures = () => ({
-  404: {
-    ...georeportErrors(
-      'GeoReport errors document: no such document, or an extension other than .xml or .json',
-    ),
-    examples: georeportExamples('notFound'),
-  },
-  500: georeportErrors('GeoReport errors document, with a correlation id to quote'),
-  503: georeportErrors('GeoReport errors document: send the same request again after Retry-After seconds'),
+  404: georeportErrors(
+    'GeoReport errors document: no such document, or an extension other than .xml or .json',
+    'notFound',
+  ),
+  500: georeportErrors('GeoReport errors document, with a correlation id to quote', 'failed'),
+  503: georeportErrors(
+    'GeoReport errors document: send the same request again after Retry-After seconds',
+    'unavailable',
+  ),
 });
 
 /**
@@ -138,6 +152,7 @@ const documentation =
     description: string,
     params: () => z.ZodMiniObject,
     example: GeoReportSample,
+    schema: () => z.ZodMiniType,
     query?: () => z.ZodMiniObject,
   ) =>
   () => ({
@@ -149,9 +164,10 @@ const documentation =
       200: {
         description: 'The document',
         contentType: GEOREPORT_MEDIA_TYPES,
+        schema: schema(),
         examples: georeportExamples(example),
       },
-      400: georeportErrors('GeoReport errors document: a parameter is invalid'),
+      400: georeportErrors('GeoReport errors document: a parameter is invalid', 'badRequest'),
       ...georeportFailures(),
     },
   });
@@ -171,6 +187,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             '`discovery`, `services` or `requests`, then `.xml` or `.json`',
           ),
         'services',
+        GeoReportDocumentSchema,
         GeoReportFeedQuery,
       ),
       (c) =>
@@ -202,10 +219,11 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
           201: {
             description: 'service_request_id and service_notice',
             contentType: GEOREPORT_MEDIA_TYPES,
+            schema: GeoReportSubmittedSchema(),
             examples: georeportExamples('submitted'),
           },
-          400: georeportErrors('GeoReport errors document: a field is invalid'),
-          403: georeportErrors('GeoReport errors document: missing, unknown or revoked api_key'),
+          400: georeportErrors('GeoReport errors document: a field is invalid', 'badRequest'),
+          403: georeportErrors('GeoReport errors document: missing, unknown or revoked api_key', 'forbidden'),
           ...georeportFailures(),
         },
       }),
@@ -227,6 +245,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'The service_code, then `.xml` or `.json`',
           ),
         'serviceDefinition',
+        GeoReportServiceDefinitionSchema,
       ),
       (c) =>
         open311(c, c.req.param('serviceFile'), async (code, format) => {
@@ -247,6 +266,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             'The service_request_id, then `.xml` or `.json`',
           ),
         'requests',
+        GeoReportRequestsSchema,
       ),
       (c) =>
         open311(c, c.req.param('requestFile'), async (reference, format) =>
@@ -260,7 +280,8 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
         'Never needed here: POST requests answers with the service_request_id itself, so no token is ever issued and every token is not found.',
         () => georeportFile('tokenFile', '5b1d4c6e.json', 'The token, then `.xml` or `.json`'),
         // The spec's answer to a token is the request's id (this API never issues one, so it is always a 404).
-        'submitted',
+        'token',
+        GeoReportTokenSchema,
       ),
       (c) =>
         open311(c, c.req.param('tokenFile'), async (_, format) =>

@@ -29,6 +29,11 @@ const PartnershipSchema = lazily(() =>
       urgentPhone: z.string(),
       urgentPhoneHours: z.string(),
       privacyNoticeUrl: z.optional(z.string()),
+      licence: z.object({
+        name: z.string(),
+        identifier: z.optional(z.string()),
+        url: z.optional(z.string()),
+      }),
       quorum: z.int(),
       meetingPattern: z.array(z.object({ meeting: z.string(), frequency: z.enum(MEETING_FREQUENCIES) })),
       roles: z.array(
@@ -67,6 +72,7 @@ export function partnershipRoutes(
       urgentPhone: profile.urgentPhone,
       urgentPhoneHours: profile.urgentPhoneHours,
       privacyNoticeUrl: profile.privacyNoticeUrl,
+      licence: profile.licence,
       quorum: profile.quorum,
       meetingPattern: [...profile.meetingPattern],
       roles: PARTNERSHIP_ROLES.flatMap((role) => {
@@ -93,7 +99,7 @@ export function partnershipRoutes(
           'The partnership: name, area, CSU contact, urgent number, meetings, roles and how the chair rotates',
         responses: {
           200: jsonResponse('Profile (ETag for changes)', PartnershipSchema(), ['ETag']),
-          ...problemResponses(500),
+          ...problemResponses(404, 500),
         },
       }),
       async (c) => {
@@ -108,7 +114,7 @@ export function partnershipRoutes(
       ROUTES.updatePartnership,
       () => ({
         summary:
-          'Change the profile: CSU name and mailbox, urgent numbers and hours, privacy notice, meetings, roles (If-Match)',
+          'Change the profile: CSU name and mailbox, urgent numbers and hours, privacy notice, licence, meetings, roles (If-Match)',
         description:
           'Only the fields sent change. `roles` hands a responsible-authority role to another organisation (null: nobody); the chair keeps alternating between the roles of `chairPolicy`, whoever holds them. `privacyNoticeUrl: null` removes the link.',
         headers: IfMatchHeader(),
@@ -121,6 +127,7 @@ export function partnershipRoutes(
           urgentPhone: z.optional(fields().urgentPhone),
           urgentPhoneHours: z.optional(fields().urgentPhoneHours),
           privacyNoticeUrl: z.optional(z.nullable(fields().privacyNoticeUrl)),
+          licence: z.optional(fields().licence),
           quorum: z.optional(fields().quorum),
           meetingPattern: z.optional(fields().meetingPattern),
           chairPolicy: z.optional(fields().chairPolicy),

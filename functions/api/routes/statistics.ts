@@ -61,7 +61,12 @@ export function statisticsRoutes(deps: {
         responses: {
           200: {
             ...jsonResponse('The table', StatisticsSchema()),
-            alsoAs: { 'text/csv': 'The same table as CSV, one header row (`Accept: text/csv`)' },
+            alsoAs: {
+              'text/csv': {
+                description: 'The same table as CSV, one header row (`Accept: text/csv`)',
+                example: 'category,received\nanti-social-behaviour,23\nnoise + scams,<5\n',
+              },
+            },
           },
           ...problemResponses(422),
         },

@@ -86,6 +86,7 @@ export type ProfileChanges = Partial<
     | 'csuMailbox'
     | 'urgentPhone'
     | 'urgentPhoneHours'
+    | 'licence'
     | 'quorum'
     | 'meetingPattern'
     | 'chairPolicy'
