@@ -44,8 +44,11 @@ export interface ResponseDoc {
   readonly contentType?: string | readonly string[];
   /** Headers it carries that a client acts on: `ETag` (send it back in If-Match), `Location` (what was made). */
   readonly headers?: readonly ('ETag' | 'Location' | 'Idempotent-Replayed')[];
-  /** Examples by media type, where the schema cannot make one (GeoReport's XML and JSON documents). */
-  readonly examples?: Readonly<Record<string, unknown>>;
+  /**
+   * The sample whose examples, by media type, the documentation supplies where a schema cannot make one
+   * (GeoReport's XML documents): named here, so the api function never bundles their text.
+   */
+  readonly sample?: string;
   /** Other media types the same response comes in when the client asks (`Accept`), e.g. `text/csv`. */
   readonly alsoAs?: Readonly<Record<string, { readonly description: string; readonly example: string }>>;
 }

@@ -13,6 +13,7 @@ import { LOCAL_API_URL, ROUTES } from '../topology.ts';
 import { type ApiDeps, apiRoutes, securityHeaders } from './app.ts';
 import { lazily, type RouteDefinition } from './define-route.ts';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.ts';
+import { type GeoReportSample, georeportExamples } from './open311/examples.ts';
 import { type DocumentSettings, openApiDocument } from './openapi-document.ts';
 import { problem, sendProblem } from './problem.ts';
 
@@ -35,6 +36,17 @@ export function documentedRoutes(): RouteDefinition[] {
   return apiRoutes({} as ApiDeps);
 }
 
+/** The examples of GeoReport's sample documents, in XML and JSON. */
+function georeportSample(name: string): Readonly<Record<string, unknown>> | undefined {
+  const example = georeportExamples()[name as GeoReportSample];
+  return example && { 'text/xml': example.xml, 'application/json': example.json };
+}
+
+/** What a document served from `publicApiUrl` is built with, before the partnership record is read. */
+export function documentSettings(publicApiUrl: string): DocumentSettings {
+  return { servers: serversFor(publicApiUrl), samples: georeportSample };
+}
+
 /** The servers a document lists: this stage's URL, then the local cloud's (once, when they are the same). */
 export function serversFor(publicApiUrl: string): DocumentSettings['servers'] {
   return publicApiUrl === LOCAL_API_URL
@@ -49,9 +61,8 @@ export function serversFor(publicApiUrl: string): DocumentSettings['servers'] {
 export function createDocsApp(deps: DocsDeps): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
-  const servers = serversFor(deps.publicApiUrl);
   // Paths and schemas never change in a container; only the contact is read per request (from the cache).
-  const base = lazily(() => openApiDocument(documentedRoutes(), { servers }));
+  const base = lazily(() => openApiDocument(documentedRoutes(), documentSettings(deps.publicApiUrl)));
   const pages = new Map<string, string>();
 
   const documentNow = async (): Promise<Json> => {

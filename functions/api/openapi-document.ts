@@ -35,6 +35,8 @@ export interface DocumentSettings {
   readonly contact?: { readonly name: string; readonly email: string; readonly url?: string };
   /** The licence of what the API publishes, from the partnership record (the OGL until it is read). */
   readonly licence?: PublishedLicence;
+  /** The examples of a response's named `sample`, by media type. */
+  readonly samples?: (name: string) => Readonly<Record<string, unknown>> | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -231,7 +233,14 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
       responses: Object.fromEntries(
         Object.entries(responses).map(([status, response]) => [
           status,
-          responseObject(Number(status), response, headerNames.has('idempotency-key'), spec.path, mediaOf),
+          responseObject(
+            settings,
+            Number(status),
+            response,
+            headerNames.has('idempotency-key'),
+            spec.path,
+            mediaOf,
+          ),
         ]),
       ),
     };
@@ -292,6 +301,7 @@ function problemResponse(status: number): ResponseDoc {
 }
 
 function responseObject(
+  settings: DocumentSettings,
   status: number,
   response: ResponseDoc,
   idempotent: boolean,
@@ -319,7 +329,9 @@ function responseObject(
             // A schema describes the JSON; an XML document carries its example alone.
             const media: Json =
               response.schema && isJsonMedia(type) ? mediaOf(response.schema, 'output') : {};
-            if (response.examples?.[type] !== undefined) media.example = response.examples[type];
+            const sample =
+              response.sample === undefined ? undefined : settings.samples?.(response.sample)?.[type];
+            if (sample !== undefined) media.example = sample;
             return [type, media];
           }),
         ),

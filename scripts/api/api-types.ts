@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { documentedRoutes, serversFor } from '../../functions/api/docs-app.ts';
+import { documentedRoutes, documentSettings } from '../../functions/api/docs-app.ts';
 import { API_VERSION, openApiDocument } from '../../functions/api/openapi-document.ts';
 import { LOCAL_API_URL } from '../../functions/topology.ts';
 
@@ -35,7 +35,7 @@ export function contractOf(text: string): string | undefined {
 
 /** The whole file's text, as generated now. */
 export async function generateApiTypes(): Promise<string> {
-  const document = openApiDocument(documentedRoutes(), { servers: serversFor(LOCAL_API_URL) });
+  const document = openApiDocument(documentedRoutes(), documentSettings(LOCAL_API_URL));
   const { info: _info, ...contract } = document;
   const fingerprint = createHash('sha256').update(JSON.stringify(contract)).digest('hex').slice(0, 16);
   const types = astToString(

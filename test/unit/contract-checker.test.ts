@@ -3,12 +3,12 @@
  * it lets through, what it calls a violation, and the coverage it reports.
  */
 import { describe, expect, it } from 'vitest';
-import { documentedRoutes, serversFor } from '../../functions/api/docs-app.ts';
+import { documentedRoutes, documentSettings } from '../../functions/api/docs-app.ts';
 import { openApiDocument } from '../../functions/api/openapi-document.ts';
 import { LOCAL_API_URL } from '../../functions/topology.ts';
 import { ContractChecker } from '../../local/contract.ts';
 
-const document = openApiDocument(documentedRoutes(), { servers: serversFor(LOCAL_API_URL) });
+const document = openApiDocument(documentedRoutes(), documentSettings(LOCAL_API_URL));
 const accepted = {
   reference: 'CSU-2026-000123',
   status: 'received',

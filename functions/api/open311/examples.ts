@@ -1,8 +1,9 @@
 /**
  * Examples of the GeoReport documents the API answers, for the OpenAPI document: sample data in GeoReport's
- * terms (built by the same functions the routes use), and what the renderer makes of it, written out here so
- * that the route modules need not load the XML writer at cold start. A unit test renders the samples and
- * checks the written-out examples are exactly what the API would send.
+ * terms (built by the same functions the routes use), and what the renderer makes of it, written out here.
+ * Only the `docs` function imports this module (route modules name a sample, `ResponseDoc.sample`), so the api
+ * function never bundles the text; a unit test renders the samples and checks the written-out examples are
+ * exactly what the API would send.
  */
 import type { Open311Element } from './format.ts';
 import { serviceDefinitionOf, serviceOf, serviceRequestOf } from './georeport.ts';
@@ -89,10 +90,7 @@ export const georeportSampleDocuments = () =>
 /** The samples' names. */
 export type GeoReportSample = keyof ReturnType<typeof georeportSampleDocuments>;
 
-/**
- * Each sample as the API sends it: XML text, and JSON (parsed). A function, so that only the `docs` function,
- * which asks for them, ever compiles the literal.
- */
+/** Each sample as the API sends it: XML text, and JSON (parsed). */
 export const georeportExamples = (): Readonly<
   Record<GeoReportSample, { readonly xml: string; readonly json: unknown }>
 > => ({

@@ -33,7 +33,7 @@ import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
 import { type ApiEnv, defineRoute, type RouteDefinition } from '../define-route.ts';
-import { type GeoReportSample, georeportExamples as georeportSamples } from '../open311/examples.ts';
+import type { GeoReportSample } from '../open311/examples.ts';
 import type { Open311Element, Open311Error, renderOpen311 } from '../open311/format.ts';
 import {
   enquiryBodyFromForm,
@@ -98,13 +98,7 @@ const georeportErrors = (description: string, sample: GeoReportSample) => ({
   description,
   contentType: GEOREPORT_MEDIA_TYPES,
   schema: GeoReportErrorsSchema(),
-  examples: georeportExamples(sample),
-});
-
-/** A GeoReport document's examples, in both formats. */
-const georeportExamples = (sample: GeoReportSample) => ({
-  'text/xml': georeportSamples()[sample].xml,
-  'application/json': georeportSamples()[sample].json,
+  sample,
 });
 
 /** GeoReport's own errors every endpoint may answer (built with the schemas, never at cold start). */
@@ -165,7 +159,7 @@ const documentation =
         description: 'The document',
         contentType: GEOREPORT_MEDIA_TYPES,
         schema: schema(),
-        examples: georeportExamples(example),
+        sample: example,
       },
       400: georeportErrors('GeoReport errors document: a parameter is invalid', 'badRequest'),
       ...georeportFailures(),
@@ -220,7 +214,7 @@ export function open311Routes(deps: Open311RouteDeps): RouteDefinition[] {
             description: 'service_request_id and service_notice',
             contentType: GEOREPORT_MEDIA_TYPES,
             schema: GeoReportSubmittedSchema(),
-            examples: georeportExamples('submitted'),
+            sample: 'submitted' satisfies GeoReportSample,
           },
           400: georeportErrors('GeoReport errors document: a field is invalid', 'badRequest'),
           403: georeportErrors('GeoReport errors document: missing, unknown or revoked api_key', 'forbidden'),
