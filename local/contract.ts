@@ -10,6 +10,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { isJsonMedia } from '../functions/api/openapi-document.ts';
 
 type Json = Record<string, unknown>;
 
@@ -47,8 +48,6 @@ interface Operation {
 const mediaTypeOf = (contentType: string | undefined) =>
   (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
-const isJson = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
-
 /** Response headers whose presence must match the document, both ways. */
 const CHECKED_HEADERS = ['ETag', 'Location'] as const;
 
@@ -61,20 +60,14 @@ export class ContractChecker {
   private readonly violations: ContractViolation[] = [];
 
   constructor(readonly document: Json) {
-    // Not strict: the document's schemas carry OpenAPI's own keywords (`example`) beside JSON Schema's.
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-    addFormats.default(this.ajv);
-    this.ajv.addSchema(document, 'contract');
-    for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
-      for (const [method, operation] of Object.entries(methods)) {
-        const op = operation as Json;
-        this.byRoute.set(`${method.toUpperCase()} ${path}`, {
-          operationId: String(op.operationId),
-          method: method.toUpperCase(),
-          path,
-          responses: (op.responses ?? {}) as Json,
-        });
-      }
+    this.ajv = validatorOf(document);
+    for (const { path, method, operation } of operationsOf(document)) {
+      this.byRoute.set(`${method.toUpperCase()} ${path}`, {
+        operationId: String(operation.operationId),
+        method: method.toUpperCase(),
+        path,
+        responses: (operation.responses ?? {}) as Json,
+      });
     }
   }
 
@@ -162,7 +155,7 @@ export class ContractChecker {
         `Content-Type ${response.contentType ?? '(none)'} is not documented for ${status} (documented: ${Object.keys(content).join(', ')})`,
       ];
     }
-    if (!media.schema || !isJson(mediaType)) return [];
+    if (!media.schema || !isJsonMedia(mediaType)) return [];
     let body: unknown;
     try {
       body = JSON.parse(response.body ?? '');
@@ -191,18 +184,8 @@ export class ContractChecker {
     let validate = this.validators.get(key);
     if (!validate) {
       const documentedType = Object.keys(content).find((type) => mediaTypeOf(type) === mediaType)!;
-      const pointer = [
-        'paths',
-        operation.path,
-        operation.method.toLowerCase(),
-        'responses',
-        status,
-        'content',
-      ]
-        .concat(documentedType, 'schema')
-        .map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1'))
-        .join('/');
-      validate = this.ajv.compile({ $ref: `contract#/${pointer}` });
+      const at = ['paths', operation.path, operation.method.toLowerCase(), 'responses', status, 'content'];
+      validate = this.ajv.compile(refTo([...at, documentedType, 'schema']));
       this.validators.set(key, validate);
     }
     return validate;
@@ -231,65 +214,76 @@ export class ContractChecker {
 }
 
 /**
+ * An Ajv for `document`'s schemas, each reached by `refTo` its place in the document. Not strict: the schemas
+ * carry OpenAPI's own keywords (`example`) beside JSON Schema's.
+ */
+function validatorOf(document: Json): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  addFormats.default(ajv);
+  ajv.addSchema(document, 'contract');
+  return ajv;
+}
+
+/** A schema that is the one at `pointer` (its path in the document, unescaped) of the `validatorOf` document. */
+function refTo(pointer: readonly string[]): { $ref: string } {
+  return {
+    $ref: `contract#/${pointer.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`,
+  };
+}
+
+/** Every operation of `document`. */
+function* operationsOf(document: Json): Generator<{ path: string; method: string; operation: Json }> {
+  for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
+    for (const [method, operation] of Object.entries(methods))
+      yield { path, method, operation: operation as Json };
+  }
+}
+
+/** Every request and response body of `document`, with where it is and what a report calls it. */
+function* bodiesOf(document: Json): Generator<{ at: string[]; label: string; media: Json }> {
+  for (const { path, method, operation } of operationsOf(document)) {
+    const base = ['paths', path, method];
+    const where = `${method.toUpperCase()} ${path}`;
+    const request = ((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>;
+    for (const [type, media] of Object.entries(request)) {
+      yield { at: [...base, 'requestBody', 'content', type], label: `${where} request ${type}`, media };
+    }
+    for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, Json>)) {
+      for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
+        yield {
+          at: [...base, 'responses', status, 'content', type],
+          label: `${where} ${status} ${type}`,
+          media,
+        };
+      }
+    }
+  }
+}
+
+/**
  * Every example in `document` that does not validate against the schema beside it, as `where: problem` lines:
  * request and response bodies and parameters.
  */
 export function invalidExamples(document: Json): string[] {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-  addFormats.default(ajv);
-  ajv.addSchema(document, 'contract');
+  const ajv = validatorOf(document);
   const found: string[] = [];
   const check = (pointer: string[], example: unknown) => {
-    const ref = pointer.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
-    const validate = ajv.compile({ $ref: `contract#/${ref}` });
-    if (!validate(example)) {
-      found.push(`${pointer.join(' ')}: ${ajv.errorsText(validate.errors)}`);
-    }
+    const validate = ajv.compile(refTo(pointer));
+    if (!validate(example)) found.push(`${pointer.join(' ')}: ${ajv.errorsText(validate.errors)}`);
   };
-  for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
-    for (const [method, operation] of Object.entries(methods)) {
-      const op = operation as Json;
-      const base = ['paths', path, method];
-      ((op.parameters ?? []) as Json[]).forEach((parameter, i) => {
-        if ('example' in parameter) check([...base, 'parameters', String(i), 'schema'], parameter.example);
-      });
-      const bodies = [
-        ...Object.entries(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>).map(
-          ([type, media]) => ({ at: [...base, 'requestBody', 'content', type], media }),
-        ),
-        ...Object.entries((op.responses ?? {}) as Record<string, Json>).flatMap(([status, response]) =>
-          Object.entries((response.content ?? {}) as Record<string, Json>).map(([type, media]) => ({
-            at: [...base, 'responses', status, 'content', type],
-            media,
-          })),
-        ),
-      ];
-      for (const { at, media } of bodies) {
-        if (media.schema && 'example' in media) check([...at, 'schema'], media.example);
-      }
-    }
+  for (const { path, method, operation } of operationsOf(document)) {
+    ((operation.parameters ?? []) as Json[]).forEach((parameter, i) => {
+      if ('example' in parameter)
+        check(['paths', path, method, 'parameters', String(i), 'schema'], parameter.example);
+    });
+  }
+  for (const { at, media } of bodiesOf(document)) {
+    if (media.schema && 'example' in media) check([...at, 'schema'], media.example);
   }
   return found;
 }
 
 /** Bodies of any media type without an example, as `METHOD path status type` lines: none may be left out. */
 export function missingExamples(document: Json): string[] {
-  const missing: string[] = [];
-  for (const [path, methods] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
-    for (const [method, operation] of Object.entries(methods)) {
-      const op = operation as Json;
-      const where = `${method.toUpperCase()} ${path}`;
-      for (const [type, media] of Object.entries(
-        ((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>,
-      )) {
-        if (!('example' in media)) missing.push(`${where} request ${type}`);
-      }
-      for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
-        for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
-          if (!('example' in media)) missing.push(`${where} ${status} ${type}`);
-        }
-      }
-    }
-  }
-  return missing;
+  return [...bodiesOf(document)].filter(({ media }) => !('example' in media)).map(({ label }) => label);
 }

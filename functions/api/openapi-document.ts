@@ -14,6 +14,7 @@ import { OPEN_GOVERNMENT_LICENCE, type PublishedLicence } from '../domain/partne
 import { isStaffRoute, type RouteSpec } from '../topology.ts';
 import { headerName, type ResponseDoc, type RouteDefinition, type RouteDoc } from './define-route.ts';
 import { exampleOf } from './openapi-examples.ts';
+import { problemResponses } from './openapi-parts.ts';
 import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPES,
@@ -146,7 +147,8 @@ const EXAMPLE_PROBLEM: Readonly<Record<number, ProblemSlug>> = {
   503: 'service-unavailable',
 };
 
-const isJsonMedia = (type: string) => /^application\/(.+\+)?json\b/.test(type);
+/** True for JSON media types (`application/json`, `application/problem+json`, with or without parameters). */
+export const isJsonMedia = (type: string) => /^application\/(.+\+)?json\b/.test(type);
 
 /** GeoReport paths answer their own errors in the spec's format; only API Gateway's throttling is a problem. */
 const isGeoReport = (spec: RouteSpec) => spec.path.startsWith('/open311/v2/');
@@ -201,8 +203,9 @@ export function openApiDocument(routes: readonly RouteDefinition[], settings: Do
       ...parametersOf(doc.query, 'query'),
       ...parametersOf(doc.headers, 'header'),
     ];
-    const responses: Record<string, ResponseDoc> = {};
-    for (const status of standardProblemStatuses(spec, doc)) responses[status] = problemResponse(status);
+    const responses: Record<string, ResponseDoc> = {
+      ...problemResponses(...standardProblemStatuses(spec, doc)),
+    };
     const headerNames = new Set(Object.keys(doc.headers?.shape ?? {}));
     const conditional = headerNames.has('if-match');
     for (const [status, response] of Object.entries(doc.responses)) {
@@ -290,14 +293,6 @@ function describeAccess(spec: RouteSpec, description: string | undefined): strin
       ? 'Public: no token needed.'
       : `Staff roles: ${spec.access.map((role) => `\`${role}\``).join(', ')}.`;
   return description ? `${description}\n\n${access}` : access;
-}
-
-/** The documented problem response of `status`. */
-function problemResponse(status: number): ResponseDoc {
-  return {
-    description: PROBLEM_STATUS_TEXT[status] ?? 'Problem details (RFC 9457).',
-    contentType: PROBLEM_CONTENT_TYPE,
-  };
 }
 
 function responseObject(

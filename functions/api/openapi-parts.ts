@@ -3,7 +3,6 @@ import * as z from 'zod/mini';
 import { etagOf } from '../domain/use-cases/governance-writes.ts';
 import { lazily, type ResponseDoc } from './define-route.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
-import { ProblemSchema } from './schemas.ts';
 import { multiLineText, singleLineText } from './text-rules.ts';
 
 /** What the OpenAPI document says about a schema besides its type. */
@@ -24,16 +23,15 @@ export function titled<T extends z.ZodMiniType>(title: string, schema: T): T {
   return schema;
 }
 
-/** Documented responses for problem statuses (RFC 9457). */
+/**
+ * Documented responses for problem statuses (RFC 9457): each the shared `Problem` component, described and
+ * exemplified by the document (./openapi-document.ts) from its status.
+ */
 export const problemResponses = (...statuses: number[]): Record<number, ResponseDoc> =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      {
-        description: 'Problem details (RFC 9457)',
-        schema: ProblemSchema(),
-        contentType: PROBLEM_CONTENT_TYPE,
-      },
+      { description: 'Problem details (RFC 9457)', contentType: PROBLEM_CONTENT_TYPE },
     ]),
   );
 
