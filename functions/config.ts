@@ -29,6 +29,15 @@ export const ENV = {
   authJwksUrl: 'AUTH_JWKS_URL',
   /** The secret (Secrets Manager id) that keys hashes of personal data: e-mail addresses, phone numbers. */
   personalDataKeySecret: 'PERSONAL_DATA_KEY_SECRET',
+  /** The secret (Secrets Manager id) whose value keys the staff console's encrypted session cookies. */
+  sessionKeySecret: 'SESSION_KEY_SECRET',
+  /**
+   * Base URL of the staff pool's OAuth 2.0 endpoints (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/revoke`,
+   * `/logout`): the Cognito domain on AWS, e.g. `https://csp-prod-ashford.auth.eu-west-2.amazoncognito.com`.
+   */
+  authDomainUrl: 'AUTH_DOMAIN_URL',
+  /** The staff console's app client id: the audience of the ID tokens it receives. */
+  consoleClientId: 'CONSOLE_CLIENT_ID',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -62,6 +62,8 @@ export interface FunctionSpec {
    * stored in clear). Sets `PERSONAL_DATA_KEY_SECRET`.
    */
   readonly personalDataKey?: boolean;
+  /** Reads the secret that keys the console's session cookies. Sets `SESSION_KEY_SECRET`. */
+  readonly sessionKey?: boolean;
   /** Settings it reads besides those its bindings set (their values come from the stage). */
   readonly settings: readonly FunctionSetting[];
 }
@@ -69,7 +71,11 @@ export interface FunctionSpec {
 /** Variables a function declares as settings; the table, bus and SES bindings set the others. */
 export type FunctionSetting = Exclude<
   EnvName,
-  typeof ENV.tableName | typeof ENV.eventBusName | typeof ENV.senderAddress | typeof ENV.personalDataKeySecret
+  | typeof ENV.tableName
+  | typeof ENV.eventBusName
+  | typeof ENV.senderAddress
+  | typeof ENV.personalDataKeySecret
+  | typeof ENV.sessionKeySecret
 >;
 
 /** Lambda functions. */
@@ -109,6 +115,31 @@ export const FUNCTIONS = {
     table: { actions: ['GetItem'] },
     // The document's server.
     settings: [ENV.publicApiUrl],
+  },
+  web: {
+    entry: 'functions/web-handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    description: 'The staff console and the public contact form: server-rendered pages and their assets',
+    // The contact form stores enquiries as POST /enquiries does (PutItem, UpdateItem and ConditionCheckItem in
+    // one transaction); the console lists cases (GSI1), reads and changes them, and records each read (PutItem).
+    table: {
+      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      indexes: ['GSI1'],
+    },
+    bus: true,
+    // Counts acknowledgements per address, as the API does.
+    personalDataKey: true,
+    sessionKey: true,
+    settings: [
+      ENV.enquiryRetentionDays,
+      ENV.publicApiUrl,
+      ENV.statusPageBaseUrl,
+      ENV.authIssuer,
+      ENV.authJwksUrl,
+      ENV.authDomainUrl,
+      ENV.consoleClientId,
+    ],
   },
   router: {
     entry: 'functions/router-handler.ts',
@@ -217,6 +248,7 @@ export function environmentOf(name: FunctionName): EnvName[] {
     ...(spec.bus ? [ENV.eventBusName] : []),
     ...(spec.ses ? [ENV.senderAddress] : []),
     ...(spec.personalDataKey ? [ENV.personalDataKeySecret] : []),
+    ...(spec.sessionKey ? [ENV.sessionKeySecret] : []),
     ...spec.settings,
   ];
 }
@@ -231,7 +263,7 @@ export function sdkClientsOf(
     ...(spec.table ? (['dynamodb'] as const) : []),
     ...(spec.bus ? (['eventbridge'] as const) : []),
     ...(spec.ses ? (['ses'] as const) : []),
-    ...(spec.personalDataKey ? (['secretsmanager'] as const) : []),
+    ...(spec.personalDataKey || spec.sessionKey ? (['secretsmanager'] as const) : []),
     // Consumers postpone failed messages with ChangeMessageVisibility.
     ...(consumesQueue ? (['sqs'] as const) : []),
   ];
@@ -381,6 +413,44 @@ export type RouteName = keyof typeof ROUTES;
 /** Every route as a list, each with its name. */
 export const ROUTE_LIST: readonly (RouteSpec & { readonly name: RouteName })[] = Object.entries(ROUTES).map(
   ([name, route]) => ({ name: name as RouteName, ...route }),
+);
+
+/**
+ * A page of the web front doors (the public contact form, the staff console) or one of their static assets,
+ * served by the `web` function. Pages are not API operations (they answer HTML, not the OpenAPI contract), and
+ * none needs a bearer token: the console checks its own session cookie, so API Gateway lets every page through.
+ */
+export interface PageSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+}
+
+/**
+ * Every page and form target, written once: the web function registers them, API Gateway and the local
+ * gateway route them to it. Each path segment is plain or one `{param}`, as API Gateway resources are.
+ */
+export const PAGES = {
+  asset: { method: 'GET', path: '/assets/{file}' },
+  contactForm: { method: 'GET', path: '/contact' },
+  submitContactForm: { method: 'POST', path: '/contact' },
+  inbox: { method: 'GET', path: '/console' },
+  signIn: { method: 'GET', path: '/console/sign-in' },
+  signInCallback: { method: 'GET', path: '/console/callback' },
+  signOut: { method: 'POST', path: '/console/sign-out' },
+  signedOut: { method: 'GET', path: '/console/signed-out' },
+  casePage: { method: 'GET', path: '/console/cases/{reference}' },
+  caseAction: { method: 'POST', path: '/console/cases/{reference}/{action}' },
+  routingPage: { method: 'GET', path: '/console/routing' },
+  directoryPage: { method: 'GET', path: '/console/directory' },
+} as const satisfies Record<string, PageSpec>;
+export type PageName = keyof typeof PAGES;
+
+/** The function that serves every page. */
+export const PAGES_FUNCTION: FunctionName = 'web';
+
+/** Every page as a list, each with its name. */
+export const PAGE_LIST: readonly (PageSpec & { readonly name: PageName })[] = Object.entries(PAGES).map(
+  ([name, page]) => ({ name: name as PageName, ...page }),
 );
 
 /**

@@ -56,8 +56,10 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     emailIdentity: stateful.emailIdentity,
     configurationSetArn: stateful.configurationSetArn,
     personalDataKey: stateful.personalDataKey,
+    sessionKey: stateful.sessionKey,
     staffUserPool: stateful.staffUserPool,
     staffClient: stateful.staffClient,
+    staffSignInUrl: stateful.staffSignInDomain.baseUrl(),
   });
 
   // Execution logging needs the account's API Gateway role before the stage is created.

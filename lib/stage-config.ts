@@ -54,6 +54,13 @@ export interface StageConfig {
   readonly apiDomain?: { readonly name: string; readonly certificateArn?: string };
   /** AWS Backup of the table: days each daily recovery point is kept, and optionally a vault in another account to copy it to. */
   readonly backup: { readonly retentionDays: number; readonly copyToVaultArn?: string };
+  /**
+   * Where staff sign in to the console: the staff pool's Cognito domain,
+   * `https://<domainPrefix>.auth.<region>.amazoncognito.com`. The prefix must be free in the region (Cognito
+   * prefixes are shared by every AWS account); `csp-<stage>-<partnershipId>` unless cdk.json sets
+   * `staffSignIn.domainPrefix`.
+   */
+  readonly staffSignIn: { readonly domainPrefix: string };
 }
 
 /** Settings a deployer usually passes on the command line (`-c key=value`) rather than in cdk.json. */
@@ -83,6 +90,10 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** A Cognito domain prefix: lower-case letters, digits and inner hyphens, 1-63 characters. */
+const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Words Cognito refuses in a domain prefix. */
+const COGNITO_RESERVED_WORDS = ['aws', 'amazon', 'cognito'] as const;
 
 /**
  * Names reserved by RFC 2606 and RFC 6761: SES can never verify them and no mail to them is ever read, so a
@@ -223,11 +234,12 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     );
   }
 
+  const partnership = partnershipOf(text('partnershipFile'), where('partnershipFile'));
   return {
     name,
     account,
     region,
-    ...partnershipOf(text('partnershipFile'), where('partnershipFile')),
+    ...partnership,
     senderAddress,
     sesIdentity,
     allowedOrigins,
@@ -238,7 +250,35 @@ export function parseStage(name: string, raw: Record<string, unknown>): StageCon
     statusPageBaseUrl: optionalHttpsUrl(raw['statusPageBaseUrl'], where('statusPageBaseUrl')),
     apiDomain: apiDomain(raw['apiDomain'], where('apiDomain')),
     backup: backup(raw['backup'], where('backup')),
+    staffSignIn: staffSignIn(
+      raw['staffSignIn'],
+      where('staffSignIn'),
+      `csp-${name}-${partnership.partnershipId}`,
+    ),
   };
+}
+
+function staffSignIn(value: unknown, where: string, defaultPrefix: string): StageConfig['staffSignIn'] {
+  if (value !== undefined && !isRecord(value)) {
+    throw new StageConfigError(`${where} must be an object such as { "domainPrefix": "ashford-csp-staff" }`);
+  }
+  const given = value?.['domainPrefix'];
+  const domainPrefix = given ?? defaultPrefix;
+  // The default is checked too: a long partnership id could make it too long for Cognito.
+  const fix =
+    given === undefined ? ` (the default, from the stage and partnership: set ${where}.domainPrefix)` : '';
+  if (typeof domainPrefix !== 'string' || !COGNITO_DOMAIN_PREFIX.test(domainPrefix)) {
+    throw new StageConfigError(
+      `${where}.domainPrefix must be 1-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, got ${JSON.stringify(domainPrefix)}${fix}`,
+    );
+  }
+  const reserved = COGNITO_RESERVED_WORDS.find((word) => domainPrefix.includes(word));
+  if (reserved) {
+    throw new StageConfigError(
+      `${where}.domainPrefix must not contain "${reserved}" (Cognito refuses aws, amazon and cognito in a domain prefix), got "${domainPrefix}"${fix}`,
+    );
+  }
+  return { domainPrefix };
 }
 
 function apiDomain(value: unknown, where: string): StageConfig['apiDomain'] {

@@ -4,11 +4,13 @@ import {
   AccountRecovery,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
   UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -50,6 +52,12 @@ export const STAFF_INVITATION = {
     'If you did not expect this email, do not sign in: tell the Community Safety Unit.',
   ].join('<br><br>'),
 } as const;
+
+/**
+ * Custom attributes of staff users: the organisation a partner representative votes for, and the agency whose
+ * referrals an agency officer works. Tokens carry them as `custom:<name>`.
+ */
+export const STAFF_CUSTOM_ATTRIBUTES = ['organisation_id', 'agency_id'] as const;
 
 /**
  * What key administrators may do: manage, rotate, tag, schedule deletion; nothing that encrypts or decrypts.
@@ -99,6 +107,8 @@ export class StatefulStack extends Stack {
   public readonly key: Key;
   /** Keys the hashes of personal data (addresses counted or found without being stored in clear). */
   public readonly personalDataKey: Secret;
+  /** Keys the staff console's encrypted session cookies. */
+  public readonly sessionKey: Secret;
   public readonly table: Table;
   public readonly eventBus: EventBus;
   public readonly emailIdentity: EmailIdentity;
@@ -109,6 +119,11 @@ export class StatefulStack extends Stack {
   public readonly staffUserPool: UserPool;
   /** The app client staff tools sign in with; its id is the audience of staff ID tokens. */
   public readonly staffClient: UserPoolClient;
+  /**
+   * The staff pool's Cognito domain: its hosted sign-in pages and OAuth 2.0 endpoints, which the staff console
+   * (its own app client, in the stateless stack) sends staff to.
+   */
+  public readonly staffSignInDomain: UserPoolDomain;
   /** Daily AWS Backup of the table, beside its point-in-time recovery (35 days). */
   public readonly backupPlan: BackupPlan;
   /** Where the daily recovery points are kept, encrypted with the data key. */
@@ -256,18 +271,20 @@ export class StatefulStack extends Stack {
       retention: EVENT_ARCHIVE_RETENTION,
     });
 
-    this.personalDataKey = new Secret(this, 'PersonalDataKey', {
-      secretName: `${prefix}/personal-data-key`,
+    // Losing it orphans every hash made with it: kept with the data it keys.
+    this.personalDataKey = this.randomKeySecret('PersonalDataKey', {
+      name: `${prefix}/personal-data-key`,
       description: `Keys the ${prefix} hashes of email addresses and phone numbers`,
-      encryptionKey: this.key,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      // Losing it orphans every hash made with it: kept with the data it keys.
-      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.personalDataKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      keep,
+      unrotatedBecause:
         'An HMAC key, not a credential: rotating it would orphan every hash made with it (acknowledgement counts, the subject-access index); it never leaves the functions that hash',
+    });
+    this.sessionKey = this.randomKeySecret('SessionKey', {
+      name: `${prefix}/session-key`,
+      description: `Keys the ${prefix} staff console's encrypted session cookies`,
+      keep,
+      unrotatedBecause:
+        'A symmetric key that never leaves the web function, not a credential anyone signs in with; a new value (put-secret-value, by hand if it is ever exposed) only signs every staff member out, and a console session lasts 8 hours at most, so a rotation Lambda would add risk without benefit',
     });
 
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
@@ -321,11 +338,9 @@ export class StatefulStack extends Stack {
       userInvitation: STAFF_INVITATION,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      // The organisation a partner representative votes for; the agency whose referrals an agency officer works.
-      customAttributes: {
-        organisation_id: new StringAttribute({ mutable: true, maxLen: 100 }),
-        agency_id: new StringAttribute({ mutable: true, maxLen: 100 }),
-      },
+      customAttributes: Object.fromEntries(
+        STAFF_CUSTOM_ATTRIBUTES.map((name) => [name, new StringAttribute({ mutable: true, maxLen: 100 })]),
+      ),
       deletionProtection: keep,
       removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -341,11 +356,36 @@ export class StatefulStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       // A stolen refresh token is good for a working day at most.
       refreshTokenValidity: Duration.days(1),
-      // No hosted-UI flows until the staff console has a real callback URL (the console issue turns the code
-      // flow with PKCE back on): no implicit grant, no placeholder callback.
+      // No hosted-UI flows: the staff console signs in through its own app client (the code flow with PKCE),
+      // which lives in the stateless stack beside the API whose URL is its callback.
       disableOAuth: true,
       // Only admins may set which organisation a user represents, or which agency they work for.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
+    // Cognito serves the sign-in pages and the OAuth 2.0 endpoints here. The classic hosted UI: the newer
+    // managed login shows nothing until each app client is given a branding style.
+    this.staffSignInDomain = this.staffUserPool.addDomain('StaffSignInDomain', {
+      cognitoDomain: { domainPrefix: stage.staffSignIn.domainPrefix },
+      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+  }
+
+  /**
+   * A secret holding a random 64-character key, encrypted with the data key and, in protected stages, kept
+   * when the stack goes. Such keys are not rotated (see each one's reason).
+   */
+  private randomKeySecret(
+    id: string,
+    props: { name: string; description: string; keep: boolean; unrotatedBecause: string },
+  ): Secret {
+    const secret = new Secret(this, id, {
+      secretName: props.name,
+      description: props.description,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: props.keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: props.unrotatedBecause });
+    return secret;
   }
 }

@@ -39,7 +39,14 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  ClientAttributes,
+  type IUserPool,
+  type IUserPoolClient,
+  OAuthScope,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+} from 'aws-cdk-lib/aws-cognito';
 import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern as CdkEventPattern, EventBus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -79,6 +86,9 @@ import {
   functionOf,
   isStaffRoute,
   OUTBOX_SWEEP,
+  PAGE_LIST,
+  PAGES,
+  PAGES_FUNCTION,
   QUEUES,
   type QueueName,
   ROUTE_LIST,
@@ -94,6 +104,7 @@ import {
 import { ApiFirewall } from './constructs/api-firewall.ts';
 import { CspFunction } from './constructs/csp-function.ts';
 import { isProtectedStage, type StageConfig } from './stage-config.ts';
+import { STAFF_CUSTOM_ATTRIBUTES } from './stateful-stack.ts';
 
 /** Props of {@link StatelessStack}: the stage and the stateful stack's resources. */
 export interface StatelessStackProps extends StackProps {
@@ -107,9 +118,16 @@ export interface StatelessStackProps extends StackProps {
   readonly configurationSetArn: string;
   /** Keys the hashes of personal data. */
   readonly personalDataKey: ISecret;
+  /** Keys the staff console's session cookies. */
+  readonly sessionKey: ISecret;
   /** Staff users, whose ID tokens the staff routes accept. */
   readonly staffUserPool: IUserPool;
   readonly staffClient: IUserPoolClient;
+  /**
+   * Base URL of the staff pool's hosted sign-in pages and OAuth 2.0 endpoints, e.g.
+   * `https://csp-prod-ashford.auth.eu-west-2.amazoncognito.com`.
+   */
+  readonly staffSignInUrl: string;
 }
 
 /** A work queue and the dead-letter queue its failed messages end up in. */
@@ -120,6 +138,12 @@ export interface QueuePair {
 
 /** Stage-wide API Gateway throttling: ample for a council enquiry form, and a ceiling on cost if abused. */
 export const API_THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;
+
+/**
+ * How long a console session lasts at most: the console client's refresh token validity. The ID token it
+ * renews lasts an hour, so a user disabled (or moved to another group) keeps at most that hour of the old access.
+ */
+export const CONSOLE_SESSION_HOURS = 8;
 
 /** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
 export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
@@ -163,6 +187,8 @@ export class StatelessStack extends Stack {
   public readonly executeApiUrl: string;
   /** The stage's own domain for the API, when it has one. */
   public readonly apiDomain?: DomainName;
+  /** The staff console's app client: the hosted sign-in's code flow back to the console. */
+  public readonly consoleClient: UserPoolClient;
   public readonly alarmTopic: Topic;
   /** One page for the on-call officer: every alarm's state, then each alarm's metric against its threshold. */
   public readonly dashboard: Dashboard;
@@ -215,6 +241,7 @@ export class StatelessStack extends Stack {
       identityArn: props.emailIdentity.emailIdentityArn,
       configurationSetArn: props.configurationSetArn,
     };
+    this.consoleClient = this.addConsoleClient(prefix, props.staffUserPool);
     const staffIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${props.staffUserPool.userPoolId}`;
     // The value of every setting a function may declare in the topology.
     const settings: Record<FunctionSetting, string> = {
@@ -227,6 +254,8 @@ export class StatelessStack extends Stack {
       [ENV.authAudience]: props.staffClient.userPoolClientId,
       [ENV.authJwksUrl]: `${staffIssuer}/.well-known/jwks.json`,
       [ENV.outboxGraceSeconds]: String(OUTBOX_SWEEP.graceSeconds),
+      [ENV.authDomainUrl]: props.staffSignInUrl,
+      [ENV.consoleClientId]: this.consoleClient.userPoolClientId,
     };
     // Each function gets exactly what its topology entry declares: table actions, bus, SES and settings.
     this.functions = mapRecord(FUNCTIONS, (spec: FunctionSpec, name) => {
@@ -240,6 +269,7 @@ export class StatelessStack extends Stack {
       if (spec.bus) fn.bindEventBus(eventBus);
       if (spec.ses) fn.allowSendingEmailAs(sender);
       if (spec.personalDataKey) fn.allowReadingPersonalDataKey(props.personalDataKey);
+      if (spec.sessionKey) fn.allowReadingSessionKey(props.sessionKey);
       for (const setting of spec.settings) fn.addEnvironment(setting, settings[setting]);
       return fn;
     });
@@ -249,7 +279,11 @@ export class StatelessStack extends Stack {
       name: `${prefix}-api`,
       stageArn: this.api.deploymentStage.stageArn,
       requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
-      enquiries: { path: ROUTES.submitEnquiry.path, perIpPer5Minutes: ENQUIRIES_PER_IP_PER_5_MINUTES },
+      // The contact form submits enquiries too.
+      enquiries: {
+        paths: [ROUTES.submitEnquiry.path, PAGES.submitContactForm.path],
+        perIpPer5Minutes: ENQUIRIES_PER_IP_PER_5_MINUTES,
+      },
       logs: { encryptionKey: key, removalPolicy },
     });
 
@@ -403,6 +437,10 @@ export class StatelessStack extends Stack {
         description: `Point a CNAME (or alias) record for ${stage.apiDomain?.name} at this name`,
       });
     }
+    new CfnOutput(this, 'StaffConsoleUrl', {
+      value: `${this.apiUrl}${PAGES.inbox.path}`,
+      description: 'Where staff sign in to the console (README: the first staff users)',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
     new CfnOutput(this, 'StaffUserPoolId', {
@@ -438,7 +476,57 @@ export class StatelessStack extends Stack {
     return domain;
   }
 
-  /** One resource and method per `ROUTES` entry, proxied to the function serving it, plus CORS preflight. */
+  /**
+   * The staff console's app client on the stateful stack's pool. Here, not there, because its callback is this
+   * API's URL, and the stateful stack must not depend on this one.
+   */
+  private addConsoleClient(prefix: string, staffUserPool: IUserPool): UserPoolClient {
+    return new UserPoolClient(this, 'StaffConsoleClient', {
+      userPool: staffUserPool,
+      userPoolClientName: `${prefix}-staff-console`,
+      // A public client, protected by PKCE: the web function exchanges the code server-side and the browser
+      // never sees a token, so a client secret would add nothing but a second secret for the function to read.
+      generateSecret: false,
+      // Every flag false (rather than none given, which Cognito reads as SRP and custom auth): only the hosted
+      // sign-in pages sign staff in, and CDK adds the refresh-token flow the session renews with.
+      authFlows: {
+        userPassword: false,
+        userSrp: false,
+        custom: false,
+        adminUserPassword: false,
+        user: false,
+      },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        // `openid` alone: Cognito then puts every attribute the client may read (the roles' custom attributes
+        // included) in the ID token; adding `email` or `profile` would narrow the token to those scopes'
+        // claims. No `aws.cognito.signin.user.admin`: the console's tokens cannot change the user.
+        scopes: [OAuthScope.OPENID],
+        // Redirects must match exactly: the web function builds them from PUBLIC_API_URL, the same apiUrl.
+        callbackUrls: [`${this.apiUrl}${PAGES.signInCallback.path}`],
+        logoutUrls: [`${this.apiUrl}${PAGES.signedOut.path}`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      // Signing out revokes the refresh token, so a copied session cookie dies with the session.
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(CONSOLE_SESSION_HOURS),
+      // What the console shows and decides on: who the user is, and their organisation and agency.
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes(...STAFF_CUSTOM_ATTRIBUTES),
+      // Cognito reads an empty list as every standard attribute; the tokens cannot write anyway (no admin
+      // scope), and never the organisation or agency, which only admins set.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+  }
+
+  /**
+   * One resource and method per `ROUTES` entry, proxied to the function serving it, plus CORS preflight; and
+   * one per `PAGES` entry, proxied to the web function.
+   */
   private addRoutes(stage: StageConfig, staffUserPool: IUserPool): void {
     const staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
       cognitoUserPools: [staffUserPool],
@@ -472,10 +560,7 @@ export class StatelessStack extends Stack {
     for (const route of ROUTE_LIST) {
       const integration = integrationOf(functionOf(route));
       const resource = this.api.root.resourceForPath(route.path);
-      const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-      const requestParameters = Object.fromEntries(
-        pathParameters.map((p) => [`method.request.path.${p}`, true]),
-      );
+      const requestParameters = pathParametersOf(route.path);
       if (isStaffRoute(route)) {
         // API Gateway rejects a missing or invalid staff token before the function runs.
         resource.addMethod(route.method, integration, {
@@ -493,6 +578,21 @@ export class StatelessStack extends Stack {
         acknowledgePublicMethod(method, 'Public by design: enquiries, status links and published records');
       }
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    }
+    // Pages are public to API Gateway: they answer HTML, and the console checks its own session cookie, which a
+    // Cognito authorizer cannot read. No CORS preflight (the pages' forms and assets are same-origin) and no
+    // binary media types (every asset is text: CSS and SVG).
+    const pagesIntegration = integrationOf(PAGES_FUNCTION);
+    for (const page of PAGE_LIST) {
+      const method = this.api.root.resourceForPath(page.path).addMethod(page.method, pagesIntegration, {
+        authorizationType: AuthorizationType.NONE,
+        requestValidator,
+        requestParameters: pathParametersOf(page.path),
+      });
+      acknowledgePublicMethod(
+        method,
+        'A page: it answers HTML, and the staff console checks its own session cookie, which a Cognito authorizer cannot read',
+      );
     }
     for (const [path, methods] of methodsByPath) {
       const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
@@ -741,6 +841,13 @@ function accessLogFormat(): AccessLogFormat {
       wafStatus: AccessLogField.contextWafResponseCode(),
       xrayTraceId: AccessLogField.contextXrayTraceId(),
     }),
+  );
+}
+
+/** Request parameters requiring each `{param}` of `path`, which the request validator checks. */
+function pathParametersOf(path: string): Record<string, boolean> {
+  return Object.fromEntries(
+    [...path.matchAll(/\{([^}]+)\}/g)].map((match) => [`method.request.path.${match[1]}`, true]),
   );
 }
 

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
-import { type FunctionName, functionOf, isStaffRoute, ROUTE_LIST, ROUTES } from '../functions/topology.ts';
+import {
+  type FunctionName,
+  functionOf,
+  isStaffRoute,
+  PAGE_LIST,
+  PAGES_FUNCTION,
+  ROUTE_LIST,
+  ROUTES,
+} from '../functions/topology.ts';
 import { ContractChecker } from './contract.ts';
 import { hardened, readBody, respond } from './http.ts';
 
@@ -82,7 +90,7 @@ export function createApiGateway(options: {
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values;
     const answer = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     // Test mode only: the copies the check needs are not made on every response of `npm start` or the bench.
-    if (route && options.contract) {
+    if (route && !route.page && options.contract) {
       const contentType = Object.entries(headers).find(
         ([name]) => name.toLowerCase() === 'content-type',
       )?.[1];
@@ -249,21 +257,40 @@ function routeRegex(path: string): { regex: RegExp; names: string[] } {
   return { regex, names };
 }
 
-/** Every route with its path's regex, compiled once rather than on every request. */
-const COMPILED_ROUTES = ROUTE_LIST.map((route) => ({ route, ...routeRegex(route.path) }));
+/**
+ * Every route and page with its path's regex, compiled once rather than on every request. Pages are served by
+ * the web function, public at the gateway, and outside the API's contract.
+ */
+const COMPILED_ROUTES = [
+  ...ROUTE_LIST.map((route) => ({
+    route,
+    staff: isStaffRoute(route),
+    function: functionOf(route),
+    page: false,
+    ...routeRegex(route.path),
+  })),
+  ...PAGE_LIST.map((route) => ({
+    route,
+    staff: false,
+    function: PAGES_FUNCTION,
+    page: true,
+    ...routeRegex(route.path),
+  })),
+];
 
 /** Finds the topology route for a request, as API Gateway's resource tree does. */
 function matchRoute(method: string, path: string) {
-  for (const { route, regex: pattern, names } of COMPILED_ROUTES) {
+  for (const { route, regex: pattern, names, ...served } of COMPILED_ROUTES) {
     const found = pattern.exec(path);
     if (!found || route.method !== method) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
-    return {
-      resource: route.path,
-      params: names.length > 0 ? params : null,
-      staff: isStaffRoute(route),
-      function: functionOf(route),
-    };
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+    } catch {
+      // Not a valid percent-encoding: API Gateway passes such a segment on as it came.
+      params = Object.fromEntries(names.map((name, i) => [name, found[i + 1]!]));
+    }
+    return { resource: route.path, params: names.length > 0 ? params : null, ...served };
   }
   return undefined;
 }

@@ -223,6 +223,16 @@ export function createAwsEndpoint(options: {
       };
       return json(200, { token: await options.issuer.issue({ role: request.role ?? '', ...request }) });
     }
+    // The local user pool's hosted UI (sign-in page, OAuth 2.0 code flow with PKCE, logout), for web clients.
+    if (parts[0] === 'auth') {
+      const reply = await options.issuer.oauth.handle({
+        method,
+        path: `/${parts.slice(1).join('/')}`,
+        query: url.searchParams,
+        body,
+      });
+      if (reply) return reply;
+    }
     if (method === 'GET' && parts[0] === 'idle') return json(200, { idle: control.isIdle() });
     if (method === 'GET' && parts[0] === 'contract') {
       const coverage = await control.contractCoverage();

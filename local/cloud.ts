@@ -17,6 +17,7 @@ import { ENV, type EnvName } from '../functions/config.ts';
 import { metricsNamespace } from '../functions/metrics.ts';
 import {
   type FunctionName,
+  PAGES,
   QUEUES,
   type QueueName,
   SCHEDULES,
@@ -27,7 +28,7 @@ import { DynamoDbSeedTable } from '../scripts/seed/dynamodb-seed-table.ts';
 import { loadPartnershipFile, type PartnershipFile } from '../scripts/seed/partnership-file.ts';
 import { describeSeeding, seedPartnership } from '../scripts/seed/seed-partnership.ts';
 import { createApiGateway, servedContract } from './api-gateway.ts';
-import { createLocalIssuer, LOCAL_AUDIENCE } from './auth-issuer.ts';
+import { createLocalIssuer, LOCAL_AUDIENCE, LOCAL_CONSOLE_CLIENT_ID } from './auth-issuer.ts';
 import { createAwsEndpoint } from './aws-endpoint.ts';
 import {
   ensureTable,
@@ -44,7 +45,7 @@ import { assertPortsFree, type LocalPorts } from './ports.ts';
 import { LocalQueue } from './queue.ts';
 import { QueueJournal } from './queue-journal.ts';
 import { nextFireTime } from './schedule-expression.ts';
-import { createLocalSecrets, PERSONAL_DATA_KEY_SECRET } from './secrets.ts';
+import { createLocalSecrets, PERSONAL_DATA_KEY_SECRET, SESSION_KEY_SECRET } from './secrets.ts';
 
 const REGION = 'eu-west-2';
 const ACCOUNT_ID = '000000000000';
@@ -189,6 +190,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const issuer = await createLocalIssuer({
       baseUrl: `http://127.0.0.1:${ports.aws}`,
       keyFile: options.dataDir && path.join(options.dataDir, 'local-auth', 'signing-key.json'),
+      // The console's app client, registered with its callback as Cognito's is on AWS.
+      clients: [
+        {
+          clientId: LOCAL_CONSOLE_CLIENT_ID,
+          callbackUrls: [`${urls.api}${PAGES.signInCallback.path}`],
+          logoutUrls: [`${urls.api}${PAGES.signedOut.path}`],
+        },
+      ],
+      // Who the local sign-in page lets you be: the partnership's organisations and agencies.
+      directory: {
+        organisations: partnership.organisations.map(({ id, name }) => ({ id, name })),
+        agencies: partnership.agencies.map(({ id, name }) => ({ id, name })),
+      },
     });
 
     // What the Lambda service gives every function (region, credentials) and, here, where the emulators are.
@@ -221,6 +235,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.authAudience]: LOCAL_AUDIENCE,
       [ENV.authJwksUrl]: issuer.jwksUrl,
       [ENV.personalDataKeySecret]: PERSONAL_DATA_KEY_SECRET,
+      [ENV.sessionKeySecret]: SESSION_KEY_SECRET,
+      // The local user pool plays Cognito's hosted UI at the same paths below its issuer URL.
+      [ENV.authDomainUrl]: issuer.issuer,
+      [ENV.consoleClientId]: LOCAL_CONSOLE_CLIENT_ID,
     };
     process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
@@ -292,9 +310,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       bus,
       defaultBus,
       issuer,
-      secrets: createLocalSecrets(
-        options.dataDir && path.join(options.dataDir, 'secrets', 'personal-data-key'),
-      ),
+      secrets: createLocalSecrets(options.dataDir && path.join(options.dataDir, 'secrets')),
       sesUrl: `http://127.0.0.1:${ports.sesInbox}/`,
       sentLog: options.dataDir && path.join(options.dataDir, 'ses-sent.jsonl'),
       log,

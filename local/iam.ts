@@ -12,6 +12,7 @@ import { eventBridgeClient } from '../functions/adapters/clients/eventbridge.ts'
 import { secretsManagerClient } from '../functions/adapters/clients/secrets-manager.ts';
 import { sesClient } from '../functions/adapters/clients/ses.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, type TableAction } from '../functions/topology.ts';
+import { PERSONAL_DATA_KEY_SECRET, SESSION_KEY_SECRET } from './secrets.ts';
 
 /** The error AWS answers an unauthorised call with. */
 export class AccessDenied extends Error {
@@ -71,14 +72,32 @@ export function enforceDeclaredAccess(current: () => FunctionName | undefined): 
   );
   refuseUnlessDeclared(eventBridgeClient, current, 'bus', 'events:PutEvents');
   refuseUnlessDeclared(sesClient, current, 'ses', 'ses:SendEmail');
-  refuseUnlessDeclared(secretsManagerClient, current, 'personalDataKey', 'secretsmanager:GetSecretValue');
+  // Each secret is granted on its own, as the stack grants each by its ARN: a function may read only those it declares.
+  secretsManagerClient.middlewareStack.add(
+    (next) => async (args) => {
+      const name = current();
+      const secretId = (args.input as { SecretId?: string }).SecretId;
+      const binding = secretId === undefined ? undefined : SECRET_BINDINGS[secretId];
+      if (name && !(binding && (FUNCTIONS[name] as FunctionSpec)[binding])) {
+        throw new AccessDenied(name, `secretsmanager:GetSecretValue on ${secretId}`);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'localIam-secrets', override: true },
+  );
 }
+
+/** The binding that grants each local secret. */
+const SECRET_BINDINGS: Readonly<Record<string, 'personalDataKey' | 'sessionKey'>> = {
+  [PERSONAL_DATA_KEY_SECRET]: 'personalDataKey',
+  [SESSION_KEY_SECRET]: 'sessionKey',
+};
 
 /** Refuses every call on `client` by a function whose topology entry does not declare `binding`. */
 function refuseUnlessDeclared(
-  client: typeof eventBridgeClient | typeof sesClient | typeof secretsManagerClient,
+  client: typeof eventBridgeClient | typeof sesClient,
   current: () => FunctionName | undefined,
-  binding: 'bus' | 'ses' | 'personalDataKey',
+  binding: 'bus' | 'ses',
   action: string,
 ): void {
   (client.middlewareStack as typeof sesClient.middlewareStack).add(

@@ -125,7 +125,11 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', securityHeaders());
-  app.use('*', requestContext(deps.logger, deps.staffTokens));
+  app.use('*', requestLog(deps.logger));
+  app.use('*', async (c, next) => {
+    c.set('staffTokens', deps.staffTokens);
+    await next();
+  });
   app.use(
     '*',
     cors({
@@ -208,21 +212,22 @@ export function securityHeaders(): MiddlewareHandler {
 }
 
 /**
- * A correlation id for every request, a per-request child logger, the staff token verifier for staff routes,
- * and one access-log line with no query string.
+ * A correlation id for every request (the caller's, when it sends a sane one), a per-request child logger,
+ * and one access-log line with the route template, never the URL: status tokens travel in query strings and
+ * references in paths.
  */
-function requestContext(logger: Logger, staffTokens: StaffTokenVerifier): MiddlewareHandler<ApiEnv> {
+export function requestLog<E extends { Variables: { log: Logger; correlationId: string } }>(
+  logger: Logger,
+): MiddlewareHandler<E> {
   return async (c, next) => {
     const supplied = c.req.header('x-correlation-id');
     const correlationId = supplied && /^[\w-]{1,64}$/.test(supplied) ? supplied : randomUUID();
     const log = logger.createChild({ persistentKeys: { correlationId } });
     c.set('correlationId', correlationId);
     c.set('log', log);
-    c.set('staffTokens', staffTokens);
     const started = performance.now();
     await next();
     c.header('X-Correlation-Id', correlationId);
-    // The route template, never the URL: the status token travels in the query string.
     log.info('Request completed', {
       method: c.req.method,
       route: c.req.routePath,

@@ -137,9 +137,11 @@ export function agencyEmail(input: {
   enquiry: Enquiry;
   category: Pick<EnquiryCategory, 'title' | 'sensitive'>;
   recipientName: string;
+  /** The case in the staff console, where the agency accepts or declines the referral. */
+  caseUrl: string;
   partnership: Pick<Partnership, 'csuName'>;
 }): EmailContent {
-  const { enquiry, category, recipientName, partnership } = input;
+  const { enquiry, category, recipientName, caseUrl, partnership } = input;
   const contact = contactSharedWithAgencies(enquiry);
   const urgent = enquiry.happeningNow ? 'URGENT (happening now): ' : '';
   const subject = `${urgent}New enquiry ${enquiry.reference}: ${category.title}`;
@@ -168,6 +170,8 @@ export function agencyEmail(input: {
     enquiry.description,
     '',
     ...(sensitiveNote ? [sensitiveNote, ''] : []),
+    `Accept or decline the referral in the staff console (sign-in required): ${caseUrl}`,
+    '',
     `Reply to this email to reach the ${partnership.csuName}. Quote ${enquiry.reference} in all correspondence.`,
   ].join('\n');
   const rows = fields
@@ -185,7 +189,8 @@ ${rows}
 </table>
 <h2>Description</h2>
 <p>${htmlLines(enquiry.description)}</p>
-${sensitiveNote ? `<p><strong>${escapeHtml(sensitiveNote)}</strong></p>\n` : ''}<p>Reply to this email to reach the ${escapeHtml(partnership.csuName)}. Quote ${escapeHtml(enquiry.reference)} in all correspondence.</p>`,
+${sensitiveNote ? `<p><strong>${escapeHtml(sensitiveNote)}</strong></p>\n` : ''}<p><a href="${escapeHtml(caseUrl)}">Open the case</a> to accept or decline the referral (staff sign-in required).</p>
+<p>Reply to this email to reach the ${escapeHtml(partnership.csuName)}. Quote ${escapeHtml(enquiry.reference)} in all correspondence.</p>`,
   );
   return { subject, text, html };
 }

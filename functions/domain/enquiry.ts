@@ -174,7 +174,10 @@ export function statusUrl(baseUrl: string, enquiry: Pick<Enquiry, 'reference' | 
   return `${base}/enquiries/${encodeURIComponent(enquiry.reference)}/status?token=${encodeURIComponent(enquiry.statusToken)}`;
 }
 
-/** A case in the staff API (`GET /enquiries/{reference}`): needs a staff token, so safe to put in an email. */
+/**
+ * A case in the staff console (`/console/cases/{reference}`): it opens in a browser after sign-in, for staff
+ * who may see the case only, so it is safe to put in an email.
+ */
 export function caseUrl(apiUrl: string, reference: string): string {
-  return `${apiUrl.replace(/\/+$/, '')}/enquiries/${encodeURIComponent(reference)}`;
+  return `${apiUrl.replace(/\/+$/, '')}/console/cases/${encodeURIComponent(reference)}`;
 }

@@ -13,10 +13,11 @@ export interface ApiFirewallProps {
   /** Requests one client IP may make in any 5 minutes before it is blocked for a while. */
   readonly requestsPerIpPer5Minutes: number;
   /**
-   * Enquiries (`POST` to this path) one client IP may submit in any 5 minutes: a person reports a few, a
-   * script floods mailboxes. Answered with a 429 problem document.
+   * Enquiries (`POST` to any of these paths: the API's, the contact form's) one client IP may submit in any
+   * 5 minutes, all paths together: a person reports a few, a script floods mailboxes. Answered with a 429
+   * problem document.
    */
-  readonly enquiries: { readonly path: string; readonly perIpPer5Minutes: number };
+  readonly enquiries: { readonly paths: readonly string[]; readonly perIpPer5Minutes: number };
   /** Key the WAF log group is encrypted with, and what happens to the group when the stack goes. */
   readonly logs: { readonly encryptionKey: IKey; readonly removalPolicy: RemovalPolicy };
 }
@@ -63,6 +64,22 @@ export class ApiFirewall extends Construct {
       // Sampled requests would store full URLs, and status links carry the enquirer's token.
       sampledRequestsEnabled: false,
     });
+    // The stage name (or a custom domain's base path) comes first in the path WAF sees.
+    const pathEndsWith = (path: string): CfnWebACL.StatementProperty => ({
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'ENDS_WITH',
+        searchString: path,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    });
+    const [onlyPath, ...otherPaths] = props.enquiries.paths;
+    if (onlyPath === undefined) throw new Error('ApiFirewall: enquiries.paths must name at least one path');
+    // WAF wants two or more statements in an OR.
+    const enquiryPath =
+      otherPaths.length === 0
+        ? pathEndsWith(onlyPath)
+        : { orStatement: { statements: props.enquiries.paths.map(pathEndsWith) } };
     const managedRule = (priority: number, name: string): CfnWebACL.RuleProperty => ({
       name,
       priority,
@@ -106,15 +123,7 @@ export class ApiFirewall extends Construct {
                         textTransformations: [{ priority: 0, type: 'NONE' }],
                       },
                     },
-                    {
-                      // The stage name (or a custom domain's base path) comes first in the path WAF sees.
-                      byteMatchStatement: {
-                        fieldToMatch: { uriPath: {} },
-                        positionalConstraint: 'ENDS_WITH',
-                        searchString: props.enquiries.path,
-                        textTransformations: [{ priority: 0, type: 'NONE' }],
-                      },
-                    },
+                    enquiryPath,
                   ],
                 },
               },

@@ -10,7 +10,7 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV } from '../../functions/config.ts';
+import { ENV, type EnvName } from '../../functions/config.ts';
 import { type FunctionSpec, TABLE_WRITE_ACTIONS } from '../../functions/topology.ts';
 import { parseSenderAddress } from '../stage-config.ts';
 
@@ -220,7 +220,20 @@ export class CspFunction extends NodejsFunction {
    * its key), nothing else in Secrets Manager.
    */
   allowReadingPersonalDataKey(secret: ISecret): this {
-    this.addEnvironment(ENV.personalDataKeySecret, secret.secretArn);
+    return this.allowReadingSecret(ENV.personalDataKeySecret, secret);
+  }
+
+  /**
+   * Sets `SESSION_KEY_SECRET` and lets the function read that one secret's value (and decrypt it with its
+   * key), nothing else in Secrets Manager.
+   */
+  allowReadingSessionKey(secret: ISecret): this {
+    return this.allowReadingSecret(ENV.sessionKeySecret, secret);
+  }
+
+  /** Sets `variable` to the secret's ARN and grants GetSecretValue on it, and kms:Decrypt through Secrets Manager. */
+  private allowReadingSecret(variable: EnvName, secret: ISecret): this {
+    this.addEnvironment(variable, secret.secretArn);
     this.addToRolePolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
     );

@@ -29,6 +29,9 @@ const FUNCTION_VARIABLES: Record<EnvName, string> = {
   [ENV.authAudience]: 'bench',
   [ENV.authJwksUrl]: 'https://issuer.bench.example/.well-known/jwks.json',
   [ENV.personalDataKeySecret]: 'csp-bench/personal-data-key',
+  [ENV.sessionKeySecret]: 'csp-bench/session-key',
+  [ENV.authDomainUrl]: 'https://csp-bench.auth.eu-west-2.amazoncognito.com',
+  [ENV.consoleClientId]: 'csp-bench-console',
 };
 
 /** What a deployed function's module scope reads, with dummy values: nothing here touches the network. */

@@ -14,6 +14,8 @@ export const IMPORT_LIMITS: Record<FunctionName, number> = {
   api: 1.35,
   // Read by integrators now and then, never on a user's path: it compiles every route's schemas to document them.
   docs: 1.6,
+  // Pages for people, behind a browser's own latency; it bundles the form's schema and the casework use cases.
+  web: 1.5,
   router: 1.15,
   mailer: 1.15,
   outboxSweeper: 1.15,

@@ -20,6 +20,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   [ENV.publicApiUrl]: 'https://api.example.org/dev',
   [ENV.authJwksUrl]: 'https://issuer.example.org/.well-known/jwks.json',
   [ENV.authIssuer]: 'https://issuer.example.org',
+  [ENV.authDomainUrl]: 'https://csp-test.auth.eu-west-2.amazoncognito.com',
 };
 
 /** Imports `name`'s handler with only its declared variables; returns which of ours it read, or its error. */

@@ -142,7 +142,17 @@ describe('parseStage', () => {
     [{ partnershipFile: 'partnerships/missing.json' }, /partnershipFile: .*missing\.json .*cannot be read/],
     // A file that is not a partnership: synth stops before anything is deployed that seeding would refuse.
     [{ partnershipFile: 'package.json' }, /partnershipFile: .*package\.json is not a valid partnership file/],
-  ])('rejects %o', (overrides, message) => {
+    [{ staffSignIn: 'csp-staff' }, /stages\.dev\.staffSignIn must be an object/],
+    ...['', 'Ashford', 'ashford_csp', '-ashford', 'ashford-', 'a'.repeat(64), 42].map((domainPrefix) => [
+      { staffSignIn: { domainPrefix } },
+      /^stages\.dev\.staffSignIn\.domainPrefix must be 1-63 lower-case letters, digits and hyphens/,
+    ]),
+    // Cognito refuses these words anywhere in a prefix.
+    ...['aws', 'amazon', 'cognito'].map((word) => [
+      { staffSignIn: { domainPrefix: `ashford-${word}-staff` } },
+      new RegExp(`^stages\\.dev\\.staffSignIn\\.domainPrefix must not contain "${word}"`),
+    ]),
+  ] as [Record<string, unknown>, RegExp][])('rejects %o', (overrides, message) => {
     expect(() => parseStage('dev', devStageWith(overrides))).toThrow(message);
   });
 
@@ -182,6 +192,24 @@ describe('parseStage', () => {
     expect(stage.apiDomain).toEqual({ name: 'api.csp.ashford.gov.uk', certificateArn });
     expect(stage.backup).toEqual({ retentionDays: 35, copyToVaultArn });
     expect(parseStage('dev', devStageWith({})).apiDomain).toBeUndefined();
+  });
+
+  it('gives staff a sign-in domain prefix of csp-<stage>-<partnership> unless the stage sets one', () => {
+    const own = parseStage('dev', devStageWith({ staffSignIn: { domainPrefix: 'ashford-csp-staff' } }));
+    const longest = parseStage('dev', devStageWith({ staffSignIn: { domainPrefix: 'a'.repeat(63) } }));
+    const shortest = parseStage('dev', devStageWith({ staffSignIn: { domainPrefix: 'a' } }));
+
+    expect(parseStage('dev', devStageWith({})).staffSignIn).toEqual({ domainPrefix: 'csp-dev-ashford' });
+    expect(parseStage('prod', devStageWith({})).staffSignIn).toEqual({ domainPrefix: 'csp-prod-ashford' });
+    expect(own.staffSignIn).toEqual({ domainPrefix: 'ashford-csp-staff' });
+    expect(longest.staffSignIn.domainPrefix).toHaveLength(63);
+    expect(shortest.staffSignIn.domainPrefix).toBe('a');
+  });
+
+  it('checks the default prefix too, and says which key to set when Cognito would refuse it', () => {
+    expect(() => parseStage('aws', devStageWith({}))).toThrow(
+      /^stages\.aws\.staffSignIn\.domainPrefix must not contain "aws" .*got "csp-aws-ashford" \(the default, .*set stages\.aws\.staffSignIn\.domainPrefix\)$/,
+    );
   });
 
   it.each([

@@ -154,6 +154,22 @@ describe('StatefulStack', () => {
     expect(secret.DeletionPolicy).toBe('Retain');
   });
 
+  it.each([
+    ['dev', dev, 'Delete'],
+    ['prod', prod, 'Retain'],
+  ])(
+    'keeps the %s session key random (64 characters), encrypted with the data key, and beyond the stack only in prod',
+    (_, { stateful, statefulTemplate }, deletionPolicy) => {
+      const secret = resource(statefulTemplate, logicalId(stateful.sessionKey));
+
+      expect(secret.Properties?.['KmsKeyId']).toEqual(arnOf(stateful.key));
+      const generated = secret.Properties?.['GenerateSecretString'] as { PasswordLength: number };
+      expect(generated.PasswordLength).toBeGreaterThanOrEqual(64);
+      expect(secret.Properties?.['SecretString']).toBeUndefined();
+      expect(secret.DeletionPolicy).toBe(deletionPolicy);
+    },
+  );
+
   it('lets the dev table be deleted with its stack', () => {
     const table = resource(dev.statefulTemplate, logicalId(dev.stateful.table));
 

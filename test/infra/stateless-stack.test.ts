@@ -7,7 +7,11 @@ import {
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
+  functionOf,
+  PAGES,
+  PAGES_FUNCTION,
   QUEUES,
+  ROUTE_LIST,
   ROUTES,
   SCHEDULES,
   environmentOf as topologyEnvironmentOf,
@@ -198,29 +202,66 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only functions that declare it read the personal-data key: that one secret, decrypted only through Secrets Manager', () => {
+  it.each([
+    ['personal-data key', 'personalDataKey', ENV.personalDataKeySecret],
+    ['session key', 'sessionKey', ENV.sessionKeySecret],
+  ] as const)(
+    'lets only functions that declare the %s read it: that one secret, its ARN in their environment',
+    (_, binding, variable) => {
+      const arn = rendered(stateless, stateful[binding].secretArn);
+      const names = Object.keys(FUNCTIONS) as FunctionName[];
+      const declaring = names.filter((name) => (FUNCTIONS[name] as FunctionSpec)[binding]);
+      const reading = names.filter((name) =>
+        statementsOf(name).some(
+          (st) =>
+            actionsOf(st).includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(resourcesOf(st)).includes(JSON.stringify(arn)),
+        ),
+      );
+
+      expect(declaring.length).toBeGreaterThan(0);
+      expect(reading.sort()).toEqual(declaring.sort());
+      for (const name of names) {
+        expect(environmentOf(template, stateless.functions[name])[variable]).toEqual(
+          declaring.includes(name) ? arn : undefined,
+        );
+      }
+    },
+  );
+
+  it('lets only the web function read the session key', () => {
+    const arn = JSON.stringify(rendered(stateless, stateful.sessionKey.secretArn));
+    const readers = statements.filter(({ statement }) =>
+      JSON.stringify(resourcesOf(statement)).includes(arn),
+    );
+
+    expect(readers.map((s) => s.policyId)).toEqual([
+      logicalId(stateless.functions.web.role!.node.findChild('DefaultPolicy')),
+    ]);
+  });
+
+  it('grants Secrets Manager reads of the two keys only, and decryption only through Secrets Manager', () => {
+    const keys = [stateful.personalDataKey, stateful.sessionKey].map((secret) =>
+      rendered(stateless, secret.secretArn),
+    );
     const secretReads = statements.filter(({ statement }) =>
       actionsOf(statement).some((a) => a.startsWith('secretsmanager:')),
     );
-    const readers = (Object.keys(FUNCTIONS) as FunctionName[])
-      .filter((name) => (FUNCTIONS[name] as FunctionSpec).personalDataKey)
-      .map((name) => {
-        const policy = stateless.functions[name].role?.node.tryFindChild('DefaultPolicy');
-        return policy && logicalId(policy);
-      });
+    const readers = new Set(secretReads.map((s) => s.policyId));
     const viaSecretsManager = statements.filter(
       ({ statement }) =>
         JSON.stringify(statement).includes('kms:ViaService') && actionsOf(statement).includes('kms:Decrypt'),
     );
 
-    expect(readers.length).toBeGreaterThan(0);
-    expect(secretReads.map((s) => s.policyId).sort()).toEqual(readers.sort());
+    expect(secretReads.length).toBeGreaterThan(0);
     for (const { statement } of secretReads) {
       expect(actionsOf(statement)).toEqual(['secretsmanager:GetSecretValue']);
-      expect(resourcesOf(statement)).toEqual([rendered(stateless, stateful.personalDataKey.secretArn)]);
+      for (const secret of resourcesOf(statement)) expect(keys).toContainEqual(secret);
     }
-    expect(viaSecretsManager.map((s) => s.policyId).sort()).toEqual(readers.sort());
-    expect(JSON.stringify(viaSecretsManager[0]?.statement)).toContain('secretsmanager.');
+    expect([...new Set(viaSecretsManager.map((s) => s.policyId))].sort()).toEqual([...readers].sort());
+    for (const { statement } of viaSecretsManager) {
+      expect(JSON.stringify(statement.Condition)).toContain('"kms:ViaService":"secretsmanager.');
+    }
   });
 
   it('lets only the mailer and the digest job send email, only through the configured identity and configuration set', () => {
@@ -560,9 +601,12 @@ describe('alarms', () => {
 describe('API', () => {
   const apiStage = resource(template, logicalId(stateless.api.deploymentStage));
 
-  it('lets API Gateway invoke each route function through one permission, for this stage only', () => {
+  it('lets API Gateway invoke each route and page function through one permission, for this stage only', () => {
     const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
-    for (const fn of [stateless.functions.api, stateless.functions.docs]) {
+    const served = new Set<FunctionName>([...ROUTE_LIST.map(functionOf), PAGES_FUNCTION]);
+
+    expect([...served].sort()).toEqual(['api', 'docs', 'web']);
+    for (const fn of [...served].map((name) => stateless.functions[name])) {
       const fnPermissions = permissions.filter(
         (p) => JSON.stringify(p.Properties?.['FunctionName']) === JSON.stringify(arnOf(fn)),
       );
@@ -579,7 +623,7 @@ describe('API', () => {
     // No other function may be invoked by API Gateway, and no permission names a single method.
     expect(
       permissions.filter((p) => p.Properties?.['Principal'] === 'apigateway.amazonaws.com'),
-    ).toHaveLength(2);
+    ).toHaveLength(served.size);
   });
 
   it('throttles the stage', () => {
@@ -756,7 +800,11 @@ describe('API', () => {
     expect(JSON.stringify(acl?.Properties)).toContain('"AggregateKeyType":"IP"');
   });
 
-  it('limits enquiries per IP to a few in five minutes, answering 429 with a problem document', () => {
+  it('limits enquiries per IP, from the API and the contact form together, to a few in five minutes, answering 429 with a problem document', () => {
+    type Match = {
+      ByteMatchStatement?: Record<string, unknown>;
+      OrStatement?: { Statements: Match[] };
+    };
     type Rule = {
       Name: string;
       Priority: number;
@@ -765,9 +813,7 @@ describe('API', () => {
         RateBasedStatement?: {
           Limit: number;
           AggregateKeyType: string;
-          ScopeDownStatement?: {
-            AndStatement: { Statements: { ByteMatchStatement: Record<string, unknown> }[] };
-          };
+          ScopeDownStatement?: { AndStatement: { Statements: Match[] } };
         };
       };
     };
@@ -776,29 +822,34 @@ describe('API', () => {
       CustomResponseBodies: Record<string, { Content: string }>;
     };
     const enquiries = acl.Rules.find((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement);
-    const matches = enquiries?.Statement.RateBasedStatement?.ScopeDownStatement?.AndStatement.Statements.map(
-      (s) => s.ByteMatchStatement,
-    );
+    const [method, paths, ...more] =
+      enquiries?.Statement.RateBasedStatement?.ScopeDownStatement?.AndStatement.Statements ?? [];
     const response = enquiries?.Action?.Block?.CustomResponse;
 
     // Ahead of the general per-IP limit, which would otherwise answer first with a 403.
     expect(enquiries?.Priority).toBe(Math.min(...acl.Rules.map((rule) => rule.Priority)));
     expect(enquiries?.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP' });
     expect(enquiries?.Statement.RateBasedStatement?.Limit).toBeLessThanOrEqual(20);
-    expect(matches).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          FieldToMatch: { Method: {} },
-          PositionalConstraint: 'EXACTLY',
-          SearchString: 'POST',
-        }),
-        expect.objectContaining({
-          FieldToMatch: { UriPath: {} },
-          PositionalConstraint: 'ENDS_WITH',
-          SearchString: ROUTES.submitEnquiry.path,
-        }),
-      ]),
-    );
+    // POST and (either path): reading the form or a status page is never limited by this rule.
+    expect(more).toEqual([]);
+    expect(method?.ByteMatchStatement).toMatchObject({
+      FieldToMatch: { Method: {} },
+      PositionalConstraint: 'EXACTLY',
+      SearchString: 'POST',
+    });
+    expect(paths?.OrStatement?.Statements.map((s) => s.ByteMatchStatement)).toEqual([
+      expect.objectContaining({
+        FieldToMatch: { UriPath: {} },
+        PositionalConstraint: 'ENDS_WITH',
+        SearchString: ROUTES.submitEnquiry.path,
+      }),
+      expect.objectContaining({
+        FieldToMatch: { UriPath: {} },
+        PositionalConstraint: 'ENDS_WITH',
+        SearchString: PAGES.submitContactForm.path,
+      }),
+    ]);
+    expect([ROUTES.submitEnquiry.method, PAGES.submitContactForm.method]).toEqual(['POST', 'POST']);
     expect(response?.ResponseCode).toBe(429);
     expect(JSON.parse(acl.CustomResponseBodies[response!.CustomResponseBodyKey]!.Content)).toMatchObject({
       type: 'urn:csp:problem:too-many-requests',
@@ -840,13 +891,14 @@ describe('API', () => {
 });
 
 describe('outputs', () => {
-  it('exports what the deploy runbook needs: API URL, table, bus, staff pool, alarm topic, dashboard', () => {
+  it('exports what the deploy runbook needs: API and console URLs, table, bus, staff pool, alarm topic, dashboard', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
     expect(outputs['StaffUserPoolId']?.Value).toEqual(rendered(stateless, stateful.staffUserPool.userPoolId));
     expect(outputs['AlarmTopicArn']?.Value).toEqual({ Ref: logicalId(stateless.alarmTopic) });
     expect(outputs['DashboardName']?.Value).toBe(`csp-${stage.name}-operations`);
     expect(outputs['ApiUrl']?.Value).toEqual(rendered(stateless, stateless.apiUrl));
+    expect(outputs['StaffConsoleUrl']?.Value).toEqual(rendered(stateless, `${stateless.apiUrl}/console`));
     expect(outputs['TableName']?.Value).toEqual(rendered(stateless, stateful.table.tableName));
     expect(outputs['EventBusName']?.Value).toEqual(rendered(stateless, stateful.eventBus.eventBusName));
   });

@@ -9,6 +9,8 @@ import {
   type FunctionSpec,
   functionOf,
   OUTAGE_TO_OUTLAST_SECONDS,
+  PAGE_LIST,
+  PAGES_FUNCTION,
   QUEUES,
   ROUTE_LIST,
   RULE_RETRY_POLICY,
@@ -191,15 +193,48 @@ describe('API routes', () => {
     method: String(m.Properties?.['HttpMethod']),
     path: pathOf(m.Properties?.['ResourceId']),
     integration: m.Properties?.['Integration'] as { Type: string; Uri: unknown },
+    authorizationType: m.Properties?.['AuthorizationType'],
+    requestParameters: m.Properties?.['RequestParameters'] as Record<string, boolean> | undefined,
   }));
 
-  it('are exactly the ROUTES, plus CORS preflight on their paths', () => {
+  it('are exactly the ROUTES and the PAGES, plus CORS preflight on the routes’ paths only', () => {
     const served = routes.filter((r) => r.method !== 'OPTIONS').map((r) => `${r.method} ${r.path}`);
     const preflight = routes.filter((r) => r.method === 'OPTIONS').map((r) => r.path);
 
-    expect(served.sort()).toEqual(ROUTE_LIST.map((r) => `${r.method} ${r.path}`).sort());
+    expect(served.sort()).toEqual([...ROUTE_LIST, ...PAGE_LIST].map((r) => `${r.method} ${r.path}`).sort());
     expect(preflight.sort()).toEqual([...new Set(ROUTE_LIST.map((r) => r.path))].sort());
   });
+
+  it('answers no CORS preflight on pages: their forms and assets are same-origin', () => {
+    const routePaths = new Set(ROUTE_LIST.map((r) => r.path));
+    const pageOnly = PAGE_LIST.filter((page) => !routePaths.has(page.path));
+
+    expect(pageOnly).toHaveLength(PAGE_LIST.length);
+    for (const page of pageOnly) {
+      expect(
+        routes.filter((r) => r.path === page.path && r.method === 'OPTIONS'),
+        page.path,
+      ).toEqual([]);
+    }
+  });
+
+  it.each(PAGE_LIST.map((page) => [`${page.method} ${page.path}`, page] as const))(
+    '%s goes to the web function with no authorizer (the console checks its own session cookie)',
+    (_, page) => {
+      const route = routes.find((r) => r.method === page.method && r.path === page.path);
+
+      expect(PAGES_FUNCTION).toBe('web');
+      expect(route?.integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(route?.integration.Uri)).toContain(
+        `"${logicalId(stateless.functions.web)}","Arn"`,
+      );
+      expect(route?.authorizationType).toBe('NONE');
+      // The request validator refuses a request without its path parameters before the function runs.
+      for (const [, name] of page.path.matchAll(/\{([^}]+)\}/g)) {
+        expect(route?.requestParameters?.[`method.request.path.${name}`]).toBe(true);
+      }
+    },
+  );
 
   it('proxies every route to the function its ROUTES entry names (api, or docs for the documentation)', () => {
     const served = routes.filter((r) => r.method !== 'OPTIONS');

@@ -868,7 +868,7 @@ describe('case emails', () => {
       expect(email).toContain(reference);
       expect(email).toContain('Parking team');
       expect(email).toContain('Already known to this agency');
-      expect(email).toContain(`https://api.example/enquiries/${reference}`);
+      expect(email).toContain(`https://api.example/console/cases/${reference}`);
       for (const secret of [
         ENQUIRER.name,
         ENQUIRER.email,
@@ -926,7 +926,7 @@ describe('a sensitive enquiry', () => {
       ]) {
         expect(everything(email.content)).not.toContain(secret);
       }
-      expect(email.content.text).toContain(`https://api.example/enquiries/${reference}`);
+      expect(email.content.text).toContain(`https://api.example/console/cases/${reference}`);
     }
   });
 

@@ -63,6 +63,7 @@ describe('acknowledgementEmail', () => {
 describe('agencyEmail', () => {
   it('carries reference, category, location and description, escaped in HTML', () => {
     const email = agencyEmail({
+      caseUrl: 'https://api.example/console/cases/CSU-2026-000042',
       enquiry: anEnquiry(),
       category: { title: 'Anti-social behaviour', sensitive: false },
       recipientName: 'Kent Police',
@@ -74,10 +75,16 @@ describe('agencyEmail', () => {
     expect(email.text).toContain('Loud music <every> night & "parties"');
     expect(email.html).toContain('Loud music &lt;every&gt; night &amp; &quot;parties&quot;');
     expect(email.html).not.toContain('<every>');
+    // The agency answers the referral in the console, where the link leads after sign-in.
+    expect(email.text).toContain('sign-in required): https://api.example/console/cases/CSU-2026-000042');
+    expect(email.html).toContain(
+      '<a href="https://api.example/console/cases/CSU-2026-000042">Open the case</a>',
+    );
   });
 
   it('shows contact channels only where the enquirer consented', () => {
     const email = agencyEmail({
+      caseUrl: 'https://api.example/console/cases/CSU-2026-000042',
       enquiry: anEnquiry({ safeContact: { mayEmail: false, mayPhone: true } }),
       category: { title: 'Violence', sensitive: false },
       recipientName: 'Kent Police',
@@ -91,6 +98,7 @@ describe('agencyEmail', () => {
 
   it('hides the name too when no channel may be used', () => {
     const email = agencyEmail({
+      caseUrl: 'https://api.example/console/cases/CSU-2026-000042',
       enquiry: anEnquiry({ safeContact: { mayEmail: false, mayPhone: false } }),
       category: { title: 'Violence', sensitive: false },
       recipientName: 'Kent Police',
@@ -103,6 +111,7 @@ describe('agencyEmail', () => {
 
   it('warns about safe contact in sensitive categories and flags urgency in the subject', () => {
     const email = agencyEmail({
+      caseUrl: 'https://api.example/console/cases/CSU-2026-000042',
       enquiry: anEnquiry({ happeningNow: true }),
       category: { title: 'Domestic abuse', sensitive: true },
       recipientName: 'Kent Police',
@@ -172,6 +181,7 @@ describe('sensitiveReferralEmail', () => {
 describe('agencyEmail with structured safe contact', () => {
   it('tells the agency when it is safe to call, whether to leave a message, and the language', () => {
     const email = agencyEmail({
+      caseUrl: 'https://api.example/console/cases/CSU-2026-000042',
       enquiry: anEnquiry({
         contact: { name: 'Sam', phone: '01233 000000' },
         safeContact: {

@@ -441,8 +441,8 @@ const ErasureReceiptSchema = lazily(() =>
   ),
 );
 
-/** The case as the API shows it to staff. */
-function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
+/** The case as staff see it, in the API and the console. */
+export function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
   const { enquiry } = record;
   return {
     reference: enquiry.reference,
@@ -480,3 +480,6 @@ function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
     notes: record.notes,
   };
 }
+
+/** The case as staff see it. */
+export type CaseView = ReturnType<typeof caseView>;

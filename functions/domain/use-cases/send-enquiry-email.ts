@@ -119,15 +119,11 @@ export async function sendReferral(
   ]);
   if (!partnership) throw new ReferenceDataMissing('partnership record');
   // Sensitive when received or now: a category flagged later protects the enquiries already made in it.
+  const link = caseUrl(deps.publicApiUrl, enquiry.reference);
   const content =
     enquiry.sensitive || category?.sensitive !== false
-      ? sensitiveReferralEmail({
-          enquiry,
-          recipientName: recipient.name,
-          caseUrl: caseUrl(deps.publicApiUrl, enquiry.reference),
-          partnership,
-        })
-      : agencyEmail({ enquiry, category, recipientName: recipient.name, partnership });
+      ? sensitiveReferralEmail({ enquiry, recipientName: recipient.name, caseUrl: link, partnership })
+      : agencyEmail({ enquiry, category, recipientName: recipient.name, caseUrl: link, partnership });
   return sendOnce(
     deps,
     { topic: enquiryTopic(enquiry.reference), kind: 'referral', recipientId: recipient.id },

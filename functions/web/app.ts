@@ -1,0 +1,1009 @@
+/**
+ * The web front doors as one Hono app, the `web` function's: the public contact form (`/contact`), the staff
+ * console (`/console`) and their static assets. Server-rendered GOV.UK pages with no script, calling the same
+ * use cases as the API: `submitEnquiry` for the form, the casework use cases (every case view audited) for the
+ * console. Staff sign in through the staff pool's hosted sign-in (code flow + PKCE); the session is an
+ * encrypted, HttpOnly, Secure, SameSite=Strict cookie; every form carries a CSRF token.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { Hono } from 'hono/tiny';
+import { isServiceOutage } from '../adapters/aws-outage.ts';
+import { requestLog, securityHeaders } from '../api/app.ts';
+import { caseView } from '../api/routes/cases.ts';
+import { logSubmission, toNewEnquiry } from '../api/routes/enquiries.ts';
+import { IdempotencyHeaderSchema } from '../api/schemas.ts';
+import { isCsuOfficer, MAX_NOTE_LENGTH, MAX_PUBLIC_UPDATE_LENGTH, targetsFor } from '../domain/casework.ts';
+import type { CaseRepository } from '../domain/casework-ports.ts';
+import {
+  CLOSURE_REASONS,
+  type ClosureReason,
+  DECLINE_REASONS,
+  type DeclineReason,
+} from '../domain/casework-vocabulary.ts';
+import { consentsToEmail, ENQUIRY_STATUSES, type EnquiryStatus, statusUrl } from '../domain/enquiry.ts';
+import {
+  CaseActionRefused,
+  CategoryRetired,
+  EnquiryNotFound,
+  IdempotencyKeyInUse,
+  IdempotencyKeyReused,
+  PreconditionRequired,
+  StaleVersion,
+  UnknownCategory,
+  ValidationFailed,
+} from '../domain/errors.ts';
+import type {
+  Clock,
+  EnquiryRepository,
+  EventPublisher,
+  PersonalDataHasher,
+  ReferenceDataRepository,
+} from '../domain/ports.ts';
+import type { StaffPrincipal } from '../domain/staff.ts';
+import {
+  acceptCaseReferral,
+  addCaseNote,
+  assignCaseTo,
+  declineCaseReferral,
+  listInbox,
+  publishCaseUpdate,
+  referCase,
+  transitionCaseTo,
+  viewCase,
+} from '../domain/use-cases/casework.ts';
+import { etagOf } from '../domain/use-cases/governance-writes.ts';
+import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
+import { safeError } from '../observability.ts';
+import { PAGES } from '../topology.ts';
+import { ASSETS } from './assets.ts';
+import type { FieldErrors } from './components.ts';
+import {
+  CASE_ACTIONS,
+  type CaseAction,
+  caseMain,
+  directoryMain,
+  inboxMain,
+  messageMain,
+  routingMain,
+  signedInBar,
+} from './console-pages.ts';
+import {
+  type ContactFormValues,
+  confirmationMain,
+  contactFormMain,
+  enquiryFromForm,
+  errorsFromViolations,
+  readContactForm,
+} from './contact-form.ts';
+import { html } from './html.ts';
+import { type Chrome, type PageContent, pageSecurityPolicy, renderPage } from './layout.ts';
+import {
+  type ConsoleSession,
+  formToken,
+  openPendingSignIn,
+  openSession,
+  randomToken,
+  sameToken,
+  sealPendingSignIn,
+  sealSession,
+  type WebKeySource,
+} from './session.ts';
+import { codeChallengeOf, SignInRefused, type StaffSignIn } from './staff-sign-in.ts';
+
+/** Everything the web front doors need, built once by the web function's composition root. */
+export interface WebDeps {
+  readonly enquiries: EnquiryRepository;
+  readonly cases: CaseRepository;
+  /** Cached reference data: categories, agencies, routing rules, the partnership record. */
+  readonly referenceData: Pick<
+    ReferenceDataRepository,
+    'getCategory' | 'listCategories' | 'getPartnership' | 'listAgencies' | 'getRoutingRule'
+  >;
+  readonly events: EventPublisher;
+  readonly personalData: PersonalDataHasher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly keys: WebKeySource;
+  readonly signIn: StaffSignIn;
+  /** The API's public base URL: pages link under its path, and the sign-in callback is under it. */
+  readonly publicApiUrl: string;
+  readonly statusPageBaseUrl: string;
+  /** Origin of the staff sign-in service: signing out posts a form that redirects there. */
+  readonly signInOrigin: string;
+}
+
+type WebEnv = {
+  Variables: {
+    log: Logger;
+    correlationId: string;
+    session: ConsoleSession;
+    /** The posted form, once read. */
+    form: Readonly<Record<string, string>>;
+  };
+};
+
+/** Largest form a browser may post: the contact form with every field full is well under it. */
+export const MAX_FORM_BYTES = 32 * 1024;
+
+/** Cases per page of the inbox. */
+const INBOX_PAGE_SIZE = 25;
+
+/** Cookie names, all `__Host-` (Secure, Path=/, no Domain: no other site or subdomain can set them). */
+const COOKIES = { session: 'csp-session', signIn: 'csp-sign-in', form: 'csp-form' } as const;
+
+/** A session's cookie is re-sealed at most this often (its idle clock moves on). */
+const RESEAL_AFTER_SECONDS = 60;
+
+/** Builds the web app. */
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const apiUrl = deps.publicApiUrl.replace(/\/+$/, '');
+  const basePath = new URL(apiUrl).pathname.replace(/\/+$/, '');
+  const href = (path: string) => `${basePath}${path}`;
+  const callbackUrl = `${apiUrl}${PAGES.signInCallback.path}`;
+  const consoleCsp = pageSecurityPolicy([deps.signInOrigin]);
+  const publicCsp = pageSecurityPolicy();
+  const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
+
+  const agencyNames = async () =>
+    new Map((await deps.referenceData.listAgencies()).map((a) => [a.id, a.name]));
+  const partnership = async () => {
+    const found = await deps.referenceData.getPartnership();
+    if (!found) throw new Error('The partnership record is missing');
+    return found;
+  };
+
+  /** A page of the console, with its navigation and who is signed in. */
+  const consolePage = async (
+    c: Context<WebEnv>,
+    content: PageContent,
+    current: 'inbox' | 'routing' | 'directory' | undefined,
+    status: 200 | 400 | 403 | 404 | 409 | 422 = 200,
+  ) => {
+    const session = c.var.session;
+    const [record, agencies] = await Promise.all([partnership(), agencyNames()]);
+    const csu = isCsuOfficer(session.principal);
+    const chrome: Chrome = {
+      basePath,
+      serviceName: `${record.name} console`,
+      serviceHref: href(PAGES.inbox.path),
+      nav: [
+        ...(caseworker(session.principal)
+          ? [{ text: 'Inbox', href: href(PAGES.inbox.path), current: current === 'inbox' }]
+          : []),
+        ...(csu
+          ? [{ text: 'Routing table', href: href(PAGES.routingPage.path), current: current === 'routing' }]
+          : []),
+        ...(mayReadDirectory(session.principal)
+          ? [{ text: 'Directory', href: href(PAGES.directoryPage.path), current: current === 'directory' }]
+          : []),
+      ],
+      bar: signedInBar({
+        displayName: session.displayName,
+        principal: session.principal,
+        agencies,
+        signOutAction: href(PAGES.signOut.path),
+        csrf: session.csrf,
+      }),
+    };
+    c.header('Content-Security-Policy', consoleCsp);
+    return c.html(renderPage(chrome, content), status);
+  };
+
+  /** A console page for someone not signed in (sign-in problems, signed out). */
+  const plainConsolePage = async (
+    c: Context<WebEnv>,
+    content: PageContent,
+    status: 200 | 400 | 401 | 403 | 503 = 200,
+  ) => {
+    const record = await deps.referenceData.getPartnership().catch(() => undefined);
+    c.header('Content-Security-Policy', consoleCsp);
+    return c.html(
+      renderPage(
+        {
+          basePath,
+          serviceName: `${record?.name ?? 'Community Safety Partnership'} console`,
+          serviceHref: href(PAGES.inbox.path),
+        },
+        content,
+      ),
+      status,
+    );
+  };
+
+  const publicPage = async (
+    c: Context<WebEnv>,
+    content: PageContent,
+    status: 200 | 400 | 403 | 404 | 409 | 413 | 415 | 422 | 503 = 200,
+  ) => {
+    const record = await partnership();
+    c.header('Content-Security-Policy', publicCsp);
+    const chrome: Chrome = {
+      basePath,
+      serviceName: record.name,
+      serviceHref: href(PAGES.contactForm.path),
+      footerLinks: record.privacyNoticeUrl ? [{ text: 'Privacy notice', href: record.privacyNoticeUrl }] : [],
+    };
+    return c.html(renderPage(chrome, content), status);
+  };
+
+  app.use('*', securityHeaders());
+  app.use('*', requestLog(deps.logger));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: (c) => c.text('The form is too large.', 413),
+    }),
+  );
+
+  // ---- Static assets ----------------------------------------------------------------------------------
+  app.get('/assets/:file', (c) => {
+    const asset = ASSETS.get(c.req.param('file'));
+    if (!asset) return c.text('Not found', 404);
+    c.header('Cache-Control', asset.cacheControl);
+    c.header('Content-Type', asset.contentType);
+    return c.body(asset.body);
+  });
+
+  // ---- The public contact form ------------------------------------------------------------------------
+  /** The browser's form cookie (set now when it has none) and the CSRF token that goes with it. */
+  const formCsrf = async (c: Context<WebEnv>) => {
+    let cookie = getCookie(c, COOKIES.form, 'host');
+    if (!cookie || !/^[\w-]{43}$/.test(cookie)) {
+      cookie = randomToken();
+      // Lax: a person arriving from the council's website gets the form; a cross-site POST never carries it.
+      setCookie(c, COOKIES.form, cookie, {
+        prefix: 'host',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        path: '/',
+        maxAge: 24 * 60 * 60,
+      });
+    }
+    return formToken(await deps.keys.keys(), cookie);
+  };
+
+  const renderForm = async (
+    c: Context<WebEnv>,
+    values: ContactFormValues,
+    idempotencyKey: string,
+    errors?: FieldErrors,
+  ) => {
+    const [record, categories] = await Promise.all([partnership(), deps.referenceData.listCategories()]);
+    return publicPage(
+      c,
+      {
+        title: `Contact the ${record.csuName}`,
+        errors,
+        main: contactFormMain({
+          partnership: record,
+          categories: categories.filter((category) => !category.retired),
+          values,
+          errors,
+          action: href(PAGES.submitContactForm.path),
+          csrfToken: await formCsrf(c),
+          idempotencyKey,
+        }),
+      },
+      errors ? 422 : 200,
+    );
+  };
+
+  app.get(PAGES.contactForm.path, (c) => renderForm(c, {}, randomUUID()));
+
+  app.post(PAGES.submitContactForm.path, async (c) => {
+    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) {
+      return publicPage(
+        c,
+        {
+          title: 'The form could not be read',
+          main: messageMain('The form could not be read', ['Send it from the contact form page.']),
+        },
+        415,
+      );
+    }
+    const form = await readForm(c);
+    const newForm = html`<a class="govuk-link" href="${href(PAGES.contactForm.path)}">Start again</a>`;
+    const cookie = getCookie(c, COOKIES.form, 'host');
+    const keys = await deps.keys.keys();
+    if (!cookie || !sameToken(stringField(form.csrf), formToken(keys, cookie))) {
+      return publicPage(
+        c,
+        {
+          title: 'Your form has expired',
+          main: messageMain('Your form has expired', [
+            'For your security, forms expire after a day or when your browser’s cookies are cleared. Nothing was sent.',
+            newForm,
+          ]),
+        },
+        403,
+      );
+    }
+    const keyCheck = IdempotencyHeaderSchema().safeParse({
+      'idempotency-key': stringField(form.idempotencyKey),
+    });
+    const idempotencyKey = keyCheck.success ? keyCheck.data['idempotency-key'] : undefined;
+    if (!idempotencyKey) {
+      return publicPage(
+        c,
+        {
+          title: 'The form could not be read',
+          main: messageMain('The form could not be read', [
+            'It was missing a part we need. Nothing was sent.',
+            newForm,
+          ]),
+        },
+        400,
+      );
+    }
+    const values = readContactForm(form);
+    const checked = enquiryFromForm(values);
+    if (!checked.ok) return renderForm(c, values, idempotencyKey, checked.errors);
+    let result: Awaited<ReturnType<typeof submitEnquiry>>;
+    try {
+      result = await submitEnquiry(deps, { enquiry: toNewEnquiry(checked.body), idempotencyKey });
+    } catch (error) {
+      if (error instanceof UnknownCategory || error instanceof CategoryRetired) {
+        return renderForm(
+          c,
+          values,
+          idempotencyKey,
+          errorsFromViolations([{ field: 'category', message: error.message }]),
+        );
+      }
+      if (error instanceof ValidationFailed)
+        return renderForm(c, values, idempotencyKey, errorsFromViolations(error.violations));
+      if (error instanceof IdempotencyKeyReused) {
+        return publicPage(
+          c,
+          {
+            title: 'You have already sent this form',
+            main: messageMain('You have already sent this form', [
+              'You went back and changed a form you had already sent, so we did not send it again.',
+              html`<a class="govuk-link" href="${href(PAGES.contactForm.path)}">Send a new enquiry</a>`,
+            ]),
+          },
+          409,
+        );
+      }
+      if (error instanceof IdempotencyKeyInUse) {
+        return publicPage(
+          c,
+          {
+            title: 'Your enquiry is being sent',
+            main: messageMain('Your enquiry is still being sent', [
+              'Wait a few seconds, then refresh this page. Do not send the form again.',
+            ]),
+          },
+          409,
+        );
+      }
+      throw error;
+    }
+    logSubmission(c.var.log, result, { channel: 'contact-form' });
+    const { enquiry } = result;
+    const record = await partnership();
+    return publicPage(c, {
+      title: 'Enquiry sent',
+      main: confirmationMain({
+        reference: enquiry.reference,
+        statusUrl: statusUrl(deps.statusPageBaseUrl, enquiry),
+        acknowledgement: enquiry.acknowledgementLimited
+          ? 'limited'
+          : consentsToEmail(enquiry)
+            ? 'requested'
+            : 'not-requested',
+        happeningNow: enquiry.happeningNow,
+        partnership: record,
+        newFormHref: href(PAGES.contactForm.path),
+      }),
+    });
+  });
+
+  // ---- Signing in and out -----------------------------------------------------------------------------
+  const signInHref = (returnTo: string) => `${href(PAGES.signIn.path)}?${new URLSearchParams({ returnTo })}`;
+
+  app.get(PAGES.signIn.path, async (c) => {
+    const wanted = c.req.query('returnTo') ?? PAGES.inbox.path;
+    const returnTo = isConsolePath(wanted) ? wanted : PAGES.inbox.path;
+    const pending = { state: randomToken(), codeVerifier: randomToken(), returnTo };
+    // Lax, not Strict: the browser must send it back on the redirect from the sign-in service, another site.
+    setCookie(c, COOKIES.signIn, await sealPendingSignIn(await deps.keys.keys(), pending, nowSeconds()), {
+      prefix: 'host',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 10 * 60,
+    });
+    return c.redirect(
+      deps.signIn.authorizationUrl({
+        state: pending.state,
+        codeChallenge: codeChallengeOf(pending.codeVerifier),
+        redirectUri: callbackUrl,
+      }),
+      302,
+    );
+  });
+
+  app.get(PAGES.signInCallback.path, async (c) => {
+    const keys = await deps.keys.keys();
+    const pending = await openPendingSignIn(keys, getCookie(c, COOKIES.signIn, 'host'));
+    deleteCookie(c, COOKIES.signIn, { prefix: 'host', path: '/', secure: true });
+    const tryAgain = html`<a class="govuk-link" href="${href(PAGES.signIn.path)}">Sign in again</a>`;
+    const code = c.req.query('code');
+    if (!pending || !sameToken(c.req.query('state'), pending.state) || (!code && !c.req.query('error'))) {
+      return plainConsolePage(
+        c,
+        {
+          title: 'Sign-in could not be completed',
+          main: messageMain('Sign-in could not be completed', [
+            'It took too long, or it was started in another window.',
+            tryAgain,
+          ]),
+        },
+        400,
+      );
+    }
+    if (!code) {
+      return plainConsolePage(
+        c,
+        { title: 'You did not sign in', main: messageMain('You did not sign in', [tryAgain]) },
+        401,
+      );
+    }
+    let staff: Awaited<ReturnType<StaffSignIn['exchangeCode']>>;
+    try {
+      staff = await deps.signIn.exchangeCode({
+        code,
+        codeVerifier: pending.codeVerifier,
+        redirectUri: callbackUrl,
+      });
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      c.var.log.warn('Sign-in refused', { reason: error.reason });
+      return plainConsolePage(
+        c,
+        {
+          title: 'Sign-in could not be completed',
+          main: messageMain('Sign-in could not be completed', [tryAgain]),
+        },
+        400,
+      );
+    }
+    const now = nowSeconds();
+    const session: ConsoleSession = {
+      principal: staff.principal,
+      displayName: staff.displayName,
+      csrf: randomToken(),
+      refreshToken: staff.refreshToken,
+      signedInAt: now,
+      lastSeenAt: now,
+      principalExpiresAt: staff.expiresAt,
+    };
+    await setSession(c, session);
+    c.var.log.info('Staff signed in', { subject: staff.principal.subject, roles: staff.principal.roles });
+    // A page, not a redirect: the browser came from the sign-in service (another site), and a redirect would
+    // keep that navigation cross-site, so the new SameSite=Strict cookie would not be sent with it.
+    const target = href(pending.returnTo);
+    return plainConsolePage(c, {
+      title: 'Signed in',
+      refreshTo: target,
+      main: messageMain('You are signed in', [html`<a class="govuk-link" href="${target}">Continue</a>`]),
+    });
+  });
+
+  const setSession = async (c: Context<WebEnv>, session: ConsoleSession) => {
+    setCookie(c, COOKIES.session, await sealSession(await deps.keys.keys(), session), {
+      prefix: 'host',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+    });
+  };
+
+  app.get(PAGES.signedOut.path, (c) =>
+    plainConsolePage(c, {
+      title: 'You have signed out',
+      main: messageMain('You have signed out', [
+        html`<a class="govuk-link" href="${href(PAGES.signIn.path)}">Sign in again</a>`,
+      ]),
+    }),
+  );
+
+  // ---- The console: every other /console page needs a session ----------------------------------------
+  const requireSession: MiddlewareHandler<WebEnv> = async (c, next) => {
+    const keys = await deps.keys.keys();
+    const now = nowSeconds();
+    const opened = await openSession(keys, getCookie(c, COOKIES.session, 'host'), now);
+    const here = new URL(c.req.url);
+    const returnTo = `${here.pathname}${here.search}`;
+    if (opened.kind !== 'active') {
+      if (c.req.method !== 'GET') {
+        return plainConsolePage(
+          c,
+          {
+            title: 'You have been signed out',
+            main: messageMain('You have been signed out', [
+              'Nothing was changed. Sign in and try again.',
+              html`<a class="govuk-link" href="${signInHref(PAGES.inbox.path)}">Sign in</a>`,
+            ]),
+          },
+          401,
+        );
+      }
+      // Arriving from another site (a link in an email), a SameSite=Strict cookie is not sent. Reload from this
+      // site once before asking the person to sign in: a signed-in officer then goes straight to the case.
+      const site = c.req.header('sec-fetch-site');
+      if (opened.kind === 'none' && site !== undefined && site !== 'same-origin') {
+        return plainConsolePage(c, {
+          title: 'Opening the console',
+          refreshTo: href(returnTo),
+          main: messageMain('Opening the console', [
+            html`<a class="govuk-link" href="${href(returnTo)}">Continue</a>`,
+          ]),
+        });
+      }
+      return c.redirect(signInHref(returnTo), 303);
+    }
+    let session = opened.session;
+    let changed = now - session.lastSeenAt >= RESEAL_AFTER_SECONDS;
+    if (now >= session.principalExpiresAt) {
+      // Hourly, the refresh token brings the person's current roles and agency; a revoked or disabled
+      // account ends the session here.
+      try {
+        const renewed = await deps.signIn.refresh(session.refreshToken);
+        session = {
+          ...session,
+          principal: renewed.principal,
+          displayName: renewed.displayName,
+          principalExpiresAt: renewed.expiresAt,
+        };
+        changed = true;
+      } catch (error) {
+        if (!(error instanceof SignInRefused)) throw error;
+        deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+        return c.redirect(signInHref(c.req.method === 'GET' ? returnTo : PAGES.inbox.path), 303);
+      }
+    }
+    if (c.req.method === 'POST') {
+      const form = await readForm(c);
+      if (!sameToken(stringField(form.csrf), session.csrf)) {
+        c.set('session', session);
+        return consolePage(
+          c,
+          {
+            title: 'The form has expired',
+            main: messageMain('The form has expired', [
+              'Nothing was changed. Go back, refresh the page and try again.',
+            ]),
+          },
+          undefined,
+          403,
+        );
+      }
+    }
+    if (changed) {
+      session = { ...session, lastSeenAt: now };
+      await setSession(c, session);
+    }
+    c.set('session', session);
+    await next();
+  };
+
+  app.post(PAGES.signOut.path, requireSession, async (c) => {
+    const { session } = c.var;
+    try {
+      await deps.signIn.revoke(session.refreshToken);
+    } catch (error) {
+      // The session still ends here; the refresh token expires on its own within hours.
+      c.var.log.warn('The refresh token could not be revoked', { error: safeError(error) });
+    }
+    deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+    c.var.log.info('Staff signed out', { subject: session.principal.subject });
+    return c.redirect(deps.signIn.signOutUrl(`${apiUrl}${PAGES.signedOut.path}`), 303);
+  });
+
+  const noAccess = (c: Context<WebEnv>) =>
+    consolePage(
+      c,
+      {
+        title: 'You cannot use this page',
+        main: messageMain('You cannot use this page', [
+          'Your account is not a CSU officer or an agency officer. Ask your partnership admin if you need access.',
+        ]),
+      },
+      undefined,
+      403,
+    );
+
+  app.get(PAGES.inbox.path, requireSession, async (c) => {
+    const { principal } = c.var.session;
+    // A partnership admin has no inbox: the console opens on the directory they keep.
+    if (!caseworker(principal)) {
+      return mayReadDirectory(principal) ? c.redirect(href(PAGES.directoryPage.path), 303) : noAccess(c);
+    }
+    const query = new URL(c.req.url).searchParams;
+    const status = ENQUIRY_STATUSES.find((s) => s === query.get('status'));
+    const category = /^[a-z0-9-]{1,64}$/.test(query.get('category') ?? '')
+      ? (query.get('category') ?? undefined)
+      : undefined;
+    const shown = query.getAll('show');
+    const cursor = query.get('cursor') ?? undefined;
+    const filters = {
+      status,
+      category,
+      overdue: shown.includes('overdue'),
+      assignedToMe: shown.includes('mine'),
+    };
+    const [page, categories, agencies] = await Promise.all([
+      listInbox(deps, principal, {
+        ...filters,
+        limit: INBOX_PAGE_SIZE,
+        cursor: cursor && cursor.length <= 2048 ? cursor : undefined,
+      }),
+      deps.referenceData.listCategories(),
+      agencyNames(),
+    ]);
+    const filterQuery = new URLSearchParams();
+    if (status) filterQuery.set('status', status);
+    if (category) filterQuery.set('category', category);
+    for (const show of shown.filter((s) => s === 'overdue' || s === 'mine')) filterQuery.append('show', show);
+    const withCursor = (next: string) => {
+      const q = new URLSearchParams(filterQuery);
+      q.set('cursor', next);
+      return `${href(PAGES.inbox.path)}?${q}`;
+    };
+    return consolePage(
+      c,
+      {
+        title: 'Inbox',
+        fullWidth: true,
+        main: inboxMain({
+          action: href(PAGES.inbox.path),
+          filters,
+          items: page.items,
+          categories: new Map(categories.map((cat) => [cat.code, cat.title])),
+          agencies,
+          caseHref: (reference) => href(`/console/cases/${encodeURIComponent(reference)}`),
+          nextHref: page.cursor ? withCursor(page.cursor) : undefined,
+          firstHref: cursor
+            ? `${href(PAGES.inbox.path)}${filterQuery.size > 0 ? `?${filterQuery}` : ''}`
+            : undefined,
+          agencyOfficer: !isCsuOfficer(principal),
+        }),
+      },
+      'inbox',
+    );
+  });
+
+  /** The case page: read through `viewCase`, so every view is audited exactly as the API's reads are. */
+  const casePage = async (
+    c: Context<WebEnv>,
+    reference: string,
+    extra: Pick<Parameters<typeof caseMain>[0], 'done' | 'stale' | 'failed'> = {},
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const { principal, csrf } = c.var.session;
+    const record = await viewCase(deps, principal, reference);
+    const [category, agencies] = await Promise.all([
+      deps.referenceData.getCategory(record.enquiry.category),
+      deps.referenceData.listAgencies(),
+    ]);
+    const view = caseView(record, principal, deps.clock());
+    return consolePage(
+      c,
+      {
+        title: `Case ${record.enquiry.reference}`,
+        backLink: { text: 'Back to the inbox', href: href(PAGES.inbox.path) },
+        main: caseMain({
+          view,
+          version: record.enquiry.version,
+          principal,
+          csrf,
+          categoryTitle: category?.title ?? record.enquiry.category,
+          agencies,
+          actionHref: (action) =>
+            href(`/console/cases/${encodeURIComponent(record.enquiry.reference)}/${action}`),
+          ...extra,
+        }),
+        errors: extra.failed?.errors,
+      },
+      'inbox',
+      status,
+    );
+  };
+
+  app.get(PAGES.casePage.path.replace('{reference}', ':reference'), requireSession, async (c) => {
+    if (!caseworker(c.var.session.principal)) return noAccess(c);
+    const done = CASE_ACTIONS.find((action) => action === c.req.query('done'));
+    return casePage(c, c.req.param('reference') ?? '', { done });
+  });
+
+  app.post(
+    PAGES.caseAction.path.replace('{reference}', ':reference').replace('{action}', ':action'),
+    requireSession,
+    async (c) => {
+      const { principal } = c.var.session;
+      if (!caseworker(principal)) return noAccess(c);
+      const reference = c.req.param('reference') ?? '';
+      const action = CASE_ACTIONS.find((a) => a === c.req.param('action'));
+      if (!action) return notFoundPage(c);
+      const form = await readForm(c);
+      const field = (name: string) => stringField(form[name])?.trim() || undefined;
+      const version = Number(field('version'));
+      const ifMatch = Number.isInteger(version) && version >= 0 ? etagOf(version) : undefined;
+      const values = Object.fromEntries(
+        ['text', 'message', 'officer', 'to', 'reason', 'publicMessage', 'agencyId'].flatMap((name) =>
+          field(name) ? [[name, field(name) as string]] : [],
+        ),
+      );
+      const fail = (errors: Map<string, string>) =>
+        casePage(c, reference, { failed: { action, errors, values } }, 422);
+      try {
+        switch (action) {
+          case 'accept':
+            await acceptCaseReferral(deps, principal, {
+              reference,
+              agencyId: field('agencyId') ?? '',
+              ifMatch,
+            });
+            break;
+          case 'decline': {
+            const reason = DECLINE_REASONS.find((r) => r === field('reason')) as DeclineReason | undefined;
+            const agencyId = field('agencyId') ?? '';
+            if (!reason)
+              return fail(new Map([[`decline-reason-${agencyId}`, 'Select why you are declining']]));
+            const note = field('note');
+            if (note && note.length > MAX_NOTE_LENGTH)
+              return fail(
+                new Map([
+                  [`decline-note-${agencyId}`, `The note must be ${MAX_NOTE_LENGTH} characters or fewer`],
+                ]),
+              );
+            await declineCaseReferral(deps, principal, { reference, agencyId, reason, note, ifMatch });
+            break;
+          }
+          case 'assign': {
+            const officer = field('officer');
+            if (officer && (officer.length > 100 || /[\r\n]/.test(officer)))
+              return fail(new Map([['officer', 'Enter a name of 100 characters or fewer']]));
+            await assignCaseTo(deps, principal, { reference, officer, ifMatch });
+            break;
+          }
+          case 'refer': {
+            const agencyId = field('agencyId');
+            if (!agencyId) return fail(new Map([['refer-agency', 'Select an agency']]));
+            await referCase(deps, principal, { reference, agencyId, ifMatch });
+            break;
+          }
+          case 'note': {
+            const text = field('text');
+            if (!text) return fail(new Map([['note', 'Enter the note']]));
+            if (text.length > MAX_NOTE_LENGTH)
+              return fail(new Map([['note', `The note must be ${MAX_NOTE_LENGTH} characters or fewer`]]));
+            await addCaseNote(deps, principal, { reference, text, ifMatch });
+            break;
+          }
+          case 'update': {
+            const message = field('message');
+            if (!message) return fail(new Map([['update', 'Enter the update']]));
+            if (message.length > MAX_PUBLIC_UPDATE_LENGTH)
+              return fail(
+                new Map([['update', `The update must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`]]),
+              );
+            await publishCaseUpdate(deps, principal, { reference, message, ifMatch });
+            break;
+          }
+          case 'transition': {
+            const to = ENQUIRY_STATUSES.find((s) => s === field('to')) as EnquiryStatus | undefined;
+            if (!to) return fail(new Map([['to', 'Select the new status']]));
+            const reason = CLOSURE_REASONS.find((r) => r === field('reason')) as ClosureReason | undefined;
+            if (to === 'closed' && !reason)
+              return fail(new Map([['reason', 'Select why the case is closing']]));
+            const publicMessage = field('publicMessage');
+            if (publicMessage && publicMessage.length > MAX_PUBLIC_UPDATE_LENGTH)
+              return fail(
+                new Map([
+                  ['publicMessage', `The message must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`],
+                ]),
+              );
+            await transitionCaseTo(deps, principal, {
+              reference,
+              to,
+              reason: to === 'closed' ? reason : undefined,
+              publicMessage,
+              ifMatch,
+            });
+            break;
+          }
+        }
+      } catch (error) {
+        // Only a form not sent from our page lacks its version (or names one no ETag could).
+        if (error instanceof PreconditionRequired || (error instanceof ValidationFailed && !ifMatch)) {
+          return consolePage(
+            c,
+            {
+              title: 'The form could not be read',
+              main: messageMain('The form could not be read', [
+                'Nothing was changed. Go back, refresh the page and try again.',
+              ]),
+            },
+            undefined,
+            400,
+          );
+        }
+        if (error instanceof StaleVersion) {
+          return casePage(
+            c,
+            reference,
+            { stale: { since: field('seen') ?? '' }, failed: { action, errors: new Map(), values } },
+            409,
+          );
+        }
+        if (error instanceof CaseActionRefused) return fail(new Map([[firstFieldOf(action), error.message]]));
+        if (error instanceof ValidationFailed) {
+          return fail(new Map([[firstFieldOf(action), error.violations.map((v) => v.message).join('; ')]]));
+        }
+        throw error;
+      }
+      c.var.log.info('Case changed from the console', { reference, action });
+      return c.redirect(`${href(`/console/cases/${encodeURIComponent(reference)}`)}?done=${action}`, 303);
+    },
+  );
+
+  app.get(PAGES.routingPage.path, requireSession, async (c) => {
+    const { principal } = c.var.session;
+    if (!isCsuOfficer(principal)) return noAccess(c);
+    const [categories, agencies] = await Promise.all([deps.referenceData.listCategories(), agencyNames()]);
+    const rules = new Map(
+      await Promise.all(
+        categories.map(
+          async (category) =>
+            [category.code, await deps.referenceData.getRoutingRule(category.code)] as const,
+        ),
+      ),
+    );
+    return consolePage(
+      c,
+      {
+        title: 'Routing table',
+        fullWidth: true,
+        main: routingMain({ categories, rules, agencies, defaults: (sensitive) => targetsFor(sensitive) }),
+      },
+      'routing',
+    );
+  });
+
+  app.get(PAGES.directoryPage.path, requireSession, async (c) => {
+    if (!mayReadDirectory(c.var.session.principal)) return noAccess(c);
+    const [agencies, categories] = await Promise.all([
+      deps.referenceData.listAgencies(),
+      deps.referenceData.listCategories(),
+    ]);
+    return consolePage(
+      c,
+      { title: 'Directory', fullWidth: true, main: directoryMain({ agencies, categories }) },
+      'directory',
+    );
+  });
+
+  const notFoundPage = (c: Context<WebEnv>) =>
+    c.var.session
+      ? consolePage(
+          c,
+          {
+            title: 'Page not found',
+            main: messageMain('Page not found', [
+              'There is no such case, or it is not referred to your agency.',
+              html`<a class="govuk-link" href="${href(PAGES.inbox.path)}">Go to the inbox</a>`,
+            ]),
+          },
+          undefined,
+          404,
+        )
+      : c.text('Not found', 404);
+
+  app.notFound((c) => c.text('Not found', 404));
+
+  app.onError(async (error, c) => {
+    if (error instanceof EnquiryNotFound && c.var.session) return notFoundPage(c);
+    // A link edited by hand (a cursor, a filter) that the use case refuses: say so, and offer the way back.
+    if (error instanceof ValidationFailed && c.var.session) {
+      return consolePage(
+        c,
+        {
+          title: 'This link does not work',
+          main: messageMain('This link does not work', [
+            'It may have been changed or cut short.',
+            html`<a class="govuk-link" href="${href(PAGES.inbox.path)}">Go to the inbox</a>`,
+          ]),
+        },
+        undefined,
+        400,
+      );
+    }
+    const outage = isServiceOutage(error);
+    const log = c.var.log ?? deps.logger;
+    if (outage) log.warn('A service is unavailable', { error: safeError(error) });
+    else log.error('Unhandled error', { error: safeError(error) });
+    const heading = outage ? 'Sorry, the service is busy' : 'Sorry, there is a problem with the service';
+    if (outage) c.header('Retry-After', '5');
+    c.header('Content-Security-Policy', publicCsp);
+    return c.html(
+      renderPage(
+        { basePath, serviceName: 'Community Safety Partnership', serviceHref: href(PAGES.contactForm.path) },
+        {
+          title: heading,
+          main: messageMain(heading, [
+            outage
+              ? 'Try again in a few seconds. Nothing you sent has been lost: if you submitted a form, send it again and it will not be duplicated.'
+              : `Try again later. If it keeps happening, quote reference ${c.var.correlationId ?? ''}.`,
+          ]),
+        },
+      ),
+      outage ? 503 : 500,
+    );
+  });
+
+  return app;
+}
+
+/**
+ * The posted form's fields (a repeated field's last value), read once per request. Only
+ * `application/x-www-form-urlencoded`, what our forms send: anything else reads as an empty form, which no
+ * CSRF check passes.
+ */
+async function readForm(c: Context<WebEnv>): Promise<Readonly<Record<string, string>>> {
+  const cached = c.get('form');
+  if (cached) return cached;
+  const urlEncoded = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header('content-type') ?? '');
+  const form = urlEncoded ? Object.fromEntries(new URLSearchParams(await c.req.text())) : {};
+  c.set('form', form);
+  return form;
+}
+
+/** A form field's text (a repeated field's last value; a file is no text). */
+function stringField(value: unknown): string | undefined {
+  if (Array.isArray(value)) return stringField(value.at(-1));
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Only console paths are returned to after sign-in: never another site. */
+function isConsolePath(path: string): boolean {
+  return /^\/console(\/[A-Za-z0-9_.-]+)*\/?(\?[A-Za-z0-9_.~%=&+-]*)?$/.test(path) && path.length <= 2048;
+}
+
+/** Caseworkers use the inbox and cases: CSU officers, and agency officers with their agency. */
+function caseworker(principal: StaffPrincipal): boolean {
+  return (
+    isCsuOfficer(principal) ||
+    (principal.roles.includes('agency-officer') && principal.agencyId !== undefined)
+  );
+}
+
+/** The directory is kept by partnership admins and CSU officers (as the API's directory routes are). */
+function mayReadDirectory(principal: StaffPrincipal): boolean {
+  return principal.roles.some((role) => role === 'csu-officer' || role === 'partnership-admin');
+}
+
+/** The field a refused action's message is shown against. */
+function firstFieldOf(action: CaseAction): string {
+  const fields: Record<CaseAction, string> = {
+    accept: 'note',
+    decline: 'note',
+    assign: 'officer',
+    refer: 'refer-agency',
+    note: 'note',
+    update: 'update',
+    transition: 'to',
+  };
+  return fields[action];
+}
