@@ -441,6 +441,8 @@ export const PAGES = {
   casePage: { method: 'GET', path: '/console/cases/{reference}' },
   caseAction: { method: 'POST', path: '/console/cases/{reference}/{action}' },
   routingPage: { method: 'GET', path: '/console/routing' },
+  routingRulePage: { method: 'GET', path: '/console/routing/{category}' },
+  saveRoutingRule: { method: 'POST', path: '/console/routing/{category}' },
   directoryPage: { method: 'GET', path: '/console/directory' },
 } as const satisfies Record<string, PageSpec>;
 export type PageName = keyof typeof PAGES;

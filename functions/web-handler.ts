@@ -6,6 +6,7 @@ import { eventBridgeClient } from './adapters/clients/eventbridge.ts';
 import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { CognitoStaffSignIn } from './adapters/cognito-staff-sign-in.ts';
 import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
+import { DynamoDbEndedSessions } from './adapters/dynamodb-ended-sessions.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbReferenceDataRepository } from './adapters/dynamodb-reference-data-repository.ts';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher.ts';
@@ -21,6 +22,8 @@ const tableName = requireEnv(ENV.tableName);
 const clientId = requireEnv(ENV.consoleClientId);
 const authDomainUrl = requireEnv(ENV.authDomainUrl);
 
+const referenceData = new DynamoDbReferenceDataRepository(documentClient, tableName);
+
 const app = createWebApp({
   enquiries: new DynamoDbEnquiryRepository(
     documentClient,
@@ -28,14 +31,13 @@ const app = createWebApp({
     requireIntEnv(ENV.enquiryRetentionDays),
   ),
   cases: new DynamoDbCaseRepository(documentClient, tableName),
-  referenceData: new CachedReferenceData(
-    new DynamoDbReferenceDataRepository(documentClient, tableName),
-    REFERENCE_DATA_MAX_AGE_SECONDS,
-  ),
+  referenceData: new CachedReferenceData(referenceData, REFERENCE_DATA_MAX_AGE_SECONDS),
+  routingData: referenceData,
   events: new EventBridgePublisher(eventBridgeClient, requireEnv(ENV.eventBusName)),
   personalData: new SecretKeyedHasher(secretsManagerClient, requireEnv(ENV.personalDataKeySecret)),
   clock: () => new Date(),
   logger,
+  sessions: new DynamoDbEndedSessions(documentClient, tableName),
   keys: new SecretWebKeys(secretsManagerClient, requireEnv(ENV.sessionKeySecret)),
   signIn: new CognitoStaffSignIn({
     domainUrl: authDomainUrl,

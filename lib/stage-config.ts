@@ -49,7 +49,9 @@ export interface StageConfig {
   /**
    * The API's own domain, e.g. `api.csp.ashford.gov.uk`: status links and the documents' URLs use it, so they
    * survive the API being replaced. Without `certificateArn` the stack requests an ACM certificate validated
-   * by DNS (the deploy waits until the CNAME it prints is published).
+   * by DNS (the deploy waits until the CNAME it prints is published). The execute-api URL is then disabled, the
+   * domain being the only way in: a stage already in use is unreachable from that deploy until the record for
+   * the `ApiDomainTarget` output is published.
    */
   readonly apiDomain?: { readonly name: string; readonly certificateArn?: string };
   /** AWS Backup of the table: days each daily recovery point is kept, and optionally a vault in another account to copy it to. */

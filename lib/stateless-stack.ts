@@ -148,6 +148,13 @@ export const CONSOLE_SESSION_HOURS = 8;
 /** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
 export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
 
+/**
+ * Per-IP WAF limit on the pages' static assets, counted apart from the rest (a council office behind one NAT
+ * address must not be blocked by them). Browsers cache them (the stylesheet for a year), so even a busy office
+ * fetches few; the limit is there so one client cannot spend the stage's throttling budget on them.
+ */
+export const ASSET_REQUESTS_PER_IP_PER_5_MINUTES = 1_500;
+
 /** Enquiries one client IP may submit in any 5 minutes (WAF's smallest rate limit is 10). */
 export const ENQUIRIES_PER_IP_PER_5_MINUTES = 10;
 
@@ -183,7 +190,10 @@ export class StatelessStack extends Stack {
   public readonly firewall: ApiFirewall;
   /** The API's public base URL: its custom domain when the stage has one, else {@link executeApiUrl}. */
   public readonly apiUrl: string;
-  /** The API's execute-api URL, derived from the API id (see the constructor for why not `api.url`). */
+  /**
+   * The API's execute-api URL, derived from the API id (see the constructor for why not `api.url`). Disabled (it
+   * answers 403) when the stage has its own domain.
+   */
   public readonly executeApiUrl: string;
   /** The stage's own domain for the API, when it has one. */
   public readonly apiDomain?: DomainName;
@@ -208,6 +218,11 @@ export class StatelessStack extends Stack {
       restApiName: `${prefix}-api`,
       description: 'Public enquiry API and the staff API',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // With its own domain, the stage is served there only: on the execute-api URL the console's links (built for
+      // the domain's root, not `/<stage>`) would break, and staff signing in there would be sent back to the domain.
+      // API Gateway applies this only when the stage changes; CDK hashes it into the deployment's logical id, so
+      // switching it deploys anew.
+      disableExecuteApiEndpoint: stage.apiDomain !== undefined,
       // The account's logging role comes from the bootstrap stack, which no stage owns.
       cloudWatchRole: false,
       deployOptions: {
@@ -233,6 +248,8 @@ export class StatelessStack extends Stack {
     // the same URL with only a function → RestApi dependency.
     this.executeApiUrl = `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage.name}`;
     this.apiDomain = stage.apiDomain && this.addApiDomain(stage.apiDomain);
+    // RestApi's own `Endpoint` output names the execute-api URL, which then answers 403 to everybody.
+    if (stage.apiDomain) this.api.node.tryRemoveChild('Endpoint');
     // Links in emails stay valid for years: on the stage's own domain they survive the API being replaced.
     this.apiUrl = stage.apiDomain ? `https://${stage.apiDomain.name}` : this.executeApiUrl;
 
@@ -279,9 +296,16 @@ export class StatelessStack extends Stack {
       name: `${prefix}-api`,
       stageArn: this.api.deploymentStage.stageArn,
       requestsPerIpPer5Minutes: REQUESTS_PER_IP_PER_5_MINUTES,
-      // The contact form submits enquiries too.
+      assets: {
+        // The path WAF sees starts with the stage on the execute-api URL, with the route itself on the stage's own
+        // domain (mapped at its root, and then the only way in).
+        pathPrefix: `${stage.apiDomain ? '' : `/${stage.name}`}${directoryOf(PAGES.asset.path)}`,
+        perIpPer5Minutes: ASSET_REQUESTS_PER_IP_PER_5_MINUTES,
+      },
+      // The contact form submits enquiries too; its visitors get a page, not JSON, when they submit too many.
       enquiries: {
-        paths: [ROUTES.submitEnquiry.path, PAGES.submitContactForm.path],
+        apiPaths: [ROUTES.submitEnquiry.path],
+        formPaths: [PAGES.submitContactForm.path],
         perIpPer5Minutes: ENQUIRIES_PER_IP_PER_5_MINUTES,
       },
       logs: { encryptionKey: key, removalPolicy },
@@ -849,6 +873,11 @@ function pathParametersOf(path: string): Record<string, boolean> {
   return Object.fromEntries(
     [...path.matchAll(/\{([^}]+)\}/g)].map((match) => [`method.request.path.${match[1]}`, true]),
   );
+}
+
+/** The part of `path` up to its last `/`: `/assets/` of `/assets/{file}`. */
+function directoryOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
 }
 
 /** The public API has no caller identity by design: acknowledge the authorization rules on this method only. */

@@ -266,7 +266,7 @@ function createHostedUi(options: {
   directory: LocalDirectory;
   sign: Sign;
 }): LocalHostedUi {
-  const { clients, directory, sign } = options;
+  const { issuer, clients, directory, sign } = options;
   const codes = new Map<string, AuthorizationCode>();
   const refreshTokens = new Map<string, RefreshGrant>();
 
@@ -423,6 +423,12 @@ function createHostedUi(options: {
     const client = clients.get(present(query, 'client_id') ?? '');
     const logoutUri = present(query, 'logout_uri');
     if (!client) return errorPage('The client_id is not an app client of the local user pool.');
+    // Cognito's other form: the authorize parameters instead of a logout_uri sign out, then show the sign-in
+    // page for them (a fresh sign-in). The authorize endpoint checks them as it always does.
+    if (!logoutUri && present(query, 'response_type') !== undefined) {
+      const authorize = `${issuer}/oauth2/authorize?${query.toString()}`;
+      return { status: 302, headers: { location: authorize, 'cache-control': 'no-store' }, body: '' };
+    }
     if (!logoutUri || !client.logoutUrls.includes(logoutUri)) {
       return errorPage(`The logout_uri is not one of the sign-out URLs registered for ${client.clientId}.`);
     }

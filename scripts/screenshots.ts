@@ -76,6 +76,10 @@ try {
   await shoot('07-case-note-added');
   await page.goto(`${api}/console/routing`, { waitUntil: 'load' });
   await shoot('08-routing-table');
+  await page.goto(`${api}/console/routing/anti-social-behaviour`, { waitUntil: 'load' });
+  await shoot('08-routing-rule');
+  await page.goto(`${api}/console/directory`, { waitUntil: 'load' });
+  await shoot('08-directory');
   await page.click('form[action$="/console/sign-out"] button');
   await settle(page, '/console/sign-out');
   await shoot('09-signed-out');

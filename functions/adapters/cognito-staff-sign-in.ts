@@ -1,7 +1,12 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, errors } from 'jose';
 import { NotAuthenticated } from '../domain/errors.ts';
 import type { StaffTokenVerifier } from '../domain/staff.ts';
-import { type SignedInStaff, SignInRefused, type StaffSignIn } from '../web/staff-sign-in.ts';
+import {
+  type SignedInStaff,
+  SignInRefused,
+  SignInUnavailable,
+  type StaffSignIn,
+} from '../web/staff-sign-in.ts';
 
 /** How long a call to the sign-in service may take before the console gives up (and says so). */
 const TIMEOUT_MS = 5000;
@@ -27,8 +32,15 @@ export class CognitoStaffSignIn implements StaffSignIn {
     return new URL(`${this.options.domainUrl.replace(/\/+$/, '')}${path}`);
   }
 
-  authorizationUrl(input: { state: string; codeChallenge: string; redirectUri: string }): string {
-    const url = this.endpoint('/oauth2/authorize');
+  authorizationUrl(input: {
+    state: string;
+    codeChallenge: string;
+    redirectUri: string;
+    fresh?: boolean;
+  }): string {
+    // Cognito's /logout, given the authorize parameters instead of a logout_uri, ends its own session and
+    // then shows the sign-in page: the way to ask for the password again.
+    const url = this.endpoint(input.fresh ? '/logout' : '/oauth2/authorize');
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: this.options.clientId,
@@ -61,7 +73,7 @@ export class CognitoStaffSignIn implements StaffSignIn {
     const response = await this.post('/oauth2/revoke', { token: refreshToken });
     // 400 means the token was already unusable: revoked, expired, or another client's. Nothing left to revoke.
     if (!response.ok && response.status !== 400) {
-      throw new Error(`The sign-in service answered ${response.status} to a revocation`);
+      throw new SignInUnavailable(`status ${response.status} to a revocation`);
     }
   }
 
@@ -71,23 +83,31 @@ export class CognitoStaffSignIn implements StaffSignIn {
     return url.href;
   }
 
-  private post(path: string, form: Record<string, string>): Promise<Response> {
-    return fetch(this.endpoint(path), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...form, client_id: this.options.clientId }).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+  private async post(path: string, form: Record<string, string>): Promise<Response> {
+    try {
+      return await fetch(this.endpoint(path), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, client_id: this.options.clientId }).toString(),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new SignInUnavailable('no answer', { cause: error });
+    }
   }
 
   private async token(form: Record<string, string>): Promise<Record<string, unknown>> {
     const response = await this.post('/oauth2/token', form);
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    // invalid_grant and the like: the code or refresh token is no good. Anything else is the service failing.
-    if (response.status === 400 || response.status === 401) {
-      throw new SignInRefused(typeof body.error === 'string' ? body.error : `status ${response.status}`);
+    if (response.status >= 500) throw new SignInUnavailable(`status ${response.status}`);
+    // Only a code or refresh token that is no good means "sign in again". Any other refusal (invalid_client,
+    // unauthorized_client…) is our configuration: an error to alarm on, not a prompt to the person.
+    if (body.error === 'invalid_grant') throw new SignInRefused('invalid_grant');
+    if (!response.ok) {
+      throw new Error(
+        `The sign-in service refused the console's request: ${String(body.error ?? response.status)}`,
+      );
     }
-    if (!response.ok) throw new Error(`The sign-in service answered ${response.status}`);
     return body;
   }
 
@@ -100,6 +120,10 @@ export class CognitoStaffSignIn implements StaffSignIn {
       return { principal, displayName: String(name), expiresAt: Number(claims.exp) };
     } catch (error) {
       if (error instanceof NotAuthenticated) throw new SignInRefused('the ID token did not verify');
+      // The keys could not be fetched: the sign-in service's outage, not the person's.
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+        throw new SignInUnavailable('its signing keys could not be read', { cause: error });
+      }
       throw error;
     }
   }

@@ -55,6 +55,8 @@ export const keys = {
     GSI1PK: OPEN311_CLIENTS_PARTITION,
     GSI1SK: `${createdAt}#${id}`,
   }),
+  /** A console session ended by signing out: a copy of its cookie is refused until the session would have ended. */
+  endedSession: (sessionId: string) => ({ PK: `CONSOLE_SESSION#${sessionId}`, SK: 'ENDED' }),
   enquiry: (reference: string) => ({ PK: `ENQUIRY#${reference}`, SK: 'ENQUIRY' }),
   enquiryByStatus: (status: string, receivedAt: string, reference: string) => ({
     GSI1PK: `ENQUIRY_STATUS#${status}`,

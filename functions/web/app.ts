@@ -12,9 +12,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Hono } from 'hono/tiny';
 import { isServiceOutage } from '../adapters/aws-outage.ts';
-import { requestLog, securityHeaders } from '../api/app.ts';
-import { caseView } from '../api/routes/cases.ts';
-import { logSubmission, toNewEnquiry } from '../api/routes/enquiries.ts';
+import { caseView } from '../api/case-view.ts';
+import { logSubmission, toNewEnquiry } from '../api/enquiry-intake.ts';
+import { requestLog, securityHeaders } from '../api/http-middleware.ts';
 import { IdempotencyHeaderSchema } from '../api/schemas.ts';
 import { isCsuOfficer, MAX_NOTE_LENGTH, MAX_PUBLIC_UPDATE_LENGTH, targetsFor } from '../domain/casework.ts';
 import type { CaseRepository } from '../domain/casework-ports.ts';
@@ -31,7 +31,9 @@ import {
   EnquiryNotFound,
   IdempotencyKeyInUse,
   IdempotencyKeyReused,
+  NotPermitted,
   PreconditionRequired,
+  RecordNotFound,
   StaleVersion,
   UnknownCategory,
   ValidationFailed,
@@ -57,10 +59,11 @@ import {
 } from '../domain/use-cases/casework.ts';
 import { etagOf } from '../domain/use-cases/governance-writes.ts';
 import { submitEnquiry } from '../domain/use-cases/submit-enquiry.ts';
+import { getRouting, updateRouting } from '../domain/use-cases/update-routing.ts';
 import { safeError } from '../observability.ts';
 import { PAGES } from '../topology.ts';
 import { ASSETS } from './assets.ts';
-import type { FieldErrors } from './components.ts';
+import { type FieldErrors, textarea } from './components.ts';
 import {
   CASE_ACTIONS,
   type CaseAction,
@@ -69,6 +72,7 @@ import {
   inboxMain,
   messageMain,
   routingMain,
+  routingRuleMain,
   signedInBar,
 } from './console-pages.ts';
 import {
@@ -83,16 +87,19 @@ import { html } from './html.ts';
 import { type Chrome, type PageContent, pageSecurityPolicy, renderPage } from './layout.ts';
 import {
   type ConsoleSession,
+  type EndedSessions,
   formToken,
   openPendingSignIn,
   openSession,
   randomToken,
+  SESSION_MAX_SECONDS,
   sameToken,
   sealPendingSignIn,
   sealSession,
+  sessionEndsAt,
   type WebKeySource,
 } from './session.ts';
-import { codeChallengeOf, SignInRefused, type StaffSignIn } from './staff-sign-in.ts';
+import { codeChallengeOf, SignInRefused, SignInUnavailable, type StaffSignIn } from './staff-sign-in.ts';
 
 /** Everything the web front doors need, built once by the web function's composition root. */
 export interface WebDeps {
@@ -103,11 +110,15 @@ export interface WebDeps {
     ReferenceDataRepository,
     'getCategory' | 'listCategories' | 'getPartnership' | 'listAgencies' | 'getRoutingRule'
   >;
+  /** The same data as stored, for the routing table's changes (read fresh, written under If-Match). */
+  readonly routingData: ReferenceDataRepository;
   readonly events: EventPublisher;
   readonly personalData: PersonalDataHasher;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly keys: WebKeySource;
+  /** Sessions ended by signing out. */
+  readonly sessions: EndedSessions;
   readonly signIn: StaffSignIn;
   /** The API's public base URL: pages link under its path, and the sign-in callback is under it. */
   readonly publicApiUrl: string;
@@ -122,12 +133,18 @@ type WebEnv = {
     correlationId: string;
     session: ConsoleSession;
     /** The posted form, once read. */
-    form: Readonly<Record<string, string>>;
+    form: URLSearchParams;
   };
 };
 
-/** Largest form a browser may post: the contact form with every field full is well under it. */
-export const MAX_FORM_BYTES = 32 * 1024;
+/**
+ * Largest form a browser may post. Every field full, in a script whose characters take three bytes in UTF-8
+ * and nine once percent-encoded (a 4,000-character description in Chinese is 36 KiB), is still under it.
+ */
+export const MAX_FORM_BYTES = 96 * 1024;
+
+/** The fields of console forms where people write at length: shown back if their session ended meanwhile. */
+const TYPED_FIELDS = ['text', 'message', 'publicMessage', 'note'] as const;
 
 /** Cases per page of the inbox. */
 const INBOX_PAGE_SIZE = 25;
@@ -188,6 +205,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         agencies,
         signOutAction: href(PAGES.signOut.path),
         csrf: session.csrf,
+        // This request is activity: the idle clock starts again now.
+        endsAt: sessionEndsAt({ ...session, lastSeenAt: nowSeconds() }),
       }),
     };
     c.header('Content-Security-Policy', consoleCsp);
@@ -274,6 +293,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     values: ContactFormValues,
     idempotencyKey: string,
     errors?: FieldErrors,
+    expired = false,
   ) => {
     const [record, categories] = await Promise.all([partnership(), deps.referenceData.listCategories()]);
     return publicPage(
@@ -282,6 +302,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         title: `Contact the ${record.csuName}`,
         errors,
         main: contactFormMain({
+          expired,
           partnership: record,
           categories: categories.filter((category) => !category.retired),
           values,
@@ -291,7 +312,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
           idempotencyKey,
         }),
       },
-      errors ? 422 : 200,
+      expired ? 403 : errors ? 422 : 200,
     );
   };
 
@@ -313,6 +334,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const cookie = getCookie(c, COOKIES.form, 'host');
     const keys = await deps.keys.keys();
     if (!cookie || !sameToken(stringField(form.csrf), formToken(keys, cookie))) {
+      // Our own page, left open too long (or its cookie cleared): nothing is lost, the answers come back with
+      // a fresh token. A post from another site gets no form filled in by that site.
+      const key = IdempotencyHeaderSchema().safeParse({
+        'idempotency-key': stringField(form.idempotencyKey),
+      });
+      if (c.req.header('sec-fetch-site') === 'same-origin' && key.success && key.data['idempotency-key']) {
+        return renderForm(c, readContactForm(form), key.data['idempotency-key'], undefined, true);
+      }
       return publicPage(
         c,
         {
@@ -407,7 +436,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   // ---- Signing in and out -----------------------------------------------------------------------------
-  const signInHref = (returnTo: string) => `${href(PAGES.signIn.path)}?${new URLSearchParams({ returnTo })}`;
+  const signInHref = (returnTo: string, fresh = false) =>
+    `${href(PAGES.signIn.path)}?${new URLSearchParams({ returnTo, ...(fresh ? { fresh: '1' } : {}) })}`;
 
   app.get(PAGES.signIn.path, async (c) => {
     const wanted = c.req.query('returnTo') ?? PAGES.inbox.path;
@@ -427,6 +457,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         state: pending.state,
         codeChallenge: codeChallengeOf(pending.codeVerifier),
         redirectUri: callbackUrl,
+        fresh: c.req.query('fresh') === '1',
       }),
       302,
     );
@@ -479,6 +510,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     }
     const now = nowSeconds();
     const session: ConsoleSession = {
+      id: randomToken(),
       principal: staff.principal,
       displayName: staff.displayName,
       csrf: randomToken(),
@@ -519,30 +551,35 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   );
 
   // ---- The console: every other /console page needs a session ----------------------------------------
+  /** Ends the browser's session here: the cookie goes, and a copy of it is refused from now on. */
+  const endSession = async (c: Context<WebEnv>, session: ConsoleSession | undefined) => {
+    deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+    if (!session) return;
+    await deps.sessions.end(session.id, session.signedInAt + SESSION_MAX_SECONDS);
+    try {
+      await deps.signIn.revoke(session.refreshToken);
+    } catch (error) {
+      // The session has still ended here; the refresh token expires on its own within hours.
+      c.var.log.warn('The refresh token could not be revoked', { error: safeError(error) });
+    }
+  };
+
   const requireSession: MiddlewareHandler<WebEnv> = async (c, next) => {
     const keys = await deps.keys.keys();
     const now = nowSeconds();
     const opened = await openSession(keys, getCookie(c, COOKIES.session, 'host'), now);
     const here = new URL(c.req.url);
     const returnTo = `${here.pathname}${here.search}`;
-    if (opened.kind !== 'active') {
-      if (c.req.method !== 'GET') {
-        return plainConsolePage(
-          c,
-          {
-            title: 'You have been signed out',
-            main: messageMain('You have been signed out', [
-              'Nothing was changed. Sign in and try again.',
-              html`<a class="govuk-link" href="${signInHref(PAGES.inbox.path)}">Sign in</a>`,
-            ]),
-          },
-          401,
-        );
-      }
+    const ended = opened.kind === 'active' && (await deps.sessions.hasEnded(opened.session.id));
+    if (opened.kind !== 'active' || ended) {
+      if (opened.kind !== 'none')
+        deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+      if (c.req.method !== 'GET')
+        return signedOutOnPost(c, opened.kind === 'none' ? undefined : opened.session);
       // Arriving from another site (a link in an email), a SameSite=Strict cookie is not sent. Reload from this
       // site once before asking the person to sign in: a signed-in officer then goes straight to the case.
       const site = c.req.header('sec-fetch-site');
-      if (opened.kind === 'none' && site !== undefined && site !== 'same-origin') {
+      if (opened.kind === 'none' && (site === 'cross-site' || site === 'same-site')) {
         return plainConsolePage(c, {
           title: 'Opening the console',
           refreshTo: href(returnTo),
@@ -551,7 +588,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
           ]),
         });
       }
-      return c.redirect(signInHref(returnTo), 303);
+      // A session that ended (idle, too long, signed out elsewhere) asks for the password again, not for a
+      // sign-in service session that may outlive it.
+      return c.redirect(signInHref(returnTo, opened.kind !== 'none'), 303);
     }
     let session = opened.session;
     let changed = now - session.lastSeenAt >= RESEAL_AFTER_SECONDS;
@@ -570,7 +609,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       } catch (error) {
         if (!(error instanceof SignInRefused)) throw error;
         deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
-        return c.redirect(signInHref(c.req.method === 'GET' ? returnTo : PAGES.inbox.path), 303);
+        if (c.req.method !== 'GET') return signedOutOnPost(c, undefined);
+        return c.redirect(signInHref(returnTo, true), 303);
       }
     }
     if (c.req.method === 'POST') {
@@ -598,16 +638,54 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     await next();
   };
 
-  app.post(PAGES.signOut.path, requireSession, async (c) => {
-    const { session } = c.var;
-    try {
-      await deps.signIn.revoke(session.refreshToken);
-    } catch (error) {
-      // The session still ends here; the refresh token expires on its own within hours.
-      c.var.log.warn('The refresh token could not be revoked', { error: safeError(error) });
+  /**
+   * A form posted after its session ended: nothing is changed, and what the person typed (when the form is
+   * theirs: its token matches their ended session's) is shown back, so signing in again loses no work.
+   */
+  const signedOutOnPost = async (c: Context<WebEnv>, ended: ConsoleSession | undefined) => {
+    const form = await readForm(c);
+    const theirs = ended !== undefined && sameToken(stringField(form.csrf), ended.csrf);
+    const typed = theirs
+      ? TYPED_FIELDS.flatMap((name) => (form[name]?.trim() ? [form[name].trim()] : []))
+      : [];
+    return plainConsolePage(
+      c,
+      {
+        title: 'You have been signed out',
+        main: html`${messageMain('You have been signed out', [
+          'Your session ended after 30 minutes without activity (or 8 hours after you signed in), so nothing was changed.',
+        ])}${
+          typed.length > 0
+            ? html`${textarea({ id: 'typed', name: 'typed', label: 'What you wrote (copy it before you sign in again)', value: typed.join('\n\n'), rows: 6 })}`
+            : ''
+        }<p class="govuk-body"><a class="govuk-link" href="${signInHref(PAGES.inbox.path, true)}">Sign in again</a></p>`,
+      },
+      401,
+    );
+  };
+
+  // Not behind requireSession: an ended session can still sign out, revoking what its cookie holds, and
+  // every sign-out also ends the sign-in service's own session, so the next person at a shared computer
+  // cannot sign in as this one without their password.
+  app.post(PAGES.signOut.path, async (c) => {
+    const opened = await openSession(
+      await deps.keys.keys(),
+      getCookie(c, COOKIES.session, 'host'),
+      nowSeconds(),
+    );
+    const session = opened.kind === 'none' ? undefined : opened.session;
+    if (session && !sameToken(stringField((await readForm(c)).csrf), session.csrf)) {
+      return plainConsolePage(
+        c,
+        {
+          title: 'The form has expired',
+          main: messageMain('The form has expired', ['Go back, refresh the page and try again.']),
+        },
+        403,
+      );
     }
-    deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
-    c.var.log.info('Staff signed out', { subject: session.principal.subject });
+    await endSession(c, session);
+    if (session) c.var.log.info('Staff signed out', { subject: session.principal.subject });
     return c.redirect(deps.signIn.signOutUrl(`${apiUrl}${PAGES.signedOut.path}`), 303);
   });
 
@@ -741,7 +819,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       const version = Number(field('version'));
       const ifMatch = Number.isInteger(version) && version >= 0 ? etagOf(version) : undefined;
       const values = Object.fromEntries(
-        ['text', 'message', 'officer', 'to', 'reason', 'publicMessage', 'agencyId'].flatMap((name) =>
+        ['text', 'message', 'officer', 'to', 'reason', 'publicMessage', 'agencyId', 'note'].flatMap((name) =>
           field(name) ? [[name, field(name) as string]] : [],
         ),
       );
@@ -848,9 +926,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
             409,
           );
         }
-        if (error instanceof CaseActionRefused) return fail(new Map([[firstFieldOf(action), error.message]]));
+        const agencyId = field('agencyId') ?? '';
+        if (error instanceof CaseActionRefused)
+          return fail(new Map([[fieldOfAction(action, agencyId), error.message]]));
         if (error instanceof ValidationFailed) {
-          return fail(new Map([[firstFieldOf(action), error.violations.map((v) => v.message).join('; ')]]));
+          const message = error.violations.map((v) => v.message).join('; ');
+          return fail(new Map([[fieldOfAction(action, agencyId), message]]));
         }
         throw error;
       }
@@ -876,10 +957,103 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       {
         title: 'Routing table',
         fullWidth: true,
-        main: routingMain({ categories, rules, agencies, defaults: (sensitive) => targetsFor(sensitive) }),
+        main: routingMain({
+          categories,
+          rules,
+          agencies,
+          defaults: (sensitive) => targetsFor(sensitive),
+          ruleHref: (code) => href(`/console/routing/${encodeURIComponent(code)}`),
+          saved: categories.find((category) => category.code === c.req.query('saved'))?.title,
+        }),
       },
       'routing',
     );
+  });
+
+  /** One category's routing form: read fresh (not from the cache), so its version is the one to change. */
+  const routingRulePage = async (
+    c: Context<WebEnv>,
+    code: string,
+    extra: Pick<Parameters<typeof routingRuleMain>[0], 'errors' | 'stale' | 'values'> = {},
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const category = (await deps.referenceData.listCategories()).find((found) => found.code === code);
+    if (!category) return notFoundPage(c);
+    const [rule, agencies] = await Promise.all([
+      getRouting(deps.routingData, code),
+      deps.routingData.listAgencies(),
+    ]);
+    return consolePage(
+      c,
+      {
+        title: `Routing: ${category.title}`,
+        backLink: { text: 'Back to the routing table', href: href(PAGES.routingPage.path) },
+        errors: extra.errors,
+        main: routingRuleMain({
+          category,
+          rule,
+          targets: rule.targets ?? targetsFor(category.sensitive),
+          agencies,
+          action: href(`/console/routing/${encodeURIComponent(code)}`),
+          csrf: c.var.session.csrf,
+          ...extra,
+        }),
+      },
+      'routing',
+      status,
+    );
+  };
+
+  app.get(PAGES.routingRulePage.path.replace('{category}', ':category'), requireSession, async (c) => {
+    if (!isCsuOfficer(c.var.session.principal)) return noAccess(c);
+    return routingRulePage(c, c.req.param('category') ?? '');
+  });
+
+  app.post(PAGES.saveRoutingRule.path.replace('{category}', ':category'), requireSession, async (c) => {
+    const { principal } = c.var.session;
+    if (!isCsuOfficer(principal)) return noAccess(c);
+    const code = c.req.param('category') ?? '';
+    const form = await readForm(c);
+    const agencyIds = await formValues(c, 'agencyIds');
+    const values = { agencyIds, accept: form.acceptWithinWorkingDays, close: form.closeWithinWorkingDays };
+    const days = (text: string | undefined, max: number) =>
+      text !== undefined && /^\d{1,3}$/.test(text.trim()) && Number(text) >= 1 && Number(text) <= max
+        ? Number(text)
+        : undefined;
+    const accept = days(form.acceptWithinWorkingDays, 30);
+    const close = days(form.closeWithinWorkingDays, 250);
+    const errors = new Map<string, string>();
+    if (accept === undefined)
+      errors.set('acceptWithinWorkingDays', 'Enter a whole number of working days from 1 to 30');
+    if (close === undefined)
+      errors.set('closeWithinWorkingDays', 'Enter a whole number of working days from 1 to 250');
+    if (errors.size > 0 || accept === undefined || close === undefined) {
+      return routingRulePage(c, code, { errors, values }, 422);
+    }
+    const version = Number(form.version);
+    if (!Number.isInteger(version) || version < 0) return routingRulePage(c, code, { stale: true }, 409);
+    try {
+      await updateRouting(
+        { referenceData: deps.routingData, clock: deps.clock },
+        {
+          principal,
+          category: code,
+          agencyIds,
+          targets: { acceptWithinWorkingDays: accept, closeWithinWorkingDays: close },
+          ifMatch: etagOf(version),
+        },
+      );
+    } catch (error) {
+      if (error instanceof StaleVersion) return routingRulePage(c, code, { stale: true }, 409);
+      if (error instanceof ValidationFailed) {
+        const message = error.violations.map((violation) => violation.message).join('; ');
+        return routingRulePage(c, code, { errors: new Map([['agencyIds', message]]), values }, 422);
+      }
+      if (error instanceof RecordNotFound) return notFoundPage(c);
+      throw error;
+    }
+    c.var.log.info('Routing changed from the console', { category: code });
+    return c.redirect(`${href(PAGES.routingPage.path)}?saved=${encodeURIComponent(code)}`, 303);
   });
 
   app.get(PAGES.directoryPage.path, requireSession, async (c) => {
@@ -915,6 +1089,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.onError(async (error, c) => {
     if (error instanceof EnquiryNotFound && c.var.session) return notFoundPage(c);
+    // The role check of the use case itself (e.g. referring is the CSU's alone), whatever the page offered.
+    if (error instanceof NotPermitted && c.var.session) return noAccess(c);
     // A link edited by hand (a cursor, a filter) that the use case refuses: say so, and offer the way back.
     if (error instanceof ValidationFailed && c.var.session) {
       return consolePage(
@@ -930,7 +1106,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         400,
       );
     }
-    const outage = isServiceOutage(error);
+    const outage = isServiceOutage(error) || error instanceof SignInUnavailable;
     const log = c.var.log ?? deps.logger;
     if (outage) log.warn('A service is unavailable', { error: safeError(error) });
     else log.error('Unhandled error', { error: safeError(error) });
@@ -962,10 +1138,19 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
  * CSRF check passes.
  */
 async function readForm(c: Context<WebEnv>): Promise<Readonly<Record<string, string>>> {
+  return Object.fromEntries(await formParams(c));
+}
+
+/** Every value of a repeated field (checkboxes), in the order sent. */
+async function formValues(c: Context<WebEnv>, name: string): Promise<string[]> {
+  return (await formParams(c)).getAll(name);
+}
+
+async function formParams(c: Context<WebEnv>): Promise<URLSearchParams> {
   const cached = c.get('form');
   if (cached) return cached;
   const urlEncoded = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header('content-type') ?? '');
-  const form = urlEncoded ? Object.fromEntries(new URLSearchParams(await c.req.text())) : {};
+  const form = new URLSearchParams(urlEncoded ? await c.req.text() : '');
   c.set('form', form);
   return form;
 }
@@ -978,7 +1163,14 @@ function stringField(value: unknown): string | undefined {
 
 /** Only console paths are returned to after sign-in: never another site. */
 function isConsolePath(path: string): boolean {
-  return /^\/console(\/[A-Za-z0-9_.-]+)*\/?(\?[A-Za-z0-9_.~%=&+-]*)?$/.test(path) && path.length <= 2048;
+  const [pathname = ''] = path.split('?');
+  // No `.` or `..` segment: the browser would resolve one to a path outside the console.
+  const dotSegment = pathname.split('/').some((segment) => segment === '.' || segment === '..');
+  return (
+    !dotSegment &&
+    /^\/console(\/[A-Za-z0-9_.-]+)*\/?(\?[A-Za-z0-9_.~%=&+-]*)?$/.test(path) &&
+    path.length <= 2048
+  );
 }
 
 /** Caseworkers use the inbox and cases: CSU officers, and agency officers with their agency. */
@@ -994,11 +1186,11 @@ function mayReadDirectory(principal: StaffPrincipal): boolean {
   return principal.roles.some((role) => role === 'csu-officer' || role === 'partnership-admin');
 }
 
-/** The field a refused action's message is shown against. */
-function firstFieldOf(action: CaseAction): string {
+/** The control on the action's own form that a refusal's message is shown against (and its summary links to). */
+function fieldOfAction(action: CaseAction, agencyId: string): string {
   const fields: Record<CaseAction, string> = {
-    accept: 'note',
-    decline: 'note',
+    accept: `accept-${agencyId}`,
+    decline: `decline-reason-${agencyId}`,
     assign: 'officer',
     refer: 'refer-agency',
     note: 'note',

@@ -126,7 +126,8 @@ ${items.map((item) => html`<option value="${item.value}"${item.selected ? html` 
 /** The error summary at the top of a page whose form has errors, linking to each field. */
 export function errorSummary(errors: FieldErrors | undefined): Html {
   if (!errors || errors.size === 0) return html``;
-  return html`<div class="govuk-error-summary" data-module="govuk-error-summary">
+  // Focused on arrival (GOV.UK does it with script; these pages have none), so a screen reader starts here.
+  return html`<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1" autofocus>
 <div role="alert">
 <h2 class="govuk-error-summary__title">There is a problem</h2>
 <div class="govuk-error-summary__body">
@@ -139,8 +140,8 @@ ${[...errors].map(([id, message]) => html`<li><a href="#${id}">${message}</a></l
 }
 
 /** A button that submits its form. */
-export function button(text: string, variant?: 'secondary' | 'warning'): Html {
-  return html`<button type="submit" class="govuk-button${variant ? ` govuk-button--${variant}` : ''}" data-module="govuk-button">${text}</button>`;
+export function button(text: string, variant?: 'secondary' | 'warning', id?: string): Html {
+  return html`<button type="submit"${attribute('id', id)} class="govuk-button${variant ? ` govuk-button--${variant}` : ''}" data-module="govuk-button">${text}</button>`;
 }
 
 /** Rows of keys and values. */
@@ -172,7 +173,7 @@ export function tag(text: string, colour?: 'grey' | 'green' | 'red' | 'yellow' |
 
 /** A banner at the top of the main content: news (`role="region"`) or, on success, a status (`role="alert"`). */
 export function notificationBanner(title: string, content: HtmlValue, success = false): Html {
-  return html`<div class="govuk-notification-banner${success ? ' govuk-notification-banner--success' : ''}" role="${success ? 'alert' : 'region'}" aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner">
+  return html`<div class="govuk-notification-banner${success ? ' govuk-notification-banner--success' : ''}" role="${success ? 'alert' : 'region'}" aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner"${success ? html` tabindex="-1" autofocus` : ''}>
 <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title">${title}</h2></div>
 <div class="govuk-notification-banner__content">${content}</div>
 </div>`;

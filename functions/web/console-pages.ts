@@ -2,7 +2,7 @@
  * The staff console's pages: the inbox, the case with its actions, and the routing table. Rendering only: the
  * app (./app.ts) reads through the casework use cases and hands the results here.
  */
-import type { CaseView } from '../api/routes/cases.ts';
+import type { CaseView } from '../api/case-view.ts';
 import type { CaseSummary, TimelineEntry } from '../domain/casework.ts';
 import {
   CLOSURE_REASONS,
@@ -92,12 +92,18 @@ export function signedInBar(input: {
   agencies: ReadonlyMap<string, string>;
   signOutAction: string;
   csrf: string;
+  /** When the session ends if nothing more happens (epoch seconds). */
+  endsAt: number;
 }): Html {
+  const time = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'Europe/London' }).format(
+    new Date(input.endsAt * 1000),
+  );
   return html`<div class="govuk-width-container">
 <form method="post" action="${input.signOutAction}" class="govuk-!-margin-top-3">
 <input type="hidden" name="csrf" value="${input.csrf}">
-<p class="govuk-body-s govuk-!-margin-bottom-0">Signed in as <strong>${input.displayName}</strong> (${roleLabel(input.principal, input.agencies)})
+<p class="govuk-body-s govuk-!-margin-bottom-1">Signed in as <strong>${input.displayName}</strong> (${roleLabel(input.principal, input.agencies)})
 <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-left-2" data-module="govuk-button">Sign out</button></p>
+<p class="govuk-body-s" id="session-ends">If you do nothing, you will be signed out at ${time}. Save what you are writing before then.</p>
 </form>
 </div>`;
 }
@@ -317,27 +323,37 @@ ${referralRows.length > 0 ? table({ caption: 'Referrals', head: ['Agency', 'Answ
 ${actionable.map((r) =>
   form(
     'accept',
-    html`<input type="hidden" name="agencyId" value="${r.agencyId}">${button(`Accept the referral for ${r.agencyName}`)}`,
+    html`<input type="hidden" name="agencyId" value="${r.agencyId}">${button(`Accept the referral for ${r.agencyName}`, undefined, `accept-${r.agencyId}`)}`,
   ),
 )}
-${actionable.map((r) =>
-  form(
+${actionable.map((r) => {
+  // Opened again when its own form came back with an error, so the error's link lands on a visible field.
+  const failedHere = input.failed?.action === 'decline' && input.failed.values.agencyId === r.agencyId;
+  const errors = failedHere ? input.failed?.errors : undefined;
+  return form(
     'decline',
     html`<input type="hidden" name="agencyId" value="${r.agencyId}">
-<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Decline the referral for ${r.agencyName}</span></summary>
+<details class="govuk-details"${failedHere ? html` open` : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Decline the referral for ${r.agencyName}</span></summary>
 <div class="govuk-details__text">
 ${select({
   id: `decline-reason-${r.agencyId}`,
   name: 'reason',
   label: 'Why?',
-  errors: errorsOf('decline'),
-  items: DECLINE_REASONS.map((reason) => ({ value: reason, text: DECLINE_REASON_LABELS[reason] })),
+  errors,
+  items: [
+    { value: '', text: 'Choose a reason' },
+    ...DECLINE_REASONS.map((reason) => ({
+      value: reason,
+      text: DECLINE_REASON_LABELS[reason],
+      selected: failedHere && input.failed?.values.reason === reason,
+    })),
+  ],
 })}
-${textarea({ id: `decline-note-${r.agencyId}`, name: 'note', label: 'Note for the CSU (optional)', rows: 3 })}
-${button('Decline referral', 'warning')}
+${textarea({ id: `decline-note-${r.agencyId}`, name: 'note', label: 'Note for the CSU (optional)', rows: 3, errors, value: failedHere ? input.failed?.values.note : undefined })}
+${button('Decline referral', 'warning', `decline-${r.agencyId}`)}
 </div></details>`,
-  ),
-)}
+  );
+})}
 ${form(
   'note',
   html`${textarea({ id: 'note', name: 'text', label: 'Add an internal note', labelClass: 'govuk-label--s', hint: 'Only staff who may see this case read notes. The enquirer never does.', errors: errorsOf('note'), value: typedValue('note', 'text'), rows: 4 })}${button('Add note', 'secondary')}`,
@@ -445,9 +461,13 @@ export function routingMain(input: {
     acceptWithinWorkingDays: number;
     closeWithinWorkingDays: number;
   };
+  readonly ruleHref: (category: string) => string;
+  /** The category whose routing was just saved. */
+  readonly saved?: string;
 }): Html {
-  return html`<h1 class="govuk-heading-l">Routing table</h1>
-<p class="govuk-body">Each new enquiry is referred to the agencies of its category, which should accept it and close it within these working days. Change them with <code>PUT /routing/{category}</code> in the staff API.</p>
+  return html`${input.saved ? notificationBanner('Success', html`<p class="govuk-notification-banner__heading">Routing for ${input.saved} saved</p>`, true) : ''}
+<h1 class="govuk-heading-l">Routing table</h1>
+<p class="govuk-body">Each new enquiry is referred to the agencies of its category, which should accept it and close it within these working days. Choose a category to change them; every change is audited.</p>
 ${table({
   caption: 'Categories and their agencies',
   head: ['Category', 'Agencies', 'Accept within', 'Close within'],
@@ -455,13 +475,65 @@ ${table({
     const rule = input.rules.get(category.code);
     const targets = rule?.targets ?? input.defaults(category.sensitive);
     return [
-      html`${category.title}${category.sensitive ? html` ${tag('Sensitive', 'red')}` : ''}${category.retired ? html` ${tag('Retired', 'grey')}` : ''}`,
+      html`<a class="govuk-link" href="${input.ruleHref(category.code)}">${category.title}<span class="govuk-visually-hidden"> (change routing)</span></a>${category.sensitive ? html` ${tag('Sensitive', 'red')}` : ''}${category.retired ? html` ${tag('Retired', 'grey')}` : ''}`,
       rule?.agencyIds.map((id) => input.agencies.get(id) ?? id).join(', ') || 'The CSU only',
       `${targets.acceptWithinWorkingDays} working days`,
       `${targets.closeWithinWorkingDays} working days`,
     ];
   }),
 })}`;
+}
+
+/** The form that changes one category's routing rule and response targets. */
+export function routingRuleMain(input: {
+  readonly category: EnquiryCategory;
+  readonly rule: RoutingRule & { readonly version: number };
+  readonly targets: { readonly acceptWithinWorkingDays: number; readonly closeWithinWorkingDays: number };
+  readonly agencies: readonly Agency[];
+  readonly action: string;
+  readonly csrf: string;
+  readonly errors?: FieldErrors;
+  readonly stale?: boolean;
+  /** What was typed, shown again after an error. */
+  readonly values?: {
+    readonly agencyIds: readonly string[];
+    readonly accept?: string;
+    readonly close?: string;
+  };
+}): Html {
+  const { category, rule, errors, values } = input;
+  const chosen = new Set(values?.agencyIds ?? rule.agencyIds);
+  const offered = input.agencies.filter(
+    (agency) =>
+      agency.active !== false && (!category.sensitive || agency.safeguarding || chosen.has(agency.id)),
+  );
+  return html`${
+    input.stale
+      ? notificationBanner(
+          'Important',
+          html`<p class="govuk-notification-banner__heading">Someone changed this routing since you opened it, so your change was not saved.</p><p class="govuk-body">The form now shows the routing as it is. Make your change again if it is still needed.</p>`,
+        )
+      : ''
+  }
+<span class="govuk-caption-l">Routing table</span>
+<h1 class="govuk-heading-l">${category.title}</h1>
+${category.sensitive ? warningText('A sensitive category: only agencies trained for safeguarding can be chosen.') : ''}
+<form method="post" action="${input.action}" novalidate>
+<input type="hidden" name="csrf" value="${input.csrf}">
+<input type="hidden" name="version" value="${String(rule.version)}">
+${choices('checkboxes', {
+  id: 'agencyIds',
+  name: 'agencyIds',
+  legend: 'Which agencies receive these enquiries?',
+  legendClass: 'govuk-fieldset__legend--m',
+  hint: 'The CSU receives every enquiry as well.',
+  errors,
+  items: offered.map((agency) => ({ value: agency.id, text: agency.name, checked: chosen.has(agency.id) })),
+})}
+${textInput({ id: 'acceptWithinWorkingDays', label: 'Accept within (working days)', hint: 'From 1 to 30', errors, value: values?.accept ?? String(input.targets.acceptWithinWorkingDays), widthClass: 'govuk-input--width-3' })}
+${textInput({ id: 'closeWithinWorkingDays', label: 'Close within (working days)', hint: 'From 1 to 250', errors, value: values?.close ?? String(input.targets.closeWithinWorkingDays), widthClass: 'govuk-input--width-3' })}
+${button('Save routing')}
+</form>`;
 }
 
 /** The directory page: the CSU's agencies and the form's categories, as they stand. */

@@ -13,6 +13,7 @@ import {
   choices,
   type FieldErrors,
   insetText,
+  notificationBanner,
   panel,
   textarea,
   textInput,
@@ -37,16 +38,17 @@ export interface ContactFormValues {
   readonly preferredLanguage?: string;
 }
 
+/** The form's fields in the order the page asks them: the error summary lists them in this order too. */
 const FIELDS = [
   'category',
   'description',
   'happeningNow',
-  'name',
-  'email',
-  'phone',
   'postcode',
   'address',
+  'name',
+  'email',
   'mayEmail',
+  'phone',
   'mayPhone',
   'mayLeaveVoicemail',
   'safeTimes',
@@ -163,6 +165,8 @@ export interface ContactFormPage {
   readonly action: string;
   readonly csrfToken: string;
   readonly idempotencyKey: string;
+  /** The form came back because it had expired: say so, above the answers kept. */
+  readonly expired?: boolean;
 }
 
 /** The urgent-help panel: above the form, before anyone starts typing. */
@@ -184,7 +188,14 @@ export function contactFormMain(page: ContactFormPage): Html {
   const privacy = partnership.privacyNoticeUrl
     ? html`<p class="govuk-body">Read <a class="govuk-link" href="${partnership.privacyNoticeUrl}">how we use your information</a> (opens the privacy notice).</p>`
     : html``;
-  return html`<h1 class="govuk-heading-l">Contact the ${partnership.csuName}</h1>
+  return html`${
+    page.expired
+      ? notificationBanner(
+          'Important',
+          html`<p class="govuk-notification-banner__heading">Your form had expired, so it was not sent. Your answers are below: check them and send the form again.</p>`,
+        )
+      : ''
+  }<h1 class="govuk-heading-l">Contact the ${partnership.csuName}</h1>
 ${urgentHelp(partnership)}
 <p class="govuk-body">Tell us about crime, anti-social behaviour or anything that makes you feel unsafe where you live. We pass it to the organisations that can help, and you can follow its progress.</p>
 <form method="post" action="${page.action}" novalidate>
@@ -228,7 +239,7 @@ ${choices('radios', {
   items: yesNoItems(values.happeningNow),
 })}
 <h2 class="govuk-heading-m">Where is it happening?</h2>
-${textInput({ id: 'postcode', label: 'Postcode (optional)', errors, value: values.postcode, autocomplete: 'postal-code', widthClass: 'govuk-input--width-10' })}
+${textInput({ id: 'postcode', label: 'Postcode (optional)', errors, value: values.postcode, autocomplete: 'off', widthClass: 'govuk-input--width-10' })}
 ${textarea({ id: 'address', label: 'Street or place (optional)', errors, value: values.address, rows: 2 })}
 <h2 class="govuk-heading-m">How we can contact you</h2>
 <p class="govuk-body">You do not have to tell us who you are. Without a way to contact you, we cannot tell you what happens next.</p>

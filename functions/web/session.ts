@@ -27,8 +27,17 @@ export interface WebKeySource {
   keys(): Promise<WebKeys>;
 }
 
+/** Sessions ended by signing out, so that a copy of the cookie is refused too. */
+export interface EndedSessions {
+  /** Records that `sessionId` has ended; the record may go once `usableUntil` (epoch seconds) has passed. */
+  end(sessionId: string, usableUntil: number): Promise<void>;
+  hasEnded(sessionId: string): Promise<boolean>;
+}
+
 /** A signed-in member of staff, as the session cookie holds them. */
 export interface ConsoleSession {
+  /** Random; names the session when it ends. */
+  readonly id: string;
   readonly principal: StaffPrincipal;
   /** What the console calls them: their email or user name, never shown anywhere but their own pages. */
   readonly displayName: string;
@@ -62,13 +71,23 @@ async function seal(key: Uint8Array, purpose: string, claims: Record<string, unk
     .encrypt(key);
 }
 
-/** Decrypts a cookie value sealed for `purpose`; undefined when it is not one, altered, or expired. */
-async function open(key: Uint8Array, purpose: string, value: string | undefined) {
+/**
+ * Decrypts a cookie value sealed for `purpose`; undefined when it is not one, altered, or expired (unless
+ * `ignoreExpiry`, for a caller that checks the time itself).
+ */
+async function open(
+  key: Uint8Array,
+  purpose: string,
+  value: string | undefined,
+  options: { ignoreExpiry?: boolean } = {},
+) {
   if (!value) return undefined;
   try {
     const { payload } = await jwtDecrypt(value, key, {
       keyManagementAlgorithms: [ENCRYPTION.alg],
       contentEncryptionAlgorithms: [ENCRYPTION.enc],
+      // A century's tolerance reads an expired cookie; the caller then decides, by its own clock.
+      ...(options.ignoreExpiry ? { clockTolerance: 100 * 365 * 24 * 3600 } : {}),
     });
     return payload.purpose === purpose ? payload : undefined;
   } catch {
@@ -79,17 +98,24 @@ async function open(key: Uint8Array, purpose: string, value: string | undefined)
 /** A fresh random token: 32 bytes, base64url. */
 export const randomToken = (): string => randomBytes(32).toString('base64url');
 
-/** Seals a session; the cookie itself expires no later than the session's hard end. */
-export function sealSession(keys: WebKeys, session: ConsoleSession): Promise<string> {
-  const end = Math.min(session.lastSeenAt + SESSION_IDLE_SECONDS, session.signedInAt + SESSION_MAX_SECONDS);
-  return seal(keys.cookies, 'session', { session }, end);
+/** When a session ends if nothing more happens: 30 minutes after its last request, 8 hours after sign-in at most. */
+export function sessionEndsAt(session: Pick<ConsoleSession, 'lastSeenAt' | 'signedInAt'>): number {
+  return Math.min(session.lastSeenAt + SESSION_IDLE_SECONDS, session.signedInAt + SESSION_MAX_SECONDS);
 }
 
-/** Why a session cookie was not accepted, for the sign-in page's explanation. */
+/** Seals a session; the cookie itself expires no later than the session's end. */
+export function sealSession(keys: WebKeys, session: ConsoleSession): Promise<string> {
+  return seal(keys.cookies, 'session', { session }, sessionEndsAt(session));
+}
+
+/**
+ * What a session cookie holds: an active session; one that has ended (with the session, when the cookie is
+ * ours, so signing out can still revoke its refresh token); or none at all.
+ */
 export type SessionState =
   | { readonly kind: 'active'; readonly session: ConsoleSession }
   | { readonly kind: 'none' }
-  | { readonly kind: 'expired' };
+  | { readonly kind: 'expired'; readonly session?: ConsoleSession };
 
 /** Opens a session cookie and checks its idle and hard limits at `now` (epoch seconds). */
 export async function openSession(
@@ -98,11 +124,12 @@ export async function openSession(
   now: number,
 ): Promise<SessionState> {
   if (!value) return { kind: 'none' };
-  const payload = await open(keys.cookies, 'session', value);
+  // The cookie's own expiry is checked here, against the session's limits, so an ended session is still read.
+  const payload = await open(keys.cookies, 'session', value, { ignoreExpiry: true });
   const session = payload?.session as ConsoleSession | undefined;
   if (!session || !isSession(session)) return { kind: 'expired' };
   if (now - session.lastSeenAt > SESSION_IDLE_SECONDS || now - session.signedInAt > SESSION_MAX_SECONDS) {
-    return { kind: 'expired' };
+    return { kind: 'expired', session };
   }
   return { kind: 'active', session };
 }
@@ -110,6 +137,7 @@ export async function openSession(
 function isSession(value: ConsoleSession): boolean {
   const { principal } = value;
   return (
+    typeof value.id === 'string' &&
     typeof value.csrf === 'string' &&
     typeof value.refreshToken === 'string' &&
     typeof value.signedInAt === 'number' &&

@@ -16,8 +16,16 @@ export interface SignedInStaff {
 
 /** The sign-in service, as the console uses it. */
 export interface StaffSignIn {
-  /** Where to send the browser to sign in. */
-  authorizationUrl(input: { state: string; codeChallenge: string; redirectUri: string }): string;
+  /**
+   * Where to send the browser to sign in; `fresh` first ends the sign-in service's own session, so the
+   * person must give their password (and MFA code) again, as after an idle timeout.
+   */
+  authorizationUrl(input: {
+    state: string;
+    codeChallenge: string;
+    redirectUri: string;
+    fresh?: boolean;
+  }): string;
   /**
    * Exchanges the code the browser brought back for tokens, and verifies the ID token.
    * @throws SignInRefused when the code is unknown, used, expired or was not made for this verifier.
@@ -40,6 +48,14 @@ export class SignInRefused extends Error {
   constructor(readonly reason: string) {
     super(`Sign-in refused: ${reason}`);
     this.name = 'SignInRefused';
+  }
+}
+
+/** The sign-in service did not answer, or answered with its own failure: try again shortly (503). */
+export class SignInUnavailable extends Error {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`The sign-in service is unavailable: ${reason}`, options);
+    this.name = 'SignInUnavailable';
   }
 }
 

@@ -4,8 +4,10 @@
  * page and works the case; agency officers open the link in their referral email. Every page is checked with
  * axe (WCAG 2.2 AA), and the form and the case's actions are completed with the keyboard alone.
  */
+
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import {
@@ -158,11 +160,16 @@ describe('the public contact form', () => {
         (await emailsFor(reference)).some((e) => e.destination.to.includes(email)) ? true : undefined,
       'the acknowledgement',
     );
-    // Nothing the enquirer typed is in a URL or a title.
+    // Nothing the enquirer typed is in a URL, a title, or a log line of any function (the reference is).
     for (const seen of [...visited, ...titles]) {
       expect(seen).not.toContain(marker);
       expect(seen).not.toContain('resident.example');
     }
+    await waitForQuiet();
+    const logs = readFileSync(inject('localCloudLogFile'), 'utf8');
+    expect(logs).toContain(reference);
+    expect(logs).not.toContain(marker);
+    expect(logs).not.toContain(email);
     await context.close();
   });
 
@@ -346,10 +353,68 @@ describe('the staff console', () => {
     await ageUk.context.close();
   });
 
-  it('signs out: the session ends and the console asks for sign-in again', async () => {
+  it('lets a CSU officer change a category’s routing and targets, refusing a stale form', async () => {
+    const { context, page } = await freshVisitor();
+    await page.goto(`${cloud().api}/console/routing`, { waitUntil: 'load' });
+    await signInLocally(page, { username: 'csu.ed', role: 'csu-officer' });
+    expect(await text(page, 'h1')).toBe('Routing table');
+    await expectAccessible(page);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.click('a[href$="/console/routing/fire-safety-and-arson"]'),
+    ]);
+    expect(await text(page, 'h1')).toBe('Fire safety and arson');
+    await expectAccessible(page);
+    const stale = await context.newPage();
+    await stale.goto(page.url(), { waitUntil: 'load' });
+
+    // Add KCC Community Wardens and give the agencies 3 working days to accept.
+    await page.click('input[name=agencyIds][value=kcc-community-wardens]');
+    await page.$eval('#acceptWithinWorkingDays', (input) => {
+      (input as unknown as { value: string }).value = '3';
+    });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('main form button')]);
+    expect(await text(page, '.govuk-notification-banner')).toContain(
+      'Routing for Fire safety and arson saved',
+    );
+    const csu = apiClient(await staffToken('csu-officer'));
+    const rule = (
+      await csu.GET('/routing/{category}', { params: { path: { category: 'fire-safety-and-arson' } } })
+    ).data;
+    expect([...(rule?.agencyIds ?? [])].sort()).toEqual(['kcc-community-wardens', 'kent-fire-rescue']);
+    expect(rule?.targets.acceptWithinWorkingDays).toBe(3);
+
+    // The other tab still holds the old version: its change is refused, and the form shows the rule as it is.
+    await stale.$eval('#acceptWithinWorkingDays', (input) => {
+      (input as unknown as { value: string }).value = '5';
+    });
+    const [refused] = await Promise.all([
+      stale.waitForNavigation({ waitUntil: 'load' }),
+      stale.click('main form button'),
+    ]);
+    expect(refused?.status()).toBe(409);
+    expect(await text(stale, '.govuk-notification-banner')).toContain('Someone changed this routing');
+    expect(
+      await stale.$eval('#acceptWithinWorkingDays', (input) => (input as unknown as { value: string }).value),
+    ).toBe('3');
+    const after = (
+      await csu.GET('/routing/{category}', { params: { path: { category: 'fire-safety-and-arson' } } })
+    ).data;
+    expect(after?.targets.acceptWithinWorkingDays).toBe(3);
+    await context.close();
+  });
+
+  it('signs out: the session ends, a copy of its cookie is refused, and the console asks for sign-in again', async () => {
     const { context, page } = await freshVisitor();
     await page.goto(`${cloud().api}/console`, { waitUntil: 'load' });
     await signInLocally(page, { username: 'csu.di', role: 'csu-officer' });
+    const copied = (await page.cookies()).find((cookie) => cookie.name === '__Host-csp-session');
+    const withCopy = () =>
+      fetch(`${cloud().api}/console`, {
+        redirect: 'manual',
+        headers: { cookie: `__Host-csp-session=${copied?.value}`, 'sec-fetch-site': 'same-origin' },
+      });
+    expect((await withCopy()).status).toBe(200);
     // Signing out passes through the sign-in service's logout endpoint, which sends the browser back.
     await page.click('form[action$="/console/sign-out"] button');
     await eventually(
@@ -360,6 +425,10 @@ describe('the staff console', () => {
     expect(await text(page, 'h1')).toBe('You have signed out');
     await expectAccessible(page);
     expect((await page.cookies()).some((c) => c.name === '__Host-csp-session')).toBe(false);
+    // The copy (another tab, a shared computer's cookie jar) no longer opens the console: sign in afresh.
+    const refused = await withCopy();
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toContain('/console/sign-in?returnTo=%2Fconsole&fresh=1');
     // Typed into the address bar (not a same-site navigation): one reload from the console, then sign-in.
     await page.goto(`${cloud().api}/console`, { waitUntil: 'load' });
     await page.waitForSelector('#username');

@@ -8,11 +8,9 @@ import {
   type FunctionName,
   type FunctionSpec,
   functionOf,
-  PAGES,
   PAGES_FUNCTION,
   QUEUES,
   ROUTE_LIST,
-  ROUTES,
   SCHEDULES,
   environmentOf as topologyEnvironmentOf,
 } from '../../functions/topology.ts';
@@ -150,9 +148,25 @@ describe('functions', () => {
       expect(Object.keys(t.toJSON().Outputs)).toContain('ApiDomainTarget');
     });
 
-    it('has no domain without one in the stage', () => {
+    it('serves the stage there only: execute-api disabled, in a deployment of its own, and named nowhere', () => {
+      const { stateless: stack, statelessTemplate: t } = requested;
+      const withoutDomain = synthApp('prod', { bundle: false }).statelessTemplate;
+      const deployments = (of: typeof t) => Object.keys(resourcesOfType(of, 'AWS::ApiGateway::Deployment'));
+
+      // Its console links and sign-in callback are the domain's: on execute-api they would lead astray.
+      expect(resource(t, logicalId(stack.api)).Properties?.['DisableExecuteApiEndpoint']).toBe(true);
+      // API Gateway applies the switch only when the stage changes: a new deployment does that.
+      expect(deployments(t)).not.toEqual(deployments(withoutDomain));
+      // No output, setting or callback URL leads to the disabled endpoint.
+      expect(JSON.stringify(t.toJSON())).not.toContain('.execute-api.');
+    });
+
+    it('has no domain without one in the stage, and serves the stage on its execute-api URL', () => {
       expect(Object.keys(resourcesOfType(template, 'AWS::ApiGateway::DomainName'))).toEqual([]);
       expect(stateless.apiUrl).toBe(stateless.executeApiUrl);
+      expect(resource(template, logicalId(stateless.api)).Properties?.['DisableExecuteApiEndpoint']).not.toBe(
+        true,
+      );
     });
   });
 
@@ -798,63 +812,6 @@ describe('API', () => {
     });
     const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0];
     expect(JSON.stringify(acl?.Properties)).toContain('"AggregateKeyType":"IP"');
-  });
-
-  it('limits enquiries per IP, from the API and the contact form together, to a few in five minutes, answering 429 with a problem document', () => {
-    type Match = {
-      ByteMatchStatement?: Record<string, unknown>;
-      OrStatement?: { Statements: Match[] };
-    };
-    type Rule = {
-      Name: string;
-      Priority: number;
-      Action?: { Block?: { CustomResponse?: { ResponseCode: number; CustomResponseBodyKey: string } } };
-      Statement: {
-        RateBasedStatement?: {
-          Limit: number;
-          AggregateKeyType: string;
-          ScopeDownStatement?: { AndStatement: { Statements: Match[] } };
-        };
-      };
-    };
-    const acl = Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0]?.Properties as {
-      Rules: Rule[];
-      CustomResponseBodies: Record<string, { Content: string }>;
-    };
-    const enquiries = acl.Rules.find((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement);
-    const [method, paths, ...more] =
-      enquiries?.Statement.RateBasedStatement?.ScopeDownStatement?.AndStatement.Statements ?? [];
-    const response = enquiries?.Action?.Block?.CustomResponse;
-
-    // Ahead of the general per-IP limit, which would otherwise answer first with a 403.
-    expect(enquiries?.Priority).toBe(Math.min(...acl.Rules.map((rule) => rule.Priority)));
-    expect(enquiries?.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP' });
-    expect(enquiries?.Statement.RateBasedStatement?.Limit).toBeLessThanOrEqual(20);
-    // POST and (either path): reading the form or a status page is never limited by this rule.
-    expect(more).toEqual([]);
-    expect(method?.ByteMatchStatement).toMatchObject({
-      FieldToMatch: { Method: {} },
-      PositionalConstraint: 'EXACTLY',
-      SearchString: 'POST',
-    });
-    expect(paths?.OrStatement?.Statements.map((s) => s.ByteMatchStatement)).toEqual([
-      expect.objectContaining({
-        FieldToMatch: { UriPath: {} },
-        PositionalConstraint: 'ENDS_WITH',
-        SearchString: ROUTES.submitEnquiry.path,
-      }),
-      expect.objectContaining({
-        FieldToMatch: { UriPath: {} },
-        PositionalConstraint: 'ENDS_WITH',
-        SearchString: PAGES.submitContactForm.path,
-      }),
-    ]);
-    expect([ROUTES.submitEnquiry.method, PAGES.submitContactForm.method]).toEqual(['POST', 'POST']);
-    expect(response?.ResponseCode).toBe(429);
-    expect(JSON.parse(acl.CustomResponseBodies[response!.CustomResponseBodyKey]!.Content)).toMatchObject({
-      type: 'urn:csp:problem:too-many-requests',
-      status: 429,
-    });
   });
 
   it("answers CORS preflight for the stage's origins only", () => {

@@ -8,6 +8,7 @@ import type { NewEnquiry } from '../../functions/domain/enquiry.ts';
 import {
   EnquiryNotFound,
   EventsNotPublished,
+  NotPermitted,
   PreconditionRequired,
   StaleVersion,
   ValidationFailed,
@@ -550,6 +551,20 @@ describe('changing a case', () => {
 });
 
 describe('referCase', () => {
+  it('is for the CSU only, whichever door the request came through', async () => {
+    const { deps, aCase, stored, etag } = aSystem();
+    const reference = await aCase();
+    const before = stored(reference);
+    await expect(
+      referCase(deps, parkingOfficer, {
+        reference,
+        agencyId: 'environmental-health',
+        ifMatch: etag(reference),
+      }),
+    ).rejects.toBeInstanceOf(NotPermitted);
+    expect(stored(reference)).toBe(before);
+  });
+
   it('refuses an agency the partnership does not have, changing nothing', async () => {
     const { deps, aCase, stored, etag } = aSystem();
     const reference = await aCase();

@@ -3,7 +3,7 @@
  * error messages, the session and sign-in cookies' limits, the page skeleton, and the console's case page.
  */
 import { describe, expect, it } from 'vitest';
-import { caseView } from '../../functions/api/routes/cases.ts';
+import { caseView } from '../../functions/api/case-view.ts';
 import type { Agency } from '../../functions/domain/partnership.ts';
 import { caseMain, describeEntry } from '../../functions/web/console-pages.ts';
 import { enquiryFromForm, errorsFromViolations, readContactForm } from '../../functions/web/contact-form.ts';
@@ -20,6 +20,7 @@ import {
   sameToken,
   sealPendingSignIn,
   sealSession,
+  sessionEndsAt,
   type WebKeys,
 } from '../../functions/web/session.ts';
 import { codeChallengeOf } from '../../functions/web/staff-sign-in.ts';
@@ -73,6 +74,33 @@ describe('the contact form', () => {
     expect(noAddress.ok && noAddress.body.safeContact.mayEmail).toBe(false);
   });
 
+  it('lists errors in the order the page asks the questions', () => {
+    const result = enquiryFromForm(
+      readContactForm({
+        description: 'x'.repeat(4001),
+        postcode: 'nowhere',
+        name: 'n'.repeat(201),
+        email: 'not-an-address',
+        phone: 'not a number',
+        safeTimes: 's'.repeat(201),
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect([...result.errors.keys()]).toEqual([
+      'category',
+      'description',
+      'happeningNow',
+      'postcode',
+      'name',
+      'email',
+      'mayEmail',
+      'phone',
+      'mayPhone',
+      'safeTimes',
+    ]);
+  });
+
   it('names each missing answer in the form’s order, in GOV.UK words', () => {
     const result = enquiryFromForm(readContactForm({ email: 'pat@resident.example', phone: '01632 960001' }));
     expect(result.ok).toBe(false);
@@ -122,6 +150,7 @@ const keys: WebKeys = { cookies: new Uint8Array(32).fill(7), forms: new Uint8Arr
 const otherKeys: WebKeys = { cookies: new Uint8Array(32).fill(8), forms: new Uint8Array(32).fill(9) };
 const signedInAt = 1_800_000_000;
 const session: ConsoleSession = {
+  id: 'session-1',
   principal: csuOfficer,
   displayName: 'ann@csu.example',
   csrf: 'csrf-token',
@@ -137,6 +166,17 @@ describe('the session cookie', () => {
     expect(sealed).not.toContain('refresh-token');
     expect(Buffer.from(sealed.split('.')[3] ?? '', 'base64url').toString()).not.toContain('ann@');
     expect(await openSession(keys, sealed, signedInAt + 10)).toEqual({ kind: 'active', session });
+  });
+
+  it('still reads an ended session of its own (so signing out can revoke it), never a forged one', async () => {
+    const sealed = await sealSession(keys, session);
+    const later = await openSession(keys, sealed, signedInAt + SESSION_IDLE_SECONDS + 3600);
+    expect(later).toEqual({ kind: 'expired', session });
+    expect(sessionEndsAt(session)).toBe(signedInAt + SESSION_IDLE_SECONDS);
+    expect(sessionEndsAt({ signedInAt, lastSeenAt: signedInAt + SESSION_MAX_SECONDS - 60 })).toBe(
+      signedInAt + SESSION_MAX_SECONDS,
+    );
+    expect(await openSession(otherKeys, sealed, signedInAt)).toEqual({ kind: 'expired' });
   });
 
   it('ends after 30 idle minutes, and 8 hours after sign-in however busy', async () => {

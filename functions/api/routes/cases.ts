@@ -5,15 +5,8 @@
 
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
-import {
-  allowedTransitions,
-  listingOf,
-  MAX_NOTE_LENGTH,
-  MAX_PUBLIC_UPDATE_LENGTH,
-  summaryAt,
-  timelineOf,
-} from '../../domain/casework.ts';
-import type { CaseRecord, CaseRepository } from '../../domain/casework-ports.ts';
+import { MAX_NOTE_LENGTH, MAX_PUBLIC_UPDATE_LENGTH } from '../../domain/casework.ts';
+import type { CaseRepository } from '../../domain/casework-ports.ts';
 import { CLOSURE_REASONS, DECLINE_REASONS } from '../../domain/casework-vocabulary.ts';
 import { ENQUIRY_STATUSES } from '../../domain/enquiry.ts';
 import type {
@@ -22,7 +15,6 @@ import type {
   EventPublisher,
   ReferenceDataRepository,
 } from '../../domain/ports.ts';
-import type { StaffPrincipal } from '../../domain/staff.ts';
 import {
   acceptCaseReferral,
   addCaseNote,
@@ -40,6 +32,7 @@ import { etagOf } from '../../domain/use-cases/governance-writes.ts';
 import { ukDateRange } from '../../domain/working-days.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
+import { caseView } from '../case-view.ts';
 import { defineRoute, lazily, type RouteDefinition, type StaffEnv } from '../define-route.ts';
 import {
   boundedText,
@@ -440,46 +433,3 @@ const ErasureReceiptSchema = lazily(() =>
     }),
   ),
 );
-
-/** The case as staff see it, in the API and the console. */
-export function caseView(record: CaseRecord, principal: StaffPrincipal, now: Date) {
-  const { enquiry } = record;
-  return {
-    reference: enquiry.reference,
-    category: enquiry.category,
-    sensitive: enquiry.sensitive,
-    status: enquiry.status,
-    allowedTransitions: allowedTransitions(enquiry.status, principal),
-    receivedAt: enquiry.receivedAt,
-    updatedAt: enquiry.updatedAt,
-    dueBy: enquiry.dueBy,
-    overdue: summaryAt(listingOf(enquiry), now).overdue,
-    needsTriage: enquiry.needsTriage,
-    assignedTo: enquiry.assignedTo,
-    enquiry: {
-      description: enquiry.description,
-      happeningNow: enquiry.happeningNow,
-      contact: enquiry.contact,
-      safeContact: enquiry.safeContact,
-      location: enquiry.location,
-      // Which Open311 client sent it on the enquirer's behalf, when one did.
-      ...(enquiry.source ? { source: enquiry.source } : {}),
-    },
-    referrals: enquiry.referrals.map((referral) => {
-      const email = record.emails.find((e) => e.kind === 'referral' && e.recipientId === referral.agencyId);
-      return {
-        ...referral,
-        email: email
-          ? { status: email.status, sentAt: email.sentAt, delivery: email.delivery }
-          : { status: 'pending' as const },
-      };
-    }),
-    closure: enquiry.closure,
-    publicUpdates: enquiry.publicUpdates,
-    timeline: timelineOf(enquiry, record.timeline),
-    notes: record.notes,
-  };
-}
-
-/** The case as staff see it. */
-export type CaseView = ReturnType<typeof caseView>;

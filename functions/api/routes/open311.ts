@@ -33,6 +33,7 @@ import { submitEnquiry } from '../../domain/use-cases/submit-enquiry.ts';
 import { safeError } from '../../observability.ts';
 import { ROUTES } from '../../topology.ts';
 import { type ApiEnv, defineRoute, type RouteDefinition } from '../define-route.ts';
+import { logSubmission, toNewEnquiry, urgentAdvice } from '../enquiry-intake.ts';
 import type { GeoReportSample } from '../open311/examples.ts';
 import type { Open311Element, Open311Error, renderOpen311 } from '../open311/format.ts';
 import {
@@ -62,7 +63,6 @@ import {
   titled,
 } from '../openapi-parts.ts';
 import { NewEnquirySchema } from '../schemas.ts';
-import { logSubmission, toNewEnquiry, urgentAdvice } from './enquiries.ts';
 
 export interface Open311RouteDeps {
   readonly enquiries: EnquiryRepository;

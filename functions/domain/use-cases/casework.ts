@@ -30,7 +30,7 @@ import {
 import type { CaseRecord, CaseRepository } from '../casework-ports.ts';
 import type { ClosureReason, DeclineReason } from '../casework-vocabulary.ts';
 import { ENQUIRY_STATUSES, type Enquiry, type EnquiryStatus, OPEN_STATUSES } from '../enquiry.ts';
-import { EnquiryNotFound, StaleVersion, ValidationFailed } from '../errors.ts';
+import { EnquiryNotFound, NotPermitted, StaleVersion, ValidationFailed } from '../errors.ts';
 import type { Clock, EnquiryRepository, EventPublisher, Page, ReferenceDataRepository } from '../ports.ts';
 import { isReference } from '../reference.ts';
 import type { StaffPrincipal } from '../staff.ts';
@@ -147,11 +147,13 @@ export function declineCaseReferral(
 }
 
 /** The CSU refers a case to another agency, at that category's acceptance target. */
-export function referCase(
+export async function referCase(
   deps: CaseworkDeps,
   principal: StaffPrincipal,
   input: { reference: string; agencyId: string; note?: string; ifMatch?: string },
 ) {
+  // The API's route admits CSU officers only; checked here too, so no other door (the console) can differ.
+  if (!isCsuOfficer(principal)) throw new NotPermitted(['csu-officer']);
   return changeCase(deps, principal, input, async (enquiry, context) => {
     const [agencies, rule] = await Promise.all([
       deps.referenceData.listAgencies(),
