@@ -6,7 +6,6 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { startCloudProcess } from '../local/cloud-process.ts';
 import { freePorts, portVariables } from '../local/ports.ts';
 import { launchBrowser } from '../test/support/browser.ts';
@@ -39,9 +38,13 @@ try {
   const submit = async (selector = 'main form button[type=submit]') => {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
   };
-  const settle = async (p: Page, url: string) => {
-    for (let i = 0; i < 50 && p.url().includes(url); i++) await new Promise((r) => setTimeout(r, 100));
-    await p.waitForSelector('main h1');
+  /** Waits until the page has arrived at a URL ending with `end` (after redirects and refreshes) and loaded. */
+  const arrive = async (end: string) => {
+    for (let i = 0; i < 100 && !new URL(page.url()).pathname.endsWith(end); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.waitForSelector('main h1');
+    await page.waitForNetworkIdle({ idleTime: 200 });
   };
 
   // The public contact form: empty, with errors, and its confirmation.
@@ -64,7 +67,7 @@ try {
   await shoot('04-local-sign-in');
   await page.click('#role-csu-officer');
   await submit('main form button[type=submit]');
-  await settle(page, '/console/callback');
+  await arrive('/console');
   // Give the router a moment to refer the new enquiry, so the inbox shows its agencies.
   await new Promise((r) => setTimeout(r, 1500));
   await page.reload({ waitUntil: 'load' });
@@ -81,7 +84,7 @@ try {
   await page.goto(`${api}/console/directory`, { waitUntil: 'load' });
   await shoot('08-directory');
   await page.click('form[action$="/console/sign-out"] button');
-  await settle(page, '/console/sign-out');
+  await arrive('/console/signed-out');
   await shoot('09-signed-out');
   process.stdout.write(`Wrote ${shots.length} screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
 } finally {

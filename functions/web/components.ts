@@ -153,17 +153,21 @@ ${rows.map(([key, value]) => html`<div class="govuk-summary-list__row"><dt class
 
 /** A table with a caption and column headers. */
 export function table(options: {
-  readonly caption: HtmlValue;
+  readonly caption: string;
   readonly head: readonly HtmlValue[];
   readonly rows: readonly (readonly HtmlValue[])[];
 }): Html {
-  return html`<table class="govuk-table">
+  // Wide tables scroll inside their own box on a phone, never the page (WCAG 1.4.10); the box can be
+  // focused, so it scrolls with the keyboard too.
+  return html`<div class="csp-scroll" role="region" aria-label="${options.caption}" tabindex="0">
+<table class="govuk-table">
 <caption class="govuk-table__caption govuk-table__caption--m">${options.caption}</caption>
 <thead class="govuk-table__head"><tr class="govuk-table__row">${options.head.map((cell) => html`<th scope="col" class="govuk-table__header">${cell}</th>`)}</tr></thead>
 <tbody class="govuk-table__body">
 ${options.rows.map((row) => html`<tr class="govuk-table__row">${row.map((cell) => html`<td class="govuk-table__cell">${cell}</td>`)}</tr>`)}
 </tbody>
-</table>`;
+</table>
+</div>`;
 }
 
 /** A coloured label, e.g. a status. */

@@ -3,7 +3,7 @@
  * generic header (the GOV.UK header and crown are for GOV.UK services only), service navigation, and a footer.
  * Pages carry no script at all, so the Content-Security-Policy allows none.
  */
-import { STYLESHEET } from './assets.ts';
+import { OWN_STYLESHEET, STYLESHEET } from './assets.ts';
 import { errorSummary, type FieldErrors } from './components.ts';
 import { type Html, type HtmlValue, html } from './html.ts';
 
@@ -83,6 +83,7 @@ ${content.refreshTo ? html`<meta http-equiv="refresh" content="0; url=${content.
 <meta name="robots" content="noindex, nofollow">
 <link rel="icon" href="${asset('favicon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${asset(STYLESHEET)}">
+<link rel="stylesheet" href="${asset(OWN_STYLESHEET)}">
 </head>
 <body class="govuk-template__body">
 <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>

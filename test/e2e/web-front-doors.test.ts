@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
-import { axeViolations, launchBrowser } from '../support/browser.ts';
+import { axeViolations, launchBrowser, type PageGlobals } from '../support/browser.ts';
 import {
   anEnquiry,
   cloud,
@@ -55,9 +55,20 @@ async function freshVisitor(): Promise<{
   return { context, page, visited, titles };
 }
 
-/** Axe finds nothing on the page. */
+/**
+ * Axe finds nothing on the page, and on a 375 px phone the page itself never scrolls sideways (WCAG 1.4.10:
+ * wide tables scroll inside their own box).
+ */
 async function expectAccessible(page: Page): Promise<void> {
   expect(await axeViolations(page), `axe on ${page.url()}`).toEqual([]);
+  const viewport = page.viewport();
+  await page.setViewport({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as PageGlobals;
+    return document.documentElement.scrollWidth - innerWidth;
+  });
+  expect(overflow, `sideways scroll at 375 px on ${page.url()}`).toBeLessThanOrEqual(0);
+  if (viewport) await page.setViewport(viewport);
 }
 
 /** Presses Tab until `selector` has the focus: proves it is reachable by keyboard, in order. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ASSETS, STYLESHEET } from '../../functions/web/assets.ts';
+import { ASSETS, OWN_STYLESHEET, STYLESHEET } from '../../functions/web/assets.ts';
 import { GOVUK_FRONTEND_CSS } from '../../functions/web/govuk-frontend-css.generated.ts';
 import {
   installedGovukFrontend,
@@ -42,6 +42,7 @@ describe('the GOV.UK Frontend stylesheet', () => {
     expect(ASSETS.get(STYLESHEET)?.cacheControl).toBe('public, max-age=31536000, immutable');
     expect(ASSETS.get(STYLESHEET)?.contentType).toBe('text/css; charset=utf-8');
     expect(ASSETS.get('favicon.svg')?.cacheControl).toBe('public, max-age=86400');
-    expect([...ASSETS.keys()].sort()).toEqual(['favicon.svg', STYLESHEET].sort());
+    expect([...ASSETS.keys()].sort()).toEqual(['favicon.svg', OWN_STYLESHEET, STYLESHEET].sort());
+    expect(ASSETS.get(OWN_STYLESHEET)?.body).toContain('.csp-scroll{overflow-x:auto');
   });
 });
