@@ -9,7 +9,7 @@ import './quiet-sdk-warning.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { OUTBOX_SWEEP, SCHEDULES, type ScheduleSpec } from '../functions/topology.ts';
+import { OUTBOX_SWEEP, PAGES, SCHEDULES, type ScheduleSpec } from '../functions/topology.ts';
 import { devStageConfig, startLocalCloud } from './cloud.ts';
 import { LocalCloudError } from './errors.ts';
 import { portsFromEnv } from './ports.ts';
@@ -78,6 +78,8 @@ Community Safety Partnership backend running locally (Ctrl-C stops everything)
   API              ${cloud.urls.api}
                    try: curl ${cloud.urls.api}/enquiry-categories
   API reference    ${cloud.urls.api}/docs   (OpenAPI: ${cloud.urls.api}/openapi.json)
+  Contact form     ${cloud.urls.api}${PAGES.contactForm.path}   (the public's form)
+  Staff console    ${cloud.urls.api}${PAGES.inbox.path}   (sign in locally: pick a role, and an agency for an agency officer)
   Partnership      ${path.relative(rootDir, partnershipFile)}   (another: npm start -- --partnership <file>)
   Staff token      npm run token -- --role csu-officer   (or partnership-admin, agency-officer --agency <id>,
                    partner-representative --org <id>; --user <name> names the officer)
