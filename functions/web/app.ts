@@ -150,7 +150,12 @@ const TYPED_FIELDS = ['text', 'message', 'publicMessage', 'note'] as const;
 const INBOX_PAGE_SIZE = 25;
 
 /** Cookie names, all `__Host-` (Secure, Path=/, no Domain: no other site or subdomain can set them). */
-const COOKIES = { session: 'csp-session', signIn: 'csp-sign-in', form: 'csp-form' } as const;
+const COOKIES = {
+  session: 'csp-session',
+  signIn: 'csp-sign-in',
+  form: 'csp-form',
+  flash: 'csp-flash',
+} as const;
 
 /** A session's cookie is re-sealed at most this often (its idle clock moves on). */
 const RESEAL_AFTER_SECONDS = 60;
@@ -801,7 +806,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get(PAGES.casePage.path.replace('{reference}', ':reference'), requireSession, async (c) => {
     if (!caseworker(c.var.session.principal)) return noAccess(c);
-    const done = CASE_ACTIONS.find((action) => action === c.req.query('done'));
+    const flashed = takeFlash(c);
+    const done = CASE_ACTIONS.find((action) => flashed === `case:${action}`);
     return casePage(c, c.req.param('reference') ?? '', { done });
   });
 
@@ -936,13 +942,15 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         throw error;
       }
       c.var.log.info('Case changed from the console', { reference, action });
-      return c.redirect(`${href(`/console/cases/${encodeURIComponent(reference)}`)}?done=${action}`, 303);
+      flash(c, `case:${action}`);
+      return c.redirect(href(`/console/cases/${encodeURIComponent(reference)}`), 303);
     },
   );
 
   app.get(PAGES.routingPage.path, requireSession, async (c) => {
     const { principal } = c.var.session;
     if (!isCsuOfficer(principal)) return noAccess(c);
+    const flashed = takeFlash(c);
     const [categories, agencies] = await Promise.all([deps.referenceData.listCategories(), agencyNames()]);
     const rules = new Map(
       await Promise.all(
@@ -963,7 +971,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
           agencies,
           defaults: (sensitive) => targetsFor(sensitive),
           ruleHref: (code) => href(`/console/routing/${encodeURIComponent(code)}`),
-          saved: categories.find((category) => category.code === c.req.query('saved'))?.title,
+          saved: categories.find((category) => flashed === `routing:${category.code}`)?.title,
         }),
       },
       'routing',
@@ -1053,7 +1061,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       throw error;
     }
     c.var.log.info('Routing changed from the console', { category: code });
-    return c.redirect(`${href(PAGES.routingPage.path)}?saved=${encodeURIComponent(code)}`, 303);
+    flash(c, `routing:${code}`);
+    return c.redirect(href(PAGES.routingPage.path), 303);
   });
 
   app.get(PAGES.directoryPage.path, requireSession, async (c) => {
@@ -1153,6 +1162,29 @@ async function formParams(c: Context<WebEnv>): Promise<URLSearchParams> {
   const form = new URLSearchParams(urlEncoded ? await c.req.text() : '');
   c.set('form', form);
   return form;
+}
+
+/**
+ * What the page after a redirect should confirm ("Note added"), carried in a one-minute cookie rather than
+ * the URL: a link cannot fake a confirmation, and a reload does not repeat it.
+ */
+function flash(c: Context<WebEnv>, message: string): void {
+  setCookie(c, COOKIES.flash, message, {
+    prefix: 'host',
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: 60,
+  });
+}
+
+/** The confirmation the last redirect left, once. */
+function takeFlash(c: Context<WebEnv>): string | undefined {
+  const message = getCookie(c, COOKIES.flash, 'host');
+  if (message === undefined) return undefined;
+  deleteCookie(c, COOKIES.flash, { prefix: 'host', path: '/', secure: true });
+  return /^(case|routing):[a-z0-9-]{1,64}$/.test(message) ? message : undefined;
 }
 
 /** A form field's text (a repeated field's last value; a file is no text). */

@@ -238,7 +238,11 @@ describe('the staff console', () => {
     await tabTo(page, 'form:has(#note) button');
     await enterAndWait(page);
     expect(await text(page, '.govuk-notification-banner')).toContain('Note added');
+    expect(page.url()).toBe(`${cloud().api}/console/cases/${reference}`);
     await expectAccessible(page);
+    // The confirmation is said once: a reload does not repeat it (and no link can fake it).
+    await page.reload({ waitUntil: 'load' });
+    expect(await page.$('.govuk-notification-banner--success')).toBeNull();
 
     await tabTo(page, '#update');
     await page.keyboard.type('Officers will patrol the car park this week.');
@@ -277,8 +281,8 @@ describe('the staff console', () => {
     const views = (audit.data?.items ?? []).filter(
       (item) => item.kind === 'case-read' && item.view === 'case',
     );
-    // The case was shown four times: opened, then after the note, the update and the closure.
-    expect(views).toHaveLength(4);
+    // The case was shown five times: opened, after the note, reloaded, after the update and after the closure.
+    expect(views).toHaveLength(5);
     for (const seen of [...visited, ...titles]) expect(seen).not.toContain(enquiry.email);
     await context.close();
   });
@@ -445,5 +449,68 @@ describe('the staff console', () => {
     await page.waitForSelector('#username');
     expect(await page.title()).toContain('Sign in (local only)');
     await context.close();
+  });
+});
+
+describe('every other page', () => {
+  it('passes axe: the directory, a page refused to a role, an expired contact form, and the pages between', async () => {
+    const admin = await freshVisitor();
+    await admin.page.goto(`${cloud().api}/console`, { waitUntil: 'load' });
+    await signInLocally(admin.page, { username: 'admin.al', role: 'partnership-admin' });
+    // An admin has no inbox: the console opens on the directory they keep.
+    expect(await text(admin.page, 'h1')).toBe('Directory');
+    await expectAccessible(admin.page);
+    await admin.page.goto(`${cloud().api}/console/routing`, { waitUntil: 'load' });
+    expect(await text(admin.page, 'h1')).toBe('You cannot use this page');
+    await expectAccessible(admin.page);
+
+    // A contact form whose cookie went (cleared, or a day passed) comes back with its answers, not lost.
+    const visitor = await freshVisitor();
+    await visitor.page.goto(`${cloud().api}/contact`, { waitUntil: 'load' });
+    await visitor.page.type('#description', 'Someone keeps trying car doors on our street at night.');
+    await visitor.page.deleteCookie(...(await visitor.page.cookies()));
+    const [expired] = await Promise.all([
+      visitor.page.waitForNavigation({ waitUntil: 'load' }),
+      visitor.page.click('main form button[type=submit]'),
+    ]);
+    expect(expired?.status()).toBe(403);
+    expect(await text(visitor.page, '.govuk-notification-banner')).toContain('Your form had expired');
+    expect(await visitor.page.$eval('#description', (t) => (t as unknown as { value: string }).value)).toBe(
+      'Someone keeps trying car doors on our street at night.',
+    );
+    await expectAccessible(visitor.page);
+
+    // The pages a browser passes through: the reload after arriving from an email, the one after signing in,
+    // and the one a form posted after its session ended gets. Served as the console serves them.
+    const between = [
+      await fetch(`${cloud().api}/console`, { headers: { 'sec-fetch-site': 'cross-site' } }),
+      await fetch(`${cloud().api}/console/cases/CSU-2026-000001/note`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: '__Host-csp-session=ended',
+        },
+        body: 'csrf=x&text=typed',
+      }),
+    ];
+    expect(between.map((response) => response.status)).toEqual([200, 401]);
+    for (const response of between) {
+      const page = await admin.context.newPage();
+      await page.setBypassCSP(true);
+      await page.setRequestInterception(true);
+      const html = await response.text();
+      // The first navigation gets the page; the one its refresh starts gets 204, which keeps the page shown.
+      let served = false;
+      page.on('request', (request) => {
+        if (!request.isNavigationRequest()) return void request.continue();
+        if (served) return void request.respond({ status: 204, body: '' });
+        served = true;
+        void request.respond({ status: 200, contentType: 'text/html', body: html });
+      });
+      // Served at the console's own address, so its stylesheet loads as it would.
+      await page.goto(`${cloud().api}/console/between`, { waitUntil: 'load' });
+      expect(await axeViolations(page), await page.title()).toEqual([]);
+      await page.close();
+    }
   });
 });
