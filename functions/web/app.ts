@@ -210,8 +210,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         agencies,
         signOutAction: href(PAGES.signOut.path),
         csrf: session.csrf,
-        // This request is activity: the idle clock starts again now.
-        endsAt: sessionEndsAt({ ...session, lastSeenAt: nowSeconds() }),
+        // As the cookie says (re-sealed at most once a minute): never later than the session really ends.
+        endsAt: sessionEndsAt(session),
       }),
     };
     c.header('Content-Security-Policy', consoleCsp);
@@ -579,7 +579,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (opened.kind !== 'active' || ended) {
       if (opened.kind !== 'none')
         deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
-      if (c.req.method !== 'GET')
+      if (c.req.method === 'POST')
         return signedOutOnPost(c, opened.kind === 'none' ? undefined : opened.session);
       // Arriving from another site (a link in an email), a SameSite=Strict cookie is not sent. Reload from this
       // site once before asking the person to sign in: a signed-in officer then goes straight to the case.
@@ -614,7 +614,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       } catch (error) {
         if (!(error instanceof SignInRefused)) throw error;
         deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
-        if (c.req.method !== 'GET') return signedOutOnPost(c, undefined);
+        if (c.req.method === 'POST') return signedOutOnPost(c, undefined);
         return c.redirect(signInHref(returnTo, true), 303);
       }
     }
@@ -626,9 +626,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
           c,
           {
             title: 'The form has expired',
-            main: messageMain('The form has expired', [
-              'Nothing was changed. Go back, refresh the page and try again.',
-            ]),
+            main: html`${messageMain('The form has expired', [
+              'Nothing was changed: the page was from an earlier sign-in. Go back, refresh the page and try again.',
+            ])}${typedBack(form)}`,
           },
           undefined,
           403,
@@ -650,20 +650,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const signedOutOnPost = async (c: Context<WebEnv>, ended: ConsoleSession | undefined) => {
     const form = await readForm(c);
     const theirs = ended !== undefined && sameToken(stringField(form.csrf), ended.csrf);
-    const typed = theirs
-      ? TYPED_FIELDS.flatMap((name) => (form[name]?.trim() ? [form[name].trim()] : []))
-      : [];
     return plainConsolePage(
       c,
       {
         title: 'You have been signed out',
         main: html`${messageMain('You have been signed out', [
-          'Your session ended after 30 minutes without activity (or 8 hours after you signed in), so nothing was changed.',
-        ])}${
-          typed.length > 0
-            ? html`${textarea({ id: 'typed', name: 'typed', label: 'What you wrote (copy it before you sign in again)', value: typed.join('\n\n'), rows: 6 })}`
-            : ''
-        }<p class="govuk-body"><a class="govuk-link" href="${signInHref(PAGES.inbox.path, true)}">Sign in again</a></p>`,
+          'Your session has ended (after 30 minutes without activity, 8 hours after you signed in, or because you signed out), so nothing was changed.',
+        ])}${theirs ? typedBack(form) : ''}<p class="govuk-body"><a class="govuk-link" href="${signInHref(PAGES.inbox.path, true)}">Sign in again</a></p>`,
       },
       401,
     );
@@ -679,7 +672,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       nowSeconds(),
     );
     const session = opened.kind === 'none' ? undefined : opened.session;
-    if (session && !sameToken(stringField((await readForm(c)).csrf), session.csrf)) {
+    // Without a session (its Strict cookie is never sent from another site) only our own pages may sign out:
+    // no other site can end an officer's session and lose what they were typing.
+    const fromHere =
+      c.req.header('sec-fetch-site') === 'same-origin' || c.req.header('origin') === new URL(apiUrl).origin;
+    if (
+      (session && !sameToken(stringField((await readForm(c)).csrf), session.csrf)) ||
+      (!session && !fromHere)
+    ) {
       return plainConsolePage(
         c,
         {
@@ -713,6 +713,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!caseworker(principal)) {
       return mayReadDirectory(principal) ? c.redirect(href(PAGES.directoryPage.path), 303) : noAccess(c);
     }
+    const declined = /^case:decline:(.+)$/.exec(takeFlash(c) ?? '')?.[1];
     const query = new URL(c.req.url).searchParams;
     const status = ENQUIRY_STATUSES.find((s) => s === query.get('status'));
     const category = /^[a-z0-9-]{1,64}$/.test(query.get('category') ?? '')
@@ -761,6 +762,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
             ? `${href(PAGES.inbox.path)}${filterQuery.size > 0 ? `?${filterQuery}` : ''}`
             : undefined,
           agencyOfficer: !isCsuOfficer(principal),
+          declined,
         }),
       },
       'inbox',
@@ -807,8 +809,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get(PAGES.casePage.path.replace('{reference}', ':reference'), requireSession, async (c) => {
     if (!caseworker(c.var.session.principal)) return noAccess(c);
     const flashed = takeFlash(c);
-    const done = CASE_ACTIONS.find((action) => flashed === `case:${action}`);
-    return casePage(c, c.req.param('reference') ?? '', { done });
+    const reference = c.req.param('reference') ?? '';
+    const done = CASE_ACTIONS.find((action) => flashed === `case:${action}:${reference}`);
+    return casePage(c, reference, { done });
   });
 
   app.post(
@@ -942,7 +945,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         throw error;
       }
       c.var.log.info('Case changed from the console', { reference, action });
-      flash(c, `case:${action}`);
+      flash(c, `case:${action}:${reference}`);
+      // An agency that declined no longer sees the case: its confirmation is shown on its inbox.
+      if (action === 'decline' && !isCsuOfficer(principal)) return c.redirect(href(PAGES.inbox.path), 303);
       return c.redirect(href(`/console/cases/${encodeURIComponent(reference)}`), 303);
     },
   );
@@ -1021,7 +1026,24 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const { principal } = c.var.session;
     if (!isCsuOfficer(principal)) return noAccess(c);
     const code = c.req.param('category') ?? '';
+    if (!(await deps.referenceData.listCategories()).some((category) => category.code === code)) {
+      return notFoundPage(c);
+    }
     const form = await readForm(c);
+    // Only a form not sent from our page lacks its version, or names one no rule ever had.
+    if (!/^\d{1,9}$/.test(form.version ?? '') || Number(form.version) < 1) {
+      return consolePage(
+        c,
+        {
+          title: 'The form could not be read',
+          main: messageMain('The form could not be read', [
+            'Nothing was changed. Go back, refresh the page and try again.',
+          ]),
+        },
+        'routing',
+        400,
+      );
+    }
     const agencyIds = await formValues(c, 'agencyIds');
     const values = { agencyIds, accept: form.acceptWithinWorkingDays, close: form.closeWithinWorkingDays };
     const days = (text: string | undefined, max: number) =>
@@ -1039,7 +1061,6 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return routingRulePage(c, code, { errors, values }, 422);
     }
     const version = Number(form.version);
-    if (!Number.isInteger(version) || version < 0) return routingRulePage(c, code, { stale: true }, 409);
     try {
       await updateRouting(
         { referenceData: deps.routingData, clock: deps.clock },
@@ -1164,6 +1185,20 @@ async function formParams(c: Context<WebEnv>): Promise<URLSearchParams> {
   return form;
 }
 
+/** What a refused form's writer typed at length, shown back (escaped) so they can copy it. */
+function typedBack(form: Readonly<Record<string, string>>) {
+  const typed = TYPED_FIELDS.flatMap((name) => (form[name]?.trim() ? [form[name].trim()] : []));
+  return typed.length > 0
+    ? textarea({
+        id: 'typed',
+        name: 'typed',
+        label: 'What you wrote (copy it before you try again)',
+        value: typed.join('\n\n'),
+        rows: 6,
+      })
+    : html``;
+}
+
 /**
  * What the page after a redirect should confirm ("Note added"), carried in a one-minute cookie rather than
  * the URL: a link cannot fake a confirmation, and a reload does not repeat it.
@@ -1184,7 +1219,7 @@ function takeFlash(c: Context<WebEnv>): string | undefined {
   const message = getCookie(c, COOKIES.flash, 'host');
   if (message === undefined) return undefined;
   deleteCookie(c, COOKIES.flash, { prefix: 'host', path: '/', secure: true });
-  return /^(case|routing):[a-z0-9-]{1,64}$/.test(message) ? message : undefined;
+  return /^(case:[a-z]+:[A-Z0-9-]{1,32}|routing:[a-z0-9-]{1,64})$/.test(message) ? message : undefined;
 }
 
 /** A form field's text (a repeated field's last value; a file is no text). */

@@ -127,6 +127,8 @@ export function inboxMain(input: {
   readonly nextHref?: string;
   readonly firstHref?: string;
   readonly agencyOfficer: boolean;
+  /** The case whose referral this agency has just declined (it no longer appears here). */
+  readonly declined?: string;
 }): Html {
   const { filters } = input;
   const rows = input.items.map((item) => [
@@ -146,7 +148,7 @@ ${input.firstHref ? html`<div class="govuk-pagination__prev"><a class="govuk-lin
 ${input.nextHref ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${input.nextHref}" rel="next"><span class="govuk-pagination__link-title">Older cases</span></a></div>` : ''}
 </nav>`
       : html``;
-  return html`<h1 class="govuk-heading-l">${input.agencyOfficer ? 'Your agency’s referrals' : 'Inbox'}</h1>
+  return html`${input.declined ? notificationBanner('Success', html`<p class="govuk-notification-banner__heading">Referral declined for case ${input.declined}. The CSU has been told.</p>`, true) : ''}<h1 class="govuk-heading-l">${input.agencyOfficer ? 'Your agency’s referrals' : 'Inbox'}</h1>
 <form method="get" action="${input.action}" class="govuk-!-margin-bottom-6">
 <div class="govuk-grid-row">
 <div class="govuk-grid-column-one-quarter">${select({
@@ -407,7 +409,7 @@ ${
       })
     : ''
 }
-${textarea({ id: 'publicMessage', name: 'publicMessage', label: 'Message for the enquirer (optional)', rows: 3, value: typedValue('transition', 'publicMessage') })}
+${textarea({ id: 'publicMessage', name: 'publicMessage', label: 'Message for the enquirer (optional)', rows: 3, errors: errorsOf('transition'), value: typedValue('transition', 'publicMessage') })}
 ${button('Change status')}`,
       )
     : ''

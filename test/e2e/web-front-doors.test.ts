@@ -356,6 +356,19 @@ describe('the staff console', () => {
     expect(await text(police.page, 'main')).toContain(enquiry.description);
     expect(await text(police.page, 'main')).toContain('Accept the referral for Kent Police');
     await expectAccessible(police.page);
+    // Kent Police declines: the case leaves its view, so the confirmation comes on its inbox.
+    await police.page.click('details:has(#decline-reason-kent-police) summary');
+    await police.page.select('#decline-reason-kent-police', 'not-ours');
+    await Promise.all([
+      police.page.waitForNavigation({ waitUntil: 'load' }),
+      police.page.click('#decline-kent-police'),
+    ]);
+    expect(new URL(police.page.url()).pathname).toBe('/console');
+    expect(await text(police.page, '.govuk-notification-banner')).toContain(
+      `Referral declined for case ${reference}`,
+    );
+    expect(await police.page.$(`a[href$="/console/cases/${reference}"]`)).toBeNull();
+    await expectAccessible(police.page);
     await police.context.close();
 
     const ageUk = await freshVisitor();
@@ -417,6 +430,17 @@ describe('the staff console', () => {
     ).data;
     expect(after?.targets.acceptWithinWorkingDays).toBe(3);
     await context.close();
+  });
+
+  it('cannot be signed out by another site', async () => {
+    const forged = await fetch(`${cloud().api}/console/sign-out`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      body: '',
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.getSetCookie()).toEqual([]);
   });
 
   it('signs out: the session ends, a copy of its cookie is refused, and the console asks for sign-in again', async () => {

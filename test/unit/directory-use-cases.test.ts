@@ -381,6 +381,44 @@ describe('agencies', () => {
     expect(audit.entries).toEqual([]);
   });
 
+  it('routes a sensitive category only to safeguarding agencies, changing nothing otherwise', async () => {
+    const { referenceData, clock } = await ashford();
+    const principal = { subject: 'csu-1', roles: ['csu-officer'] as const };
+    const before = await referenceData.getRoutingRule('domestic-abuse');
+    const refused = await rejectionOf(
+      updateRouting(
+        { referenceData, clock },
+        {
+          principal: { ...principal, roles: [...principal.roles] },
+          category: 'domestic-abuse',
+          agencyIds: ['kent-police', 'age-uk'],
+          ifMatch: '"1"',
+        },
+      ),
+    );
+    expect(refused).toMatchObject({
+      violations: [
+        {
+          field: 'agencyIds',
+          message: 'age-uk is not a safeguarding agency, and domestic-abuse is sensitive',
+        },
+      ],
+    });
+    expect(await referenceData.getRoutingRule('domestic-abuse')).toEqual(before);
+    // The same agency is fine for a category that is not sensitive.
+    await expect(
+      updateRouting(
+        { referenceData, clock },
+        {
+          principal: { ...principal, roles: [...principal.roles] },
+          category: 'parking',
+          agencyIds: ['age-uk'],
+          ifMatch: '"1"',
+        },
+      ),
+    ).resolves.toMatchObject({ agencyIds: ['age-uk'] });
+  });
+
   it('deactivates an agency no rule names; routing then refuses it and never sends to it', async () => {
     const { deps, referenceData, clock } = await ashford();
     await updateRouting(

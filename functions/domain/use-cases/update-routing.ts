@@ -18,7 +18,8 @@ export async function getRouting(
 
 /**
  * Changes which agencies receive a category's enquiries. Refused if the rule changed since it was read (412)
- * or names an agency that is not on record or not active (422); every change is audited with who, when, before and after.
+ * or names an agency that is not on record, not active, or (for a sensitive category) not a safeguarding one
+ * (422); every change is audited with who, when, before and after.
  */
 export async function updateRouting(
   deps: { referenceData: ReferenceDataRepository; clock: Clock },
@@ -33,11 +34,24 @@ export async function updateRouting(
 ): Promise<VersionedRoutingRule> {
   const expectedVersion = versionFromEtag(input.ifMatch);
   const current = await getRouting(deps.referenceData, input.category);
-  const agencies = new Map((await deps.referenceData.listAgencies()).map((a) => [a.id, a]));
+  const [agencyList, category] = await Promise.all([
+    deps.referenceData.listAgencies(),
+    deps.referenceData.getCategory(input.category),
+  ]);
+  const agencies = new Map(agencyList.map((a) => [a.id, a]));
   const refused = input.agencyIds.flatMap((id) => {
     const agency = agencies.get(id);
     if (!agency) return [{ field: 'agencyIds', message: `${id} is not a CSU agency` }];
     if (agency.active === false) return [{ field: 'agencyIds', message: `${id} is not active` }];
+    // Routing would skip it anyway (decideRecipients): refuse it here, so the table says who really receives.
+    if (category?.sensitive && !agency.safeguarding) {
+      return [
+        {
+          field: 'agencyIds',
+          message: `${id} is not a safeguarding agency, and ${input.category} is sensitive`,
+        },
+      ];
+    }
     return [];
   });
   if (refused.length > 0) throw new ValidationFailed(refused);
