@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { PersonalDataHasher } from '../domain/ports.ts';
+import { CachedSecret } from './cached-secret.ts';
 
 /**
  * Keyed hashes (HMAC-SHA256) of personal data, keyed by a secret in Secrets Manager. A plain hash of an email
@@ -9,28 +10,17 @@ import type { PersonalDataHasher } from '../domain/ports.ts';
  * not kept, so the next request tries again.
  */
 export class SecretKeyedHasher implements PersonalDataHasher {
-  private key: Promise<string> | undefined;
+  private readonly key: CachedSecret<string>;
 
-  constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly secretId: string,
-  ) {}
-
-  async hash(kind: 'email' | 'phone', normalised: string): Promise<string> {
-    const key = await this.readKey();
-    return createHmac('sha256', key).update(`${kind}:${normalised}`).digest('base64url');
+  constructor(client: SecretsManagerClient, secretId: string) {
+    this.key = new CachedSecret(client, secretId, (value) => {
+      if (!value) throw new Error('The personal data key secret has no value');
+      return value;
+    });
   }
 
-  private readKey(): Promise<string> {
-    this.key ??= this.client
-      .send(new GetSecretValueCommand({ SecretId: this.secretId }))
-      .then(({ SecretString }) => {
-        if (!SecretString) throw new Error('The personal data key secret has no value');
-        return SecretString;
-      });
-    this.key.catch(() => {
-      this.key = undefined;
-    });
-    return this.key;
+  async hash(kind: 'email' | 'phone', normalised: string): Promise<string> {
+    const key = await this.key.read();
+    return createHmac('sha256', key).update(`${kind}:${normalised}`).digest('base64url');
   }
 }

@@ -116,7 +116,7 @@ export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>
   const doc = lazily(describe);
   const name = ROUTE_LIST.find((route) => route.method === spec.method && route.path === spec.path)?.name;
   if (!name) throw new Error(`${spec.method} ${spec.path} is not in ROUTES`);
-  const honoPath = spec.path.replace(/\{([^}]+)\}/g, ':$1');
+  const path = honoPath(spec.path);
   const run: MiddlewareHandler<ApiEnv> = async (c) => {
     const { params, query, headers, body } = doc();
     const violations: FieldViolation[] = [];
@@ -154,7 +154,7 @@ export function defineRoute<const S extends RouteSpec, const D extends RouteDoc>
     spec,
     doc,
     register: (app) => {
-      for (const handler of handlers) app.on(spec.method, honoPath, handler);
+      for (const handler of handlers) app.on(spec.method, path, handler);
     },
   };
 }
@@ -191,6 +191,11 @@ function violationsFrom(error: z.core.$ZodError, target: Target): FieldViolation
     const field = target === 'header' ? headerName(base) : base;
     return [{ field: field || '(body)', message: issue.message }];
   });
+}
+
+/** An API Gateway path (`/enquiries/{reference}`) as Hono writes it (`/enquiries/:reference`). */
+export function honoPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
 }
 
 /** `idempotency-key` → `Idempotency-Key`, as clients write it. */

@@ -13,6 +13,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Hono } from 'hono/tiny';
 import { isServiceOutage } from '../adapters/aws-outage.ts';
 import { caseView } from '../api/case-view.ts';
+import { honoPath } from '../api/define-route.ts';
 import { logSubmission, toNewEnquiry } from '../api/enquiry-intake.ts';
 import { requestLog, securityHeaders } from '../api/http-middleware.ts';
 import { IdempotencyHeaderSchema } from '../api/schemas.ts';
@@ -281,14 +282,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!cookie || !/^[\w-]{43}$/.test(cookie)) {
       cookie = randomToken();
       // Lax: a person arriving from the council's website gets the form; a cross-site POST never carries it.
-      setCookie(c, COOKIES.form, cookie, {
-        prefix: 'host',
-        httpOnly: true,
-        secure: true,
-        sameSite: 'Lax',
-        path: '/',
-        maxAge: 24 * 60 * 60,
-      });
+      setHostCookie(c, COOKIES.form, cookie, 'Lax', 24 * 60 * 60);
     }
     return formToken(await deps.keys.keys(), cookie);
   };
@@ -338,14 +332,15 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const newForm = html`<a class="govuk-link" href="${href(PAGES.contactForm.path)}">Start again</a>`;
     const cookie = getCookie(c, COOKIES.form, 'host');
     const keys = await deps.keys.keys();
+    const keyCheck = IdempotencyHeaderSchema().safeParse({
+      'idempotency-key': stringField(form.idempotencyKey),
+    });
+    const idempotencyKey = keyCheck.success ? keyCheck.data['idempotency-key'] : undefined;
     if (!cookie || !sameToken(stringField(form.csrf), formToken(keys, cookie))) {
       // Our own page, left open too long (or its cookie cleared): nothing is lost, the answers come back with
       // a fresh token. A post from another site gets no form filled in by that site.
-      const key = IdempotencyHeaderSchema().safeParse({
-        'idempotency-key': stringField(form.idempotencyKey),
-      });
-      if (c.req.header('sec-fetch-site') === 'same-origin' && key.success && key.data['idempotency-key']) {
-        return renderForm(c, readContactForm(form), key.data['idempotency-key'], undefined, true);
+      if (c.req.header('sec-fetch-site') === 'same-origin' && idempotencyKey) {
+        return renderForm(c, readContactForm(form), idempotencyKey, undefined, true);
       }
       return publicPage(
         c,
@@ -359,10 +354,6 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         403,
       );
     }
-    const keyCheck = IdempotencyHeaderSchema().safeParse({
-      'idempotency-key': stringField(form.idempotencyKey),
-    });
-    const idempotencyKey = keyCheck.success ? keyCheck.data['idempotency-key'] : undefined;
     if (!idempotencyKey) {
       return publicPage(
         c,
@@ -449,14 +440,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const returnTo = isConsolePath(wanted) ? wanted : PAGES.inbox.path;
     const pending = { state: randomToken(), codeVerifier: randomToken(), returnTo };
     // Lax, not Strict: the browser must send it back on the redirect from the sign-in service, another site.
-    setCookie(c, COOKIES.signIn, await sealPendingSignIn(await deps.keys.keys(), pending, nowSeconds()), {
-      prefix: 'host',
-      httpOnly: true,
-      secure: true,
-      sameSite: 'Lax',
-      path: '/',
-      maxAge: 10 * 60,
-    });
+    setHostCookie(
+      c,
+      COOKIES.signIn,
+      await sealPendingSignIn(await deps.keys.keys(), pending, nowSeconds()),
+      'Lax',
+      10 * 60,
+    );
     return c.redirect(
       deps.signIn.authorizationUrl({
         state: pending.state,
@@ -471,7 +461,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get(PAGES.signInCallback.path, async (c) => {
     const keys = await deps.keys.keys();
     const pending = await openPendingSignIn(keys, getCookie(c, COOKIES.signIn, 'host'));
-    deleteCookie(c, COOKIES.signIn, { prefix: 'host', path: '/', secure: true });
+    clearHostCookie(c, COOKIES.signIn);
     const tryAgain = html`<a class="govuk-link" href="${href(PAGES.signIn.path)}">Sign in again</a>`;
     const code = c.req.query('code');
     if (!pending || !sameToken(c.req.query('state'), pending.state) || (!code && !c.req.query('error'))) {
@@ -537,13 +527,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   const setSession = async (c: Context<WebEnv>, session: ConsoleSession) => {
-    setCookie(c, COOKIES.session, await sealSession(await deps.keys.keys(), session), {
-      prefix: 'host',
-      httpOnly: true,
-      secure: true,
-      sameSite: 'Strict',
-      path: '/',
-    });
+    setHostCookie(c, COOKIES.session, await sealSession(await deps.keys.keys(), session), 'Strict');
   };
 
   app.get(PAGES.signedOut.path, (c) =>
@@ -558,7 +542,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   // ---- The console: every other /console page needs a session ----------------------------------------
   /** Ends the browser's session here: the cookie goes, and a copy of it is refused from now on. */
   const endSession = async (c: Context<WebEnv>, session: ConsoleSession | undefined) => {
-    deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+    clearHostCookie(c, COOKIES.session);
     if (!session) return;
     await deps.sessions.end(session.id, session.signedInAt + SESSION_MAX_SECONDS);
     try {
@@ -577,8 +561,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const returnTo = `${here.pathname}${here.search}`;
     const ended = opened.kind === 'active' && (await deps.sessions.hasEnded(opened.session.id));
     if (opened.kind !== 'active' || ended) {
-      if (opened.kind !== 'none')
-        deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+      if (opened.kind !== 'none') clearHostCookie(c, COOKIES.session);
       if (c.req.method === 'POST')
         return signedOutOnPost(c, opened.kind === 'none' ? undefined : opened.session);
       // Arriving from another site (a link in an email), a SameSite=Strict cookie is not sent. Reload from this
@@ -613,7 +596,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         changed = true;
       } catch (error) {
         if (!(error instanceof SignInRefused)) throw error;
-        deleteCookie(c, COOKIES.session, { prefix: 'host', path: '/', secure: true });
+        clearHostCookie(c, COOKIES.session);
         if (c.req.method === 'POST') return signedOutOnPost(c, undefined);
         return c.redirect(signInHref(returnTo, true), 303);
       }
@@ -806,7 +789,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     );
   };
 
-  app.get(PAGES.casePage.path.replace('{reference}', ':reference'), requireSession, async (c) => {
+  app.get(honoPath(PAGES.casePage.path), requireSession, async (c) => {
     if (!caseworker(c.var.session.principal)) return noAccess(c);
     const flashed = takeFlash(c);
     const reference = c.req.param('reference') ?? '';
@@ -814,143 +797,138 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return casePage(c, reference, { done });
   });
 
-  app.post(
-    PAGES.caseAction.path.replace('{reference}', ':reference').replace('{action}', ':action'),
-    requireSession,
-    async (c) => {
-      const { principal } = c.var.session;
-      if (!caseworker(principal)) return noAccess(c);
-      const reference = c.req.param('reference') ?? '';
-      const action = CASE_ACTIONS.find((a) => a === c.req.param('action'));
-      if (!action) return notFoundPage(c);
-      const form = await readForm(c);
-      const field = (name: string) => stringField(form[name])?.trim() || undefined;
-      const version = Number(field('version'));
-      const ifMatch = Number.isInteger(version) && version >= 0 ? etagOf(version) : undefined;
-      const values = Object.fromEntries(
-        ['text', 'message', 'officer', 'to', 'reason', 'publicMessage', 'agencyId', 'note'].flatMap((name) =>
-          field(name) ? [[name, field(name) as string]] : [],
-        ),
-      );
-      const fail = (errors: Map<string, string>) =>
-        casePage(c, reference, { failed: { action, errors, values } }, 422);
-      try {
-        switch (action) {
-          case 'accept':
-            await acceptCaseReferral(deps, principal, {
-              reference,
-              agencyId: field('agencyId') ?? '',
-              ifMatch,
-            });
-            break;
-          case 'decline': {
-            const reason = DECLINE_REASONS.find((r) => r === field('reason')) as DeclineReason | undefined;
-            const agencyId = field('agencyId') ?? '';
-            if (!reason)
-              return fail(new Map([[`decline-reason-${agencyId}`, 'Select why you are declining']]));
-            const note = field('note');
-            if (note && note.length > MAX_NOTE_LENGTH)
-              return fail(
-                new Map([
-                  [`decline-note-${agencyId}`, `The note must be ${MAX_NOTE_LENGTH} characters or fewer`],
-                ]),
-              );
-            await declineCaseReferral(deps, principal, { reference, agencyId, reason, note, ifMatch });
-            break;
-          }
-          case 'assign': {
-            const officer = field('officer');
-            if (officer && (officer.length > 100 || /[\r\n]/.test(officer)))
-              return fail(new Map([['officer', 'Enter a name of 100 characters or fewer']]));
-            await assignCaseTo(deps, principal, { reference, officer, ifMatch });
-            break;
-          }
-          case 'refer': {
-            const agencyId = field('agencyId');
-            if (!agencyId) return fail(new Map([['refer-agency', 'Select an agency']]));
-            await referCase(deps, principal, { reference, agencyId, ifMatch });
-            break;
-          }
-          case 'note': {
-            const text = field('text');
-            if (!text) return fail(new Map([['note', 'Enter the note']]));
-            if (text.length > MAX_NOTE_LENGTH)
-              return fail(new Map([['note', `The note must be ${MAX_NOTE_LENGTH} characters or fewer`]]));
-            await addCaseNote(deps, principal, { reference, text, ifMatch });
-            break;
-          }
-          case 'update': {
-            const message = field('message');
-            if (!message) return fail(new Map([['update', 'Enter the update']]));
-            if (message.length > MAX_PUBLIC_UPDATE_LENGTH)
-              return fail(
-                new Map([['update', `The update must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`]]),
-              );
-            await publishCaseUpdate(deps, principal, { reference, message, ifMatch });
-            break;
-          }
-          case 'transition': {
-            const to = ENQUIRY_STATUSES.find((s) => s === field('to')) as EnquiryStatus | undefined;
-            if (!to) return fail(new Map([['to', 'Select the new status']]));
-            const reason = CLOSURE_REASONS.find((r) => r === field('reason')) as ClosureReason | undefined;
-            if (to === 'closed' && !reason)
-              return fail(new Map([['reason', 'Select why the case is closing']]));
-            const publicMessage = field('publicMessage');
-            if (publicMessage && publicMessage.length > MAX_PUBLIC_UPDATE_LENGTH)
-              return fail(
-                new Map([
-                  ['publicMessage', `The message must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`],
-                ]),
-              );
-            await transitionCaseTo(deps, principal, {
-              reference,
-              to,
-              reason: to === 'closed' ? reason : undefined,
-              publicMessage,
-              ifMatch,
-            });
-            break;
-          }
-        }
-      } catch (error) {
-        // Only a form not sent from our page lacks its version (or names one no ETag could).
-        if (error instanceof PreconditionRequired || (error instanceof ValidationFailed && !ifMatch)) {
-          return consolePage(
-            c,
-            {
-              title: 'The form could not be read',
-              main: messageMain('The form could not be read', [
-                'Nothing was changed. Go back, refresh the page and try again.',
-              ]),
-            },
-            undefined,
-            400,
-          );
-        }
-        if (error instanceof StaleVersion) {
-          return casePage(
-            c,
+  app.post(honoPath(PAGES.caseAction.path), requireSession, async (c) => {
+    const { principal } = c.var.session;
+    if (!caseworker(principal)) return noAccess(c);
+    const reference = c.req.param('reference') ?? '';
+    const action = CASE_ACTIONS.find((a) => a === c.req.param('action'));
+    if (!action) return notFoundPage(c);
+    const form = await readForm(c);
+    const field = (name: string) => stringField(form[name])?.trim() || undefined;
+    const version = Number(field('version'));
+    const ifMatch = Number.isInteger(version) && version >= 0 ? etagOf(version) : undefined;
+    const values = Object.fromEntries(
+      ['text', 'message', 'officer', 'to', 'reason', 'publicMessage', 'agencyId', 'note'].flatMap((name) =>
+        field(name) ? [[name, field(name) as string]] : [],
+      ),
+    );
+    const fail = (errors: Map<string, string>) =>
+      casePage(c, reference, { failed: { action, errors, values } }, 422);
+    try {
+      switch (action) {
+        case 'accept':
+          await acceptCaseReferral(deps, principal, {
             reference,
-            { stale: { since: field('seen') ?? '' }, failed: { action, errors: new Map(), values } },
-            409,
-          );
+            agencyId: field('agencyId') ?? '',
+            ifMatch,
+          });
+          break;
+        case 'decline': {
+          const reason = DECLINE_REASONS.find((r) => r === field('reason')) as DeclineReason | undefined;
+          const agencyId = field('agencyId') ?? '';
+          if (!reason) return fail(new Map([[`decline-reason-${agencyId}`, 'Select why you are declining']]));
+          const note = field('note');
+          if (note && note.length > MAX_NOTE_LENGTH)
+            return fail(
+              new Map([
+                [`decline-note-${agencyId}`, `The note must be ${MAX_NOTE_LENGTH} characters or fewer`],
+              ]),
+            );
+          await declineCaseReferral(deps, principal, { reference, agencyId, reason, note, ifMatch });
+          break;
         }
-        const agencyId = field('agencyId') ?? '';
-        if (error instanceof CaseActionRefused)
-          return fail(new Map([[fieldOfAction(action, agencyId), error.message]]));
-        if (error instanceof ValidationFailed) {
-          const message = error.violations.map((v) => v.message).join('; ');
-          return fail(new Map([[fieldOfAction(action, agencyId), message]]));
+        case 'assign': {
+          const officer = field('officer');
+          if (officer && (officer.length > 100 || /[\r\n]/.test(officer)))
+            return fail(new Map([['officer', 'Enter a name of 100 characters or fewer']]));
+          await assignCaseTo(deps, principal, { reference, officer, ifMatch });
+          break;
         }
-        throw error;
+        case 'refer': {
+          const agencyId = field('agencyId');
+          if (!agencyId) return fail(new Map([['refer-agency', 'Select an agency']]));
+          await referCase(deps, principal, { reference, agencyId, ifMatch });
+          break;
+        }
+        case 'note': {
+          const text = field('text');
+          if (!text) return fail(new Map([['note', 'Enter the note']]));
+          if (text.length > MAX_NOTE_LENGTH)
+            return fail(new Map([['note', `The note must be ${MAX_NOTE_LENGTH} characters or fewer`]]));
+          await addCaseNote(deps, principal, { reference, text, ifMatch });
+          break;
+        }
+        case 'update': {
+          const message = field('message');
+          if (!message) return fail(new Map([['update', 'Enter the update']]));
+          if (message.length > MAX_PUBLIC_UPDATE_LENGTH)
+            return fail(
+              new Map([['update', `The update must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`]]),
+            );
+          await publishCaseUpdate(deps, principal, { reference, message, ifMatch });
+          break;
+        }
+        case 'transition': {
+          const to = ENQUIRY_STATUSES.find((s) => s === field('to')) as EnquiryStatus | undefined;
+          if (!to) return fail(new Map([['to', 'Select the new status']]));
+          const reason = CLOSURE_REASONS.find((r) => r === field('reason')) as ClosureReason | undefined;
+          if (to === 'closed' && !reason)
+            return fail(new Map([['reason', 'Select why the case is closing']]));
+          const publicMessage = field('publicMessage');
+          if (publicMessage && publicMessage.length > MAX_PUBLIC_UPDATE_LENGTH)
+            return fail(
+              new Map([
+                ['publicMessage', `The message must be ${MAX_PUBLIC_UPDATE_LENGTH} characters or fewer`],
+              ]),
+            );
+          await transitionCaseTo(deps, principal, {
+            reference,
+            to,
+            reason: to === 'closed' ? reason : undefined,
+            publicMessage,
+            ifMatch,
+          });
+          break;
+        }
       }
-      c.var.log.info('Case changed from the console', { reference, action });
-      flash(c, `case:${action}:${reference}`);
-      // An agency that declined no longer sees the case: its confirmation is shown on its inbox.
-      if (action === 'decline' && !isCsuOfficer(principal)) return c.redirect(href(PAGES.inbox.path), 303);
-      return c.redirect(href(`/console/cases/${encodeURIComponent(reference)}`), 303);
-    },
-  );
+    } catch (error) {
+      // Only a form not sent from our page lacks its version (or names one no ETag could).
+      if (error instanceof PreconditionRequired || (error instanceof ValidationFailed && !ifMatch)) {
+        return consolePage(
+          c,
+          {
+            title: 'The form could not be read',
+            main: messageMain('The form could not be read', [
+              'Nothing was changed. Go back, refresh the page and try again.',
+            ]),
+          },
+          undefined,
+          400,
+        );
+      }
+      if (error instanceof StaleVersion) {
+        return casePage(
+          c,
+          reference,
+          { stale: { since: field('seen') ?? '' }, failed: { action, errors: new Map(), values } },
+          409,
+        );
+      }
+      const agencyId = field('agencyId') ?? '';
+      if (error instanceof CaseActionRefused)
+        return fail(new Map([[fieldOfAction(action, agencyId), error.message]]));
+      if (error instanceof ValidationFailed) {
+        const message = error.violations.map((v) => v.message).join('; ');
+        return fail(new Map([[fieldOfAction(action, agencyId), message]]));
+      }
+      throw error;
+    }
+    c.var.log.info('Case changed from the console', { reference, action });
+    flash(c, `case:${action}:${reference}`);
+    // An agency that declined no longer sees the case: its confirmation is shown on its inbox.
+    if (action === 'decline' && !isCsuOfficer(principal)) return c.redirect(href(PAGES.inbox.path), 303);
+    return c.redirect(href(`/console/cases/${encodeURIComponent(reference)}`), 303);
+  });
 
   app.get(PAGES.routingPage.path, requireSession, async (c) => {
     const { principal } = c.var.session;
@@ -1017,12 +995,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     );
   };
 
-  app.get(PAGES.routingRulePage.path.replace('{category}', ':category'), requireSession, async (c) => {
+  app.get(honoPath(PAGES.routingRulePage.path), requireSession, async (c) => {
     if (!isCsuOfficer(c.var.session.principal)) return noAccess(c);
     return routingRulePage(c, c.req.param('category') ?? '');
   });
 
-  app.post(PAGES.saveRoutingRule.path.replace('{category}', ':category'), requireSession, async (c) => {
+  app.post(honoPath(PAGES.saveRoutingRule.path), requireSession, async (c) => {
     const { principal } = c.var.session;
     if (!isCsuOfficer(principal)) return noAccess(c);
     const code = c.req.param('category') ?? '';
@@ -1185,6 +1163,32 @@ async function formParams(c: Context<WebEnv>): Promise<URLSearchParams> {
   return form;
 }
 
+/**
+ * Sets one of our cookies: `__Host-` (Secure, Path=/, no Domain: no other site or subdomain can set it) and
+ * HttpOnly, always; how it travels (`sameSite`) and lives (`maxAgeSeconds`; a browser-session cookie without).
+ */
+function setHostCookie(
+  c: Context<WebEnv>,
+  name: string,
+  value: string,
+  sameSite: 'Strict' | 'Lax',
+  maxAgeSeconds?: number,
+): void {
+  setCookie(c, name, value, {
+    prefix: 'host',
+    httpOnly: true,
+    secure: true,
+    sameSite,
+    path: '/',
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+  });
+}
+
+/** Removes one of our cookies. */
+function clearHostCookie(c: Context<WebEnv>, name: string): void {
+  deleteCookie(c, name, { prefix: 'host', path: '/', secure: true });
+}
+
 /** What a refused form's writer typed at length, shown back (escaped) so they can copy it. */
 function typedBack(form: Readonly<Record<string, string>>) {
   const typed = TYPED_FIELDS.flatMap((name) => (form[name]?.trim() ? [form[name].trim()] : []));
@@ -1204,21 +1208,14 @@ function typedBack(form: Readonly<Record<string, string>>) {
  * the URL: a link cannot fake a confirmation, and a reload does not repeat it.
  */
 function flash(c: Context<WebEnv>, message: string): void {
-  setCookie(c, COOKIES.flash, message, {
-    prefix: 'host',
-    httpOnly: true,
-    secure: true,
-    sameSite: 'Strict',
-    path: '/',
-    maxAge: 60,
-  });
+  setHostCookie(c, COOKIES.flash, message, 'Strict', 60);
 }
 
 /** The confirmation the last redirect left, once. */
 function takeFlash(c: Context<WebEnv>): string | undefined {
   const message = getCookie(c, COOKIES.flash, 'host');
   if (message === undefined) return undefined;
-  deleteCookie(c, COOKIES.flash, { prefix: 'host', path: '/', secure: true });
+  clearHostCookie(c, COOKIES.flash);
   return /^(case:[a-z]+:[A-Z0-9-]{1,32}|routing:[a-z0-9-]{1,64})$/.test(message) ? message : undefined;
 }
 

@@ -70,13 +70,16 @@ export const ACTION_DONE: Record<CaseAction, string> = {
 
 /** Day, month, year and time in the UK: `27 Nov 2026, 09:05`. */
 export function ukDateTime(iso: string | undefined): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/London',
-  }).format(new Date(iso));
+  return iso ? DATE_TIME.format(new Date(iso)) : '';
 }
+
+// Built once per container: a case page formats dozens of times, and building a format is the costly part.
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+const TIME = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'Europe/London' });
 
 const roleLabel = (principal: StaffPrincipal, agencies: ReadonlyMap<string, string>) =>
   principal.roles.includes('csu-officer')
@@ -95,9 +98,7 @@ export function signedInBar(input: {
   /** When the session ends if nothing more happens (epoch seconds). */
   endsAt: number;
 }): Html {
-  const time = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'Europe/London' }).format(
-    new Date(input.endsAt * 1000),
-  );
+  const time = TIME.format(new Date(input.endsAt * 1000));
   return html`<div class="govuk-width-container">
 <form method="post" action="${input.signOutAction}" class="govuk-!-margin-top-3">
 <input type="hidden" name="csrf" value="${input.csrf}">

@@ -3,6 +3,8 @@
  * itself `Html` (built by another `html` template). Nothing the public or staff typed can become markup.
  */
 
+import { escapeHtml } from '../domain/email-content.ts';
+
 /** Markup that is already safe to place in a page. */
 export class Html {
   constructor(readonly value: string) {}
@@ -14,18 +16,8 @@ export class Html {
 /** What may be interpolated: text (escaped), markup, lists of either, or nothing. */
 export type HtmlValue = string | number | Html | undefined | null | false | readonly HtmlValue[];
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for an element's content or a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
+/** The escaping every HTML the system writes uses (emails, the status page, these pages). */
+export { escapeHtml };
 
 function render(value: HtmlValue): string {
   if (value === undefined || value === null || value === false) return '';
