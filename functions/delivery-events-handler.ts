@@ -1,5 +1,5 @@
 /**
- * Lambda entry point of delivery events: SES's reports about our emails (delivered, bounced, complained,
+ * Lambda entry point of delivery events: SES's reports about our emails (sent, delivered, bounced, complained,
  * delayed, rejected), from the default bus through the delivery-events queue. Addresses in them are hashed
  * onto the suppression list and never logged.
  */

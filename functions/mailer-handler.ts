@@ -5,6 +5,7 @@ import { documentClient } from './adapters/clients/dynamodb.ts';
 import { secretsManagerClient } from './adapters/clients/secrets-manager.ts';
 import { sesClient } from './adapters/clients/ses.ts';
 import { sqsClient } from './adapters/clients/sqs.ts';
+import { DynamoDbCaseRepository } from './adapters/dynamodb-case-repository.ts';
 import { DynamoDbEmailLedger } from './adapters/dynamodb-email-ledger.ts';
 import { DynamoDbEnquiryRepository } from './adapters/dynamodb-enquiry-repository.ts';
 import { DynamoDbGovernanceRepository } from './adapters/dynamodb-governance-repository.ts';
@@ -21,7 +22,8 @@ import {
   sendUndeliveredReferralAlert,
 } from './domain/use-cases/send-case-emails.ts';
 import { sendChairRotationNotices } from './domain/use-cases/send-chair-rotation-notices.ts';
-import { sendAcknowledgement, sendReferral } from './domain/use-cases/send-enquiry-email.ts';
+import { sendAcknowledgement } from './domain/use-cases/send-enquiry-email.ts';
+import { sendReferralOrReturnToTriage } from './domain/use-cases/undelivered-referral.ts';
 import { ChairRotatedEvent } from './events/chair-rotated.ts';
 import { EnquiryReceivedEvent } from './events/enquiry-received.ts';
 import {
@@ -45,6 +47,8 @@ const deps = {
     REFERENCE_DATA_MAX_AGE_SECONDS,
   ),
   governance: new DynamoDbGovernanceRepository(documentClient, tableName),
+  // A referral to a suppressed mailbox sends its case back to triage.
+  cases: new DynamoDbCaseRepository(documentClient, tableName),
   ledger: new DynamoDbEmailLedger(documentClient, tableName, requireIntEnv(ENV.enquiryRetentionDays)),
   mailer: new SesMailer(sesClient),
   personalData: new SecretKeyedHasher(secretsManagerClient, requireEnv(ENV.personalDataKeySecret)),
@@ -80,7 +84,7 @@ const EMAIL_KINDS = new Map(
     }),
     emailKind({
       event: EnquiryReferralRequestedEvent,
-      send: sendReferral,
+      send: sendReferralOrReturnToTriage,
       logged: (data) => ({ reference: data.reference, recipientId: data.recipientId }),
       message: 'Referral handled',
     }),

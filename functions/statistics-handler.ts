@@ -34,8 +34,8 @@ function statisticsEventOf(detailType: string, detail: unknown): [string, Statis
     case EnquiryReceivedEvent.detailType:
       return [parseEventDetail(EnquiryReceivedEvent, detail).data.reference, { kind: 'received' }];
     case EnquiryReferralRequestedEvent.detailType: {
-      const { data } = parseEventDetail(EnquiryReferralRequestedEvent, detail);
-      return [data.reference, { kind: 'referred', agencyId: data.recipientId }];
+      const { data, metadata } = parseEventDetail(EnquiryReferralRequestedEvent, detail);
+      return [data.reference, { kind: 'referred', agencyId: data.recipientId, at: metadata.occurredAt }];
     }
     case EnquiryReferralAcceptedEvent.detailType: {
       const { data, metadata } = parseEventDetail(EnquiryReferralAcceptedEvent, detail);

@@ -466,9 +466,10 @@ const DEFAULT_QUEUE_SETTINGS = {
   // At least six times the consumer's timeout, as AWS advises for a Lambda event source: a batch still being
   // processed (or retried by the event source) is never handed to a second consumer.
   visibilityTimeoutSeconds: 180,
-  // With the back-off below, a message is tried 13 times over about 7 hours (RETRY_HORIZON): an outage of SES,
-  // DynamoDB or a mailbox of 6 hours loses nothing; only then does it go to the dead-letter queue (alarmed).
-  maxReceiveCount: 13,
+  // With the back-off below, a message is tried 15 times, the last about 8 hours after the first
+  // (retryHorizonSeconds): an outage of SES, DynamoDB or a mailbox of 6 hours, with 2 hours to spare, loses
+  // nothing. An hour after that last try it goes to the dead-letter queue (alarmed).
+  maxReceiveCount: 15,
   batchSize: 10,
   maxBatchingWindowSeconds: 0,
   // Concurrent batches per queue: keeps the mailer under SES's sending rate and DynamoDB bursts small.
@@ -492,12 +493,13 @@ export function backoffSeconds(
 export const OUTAGE_TO_OUTLAST_SECONDS = 6 * 60 * 60;
 
 /**
- * How long a message that keeps failing is retried before it is dead-lettered: the sum of the back-offs after
- * each of its maxReceiveCount receives (the time spent processing it comes on top).
+ * How long after its first try a message that keeps failing is tried for the last time: the back-offs after
+ * each receive but the last (the time spent processing it comes on top). An outage must end by then for the
+ * message to get through; the back-off after the last try only delays its move to the dead-letter queue.
  */
 export function retryHorizonSeconds(spec: Pick<QueueSpec, 'maxReceiveCount' | 'retryBackoff'>): number {
   let total = 0;
-  for (let receive = 1; receive <= spec.maxReceiveCount; receive++)
+  for (let receive = 1; receive < spec.maxReceiveCount; receive++)
     total += backoffSeconds(receive, spec.retryBackoff);
   return total;
 }

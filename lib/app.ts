@@ -1,6 +1,7 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BootstrapStack } from './bootstrap-stack.ts';
+import { MailStack } from './mail-stack.ts';
 import { isProtectedStage, loadStageConfig, type StageConfig } from './stage-config.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -16,14 +17,16 @@ export interface CspApp {
   readonly app: App;
   readonly stage: StageConfig;
   readonly bootstrap: BootstrapStack;
+  readonly mail: MailStack;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
 
 /**
  * Builds the app for the stage named by context `stage`: `csp-<stage>-bootstrap` (the account's API Gateway
- * logging role), `csp-<stage>-stateful` (key, table, bus, SES identity, staff pool, backups) and
- * `csp-<stage>-stateless` (everything else), checked by cdk-nag.
+ * logging role), `csp-<stage>-mail` (the SES identity and configuration set, verified before the rest is
+ * deployed), `csp-<stage>-stateful` (key, table, bus, staff pool, backups) and `csp-<stage>-stateless`
+ * (everything else), checked by cdk-nag.
  */
 export function createApp(options: CreateAppOptions = {}): CspApp {
   const { nag = true, ...appProps } = options;
@@ -38,13 +41,24 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     tags,
     description: `CSP ${stage.name}: account-wide API Gateway logging role (deploy once per account and region)`,
   });
+  const mail = new MailStack(app, `csp-${stage.name}-mail`, {
+    env,
+    stage,
+    tags,
+    description: `CSP ${stage.name}: SES identity and configuration set (deploy, then verify, before the rest)`,
+    terminationProtection: isProtectedStage(stage),
+  });
   const stateful = new StatefulStack(app, `csp-${stage.name}-stateful`, {
     env,
     stage,
     tags,
-    description: `CSP ${stage.name}: key, table, event bus and SES identity`,
+    description: `CSP ${stage.name}: key, table, event bus, secrets and staff user pool`,
     terminationProtection: isProtectedStage(stage),
+    configurationSet: mail.configurationSet,
   });
+  // After the mail stack, and after SES has verified its domain (the runbook's step 2): Cognito refuses to
+  // create the staff pool with an unverified SES sender.
+  stateful.addStackDependency(mail);
   const stateless = new StatelessStack(app, `csp-${stage.name}-stateless`, {
     env,
     stage,
@@ -53,8 +67,8 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
     key: stateful.key,
     table: stateful.table,
     eventBus: stateful.eventBus,
-    emailIdentity: stateful.emailIdentity,
-    configurationSetArn: stateful.configurationSetArn,
+    emailIdentity: mail.emailIdentity,
+    configurationSetArn: mail.configurationSetArn,
     personalDataKey: stateful.personalDataKey,
     sessionKey: stateful.sessionKey,
     staffUserPool: stateful.staffUserPool,
@@ -66,5 +80,5 @@ export function createApp(options: CreateAppOptions = {}): CspApp {
   stateless.addStackDependency(bootstrap);
 
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stage, bootstrap, stateful, stateless };
+  return { app, stage, bootstrap, mail, stateful, stateless };
 }

@@ -3,11 +3,12 @@
  * the stage with `cdk synth -c stage=prod`). Everything is validated up front so a typo fails the synth with a
  * message naming the key, instead of deploying a half-configured stack.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DIRECTORY_ID_MAX_LENGTH, DIRECTORY_ID_PATTERN } from '../functions/domain/directory.ts';
 import type { AnonymiseAfterMonths } from '../functions/domain/retention.ts';
-import { loadPartnershipFile } from '../scripts/seed/partnership-file.ts';
 
 /** A validated stage. */
 export interface StageConfig {
@@ -19,7 +20,8 @@ export interface StageConfig {
   readonly region: string;
   /**
    * The partnership file this deployment serves (relative to the repository root), e.g.
-   * `partnerships/ashford.json`: checked at synth, seeded after deploy with `npm run seed -- --stage <name>`.
+   * `partnerships/ashford.json`: its id is read at synth; it is validated in full and seeded after deploy with
+   * `npm run seed -- --stage <name>`.
    */
   readonly partnershipFile: string;
   /** The id inside that file. */
@@ -390,14 +392,37 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The stage's partnership file, checked: synth fails on a file seeding would refuse. */
+/**
+ * The stage's partnership file and the id inside it. Synth reads only what it names resources with: the file's
+ * full validation (schemas, cross-references) stays with seeding (`npm run seed`) and the unit tests of the
+ * committed files, so synth never loads the API's zod schemas.
+ */
 function partnershipOf(file: string, where: string): Pick<StageConfig, 'partnershipFile' | 'partnershipId'> {
+  const source = path.resolve(REPOSITORY_ROOT, file);
+  const refuse = (problem: string) => new StageConfigError(`${where}: ${source} ${problem}`);
+  let content: unknown;
   try {
-    return {
-      partnershipFile: file,
-      partnershipId: loadPartnershipFile(path.resolve(REPOSITORY_ROOT, file)).id,
-    };
+    content = JSON.parse(readFileSync(source, 'utf8'));
   } catch (error) {
-    throw new StageConfigError(`${where}: ${(error as Error).message}`);
+    throw refuse(
+      error instanceof SyntaxError
+        ? `is not JSON (${error.message})`
+        : `cannot be read (${(error as Error).message})`,
+    );
   }
+  const id = isRecord(content) ? content.id : undefined;
+  if (
+    typeof id !== 'string' ||
+    id.length > DIRECTORY_ID_MAX_LENGTH ||
+    !DIRECTORY_ID_PATTERN.test(id) ||
+    !isRecord(content) ||
+    !isRecord(content.profile) ||
+    !Array.isArray(content.categories)
+  ) {
+    throw refuse(
+      'is not a valid partnership file: it needs an "id" of lower-case letters and digits joined by single ' +
+        'hyphens, a "profile" and "categories"',
+    );
+  }
+  return { partnershipFile: file, partnershipId: id };
 }

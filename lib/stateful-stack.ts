@@ -1,4 +1,14 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CrossStackReferences,
+  Duration,
+  Fn,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import {
   AccountRecovery,
@@ -18,24 +28,20 @@ import { EventBus, Schedule } from 'aws-cdk-lib/aws-events';
 import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import {
-  ConfigurationSet,
-  ConfigurationSetTlsPolicy,
-  EmailIdentity,
-  EmailSendingEvent,
-  EventDestination,
-  Identity,
-  SuppressionReasons,
-} from 'aws-cdk-lib/aws-ses';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_SCHEMA } from '../functions/adapters/table-keys.ts';
 import { STAFF_ROLES } from '../functions/domain/staff.ts';
-import { SES_EVENT_TYPES } from '../functions/events/ses-delivery-event.ts';
 import { isProtectedStage, parseSenderAddress, type StageConfig } from './stage-config.ts';
 
 /** Props of {@link StatefulStack}. */
 export interface StatefulStackProps extends StackProps {
   readonly stage: StageConfig;
+  /**
+   * The mail stack's configuration set, which staff invitations are sent through. Its identity (the stage's
+   * `sesIdentity`) must be verified before this stack is first deployed: Cognito refuses an unverified sender.
+   */
+  readonly configurationSet: IConfigurationSet;
 }
 
 /**
@@ -60,25 +66,36 @@ export const STAFF_INVITATION = {
 export const STAFF_CUSTOM_ATTRIBUTES = ['organisation_id', 'agency_id'] as const;
 
 /**
- * What key administrators may do: manage, rotate, tag, schedule deletion; nothing that encrypts or decrypts.
- * (AWS's list for key administrators.)
+ * What key administrators may do: manage, rotate, tag, schedule deletion; nothing that encrypts, decrypts or
+ * grants. Listed one by one rather than AWS's `kms:Create*` and friends: `kms:Create*` includes
+ * `kms:CreateGrant`, which would let any IAM principal of the account give itself (or anyone) Decrypt outside
+ * the data services. (`kms:PutKeyPolicy` can of course rewrite this policy: that is what administering a key
+ * means, and CloudTrail records it.)
  */
 export const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:RotateKeyOnDemand',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:PutKeyPolicy',
+  'kms:UpdateKeyDescription',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:RevokeGrant',
   'kms:TagResource',
   'kms:UntagResource',
   'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
 ];
 
 /** What the data services do with the key on a caller's behalf (CreateGrant: DynamoDB and Backup keep grants). */
@@ -99,8 +116,9 @@ const EVENT_ARCHIVE_RETENTION = Duration.days(30);
 
 /**
  * Everything that holds data or identity and outlives a redeploy: the encryption key, the single table, the
- * event bus with its archive, and the SES identity. Functions, queues and the API live in the stateless stack,
- * which receives these as typed props.
+ * event bus with its archive, the secrets, and the staff user pool. The SES identity it sends invitations as
+ * lives in the mail stack, deployed and verified first. Functions, queues and the API live in the stateless
+ * stack, which receives these as typed props.
  */
 export class StatefulStack extends Stack {
   /** Customer-managed key for the table, the log groups and the alarm topic. */
@@ -111,10 +129,6 @@ export class StatefulStack extends Stack {
   public readonly sessionKey: Secret;
   public readonly table: Table;
   public readonly eventBus: EventBus;
-  public readonly emailIdentity: EmailIdentity;
-  public readonly configurationSet: ConfigurationSet;
-  /** ARN of {@link configurationSet}, which has no ARN attribute of its own. */
-  public readonly configurationSetArn: string;
   /** Staff users; each role in STAFF_ROLES is a group. */
   public readonly staffUserPool: UserPool;
   /** The app client staff tools sign in with; its id is the audience of staff ID tokens. */
@@ -131,6 +145,9 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    // Strong references to the mail stack: CloudFormation refuses to delete its configuration set while the
+    // staff pool sends through it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { stage } = props;
     const prefix = `csp-${stage.name}`;
     const keep = isProtectedStage(stage);
@@ -287,29 +304,6 @@ export class StatefulStack extends Stack {
         'A symmetric key that never leaves the web function, not a credential anyone signs in with; a new value (put-secret-value, by hand if it is ever exposed) only signs every staff member out, and a console session lasts 8 hours at most, so a rotation Lambda would add risk without benefit',
     });
 
-    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
-      // Referrals can carry sensitive enquiry details: never hand them to a server over plain SMTP.
-      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
-      reputationMetrics: true,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    // SES reports delivery, bounces, complaints, rejections and delays on the default bus (the only one it
-    // publishes to); a rule there feeds the delivery-events function (RULES.recordDeliveryEvents).
-    this.configurationSet.addEventDestination('DeliveryEventsToEventBridge', {
-      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: SES_EVENT_TYPES.map((type) => EmailSendingEvent[type]),
-    });
-    this.configurationSetArn = this.formatArn({
-      service: 'ses',
-      resource: 'configuration-set',
-      resourceName: this.configurationSet.configurationSetName,
-    });
-    // The configuration set is the identity's default, so the mailer needs no code to use it.
-    this.emailIdentity = new EmailIdentity(this, 'EmailIdentity', {
-      identity: Identity.domain(stage.sesIdentity),
-      configurationSet: this.configurationSet,
-    });
-
     const { name: senderName, email: senderEmail } = parseSenderAddress(stage.senderAddress);
     // Staff sign in here: no self sign-up, MFA required, threat protection on; roles are groups.
     this.staffUserPool = new UserPool(this, 'StaffUserPool', {
@@ -327,13 +321,14 @@ export class StatefulStack extends Stack {
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       // Invitations and recovery codes come from the stage's own sender through SES, not Cognito's
-      // no-reply@verificationemail.com with its 50-a-day limit.
+      // no-reply@verificationemail.com with its 50-a-day limit. Cognito checks at creation that the mail
+      // stack's identity is verified.
       email: UserPoolEmail.withSES({
         fromEmail: senderEmail,
         fromName: senderName,
         sesVerifiedDomain: stage.sesIdentity,
         sesRegion: this.region,
-        configurationSetName: this.configurationSet.configurationSetName,
+        configurationSetName: props.configurationSet.configurationSetName,
       }),
       userInvitation: STAFF_INVITATION,
       featurePlan: FeaturePlan.PLUS,

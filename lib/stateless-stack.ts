@@ -14,6 +14,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
+  type CfnMethod,
   CognitoUserPoolsAuthorizer,
   DomainName,
   EndpointType,
@@ -144,6 +145,22 @@ export const API_THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;
  * renews lasts an hour, so a user disabled (or moved to another group) keeps at most that hour of the old access.
  */
 export const CONSOLE_SESSION_HOURS = 8;
+
+/**
+ * The security headers of the functions' responses (functions/api/http-middleware.ts), on what API Gateway
+ * answers itself (its errors and the CORS preflights): no MIME sniffing, HTTPS only, never framed, no referrer,
+ * nothing loaded, never cached. The Content-Security-Policy spells 'none' as an empty source list, which CSP
+ * defines as the same thing: API Gateway reads a static header value between single quotes, so the value
+ * cannot hold quotes of its own.
+ */
+export const GATEWAY_SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': 'default-src; frame-ancestors',
+  'Cache-Control': 'no-store',
+} as const;
 
 /** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
 export const REQUESTS_PER_IP_PER_5_MINUTES = 300;
@@ -420,21 +437,46 @@ export class StatelessStack extends Stack {
     });
 
     this.alarmTopic = this.createAlarmTopic(stage, key);
-    const dlqs: Record<string, Queue> = {
+    const dlqs: Record<string, { queue: Queue; retentionDays: number }> = {
       ...Object.fromEntries(
-        Object.entries(this.queues).map(([name, q]) => [`${name}Dlq`, q.deadLetterQueue]),
+        Object.entries(this.queues).map(([name, q]) => [
+          `${name}Dlq`,
+          { queue: q.deadLetterQueue, retentionDays: QUEUES[name as QueueName].dlqRetentionDays },
+        ]),
       ),
-      undeliverableEventsDlq: this.undeliverableEventsQueue,
-      undeliverableSchedulesDlq: this.undeliverableSchedulesQueue,
-      failedScheduledRunsDlq: this.failedScheduledRunsQueue,
+      undeliverableEventsDlq: {
+        queue: this.undeliverableEventsQueue,
+        retentionDays: TARGET_DLQ_RETENTION_DAYS,
+      },
+      undeliverableSchedulesDlq: {
+        queue: this.undeliverableSchedulesQueue,
+        retentionDays: TARGET_DLQ_RETENTION_DAYS,
+      },
+      failedScheduledRunsDlq: {
+        queue: this.failedScheduledRunsQueue,
+        retentionDays: TARGET_DLQ_RETENTION_DAYS,
+      },
     };
-    for (const [name, dlq] of Object.entries(dlqs)) {
+    for (const [name, { queue: dlq, retentionDays }] of Object.entries(dlqs)) {
       this.alarm(`${pascalCase(name)}NotEmpty`, {
         description: `Messages are waiting in the ${name} dead-letter queue; inspect and redrive them`,
         metric: dlq.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: Stats.MAXIMUM,
         }),
+        evaluationPeriods: 1,
+      });
+      // NotEmpty fires once and stays in alarm while messages wait: this one fires again before SQS deletes
+      // them. A dead-letter queue's age counts from the move into it, its retention from the first send, so
+      // the alarm comes earlier before deletion than its threshold suggests, never later.
+      const ageDays = Math.floor(retentionDays * DLQ_AGE_ALARM_FRACTION_OF_RETENTION);
+      this.alarm(`${pascalCase(name)}OldestMessage`, {
+        description: `A message has waited over ${ageDays} days in the ${name} dead-letter queue, which deletes it after ${retentionDays}: redrive or inspect it now`,
+        metric: dlq.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: Stats.MAXIMUM,
+        }),
+        threshold: Duration.days(ageDays).toSeconds(),
         evaluationPeriods: 1,
       });
     }
@@ -626,14 +668,16 @@ export class StatelessStack extends Stack {
         maxAge: Duration.seconds(API_CORS.maxAgeSeconds),
       });
       acknowledgePublicMethod(preflight, 'Browsers send CORS preflight requests without credentials');
+      withSecurityHeaders(preflight);
     }
     this.addGatewayProblems();
   }
 
   /**
    * Errors API Gateway answers itself (unknown route, throttling, WAF, oversized body, integration failure)
-   * become the same problem+json documents the function returns, readable by browsers from any origin. Without
-   * this an unknown path answers 403 "Missing Authentication Token", which misleads every API consumer.
+   * become the same problem+json documents the function returns, readable by browsers from any origin, with
+   * the same security headers. Without this an unknown path answers 403 "Missing Authentication Token", which
+   * misleads every API consumer.
    */
   private addGatewayProblems(): void {
     for (const type of Object.keys(GATEWAY_PROBLEMS) as GatewayResponseType[]) {
@@ -641,11 +685,15 @@ export class StatelessStack extends Stack {
       this.api.addGatewayResponse(`Problem${pascalCase(type.toLowerCase())}`, {
         type: ResponseType.of(type),
         statusCode: status === undefined ? undefined : String(status),
-        responseHeaders: {
-          'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`,
-          'Access-Control-Allow-Origin': "'*'",
-          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
-        },
+        // API Gateway reads each value as a static string between single quotes.
+        responseHeaders: Object.fromEntries(
+          Object.entries({
+            ...GATEWAY_SECURITY_HEADERS,
+            'Content-Type': PROBLEM_CONTENT_TYPE,
+            'Access-Control-Allow-Origin': '*',
+            ...headers,
+          }).map(([name, value]) => [name, `'${value}'`]),
+        ),
         templates: { 'application/json': JSON.stringify(body) },
       });
     }
@@ -655,13 +703,13 @@ export class StatelessStack extends Stack {
   private targetDeadLetterQueue(id: string, owner: string, removalPolicy: RemovalPolicy): Queue {
     const queue = new Queue(this, id, {
       ...QUEUE_DEFAULTS,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(TARGET_DLQ_RETENTION_DAYS),
       // Kept in protected stages: a redeploy must not delete what waits to be redriven.
       removalPolicy,
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself the dead-letter queue of ${owner}; a NotEmpty alarm watches it`,
+      reason: `This queue is itself the dead-letter queue of ${owner}; NotEmpty and OldestMessage alarms watch it`,
     });
     return queue;
   }
@@ -837,6 +885,15 @@ const TABLE_OPERATIONS = [
   Operation.TRANSACT_WRITE_ITEMS,
 ];
 
+/** Days the bus rules', the scheduler's and the scheduled functions' dead-letter queues keep a message (SQS's most). */
+const TARGET_DLQ_RETENTION_DAYS = 14;
+
+/**
+ * A dead-letter queue's age alarm fires when its oldest message has used this much of the queue's retention:
+ * at 14 days' retention, after 7 days, leaving a week to redrive it.
+ */
+const DLQ_AGE_ALARM_FRACTION_OF_RETENTION = 0.5;
+
 /** Every queue is encrypted and refuses plain-HTTP access. */
 const QUEUE_DEFAULTS = {
   encryption: QueueEncryption.SQS_MANAGED,
@@ -866,6 +923,23 @@ function accessLogFormat(): AccessLogFormat {
       xrayTraceId: AccessLogField.contextXrayTraceId(),
     }),
   );
+}
+
+/**
+ * Adds the security headers to a CORS preflight's answer, which API Gateway gives itself (a mock integration)
+ * and `addCorsPreflight` has no option for: declared on the method response, set on the integration response.
+ */
+function withSecurityHeaders(preflight: Method): void {
+  const method = preflight.node.defaultChild as CfnMethod;
+  for (const [name, value] of Object.entries(GATEWAY_SECURITY_HEADERS)) {
+    // Dots escaped: the parameter's name is one key, not a path.
+    const parameter = `method\\.response\\.header\\.${name}`;
+    method.addPropertyOverride(`MethodResponses.0.ResponseParameters.${parameter}`, true);
+    method.addPropertyOverride(
+      `Integration.IntegrationResponses.0.ResponseParameters.${parameter}`,
+      `'${value}'`,
+    );
+  }
 }
 
 /** Request parameters requiring each `{param}` of `path`, which the request validator checks. */

@@ -71,7 +71,7 @@ export function createAwsEndpoint(options: {
   const { bus, sesUrl, control, log } = options;
   let rejectRecipients = new Set<string>();
   let throttleAll = false;
-  /** Sends refused per address since the faults were last set. */
+  /** Sends refused (rejected or throttled) per address since the faults were last set. */
   let rejections = new Map<string, number>();
 
   const handleEventBridge = (target: string, body: string) => {
@@ -153,6 +153,7 @@ export function createAwsEndpoint(options: {
       .filter(([key]) => /^Destination\.(To|Cc|Bcc)Addresses\.member\.\d+$/.test(key))
       .map(([, value]) => value.toLowerCase());
     if (throttleAll) {
+      for (const r of recipients) rejections.set(r, (rejections.get(r) ?? 0) + 1);
       return {
         status: 400,
         headers: { 'content-type': 'text/xml' },
@@ -375,9 +376,9 @@ const SIMULATOR = /^(bounce|complaint|ooto|suppressionlist|success)(\+[^@]*)?@si
 
 /**
  * The events SES would publish for an email it accepted, as EventBridge receives them from a configuration
- * set: `bounce@simulator.amazonses.com` bounces (permanently), `suppressionlist@…` bounces as suppressed,
- * `complaint@…` is delivered then complained about, `ooto@…` is delivered (with an auto-reply, not modelled),
- * every other address is delivered.
+ * set: first one `Email Sent` for the email, then per recipient: `bounce@simulator.amazonses.com` bounces
+ * (permanently), `suppressionlist@…` bounces as suppressed, `complaint@…` is delivered then complained about,
+ * `ooto@…` is delivered (with an auto-reply, not modelled), every other address is delivered.
  */
 export function simulatedSesEvents(email: {
   recipients: readonly string[];
@@ -398,7 +399,8 @@ export function simulatedSesEvents(email: {
     DetailType: detailType,
     Detail: JSON.stringify({ mail, ...detail }),
   });
-  return email.recipients.flatMap((recipient) => {
+  const sent = entry('Email Sent', { eventType: 'Send', send: {} });
+  const perRecipient = email.recipients.flatMap((recipient) => {
     const behaviour = SIMULATOR.exec(recipient)?.[1]?.toLowerCase() ?? 'success';
     const delivered = entry('Email Delivered', {
       eventType: 'Delivery',
@@ -432,4 +434,5 @@ export function simulatedSesEvents(email: {
     }
     return [delivered];
   });
+  return [sent, ...perRecipient];
 }

@@ -59,8 +59,9 @@ export interface LocalCloudOptions {
   /** The partnership file to serve (seeded at every start, never overwriting changes made through the API). */
   readonly partnershipFile: string;
   /**
-   * Keep state here across restarts: DynamoDB Local's files, and on a clean stop the local queues' messages
-   * and dead letters. Omit to keep everything in memory (tests).
+   * Keep state here across restarts: DynamoDB Local's files, and a journal of the local queues' messages (in
+   * flight and backing off included) and dead letters, written as each changes, so even `kill -9` loses none.
+   * Omit to keep everything in memory (tests).
    */
   readonly dataDir?: string;
   /** Run schedules on their timers (`npm start`); tests fire them by hand instead. */

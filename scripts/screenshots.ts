@@ -77,6 +77,16 @@ try {
   await page.type('#note', 'Spoke to the neighbourhood policing team; patrols arranged for this week.');
   await submit('form:has(#note) button');
   await shoot('07-case-note-added');
+  // A note added from another tab meanwhile: this page's form is now stale, and says what changed.
+  const caseUrl = page.url();
+  const other = await browser.newPage();
+  await other.goto(caseUrl, { waitUntil: 'load' });
+  await other.type('#note', 'Neighbourhood team confirmed the patrols.');
+  await Promise.all([other.waitForNavigation({ waitUntil: 'load' }), other.click('form:has(#note) button')]);
+  await other.close();
+  await page.type('#note', 'Asked the council to check the car park’s CCTV.');
+  await submit('form:has(#note) button');
+  await shoot('11-case-changed');
   await page.goto(`${api}/console/routing`, { waitUntil: 'load' });
   await shoot('08-routing-table');
   await page.goto(`${api}/console/routing/anti-social-behaviour`, { waitUntil: 'load' });
@@ -86,6 +96,31 @@ try {
   await page.click('form[action$="/console/sign-out"] button');
   await arrive('/console/signed-out');
   await shoot('09-signed-out');
+
+  // An agency officer (Kent Police) opening the case referred to it, a case that is not theirs, and a page
+  // that is the CSU's alone.
+  await page.goto(`${api}/console/cases/${reference}`, { waitUntil: 'load' });
+  await page.waitForSelector('#username');
+  await page.$eval('#username', (input) => {
+    (input as unknown as { value: string }).value = '';
+  });
+  await page.type('#username', 'kp.officer');
+  await page.click('#role-agency-officer');
+  await page.select('#agency', 'kent-police');
+  await submit('main form button[type=submit]');
+  await arrive(`/console/cases/${reference}`);
+  await shoot('12-agency-officer-case');
+  await page.goto(`${api}/console/cases/CSU-2026-999999`, { waitUntil: 'load' });
+  await shoot('13-page-not-found');
+  await page.goto(`${api}/console/routing`, { waitUntil: 'load' });
+  await shoot('14-cannot-use-this-page');
+
+  // A contact form whose cookie went (cleared, or a day passed): it comes back with its answers.
+  await page.goto(`${api}/contact`, { waitUntil: 'load' });
+  await page.type('#description', 'Someone keeps trying car doors on our street at night.');
+  await page.deleteCookie(...(await page.cookies()));
+  await submit();
+  await shoot('10-contact-form-expired');
   process.stdout.write(`Wrote ${shots.length} screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
 } finally {
   await browser.close();

@@ -49,14 +49,14 @@ export class DynamoDbEmailLedger implements EmailLedger {
       );
       return { outcome: 'claimed', leaseId };
     } catch (error) {
-      if (cancellationReason(error, 0) === 'ConditionalCheckFailed') {
-        await this.recordSuppressed(emailId, now);
-        return { outcome: 'suppressed' };
-      }
+      const suppressed = cancellationReason(error, 0) === 'ConditionalCheckFailed';
+      // Suppressed now, and no record yet: this email will never go. With a record already there (it went
+      // before the address was suppressed, or is going), the record says what happened, as below.
+      if (suppressed && (await this.recordSuppressed(emailId, now))) return { outcome: 'suppressed' };
       const reason = cancellationReason(error, 1);
       // Another worker is claiming it this instant.
       if (reason === 'TransactionConflict') throw new EmailSendInProgress(describe(emailId));
-      if (reason !== 'ConditionalCheckFailed') throw error;
+      if (!suppressed && reason !== 'ConditionalCheckFailed') throw error;
     }
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.email(emailId), ConsistentRead: true }),
@@ -93,9 +93,12 @@ export class DynamoDbEmailLedger implements EmailLedger {
     };
   }
 
-  /** Records that an email will never be sent, its address being suppressed; a record already there wins. */
-  private async recordSuppressed(emailId: EmailId, now: Date): Promise<void> {
-    await whenConditionHolds(() =>
+  /**
+   * Records that an email will never be sent, its address being suppressed; a record already there wins
+   * (false).
+   */
+  private async recordSuppressed(emailId: EmailId, now: Date): Promise<boolean> {
+    return whenConditionHolds(() =>
       this.client.send(new PutCommand(this.recordPut(emailId, now, { status: 'suppressed' }))),
     );
   }
@@ -149,11 +152,14 @@ export class DynamoDbEmailLedger implements EmailLedger {
 const describe = (id: EmailId) => `${id.topic}/${id.kind}/${id.recipientId}`;
 
 /**
- * How final a report is: a later report is kept only if it ranks higher. A delay or a soft bounce can still
- * end delivered; a delivery can still be complained about; a hard bounce or a rejection is the end.
+ * How final a report is: a later report is kept only if it ranks higher, so a repeat is old news. SES having
+ * taken the email on says least; a delay or a soft bounce can still end delivered; a delivery can still be
+ * complained about; a hard bounce or a rejection is the end.
  */
 export function deliveryRank(report: DeliveryReport): number {
   switch (report.outcome) {
+    case 'sent':
+      return 5;
     case 'delayed':
       return 10;
     case 'bounced':

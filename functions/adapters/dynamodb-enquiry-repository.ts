@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ENQUIRY_STATUSES, type Enquiry, type EnquiryStatus } from '../domain/enquiry.ts';
 import {
+  type AcknowledgementWindow,
   type EnquiryRepository,
   IdempotencyKeyTaken,
   type IdempotencyRecord,
@@ -50,21 +51,76 @@ export class DynamoDbEnquiryRepository implements EnquiryRepository {
     return formatReference(year, Number(result.Attributes?.lastSequence));
   }
 
-  async countAcknowledgement(addressHash: string, day: string): Promise<number> {
-    const result = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.acknowledgementCount(addressHash, day),
-        UpdateExpression: 'ADD acknowledgements :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-        ExpressionAttributeNames: { '#expiresAt': TABLE_SCHEMA.ttlAttribute },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':expiresAt': expiryAfterDays(new Date(`${day}T00:00:00Z`), 2),
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
+  /**
+   * The item holds the times of the latest `limit` acknowledgements, oldest first (ISO strings, which compare
+   * in time order). Below the limit a time is appended; at it, the oldest is dropped and the new one appended,
+   * if the oldest is out of the window. One conditional write in the common case, two when the list is full.
+   */
+  async recordAcknowledgement(addressHash: string, window: AcknowledgementWindow): Promise<boolean> {
+    const key = keys.recentAcknowledgements(addressHash);
+    const at = window.at.toISOString();
+    const common = {
+      TableName: this.tableName,
+      Key: key,
+      ExpressionAttributeNames: { '#times': 'times', '#expiresAt': TABLE_SCHEMA.ttlAttribute },
+    };
+    // Once the window has passed since the latest, none of the times can limit anything.
+    const expiresAt = Math.floor(window.at.getTime() / 1000) + window.seconds;
+    const appended = await whenConditionHolds(() =>
+      this.client.send(
+        new UpdateCommand({
+          ...common,
+          UpdateExpression:
+            'SET #times = list_append(if_not_exists(#times, :empty), :at), #expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(#times) OR size(#times) < :limit',
+          ExpressionAttributeValues: {
+            ':empty': [],
+            ':at': [at],
+            ':limit': window.limit,
+            ':expiresAt': expiresAt,
+          },
+        }),
+      ),
     );
-    return Number(result.Attributes?.acknowledgements);
+    if (appended) return true;
+    const shifts = Array.from({ length: window.limit - 1 }, (_, i) => `#times[${i}] = #times[${i + 1}]`);
+    return whenConditionHolds(() =>
+      this.client.send(
+        new UpdateCommand({
+          ...common,
+          UpdateExpression: `SET ${[...shifts, `#times[${window.limit - 1}] = :at`].join(', ')}, #expiresAt = :expiresAt`,
+          ConditionExpression: '#times[0] <= :cutoff',
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':cutoff': new Date(window.at.getTime() - window.seconds * 1000).toISOString(),
+            ':expiresAt': expiresAt,
+          },
+        }),
+      ),
+    );
+  }
+
+  async releaseAcknowledgement(addressHash: string, at: Date): Promise<void> {
+    const key = keys.recentAcknowledgements(addressHash);
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    const times = (result.Item?.times as string[] | undefined) ?? [];
+    const index = times.lastIndexOf(at.toISOString());
+    if (index < 0) return;
+    // Only if it is still at that place: a concurrent acknowledgement may have shifted the list since.
+    await whenConditionHolds(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `REMOVE #times[${index}]`,
+          ConditionExpression: `#times[${index}] = :at`,
+          ExpressionAttributeNames: { '#times': 'times' },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      ),
+    );
   }
 
   async create(enquiry: Enquiry, idempotency?: IdempotencyRecord & { expiresAt: number }): Promise<void> {

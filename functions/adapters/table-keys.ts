@@ -112,10 +112,10 @@ export const keys = {
   }),
   referenceCounter: (year: number) => ({ PK: 'COUNTER#ENQUIRY_REFERENCE', SK: `YEAR#${year}` }),
   idempotency: (keyHash: string) => ({ PK: `IDEMPOTENCY#${keyHash}`, SK: 'IDEMPOTENCY' }),
-  /** Acknowledgements to one address (by its keyed hash, never the address) on one UK day. */
-  acknowledgementCount: (addressHash: string, day: string) => ({
+  /** The latest acknowledgements to one address (by its keyed hash, never the address), for the rolling limit. */
+  recentAcknowledgements: (addressHash: string) => ({
     PK: `ACK_COUNT#${addressHash}`,
-    SK: `DAY#${day}`,
+    SK: 'RECENT',
   }),
   /** An address never to be emailed again (a hard bounce or a complaint), by its keyed hash. */
   suppressedAddress: (addressHash: string) => ({ PK: `SUPPRESSED#${addressHash}`, SK: 'SUPPRESSION' }),

@@ -24,7 +24,7 @@ import {
 import { ProblemSchema } from './schemas.ts';
 
 /** The contract's version (semver): major for a change that breaks a client, minor for an addition. */
-export const API_VERSION = '2.0.0';
+export const API_VERSION = '3.0.0';
 
 /** Name of the bearer security scheme. */
 export const STAFF_SECURITY = 'staffToken';

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { ENQUIRY_STATUSES, MAX_DESCRIPTION_LENGTH } from '../domain/enquiry.ts';
 import { lazily } from './define-route.ts';
 import { documented, titled } from './openapi-parts.ts';
-import { multiLineText, singleLineText } from './text-rules.ts';
+import { addressText, multiLineText, singleLineText } from './text-rules.ts';
 
 /** A UK postcode, any case, with or without the space; stored as `AB12 3CD`. */
 const UK_POSTCODE = /^([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})$/;
@@ -25,7 +25,7 @@ export const EnquiryLocationSchema = lazily(() =>
             z.transform((s: string) => s.replace(UK_POSTCODE, '$1 $2').toUpperCase()),
           ),
         ),
-        address: z.optional(multiLineText(500)),
+        address: z.optional(addressText(500)),
         latitude: z.optional(z.number().check(z.gte(-90), z.lte(90))),
         longitude: z.optional(z.number().check(z.gte(-180), z.lte(180))),
       })
@@ -128,7 +128,7 @@ export const EnquiryAcceptedSchema = lazily(() =>
       }),
       acknowledgement: documented(z.enum(['requested', 'limited', 'not-requested']), {
         description:
-          'requested: an acknowledgement is on its way; limited: this address has had its day’s acknowledgements, so the enquiry is stored and routed without one; not-requested: no address, or email is not safe.',
+          'requested: an acknowledgement is on its way; limited: this address has had 3 acknowledgements in the last 24 hours, so the enquiry is stored and routed without one; not-requested: no address, or email is not safe.',
       }),
       urgentAdvice: z.optional(
         documented(

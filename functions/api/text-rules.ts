@@ -4,8 +4,9 @@
  * - it must be valid Unicode (JSON may carry lone surrogates, `"\ud800"`, which no email can encode), without
  *   the replacement character that marks bytes lost in decoding;
  * - no C0 or C1 control characters, except the line breaks of free text (CRLF is stored as LF);
- * - a single line (names, addresses, titles, anything that can reach a header) also refuses U+2028/U+2029 and
- *   the bidirectional overrides and isolates that can make a line read differently from what it holds;
+ * - a single line (names, titles, anything that can reach a header) also refuses U+2028/U+2029 and the
+ *   bidirectional overrides and isolates that can make a line read differently from what it holds;
+ * - an address may span lines (LF only), but refuses the same separators and direction tricks as a single line;
  * - it is trimmed, and blank text is refused.
  */
 import * as z from 'zod/mini';
@@ -29,7 +30,7 @@ const trimmedNotBlank = (checked: z.ZodMiniType<string, string>) =>
     z.string().check(z.minLength(1, 'must not be blank')),
   );
 
-/** One line of at most `max` characters: a name, an address, a title, a mailbox. */
+/** One line of at most `max` characters: a name, a title, a mailbox. */
 export const singleLineText = (max: number) =>
   trimmedNotBlank(
     z.string().check(
@@ -44,17 +45,32 @@ export const singleLineText = (max: number) =>
   );
 
 /** Free text of at most `max` characters that may span lines: a description, a note, a message. */
-export const multiLineText = (max: number) =>
-  trimmedNotBlank(
+export const multiLineText = (max: number) => trimmedNotBlank(linesOfText(max, false));
+
+/**
+ * A postal address of at most `max` characters. An address is written on lines (house, street, town), so line
+ * feeds stay; but staff read it and copy it into letters and referrals as they would a name, so it refuses the
+ * line separators and direction overrides a name refuses.
+ */
+export const addressText = (max: number) => trimmedNotBlank(linesOfText(max, true));
+
+/**
+ * Valid Unicode of at most `max` characters, CRLF stored as LF, with no control but the line feed; with
+ * `noLineTricks`, no U+2028/U+2029 or bidi overrides and isolates either.
+ */
+const linesOfText = (max: number, noLineTricks: boolean) =>
+  z.pipe(
     z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((s: string) => s.replace(/\r\n/g, '\n')),
-      ),
-      z.string().check(
-        z.refine((s: string) => s.isWellFormed() && !REPLACED.test(s), 'must be valid Unicode text'),
-        z.maxLength(max),
-        z.refine((s: string) => !CONTROLS_BUT_NEWLINE.test(s), 'must not contain control characters'),
+      z.string(),
+      z.transform((s: string) => s.replace(/\r\n/g, '\n')),
+    ),
+    z.string().check(
+      z.refine((s: string) => s.isWellFormed() && !REPLACED.test(s), 'must be valid Unicode text'),
+      z.maxLength(max),
+      z.refine((s: string) => !CONTROLS_BUT_NEWLINE.test(s), 'must not contain control characters'),
+      z.refine(
+        (s: string) => !(noLineTricks && LINE_TRICKS.test(s)),
+        'must not contain line separators or direction overrides',
       ),
     ),
   );

@@ -158,6 +158,8 @@ const BOUNCE_TYPE_LABELS: Record<string, string> = {
   Permanent: 'Permanent: the mailbox does not exist or refuses our email',
   Transient: 'Temporary: the mailbox is full or unavailable',
   Undetermined: 'Undetermined',
+  Suppressed:
+    'Not sent: the mailbox bounced our email or complained before, so it is on the suppression list',
 };
 
 /**

@@ -37,12 +37,24 @@ export interface OutboxEntry {
   readonly attempts: number;
 }
 
+/** A rolling limit on acknowledgements to one address: at most `limit` in any `seconds`, this one at `at`. */
+export interface AcknowledgementWindow {
+  readonly at: Date;
+  readonly limit: number;
+  readonly seconds: number;
+}
+
 export interface EnquiryRepository {
   /**
-   * Counts one more acknowledgement to the address of `addressHash` on UK date `day` and answers the day's
-   * count so far, this one included. Kept two days.
+   * Records an acknowledgement to the address of `addressHash` at `window.at`, unless `window.limit` were already
+   * recorded in the `window.seconds` before it; answers whether it was recorded. Kept one window after the last.
    */
-  countAcknowledgement(addressHash: string, day: string): Promise<number>;
+  recordAcknowledgement(addressHash: string, window: AcknowledgementWindow): Promise<boolean>;
+  /**
+   * Takes back the acknowledgement recorded at `at`, if it is still held: the enquiry it was for was not stored.
+   * Best effort; a concurrent acknowledgement to the same address may have moved it, and then it stays.
+   */
+  releaseAcknowledgement(addressHash: string, at: Date): Promise<void>;
   /** Reserves the next reference of `year`. Gaps are possible (a failed create); duplicates are not. */
   nextReference(year: number): Promise<string>;
   /**
@@ -167,10 +179,11 @@ export const EMAIL_KINDS = [
 ] as const;
 
 /**
- * What the mail provider later said about a sent email: delivered; bounced (permanently, unless the bounce
- * type says otherwise); the recipient complained; delayed; or rejected (e.g. a virus).
+ * What the mail provider later said about a sent email: sent (it took the email on, nothing more yet);
+ * delivered; bounced (permanently, unless the bounce type says otherwise); the recipient complained; delayed;
+ * or rejected (e.g. a virus).
  */
-export type DeliveryOutcome = 'delivered' | 'bounced' | 'complained' | 'delayed' | 'rejected';
+export type DeliveryOutcome = 'sent' | 'delivered' | 'bounced' | 'complained' | 'delayed' | 'rejected';
 
 /** The provider's latest word on an email. */
 export interface DeliveryReport {

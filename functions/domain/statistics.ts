@@ -20,7 +20,7 @@ export interface EnquiryOutline {
 /** Something that happened to an enquiry, as the statistics count it. */
 export type StatisticsEvent =
   | { readonly kind: 'received' }
-  | { readonly kind: 'referred'; readonly agencyId: string }
+  | { readonly kind: 'referred'; readonly agencyId: string; readonly at: string }
   | { readonly kind: 'accepted'; readonly at: string }
   | { readonly kind: 'closed'; readonly at: string; readonly reason?: ClosureReason | string };
 
@@ -57,7 +57,8 @@ export function monthOf(iso: string): string {
 }
 
 /**
- * The fact `event` adds for `enquiry`. Sensitive categories are counted only at whole-area level: a month's
+ * The fact `event` adds for `enquiry`, in the month it happened (so a month's tables are final once it is over;
+ * only a receipt is its enquiry's month). Sensitive categories are counted only at whole-area level: a month's
  * `sensitiveReceived`, and in the days histograms; never by category, sector, agency or outcome.
  */
 export function statisticsFactOf(enquiry: EnquiryOutline, event: StatisticsEvent): StatisticsFact {
@@ -87,7 +88,8 @@ export function statisticsFactOf(enquiry: EnquiryOutline, event: StatisticsEvent
       return {
         reference,
         id: `referred#${event.agencyId}`,
-        month: monthOf(enquiry.receivedAt),
+        // The month it was referred, not received: a later referral must not change a table already published.
+        month: monthOf(event.at),
         increments: detailed ? [{ dimension: 'agency', value: event.agencyId, measure: 'referred' }] : [],
       };
     case 'accepted':

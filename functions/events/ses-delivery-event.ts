@@ -8,8 +8,12 @@ import type { DeliveryOutcome } from '../domain/ports.ts';
 /** EventBridge source of SES events. */
 export const SES_SOURCE = 'aws.ses';
 
-/** The SES event types (EventBridge detail-types) recorded, and the outcome each means for an email. */
+/**
+ * The SES event types (EventBridge detail-types) recorded, and the outcome each means for an email. `Email
+ * Sent` only says SES took the email on: the least final word, which any later one replaces.
+ */
 export const SES_DELIVERY_EVENTS = {
+  'Email Sent': 'sent',
   'Email Delivered': 'delivered',
   'Email Bounced': 'bounced',
   'Email Complaint Received': 'complained',
@@ -19,7 +23,14 @@ export const SES_DELIVERY_EVENTS = {
 export type SesDetailType = keyof typeof SES_DELIVERY_EVENTS;
 
 /** The configuration-set event types (CloudFormation's names) that publish the detail-types above. */
-export const SES_EVENT_TYPES = ['DELIVERY', 'BOUNCE', 'COMPLAINT', 'REJECT', 'DELIVERY_DELAY'] as const;
+export const SES_EVENT_TYPES = [
+  'SEND',
+  'DELIVERY',
+  'BOUNCE',
+  'COMPLAINT',
+  'REJECT',
+  'DELIVERY_DELAY',
+] as const;
 
 /** The message tag carrying our email id on every email we send, so an SES event names the email it is about. */
 export const EMAIL_ID_TAG = 'csp-email';

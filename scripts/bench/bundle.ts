@@ -143,7 +143,7 @@ function packagesOf(metafile: Metafile, outfile: string, rootDir: string): Packa
 }
 
 /** CspFunction's bundling options (see lib/constructs/csp-function.ts), for one entry. */
-function deployedOptions(rootDir: string, entry: string, outfile: string): BuildOptions {
+export function deployedOptions(rootDir: string, entry: string, outfile: string): BuildOptions {
   return {
     entryPoints: [entry],
     bundle: true,

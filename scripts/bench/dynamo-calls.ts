@@ -26,6 +26,7 @@ import {
   type EmulatorCalibration,
   Exclusive,
 } from './node-cpu.ts';
+import { type ProcessProfile, recordInvocationWindows, startProcessProfile } from './process-profile.ts';
 
 export interface CallTally {
   /** Calls by command name (GetItem, Query, ...). */
@@ -220,6 +221,8 @@ export interface AsyncCalls {
   readonly awsCalls: Record<string, Record<string, number>>;
   readonly cpu: CpuTotals;
   readonly emulators: EmulatorCalibration;
+  /** The window's CPU profile, by function invoked (`all`: everything in the process), when one was asked for. */
+  readonly profile?: ProcessProfile;
 }
 
 export interface DynamoCallsResult {
@@ -245,6 +248,8 @@ export async function measureDynamoCalls(
   cloud: LocalCloud,
   n: number,
   waitIdle: () => Promise<unknown>,
+  /** Where to save a CPU profile of the end-to-end window; none is taken without it. */
+  profileFile?: string,
 ): Promise<DynamoCallsResult> {
   installCallCounter();
   const api = ipv4(cloud.urls.api);
@@ -317,6 +322,8 @@ export async function measureDynamoCalls(
   let postMs = 0;
   const w = openWindow(true);
   const exclusive = w.exclusive!;
+  const profiler = profileFile ? await startProcessProfile() : undefined;
+  const stopRecording = profileFile ? recordInvocationWindows() : undefined;
   const start = performance.now();
   try {
     for (let i = 0; i < n; i++) {
@@ -349,6 +356,8 @@ export async function measureDynamoCalls(
     closeWindow();
   }
   const windowSeconds = (performance.now() - start) / 1000;
+  const invocationWindows = stopRecording?.() ?? [];
+  const profile = profiler && profileFile ? await profiler.stop(profileFile, invocationWindows) : undefined;
   const store = (await (await fetch(`${sesInbox}/store`)).json()) as { emails: unknown[] };
   // With nothing else running: what the in-process emulators cost per call, to take out of the CPU above.
   const emulators = await calibrateEmulators({
@@ -372,6 +381,7 @@ export async function measureDynamoCalls(
       awsCalls: Object.fromEntries(w.awsCalls),
       cpu: w.cpu!.totals(),
       emulators,
+      profile,
     },
   };
 }

@@ -68,7 +68,11 @@ export function expectedRecipients(body: EnquiryBody): string[] {
   return recipients;
 }
 
-async function postEnquiry(api: string, body: EnquiryBody): Promise<{ status: number; reference?: string }> {
+/** One POST /enquiries: its status, and the reference when accepted. */
+export async function postEnquiry(
+  api: string,
+  body: EnquiryBody,
+): Promise<{ status: number; reference?: string }> {
   const response = await fetch(`${api}/enquiries`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -7,6 +7,12 @@ import type { ImportProfile } from './cpu-profile.ts';
 import { type CpuSummary, renderCpu, summariseCpu } from './cpu-report.ts';
 import type { DynamoCallsResult } from './dynamo-calls.ts';
 import type { CpuShare, FanOutResult, LatencyPair, ThroughputResult } from './local-bench.ts';
+import {
+  type CpuBreakdown,
+  joinBreakdowns,
+  type ProcessProfile,
+  renderBreakdown,
+} from './process-profile.ts';
 import { bytes, ms, ratio } from './stats.ts';
 import {
   ASYNC_DYNAMODB_CALLS_PER_EMAIL_LIMIT,
@@ -38,6 +44,7 @@ export interface ReportInput {
     throughputSeconds: number;
     connections: number;
     callsN: number;
+    profileN: number;
     logLevel: string;
   };
   readonly cpu: string;
@@ -49,6 +56,8 @@ export interface ReportInput {
   readonly cloudStartMs: number;
   readonly fan: FanOutResult;
   readonly post: LatencyPair;
+  /** Sequential POSTs under the CPU profiler: windows `post` (each whole POST) and `api` (its invocation). */
+  readonly postProfile: ProcessProfile;
   readonly categories: LatencyPair;
   readonly tput: ThroughputResult;
   /** Seconds the queues took to drain after the throughput run (undefined: not within the limit). */
@@ -115,6 +124,86 @@ function profileBeyondFloor(fn: ImportProfile, floor: ImportProfile) {
     .sort((a, b) => b.extra - a.extra);
 }
 
+const LABELS_NOTE = `Self time of each sample goes to the package, or our own folder, whose code was running; a Node
+internal or native frame (HTTP parsing, sockets, crypto) goes to the nearest caller in a file on its stack, so
+\`@smithy/node-http-handler\` holds the socket work it asked for. \`local/\` is the in-process emulators (EventBridge
+and SQS endpoint, SES forwarder, API Gateway stand-in), \`scripts/\` the bench's client and counting middlewares.
+Rows starting \`Node:\` are Node's own work with no file's code on the stack, by what the stack shows: the
+microtask queue (with the async hooks AsyncLocalStorage and X-Ray's cls-hooked install, which run on every
+promise), sockets and streams, the local endpoints' HTTP server, fetch (the bench's client, and the local AWS
+endpoint forwarding SendEmail to the SES emulator).`;
+
+/** One sentence naming the largest owners of a profile's CPU, for section 7. */
+function profileLine(
+  breakdown: CpuBreakdown | undefined,
+  per: number,
+  unit: string,
+  what: string,
+  section: string,
+): string {
+  if (!breakdown || per === 0 || breakdown.sampledMs === 0) return '';
+  const top = breakdown.byPackage
+    .slice(0, 4)
+    .map((e) => `${e.label} ${ms(e.ms / per, 2)} (${f((e.ms / breakdown.sampledMs) * 100, 0)}%)`);
+  return ` Profiled, the CPU of ${what} per ${unit} goes mostly to ${top.join(', ')} (section ${section}).`;
+}
+
+/** Section 3's profile: where a warm POST's CPU goes, in this one process. */
+function renderPostProfile(profile: ProcessProfile): string {
+  const whole = profile.groups.post;
+  const api = profile.groups.api;
+  const n = whole ? Math.max(1, countWindows(profile, 'post')) : 0;
+  if (!whole || n === 0) return '### Where the CPU goes\n\nNo samples were taken.';
+  return `### Where the CPU goes
+
+${n} sequential POSTs under node:inspector's CPU profiler (sampling every ${profile.intervalUs} µs; consumers paused),
+after the latency run so the profiler weighs on none of its timings. Each POST's window holds everything this
+process did for it: the bench's client, the API Gateway stand-in, the api invocation and the emulators serving
+its calls; ${f((api?.sampledMs ?? 0) / n, 3)} ms of its ${f(whole.sampledMs / n, 3)} ms sampled per POST ran inside the api invocation
+(the emulators' share of that included). Saved as \`${relativeProfile(profile.profileFile)}\` (open it in Chrome
+DevTools or VS Code).
+
+${LABELS_NOTE}
+
+Whole POST:
+
+${renderBreakdown(whole, n, 'POST')}
+
+Inside the api invocation only:
+
+${api ? renderBreakdown(api, n, 'POST') : 'No samples.'}`;
+}
+
+/** Section 9's profile: where the handlers' CPU per accepted enquiry goes. */
+function renderEnquiryProfile(result: DynamoCallsResult): string {
+  const profile = result.async.profile;
+  if (!profile) return '';
+  const e = Math.max(1, result.async.accepted);
+  const groups = profile.groups;
+  const handlers = Object.keys(groups).filter((g) => g !== 'all');
+  const enquiryPath = joinBreakdowns(['api', 'router', 'mailer'].map((fn) => groups[fn]));
+  const every = joinBreakdowns(handlers.map((fn) => groups[fn]));
+  return `### Where the CPU goes
+
+The same end-to-end window under node:inspector's CPU profiler (sampling every ${profile.intervalUs} µs), keeping the samples
+taken while an invocation ran, by function: ${handlers.map((fn) => `${fn} ${f(groups[fn]!.sampledMs / e, 3)} ms`).join(', ')} per enquiry. The profiler
+adds its own cost, so these run a little above the \`process.cpuUsage\` figures above; the emulators are not
+taken out here (they show as \`local/\`). Saved as \`${relativeProfile(profile.profileFile)}\`.
+
+${LABELS_NOTE}
+
+api + router + mailer (the issue's enquiry path):
+
+${renderBreakdown(enquiryPath, e, 'enquiry')}
+
+Every handler an enquiry runs:
+
+${renderBreakdown(every, e, 'enquiry')}`;
+}
+
+const countWindows = (profile: ProcessProfile, label: string) => profile.windowCounts[label] ?? 0;
+const relativeProfile = (file: string) => file.replace(/^.*?node_modules\//, 'node_modules/');
+
 export function renderReport(input: ReportInput): string {
   const { settings, coldStart, post, categories, tput, fan } = input;
   const deployed = input.bundles.functions.filter((b) => b.variant === 'deployed');
@@ -142,7 +231,7 @@ measured in the same run on the same machine.
 - Date: ${input.startedAt.toISOString()}
 - Node: ${process.version} (${process.platform}/${process.arch})
 - CPU: ${input.cpu} × ${input.cores}
-- Command: \`npm run bench\` (cold runs ${settings.coldRuns}, latency n=${settings.latencyN}, fan-out n=${settings.fanOutN}, throughput ${settings.connections} connections × ${settings.throughputSeconds} s, DynamoDB counts and CPU n=${settings.callsN}, handler log level ${settings.logLevel})
+- Command: \`npm run bench\` (cold runs ${settings.coldRuns}, latency n=${settings.latencyN}, fan-out n=${settings.fanOutN}, throughput ${settings.connections} connections × ${settings.throughputSeconds} s, DynamoDB counts and CPU n=${settings.callsN}, CPU-profiled POSTs n=${settings.profileN}, handler log level ${settings.logLevel})
 - Whole run: ${input.totalSeconds.toFixed(0)} s. Local cloud start (DynamoDB Local JVM, seeding, emulators): ${ms(input.cloudStartMs, 0)}.
 
 The local cloud runs in the bench process, on the same cores as the load generator, with DynamoDB Local (Java)
@@ -295,6 +384,8 @@ ${table(
   ],
 )}
 
+${renderPostProfile(input.postProfile)}
+
 ## 4. Throughput
 
 ${table(
@@ -394,6 +485,8 @@ ${renderDynamoCalls(input.dynamoCalls)}
 ## 9. Node CPU per accepted enquiry
 
 ${renderCpu(input.dynamoCalls, cpuSummary, settings.logLevel)}
+
+${renderEnquiryProfile(input.dynamoCalls)}
 
 ## 10. Cost model per 100,000 enquiries
 
@@ -510,6 +603,13 @@ function obstacle(target: Target, input: ReportInput, cpu: CpuSummary): string {
         '(`CSU-2026-000123`) are numbered in order of receipt, and handing each container a block of numbers instead would ' +
         'leave gaps in the sequence each time a container is recycled, which a partnership auditing its enquiries would ' +
         'have to explain; we keep the round trip.' +
+        profileLine(
+          input.postProfile.groups.api,
+          input.postProfile.windowCounts.post ?? 0,
+          'POST',
+          'the api invocation',
+          '3',
+        ) +
         quietPost(input)
       );
     }
@@ -545,7 +645,16 @@ function obstacle(target: Target, input: ReportInput, cpu: CpuSummary): string {
           ? `and at what one call costs against the stub in section 9 (${ms((stub.putEvents?.stubUs ?? 0) / 1000, 2)} a PutEvents, ${ms((stub.sendEmail?.stubUs ?? 0) / 1000, 2)} a SendEmail; DynamoDB calls priced as a PutEvents, ` +
             `both AWS JSON protocols, stub server included) the SDK's work for those calls alone comes to about ${ms(clientMs, 1)}, ` +
             `${f((clientMs / cpu.netMsPerEnquiry) * 100, 0)}% of the figure.`
-          : 'whose client-side cost the calibration could not price here.')
+          : 'whose client-side cost the calibration could not price here.') +
+        (a.profile
+          ? profileLine(
+              joinBreakdowns(['api', 'router', 'mailer'].map((fn) => a.profile!.groups[fn])),
+              a.accepted,
+              'enquiry',
+              'the api, router and mailer invocations',
+              '9',
+            )
+          : '')
       );
     }
     case 'scans':

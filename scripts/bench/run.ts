@@ -3,7 +3,9 @@
  * machine (offline, no AWS account), and writes BENCHMARKS.md. Knobs (environment): BENCH_COLD_RUNS (20),
  * BENCH_LATENCY_N (1000), BENCH_FANOUT_N (1000), BENCH_THROUGHPUT_SECONDS (10), BENCH_CONNECTIONS (10),
  * BENCH_CALLS_N (20: calls per route, and enquiries for the DynamoDB request counts, the Node CPU per enquiry
- * and the cost model), BENCH_LOG_LEVEL (Powertools level of the handlers, WARN).
+ * and the cost model), BENCH_PROFILE_N (300: sequential POSTs CPU-profiled for section 3), BENCH_LOG_LEVEL
+ * (Powertools level of the handlers, WARN), BENCH_REPORT_FILE (BENCHMARKS.md: where to write the report, e.g.
+ * elsewhere for a quick trial run with small knobs).
  */
 import '../../local/quiet-sdk-warning.ts';
 import { writeFileSync } from 'node:fs';
@@ -26,11 +28,19 @@ import {
   ipv4,
   isIdle,
   peakRssKiB,
+  postEnquiry,
   postLatency,
   rawClients,
   setDeliveryPaused,
   throughput,
 } from './local-bench.ts';
+import {
+  nowUs,
+  type ProcessProfile,
+  recordInvocationWindows,
+  startProcessProfile,
+  type TimeWindow,
+} from './process-profile.ts';
 import { type ImportProfilePair, renderReport } from './report.ts';
 import { timed } from './stats.ts';
 import { IMPORT_LIMITS } from './targets.ts';
@@ -47,6 +57,7 @@ const settings = {
   throughputSeconds: envInt('BENCH_THROUGHPUT_SECONDS', 10),
   connections: envInt('BENCH_CONNECTIONS', 10),
   callsN: envInt('BENCH_CALLS_N', 20),
+  profileN: envInt('BENCH_PROFILE_N', 300),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'WARN',
 };
 
@@ -140,6 +151,8 @@ async function main() {
     const post = await postLatency(cloud, raw, settings.latencyN);
     progress(`warm latency: ${settings.latencyN} × GET /enquiry-categories and Query (consumers paused)`);
     const categories = await categoriesLatency(cloud, raw, settings.latencyN);
+    progress(`CPU profile: ${settings.profileN} × POST /enquiries (consumers paused)`);
+    const postProfile = await profilePosts(cloud.urls.api, settings.profileN, profileRoot);
     await setDeliveryPaused(control, false);
     await waitIdle();
 
@@ -166,7 +179,12 @@ async function main() {
     progress(
       `DynamoDB requests: ${settings.callsN} × each public route, then ${settings.callsN} enquiries end to end`,
     );
-    const dynamoCalls = await measureDynamoCalls(cloud, settings.callsN, waitIdle);
+    const dynamoCalls = await measureDynamoCalls(
+      cloud,
+      settings.callsN,
+      waitIdle,
+      path.join(profileRoot, 'enquiry-end-to-end.cpuprofile'),
+    );
 
     const benchRssKiB = process.resourceUsage().maxRSS;
     const javaPeak = peakRssKiB(jvmPid);
@@ -186,6 +204,7 @@ async function main() {
       cloudStartMs,
       fan,
       post,
+      postProfile,
       categories,
       tput,
       drainSeconds,
@@ -195,12 +214,36 @@ async function main() {
       cloudLog,
       dynamoCalls,
     });
-    writeFileSync(path.join(rootDir, 'BENCHMARKS.md'), report);
-    progress(`wrote BENCHMARKS.md in ${totalSeconds.toFixed(0)} s`);
+    const reportFile = path.resolve(rootDir, process.env.BENCH_REPORT_FILE ?? 'BENCHMARKS.md');
+    writeFileSync(reportFile, report);
+    progress(`wrote ${path.relative(rootDir, reportFile)} in ${totalSeconds.toFixed(0)} s`);
   } finally {
     raw.destroy();
     await cloud.stop();
   }
+}
+
+/**
+ * `n` sequential POSTs under the CPU profiler, after the latency run so the profiler cannot weigh on its
+ * timings: each POST's window (bench client, API Gateway stand-in, api invocation, the emulators serving it)
+ * and the api invocations' own.
+ */
+async function profilePosts(apiUrl: string, n: number, profileRoot: string): Promise<ProcessProfile> {
+  const api = ipv4(apiUrl);
+  const stopRecording = recordInvocationWindows();
+  const profiler = await startProcessProfile();
+  const posts: TimeWindow[] = [];
+  let invocations: TimeWindow[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const startUs = nowUs();
+      await postEnquiry(api, enquiryBody(i));
+      posts.push({ label: 'post', startUs, endUs: nowUs() });
+    }
+  } finally {
+    invocations = stopRecording();
+  }
+  return profiler.stop(path.join(profileRoot, 'post-enquiries.cpuprofile'), [...posts, ...invocations]);
 }
 
 main().then(

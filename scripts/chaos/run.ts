@@ -238,9 +238,11 @@ for (const line of readFileSync(path.join(dataDir, 'ses-sent.jsonl'), 'utf8').tr
   for (const address of to)
     sends.set(`${reference}|${address}`, (sends.get(`${reference}|${address}`) ?? 0) + 1);
 }
+// Only the mail queue's dead letters are emails waiting for a redrive; another queue's are events, which may
+// stand for any number of emails (or none), so they cannot be set against emails lost.
 const deadLetters = await fetch(`${cloud.urls.control}/queues`)
   .then((r) => r.json() as Promise<{ queues: { name: string; deadLetters: number }[] }>)
-  .then((q) => q.queues.reduce((n, queue) => n + queue.deadLetters, 0));
+  .then((q) => q.queues.find((queue) => queue.name === 'mail')?.deadLetters ?? 0);
 
 let expected = 0;
 let delivered = 0;
@@ -307,7 +309,7 @@ ${events.map((e) => `- At ${e}.`).join('\n')}
 | Emails expected (acknowledgements requested, referrals routed) | ${expected} |
 | Delivered (SES accepted) | ${delivered} |
 | Suppressed (address bounced or complained earlier) | ${suppressed} |
-| Dead-lettered | ${deadLetters} |
+| Dead-lettered emails (mail queue, waiting for a redrive) | ${deadLetters} |
 | **Lost** | **${lostNet}** |
 | **Sent twice (extra copies)** | **${duplicates}** |
 | 5xx answered | ${fiveHundreds.length} (${fiveHundreds.filter((r) => r.status === 503 && r.retryAfter).length} were 503 with Retry-After; ${bad5xx} were not) |

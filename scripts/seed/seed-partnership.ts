@@ -1,7 +1,9 @@
 /**
  * Seeds a table with a partnership file. Idempotent and never overwrites: each record the table lacks is added,
- * each field a record lacks (one a newer file brings) is filled in, and every field that differs from the file
- * is left as it is (staff changed it through the API) and reported, so whoever seeds can see what drifted.
+ * each field a seeded record lacks (one a newer file brings) is filled in, and every field that differs from the
+ * file is left as it is (staff changed it through the API) and reported, so whoever seeds can see what drifted.
+ * A record the API has written carries a version; what it lacks, staff removed (`privacyNoticeUrl: null`), so
+ * seeding fills nothing in there and reports each such field as differing instead.
  */
 
 import { keys } from '../../functions/adapters/table-keys.ts';
@@ -17,7 +19,10 @@ type Key = { readonly PK: string; readonly SK: string };
 export interface SeedTable {
   /** The item at `key`, if any. */
   get(key: Key): Promise<Item | undefined>;
-  /** Sets each of `fields` the item lacks, creating it if need be; @returns the item as it was before. */
+  /**
+   * Sets each of `fields` the item lacks, creating it if need be, unless the API has written the item (it has a
+   * `version`): that item is left untouched. @returns the item as it was before.
+   */
   addMissing(key: Key, fields: Item): Promise<Item | undefined>;
   /** Counts one more change to the directory, so reference-data caches read again. */
   directoryChanged(): Promise<void>;
@@ -27,7 +32,10 @@ export interface SeedTable {
 export interface SeededRecord {
   readonly record: string;
   readonly outcome: 'added' | 'filled-in' | 'unchanged' | 'kept';
-  /** For `kept`: each field that differs, with the table's value (kept) and the file's (not applied). */
+  /**
+   * For `kept`: each field that differs, with the table's value (kept; undefined when staff removed the field)
+   * and the file's (not applied).
+   */
   readonly differences?: readonly { field: string; table: unknown; file: unknown }[];
 }
 
@@ -128,12 +136,15 @@ export async function seedPartnership(
       report.push({ record, outcome: 'added' });
       continue;
     }
+    // Written through the API: a field it lacks was removed there, not missed by an older seed.
+    const writtenByApi = before.version !== undefined;
     const differences = Object.entries(fields)
-      .filter(
-        ([field, value]) => field in before && !BOOKKEEPING.has(field) && !sameValue(before[field], value),
-      )
+      .filter(([field, value]) => {
+        if (BOOKKEEPING.has(field)) return false;
+        return field in before ? !sameValue(before[field], value) : writtenByApi;
+      })
       .map(([field, value]) => ({ field, table: before[field], file: value }));
-    const filled = Object.keys(fields).some((field) => !(field in before));
+    const filled = !writtenByApi && Object.keys(fields).some((field) => !(field in before));
     report.push(
       differences.length > 0
         ? { record, outcome: 'kept', differences }
@@ -189,7 +200,7 @@ export function describeSeeding(
     for (const difference of record.differences ?? []) {
       lines.push(
         withValues
-          ? `  ${record.record}: ${difference.field} is ${JSON.stringify(difference.table)} in the table, ${JSON.stringify(difference.file)} in the file (kept the table's)`
+          ? `  ${record.record}: ${difference.field} is ${difference.table === undefined ? 'absent' : JSON.stringify(difference.table)} in the table, ${JSON.stringify(difference.file)} in the file (kept the table's)`
           : `  ${record.record}: ${difference.field} differs from the file (kept the table's)`,
       );
     }

@@ -112,6 +112,30 @@ describe('DynamoDbEmailLedger', () => {
     expect((await ledger.claim({ ...id, recipientId: 'other' }, now, 60, ADDRESS)).outcome).toBe('claimed');
   });
 
+  it('still reports an email sent before its address was suppressed as sent, and one in flight as in flight', async () => {
+    const sent = anEmailId();
+    const inFlight = anEmailId();
+    await ledger.claim(sent, now, 60, 'hash-of-a-mailbox-that-died-later');
+    await ledger.markSent(sent, 'ses-before-the-bounce', now.toISOString());
+    await ledger.claim(inFlight, now, 60, 'hash-of-a-mailbox-that-died-later');
+    // A bounce of another email puts the address on the list; then the first request is delivered again.
+    await suppressions.suppress('hash-of-a-mailbox-that-died-later', {
+      reason: 'bounce',
+      at: later(5).toISOString(),
+    });
+
+    expect(await ledger.claim(sent, later(10), 60, 'hash-of-a-mailbox-that-died-later')).toEqual({
+      outcome: 'already-sent',
+    });
+    await expect(
+      ledger.claim(inFlight, later(10), 60, 'hash-of-a-mailbox-that-died-later'),
+    ).rejects.toBeInstanceOf(EmailSendInProgress);
+    // Once the in-flight one's lease has run out, it is never sent: it is recorded as suppressed.
+    expect(await ledger.claim(inFlight, later(61), 60, 'hash-of-a-mailbox-that-died-later')).toEqual({
+      outcome: 'suppressed',
+    });
+  });
+
   it('records what the provider reports, keeping the most final word whatever the order', async () => {
     const id = anEmailId();
     await ledger.claim(id, now, 60, ADDRESS);

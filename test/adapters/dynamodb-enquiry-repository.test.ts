@@ -1,4 +1,5 @@
 /** The enquiry repository against DynamoDB Local, with the table the local cloud and CDK define. */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCaseRepository } from '../../functions/adapters/dynamodb-case-repository.ts';
 import { DynamoDbEnquiryRepository } from '../../functions/adapters/dynamodb-enquiry-repository.ts';
@@ -9,11 +10,13 @@ import { aFreshTable } from '../support/dynamodb.ts';
 import { aStoredEnquiry as anEnquiryRecord } from '../support/enquiries.ts';
 
 let repository: DynamoDbEnquiryRepository;
+let table: Awaited<ReturnType<typeof aFreshTable>>;
 let cases: DynamoDbCaseRepository;
 let year = 2000;
 
 beforeAll(async () => {
-  const { documentClient, tableName } = await aFreshTable();
+  table = await aFreshTable();
+  const { documentClient, tableName } = table;
   repository = new DynamoDbEnquiryRepository(documentClient, tableName, 30);
   cases = new DynamoDbCaseRepository(documentClient, tableName);
 });
@@ -190,29 +193,82 @@ describe('DynamoDbEnquiryRepository flags', () => {
   });
 });
 
-describe('DynamoDbEnquiryRepository.countAcknowledgement', () => {
-  it('counts per address and UK day', async () => {
-    const hash = `hash-${crypto.randomUUID()}`;
+describe('DynamoDbEnquiryRepository.recordAcknowledgement', () => {
+  const HOUR = 60 * 60 * 1000;
+  /** Three in any 24 hours, as the public form allows. */
+  const record = (hash: string, at: string | Date) =>
+    repository.recordAcknowledgement(hash, { at: new Date(at), limit: 3, seconds: 24 * 60 * 60 });
 
-    const counts = [
-      await repository.countAcknowledgement(hash, '2026-11-26'),
-      await repository.countAcknowledgement(hash, '2026-11-26'),
-      await repository.countAcknowledgement(hash, '2026-11-27'),
-      await repository.countAcknowledgement(`${hash}-other`, '2026-11-26'),
-      await repository.countAcknowledgement(hash, '2026-11-26'),
+  it('records three, limits the fourth, and allows one again 24 hours after the first', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+    const first = new Date('2026-11-26T10:00:00.000Z');
+
+    const allowed = [
+      await record(hash, first),
+      await record(hash, new Date(first.getTime() + HOUR)),
+      await record(hash, new Date(first.getTime() + 2 * HOUR)),
+      await record(hash, new Date(first.getTime() + 3 * HOUR)),
+      await record(hash, new Date(first.getTime() + 24 * HOUR - 1)),
+      await record(hash, new Date(first.getTime() + 24 * HOUR)),
+      await record(hash, new Date(first.getTime() + 24 * HOUR + 1)),
+      await record(hash, new Date(first.getTime() + 25 * HOUR)),
     ];
 
-    expect(counts).toEqual([1, 2, 1, 1, 3]);
+    expect(allowed).toEqual([true, true, true, false, false, true, false, true]);
   });
 
-  it('counts every one of many concurrent acknowledgements', async () => {
+  it('does not start again at midnight', async () => {
     const hash = `hash-${crypto.randomUUID()}`;
 
-    const counts = await Promise.all(
-      Array.from({ length: 10 }, () => repository.countAcknowledgement(hash, '2026-11-26')),
+    const beforeMidnight = [
+      await record(hash, '2026-11-26T23:57:00Z'),
+      await record(hash, '2026-11-26T23:58:00Z'),
+      await record(hash, '2026-11-26T23:59:00Z'),
+    ];
+    const afterMidnight = await record(hash, '2026-11-27T00:01:00Z');
+
+    expect(beforeMidnight).toEqual([true, true, true]);
+    expect(afterMidnight).toBe(false);
+  });
+
+  it('limits each address on its own', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+    for (const minute of [1, 2, 3]) await record(hash, `2026-11-26T10:0${minute}:00Z`);
+
+    expect(await record(`${hash}-other`, '2026-11-26T10:04:00Z')).toBe(true);
+    expect(await record(hash, '2026-11-26T10:04:00Z')).toBe(false);
+  });
+
+  it('allows exactly three of many concurrent acknowledgements', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+
+    const allowed = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => record(hash, new Date(Date.UTC(2026, 10, 26, 10, 0, i)))),
     );
 
-    expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(allowed.filter(Boolean)).toHaveLength(3);
+  });
+
+  it('gives a place back when released, and keeps one item per address with a TTL of a day after the latest', async () => {
+    const hash = `hash-${crypto.randomUUID()}`;
+    const third = new Date('2026-11-26T10:03:00Z');
+    await record(hash, '2026-11-26T10:01:00Z');
+    await record(hash, '2026-11-26T10:02:00Z');
+    await record(hash, third);
+
+    await repository.releaseAcknowledgement(hash, third);
+    const afterRelease = await record(hash, '2026-11-26T10:04:00Z');
+    const item = await table.documentClient.send(
+      new GetCommand({ TableName: table.tableName, Key: { PK: `ACK_COUNT#${hash}`, SK: 'RECENT' } }),
+    );
+
+    expect(afterRelease).toBe(true);
+    expect(item.Item?.times).toEqual([
+      '2026-11-26T10:01:00.000Z',
+      '2026-11-26T10:02:00.000Z',
+      '2026-11-26T10:04:00.000Z',
+    ]);
+    expect(item.Item?.expiresAt).toBe(Date.parse('2026-11-27T10:04:00Z') / 1000);
   });
 });
 

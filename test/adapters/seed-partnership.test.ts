@@ -9,11 +9,12 @@ import { DynamoDbDirectoryRepository } from '../../functions/adapters/dynamodb-d
 import { DynamoDbGovernanceRepository } from '../../functions/adapters/dynamodb-governance-repository.ts';
 import { DynamoDbReferenceDataRepository } from '../../functions/adapters/dynamodb-reference-data-repository.ts';
 import { keys } from '../../functions/adapters/table-keys.ts';
+import { updateProfile } from '../../functions/domain/use-cases/directory.ts';
 import { ASHFORD_FILE } from '../../scripts/seed/ashford.ts';
 import { loadPartnershipFile } from '../../scripts/seed/partnership-file.ts';
 import { describeSeeding, partnershipItems, WrongPartnership } from '../../scripts/seed/seed-partnership.ts';
 import { aFreshTable, seedTable } from '../support/dynamodb.ts';
-import { anAuditEntry } from '../support/in-memory-governance.ts';
+import { anAdmin, anAuditEntry } from '../support/in-memory-governance.ts';
 
 const NOW = new Date('2026-11-26T10:00:00.000Z');
 
@@ -59,6 +60,35 @@ describe('seeding a partnership file', () => {
     expect(text).not.toContain('new@police.example');
     expect(describeSeeding(ASHFORD_FILE, report, { withValues: true })).toContain(
       'agency kent-police: email is "new@police.example" in the table',
+    );
+  });
+
+  it('leaves a field cleared through the API cleared, and reports it as differing', async () => {
+    const table = await aFreshTable();
+    await seedTable(table, NOW);
+    const directory = new DynamoDbDirectoryRepository(table.documentClient, table.tableName);
+    const governance = new DynamoDbGovernanceRepository(table.documentClient, table.tableName);
+    // As PATCH /partnership {privacyNoticeUrl: null} does it: the use case removes the attribute.
+    await updateProfile(
+      { directory, clock: () => NOW, organisations: () => governance.listOrganisations() },
+      { principal: anAdmin(), ifMatch: '"1"', changes: { privacyNoticeUrl: null } },
+    );
+
+    const report = await seedTable(table, new Date('2026-11-27T10:00:00.000Z'));
+
+    expect((await directory.getProfile())?.privacyNoticeUrl).toBeUndefined();
+    expect(report.find((r) => r.record === 'partnership')).toEqual({
+      record: 'partnership',
+      outcome: 'kept',
+      differences: [
+        { field: 'privacyNoticeUrl', table: undefined, file: ASHFORD_FILE.profile.privacyNoticeUrl },
+      ],
+    });
+    expect(describeSeeding(ASHFORD_FILE, report)).toContain(
+      'partnership: privacyNoticeUrl differs from the file',
+    );
+    expect(describeSeeding(ASHFORD_FILE, report, { withValues: true })).toContain(
+      'partnership: privacyNoticeUrl is absent in the table',
     );
   });
 

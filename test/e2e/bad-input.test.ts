@@ -1,8 +1,12 @@
-/** Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored. */
+/**
+ * Bad input gets a clear 4xx problem naming the field, never a 5xx, and nothing is stored: enquiries, and every
+ * write to the partnership's own directory (organisations, memberships, agencies, profile, documents, plans,
+ * strategic assessments).
+ */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { apiClient, type Schemas } from '../support/api-client.ts';
-import { anEnquiry, callApi, cloud, tableContents } from '../support/local-cloud.ts';
+import { type ApiClient, apiClient, type Schemas } from '../support/api-client.ts';
+import { anEnquiry, callApi, cloud, staffToken, tableContents } from '../support/local-cloud.ts';
 
 const dynamo = new DynamoDBClient({
   endpoint: inject('localCloud').dynamodb,
@@ -217,6 +221,199 @@ describe('POST /enquiries with bad input', () => {
     }
     expect(await tableContents()).not.toContain(marker);
     expect(await lastReferenceNumber()).toBe(referenceBefore);
+  });
+});
+
+/** The reply to a directory write: the typed client's, or one `callApi` made raw. */
+type Reply = { status: number; headers: Headers; body: unknown };
+
+type DirectoryCase = {
+  name: string;
+  role: 'partnership-admin' | 'csu-officer';
+  status: number;
+  field: string;
+} /** Bytes the generated types cannot express (a wrong type, an unknown field, a value off the enum): raw. */ & (
+  | { raw: { method: 'POST' | 'PATCH'; path: string; body: (marker: string) => unknown } }
+  /** A body the types accept but whose values the rules refuse: through the typed client. */
+  | { typed: (api: ApiClient, marker: string) => Promise<{ response: Response; error?: unknown }> }
+);
+
+const directoryCases: DirectoryCase[] = [
+  {
+    name: 'POST /organisations: a membership starting on no date',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'membership.startsOn',
+    typed: (api, m) =>
+      api.POST('/organisations', {
+        body: { name: `Organisation ${m}`, membership: { kind: 'statutory', startsOn: '1 April 2021' } },
+      }),
+  },
+  {
+    name: 'POST /organisations: a representative with a field the schema does not know',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'representatives.0.phone',
+    raw: {
+      method: 'POST',
+      path: '/organisations',
+      body: (m) => ({
+        name: `Organisation ${m}`,
+        representatives: [{ name: 'Sam Rep', role: 'Inspector', email: 'sam@rep.example', phone: '01233' }],
+      }),
+    },
+  },
+  {
+    name: 'PATCH /organisations/{id}: a representative whose address is not one',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'representatives.0.email',
+    typed: (api, m) =>
+      api.PATCH('/organisations/{id}', {
+        params: { path: { id: 'kent-police' }, header: { 'If-Match': '"1"' } },
+        body: { representatives: [{ name: `Rep ${m}`, role: 'Inspector', email: 'not-an-email' }] },
+      }),
+  },
+  {
+    name: 'PATCH /organisations/{id}: a line break in the name',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'name',
+    typed: (api, m) =>
+      api.PATCH('/organisations/{id}', {
+        params: { path: { id: 'kent-police' }, header: { 'If-Match': '"1"' } },
+        body: { name: `Kent Police ${m}\r\nBcc: x@example.com` },
+      }),
+  },
+  {
+    name: 'POST /organisations/{id}/memberships: a kind of membership that does not exist',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'kind',
+    raw: {
+      method: 'POST',
+      path: '/organisations/kent-police/memberships',
+      body: () => ({ kind: 'founding', startsOn: '2090-01-01' }),
+    },
+  },
+  {
+    name: 'POST /organisations/{id}/memberships/{n}/end: a date written the British way',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'endsOn',
+    typed: (api) =>
+      api.POST('/organisations/{id}/memberships/{n}/end', {
+        params: { path: { id: 'kent-police', n: 1 }, header: { 'If-Match': '"1"' } },
+        body: { endsOn: '30/06/2022' },
+      }),
+  },
+  {
+    name: 'POST /agencies: a referral mailbox that is not an address',
+    role: 'csu-officer',
+    status: 422,
+    field: 'email',
+    typed: (api, m) => api.POST('/agencies', { body: { name: `Agency ${m}`, email: 'referrals at police' } }),
+  },
+  {
+    name: 'PATCH /agencies/{id}: a string for a boolean',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'active',
+    raw: {
+      method: 'PATCH',
+      path: '/agencies/kent-police',
+      body: (m) => ({ name: `Agency ${m}`, active: 'no' }),
+    },
+  },
+  {
+    name: 'PATCH /partnership: a privacy notice that is not https',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'privacyNoticeUrl',
+    typed: (api, m) =>
+      api.PATCH('/partnership', {
+        params: { header: { 'If-Match': '"1"' } },
+        body: { csuName: `CSU ${m}`, privacyNoticeUrl: 'http://www.ashford.gov.example/privacy' },
+      }),
+  },
+  {
+    name: 'PATCH /partnership: an urgent number that is not a number',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'urgentPhone',
+    typed: (api, m) =>
+      api.PATCH('/partnership', {
+        params: { header: { 'If-Match': '"1"' } },
+        body: { csuName: `CSU ${m}`, urgentPhone: 'ring the council' },
+      }),
+  },
+  {
+    name: 'POST /documents: a kind of document that does not exist',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'kind',
+    raw: {
+      method: 'POST',
+      path: '/documents',
+      body: (m) => ({
+        title: `Leaflet ${m}`,
+        kind: 'leaflet',
+        url: 'https://www.ashford.gov.example/leaflet.pdf',
+        publishedOn: '2024-05-01',
+      }),
+    },
+  },
+  {
+    name: 'POST /plans: plan years that are not the period’s',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'years',
+    typed: (api, m) =>
+      api.POST('/plans', {
+        body: {
+          period: '2090-93',
+          title: `Plan ${m}`,
+          adoptedOn: '2090-04-01',
+          years: [{ planYear: '2095-96', priorities: ['Tackling violence'] }],
+        },
+      }),
+  },
+  {
+    name: 'POST /assessments: a plan year spanning two years',
+    role: 'partnership-admin',
+    status: 422,
+    field: 'planYear',
+    typed: (api, m) =>
+      api.POST('/assessments', {
+        body: { planYear: '2090-92', publishedOn: '2090-05-01', summary: `Summary ${m}`, findings: [] },
+      }),
+  },
+];
+
+describe('directory writes with bad input', () => {
+  it.each(directoryCases)('$name → $status problem naming $field, nothing stored', async (testCase) => {
+    const marker = `bad-directory-${Math.random().toString(36).slice(2, 10)}`;
+    const token = await staffToken(testCase.role);
+
+    const reply: Reply =
+      'typed' in testCase
+        ? await testCase.typed(apiClient(token), marker).then(({ response, error }) => ({
+            status: response.status,
+            headers: response.headers,
+            body: error,
+          }))
+        : await callApi(testCase.raw.path, {
+            method: testCase.raw.method,
+            headers: { authorization: `Bearer ${token}`, 'if-match': '"1"' },
+            json: testCase.raw.body(marker),
+          });
+
+    expect(reply.status).toBe(testCase.status);
+    expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    const problem = reply.body as Schemas['Problem'];
+    expect(problem).toMatchObject({ status: testCase.status });
+    expect(problem.errors?.map((e) => e.field)).toContain(testCase.field);
+    expect(await tableContents()).not.toContain(marker);
   });
 });
 

@@ -1,21 +1,45 @@
 /**
  * What SES says after it accepts an email, end to end (the local SES endpoint publishes the mailbox
  * simulator's events on the default bus, as a configuration set does on AWS): a dead agency mailbox is
- * suppressed, the CSU is alerted once, the case goes back to triage and the next referral is not sent; an
- * enquirer's complaint stops further email to them.
+ * suppressed, the CSU is alerted once, the case goes back to triage and the next referral is not sent (that
+ * case goes back to triage too); an enquirer's complaint stops further email to them, recorded as suppressed.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ASHFORD } from '../../scripts/seed/ashford.ts';
 import { apiClient, type Schemas } from '../support/api-client.ts';
 import {
   allEmails,
   anEnquiry,
+  cloud,
   emailsFor,
   staffToken,
   submitEnquiry,
   waitForQuiet,
 } from '../support/local-cloud.ts';
+
+/** The email ledger's records about one enquiry, as the table holds them. */
+async function emailRecords(reference: string): Promise<Record<string, unknown>[]> {
+  const client = new DynamoDBClient({
+    endpoint: cloud().dynamodb,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { Items = [] } = await DynamoDBDocumentClient.from(client).send(
+      new QueryCommand({
+        TableName: 'csp-local',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :email)',
+        ExpressionAttributeValues: { ':pk': `ENQUIRY#${reference}`, ':email': 'EMAIL#' },
+      }),
+    );
+    return Items;
+  } finally {
+    client.destroy();
+  }
+}
 
 /** An agency whose referral mailbox SES's simulator bounces, added as a CSU officer adds one. */
 async function anAgencyWithADeadMailbox(marker: string): Promise<Schemas['Agency']> {
@@ -86,8 +110,19 @@ describe('a referral to a mailbox that bounces', () => {
 
     const toDeadMailbox = (await allEmails()).filter((email) => email.destination.to.includes(agency.email));
     expect(toDeadMailbox).toHaveLength(1);
+    // The agency would wait for it in silence: the case is back in triage, the referral undelivered, and the
+    // CSU alerted once about this enquiry too.
     const { data: nextView } = await caseOf(next.body.reference);
-    expect(nextView?.referrals.find((r) => r.agencyId === agency.id)?.email.status).toBe('suppressed');
+    expect(nextView?.referrals.find((r) => r.agencyId === agency.id)).toMatchObject({
+      undelivered: { bounceType: 'Suppressed' },
+      email: { status: 'suppressed' },
+    });
+    expect(nextView?.needsTriage).toBe(true);
+    expect(nextView?.timeline.map((entry) => entry.kind)).toContain('referral-undelivered');
+    const nextAlerts = (await emailsFor(next.body.reference)).filter((email) =>
+      email.subject.startsWith('Referral not delivered'),
+    );
+    expect(nextAlerts.map((email) => email.destination.to)).toEqual([[ASHFORD.partnership.csuMailbox]]);
   });
 });
 
@@ -113,5 +148,14 @@ describe('an enquirer who complains about our email', () => {
     const toThem = (await allEmails()).filter((email) => email.destination.to.includes(address));
     // The acknowledgement went (and drew the complaint); the update did not.
     expect(toThem.map((email) => email.subject)).toEqual([expect.stringContaining('we have received')]);
+    // The mailer took the update on and recorded it suppressed, rather than never hearing of it.
+    const ledger = await emailRecords(reference);
+    expect(ledger.filter((item) => item.kind === 'public-update').map((item) => item.status)).toEqual([
+      'suppressed',
+    ]);
+    expect(ledger.find((item) => item.kind === 'acknowledgement')).toMatchObject({
+      status: 'sent',
+      delivery: { outcome: 'complained' },
+    });
   });
 });

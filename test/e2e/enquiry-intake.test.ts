@@ -15,9 +15,15 @@ describe('GET /enquiry-categories', () => {
   it("lists Ashford's categories in form order, flagging the sensitive ones", async () => {
     const { data, response } = await apiClient().GET('/enquiry-categories');
 
+    // Other files, sharing this cloud, add categories of their own for a moment (`e-scooters-1a2b3c4d`).
+    const createdByATest = /-[0-9a-f]{8}$/;
+    const codes = data?.categories.map((c) => c.code).filter((code) => !createdByATest.test(code));
+
     expect(response.status).toBe(200);
-    expect(data?.categories.map((c) => c.code)).toEqual(ASHFORD.categories.map((c) => c.code));
-    expect(data?.categories.filter((c) => c.sensitive).map((c) => c.code)).toEqual([
+    expect(codes).toEqual(ASHFORD.categories.map((c) => c.code));
+    expect(
+      data?.categories.filter((c) => c.sensitive && !createdByATest.test(c.code)).map((c) => c.code),
+    ).toEqual([
       'domestic-abuse',
       'sexual-offences',
       'hate-crime',

@@ -1,7 +1,7 @@
 /** Personal data never reaches the logs: the functions' whole log output is searched for it. */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { apiClient } from '../support/api-client.ts';
+import { apiClient, caseVersions } from '../support/api-client.ts';
 import {
   anEnquiry,
   compressRetryBackoff,
@@ -60,22 +60,17 @@ describe('logs of casework', () => {
     const update = 'We phoned Mrs X';
     const secrets = [note, declineNote, update];
     const reference = body.reference;
-    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
-    let etag = read.response.headers.get('etag')!;
-    const changed = ({ response }: { response: Response }) => {
-      expect(response.status).toBeLessThan(300);
-      etag = response.headers.get('etag')!;
-    };
+    const { ifMatch, changed } = await caseVersions(csu, reference);
 
     changed(
       await csu.POST('/enquiries/{reference}/notes', {
-        params: { path: { reference }, header: { 'If-Match': etag } },
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
         body: { text: note },
       }),
     );
     changed(
       await ageUk.POST('/enquiries/{reference}/referrals/{agencyId}/decline', {
-        params: { path: { reference, agencyId: 'age-uk' }, header: { 'If-Match': etag } },
+        params: { path: { reference, agencyId: 'age-uk' }, header: { 'If-Match': ifMatch() } },
         body: { reason: 'already-known', note: declineNote },
       }),
     );
@@ -83,7 +78,7 @@ describe('logs of casework', () => {
     await setFaults({ eventBridgeFailNextEntries: 1 });
     changed(
       await csu.POST('/enquiries/{reference}/updates', {
-        params: { path: { reference }, header: { 'If-Match': etag } },
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
         body: { message: update },
       }),
     );

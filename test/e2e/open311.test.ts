@@ -5,11 +5,20 @@
  * `GET requests.xml?service_request_id=` for the status; and the same in JSON. The enquiry is stored, routed and
  * emailed exactly as one from POST /enquiries, and records which client sent it.
  */
+import { randomUUID } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DIRECTORY_VERSION_CHECK_MS } from '../../functions/adapters/cached-reference-data.ts';
 import { type ApiClient, apiClient } from '../support/api-client.ts';
 import type { operations } from '../support/api-schema.ts';
-import { cloud, emailsFor, staffToken, tableContents, waitForQuiet } from '../support/local-cloud.ts';
+import {
+  cloud,
+  emailsFor,
+  eventually,
+  staffToken,
+  tableContents,
+  waitForQuiet,
+} from '../support/local-cloud.ts';
 
 /** As FixMyStreet reads XML (XML::Simple with ForceArray on the list elements; root names dropped). */
 const parser = new XMLParser({
@@ -145,8 +154,10 @@ describe('Open311 GeoReport v2', () => {
     const created = await post('requests.xml', report);
     expect(created.status).toBe(201);
     expect(XMLValidator.validate(created.text)).toBe(true);
-    const reference = parser.parse(created.text).service_requests.request[0].service_request_id as string;
+    const [answer] = parser.parse(created.text).service_requests.request as Record<string, string>[];
+    const reference = answer?.['service_request_id'] as string;
     expect(reference).toMatch(/^CSU-\d{4}-\d{6}$/);
+    expect(answer?.['service_notice']).toContain('Received by the Community Safety Unit');
     await waitForQuiet();
 
     const listed = await feed('requests.xml', { service_request_id: reference });
@@ -179,15 +190,35 @@ describe('Open311 GeoReport v2', () => {
 
   it('speaks JSON too: a bare array answer, the feed by id, and errors as an array', async () => {
     const created = await post('requests.json', aFixMyStreetReport({ service_code: 'parking' }));
-    const [answer] = JSON.parse(created.text) as { service_request_id: string; account_id: null }[];
-    const byId = JSON.parse((await getRequest(`${answer?.service_request_id}.json`)).text) as {
+    const [answer] = JSON.parse(created.text) as {
+      service_request_id: string;
+      service_notice: string;
+      account_id: null;
+    }[];
+    const reference = answer?.service_request_id ?? '';
+    await waitForQuiet();
+    // FixMyStreet follows a report's status through the feed, by id.
+    const listed = await feed('requests.json', { service_request_id: reference });
+    const byFeed = JSON.parse(listed.text) as { service_request_id: string; status: string }[];
+    const byId = JSON.parse((await getRequest(`${reference}.json`)).text) as {
       status: string;
       lat?: unknown;
     }[];
     const refused = await post('requests.json', aFixMyStreetReport({ api_key: 'csp311_not-a-key' }));
 
     expect(created.status).toBe(201);
+    expect(created.type).toBe('application/json; charset=utf-8');
+    expect(reference).toMatch(/^CSU-\d{4}-\d{6}$/);
+    expect(answer?.service_notice).toContain('Received by the Community Safety Unit');
     expect(answer?.account_id).toBeNull();
+    expect(listed.status).toBe(200);
+    expect(byFeed).toEqual([
+      expect.objectContaining({
+        service_request_id: reference,
+        status: 'open',
+        status_notes: 'Passed to the agencies responsible.',
+      }),
+    ]);
     expect(byId).toHaveLength(1);
     expect(byId[0]?.status).toBe('open');
     expect(byId[0]).not.toHaveProperty('lat');
@@ -195,6 +226,59 @@ describe('Open311 GeoReport v2', () => {
     expect(JSON.parse(refused.text)).toEqual([
       { code: 403, description: expect.stringContaining('api_key') },
     ]);
+  });
+
+  it('drops a category’s requests from every public feed once it is made sensitive', async () => {
+    const run = randomUUID().slice(0, 8);
+    const code = `stalking-${run}`;
+    const category = { params: { path: { code } } };
+    const created = await admin.POST('/enquiry-categories', {
+      body: {
+        code,
+        title: `Stalking ${run}`,
+        description: 'Being followed.',
+        sensitive: false,
+        position: 40,
+      },
+    });
+    const read = await apiClient().GET('/enquiry-categories/{code}', category);
+    // The API's functions see a directory change within a second.
+    await new Promise((resolve) => setTimeout(resolve, DIRECTORY_VERSION_CHECK_MS + 500));
+    const submitted = await post('requests.json', aFixMyStreetReport({ service_code: code }));
+    const reference = (JSON.parse(submitted.text) as { service_request_id: string }[])[0]?.service_request_id;
+    await waitForQuiet();
+    const listedBefore = await feed('requests.json', { service_code: code });
+
+    const changed = await admin.PATCH('/enquiry-categories/{code}', {
+      params: { ...category.params, header: { 'If-Match': read.response.headers.get('etag')! } },
+      body: { sensitive: true },
+    });
+    const byIdAfter = await eventually(async () => {
+      const answer = await getRequest(`${reference}.xml`);
+      return answer.status === 404 ? answer : undefined;
+    }, 'the request to leave the public feed');
+    const byIdsAfter = await feed('requests.xml', { service_request_id: reference! });
+    const byServiceAfter = await feed('requests.json', { service_code: code });
+    const windowAfter = await feed('requests.json', {});
+    // Off the form again: the other files share this cloud, and some list the partnership's categories.
+    const retired = await admin.PATCH('/enquiry-categories/{code}', {
+      params: { ...category.params, header: { 'If-Match': changed.response.headers.get('etag')! } },
+      body: { retired: true },
+    });
+
+    expect([created.response.status, submitted.status, changed.response.status]).toEqual([201, 201, 200]);
+    expect(retired.response.status).toBe(200);
+    expect(JSON.parse(listedBefore.text)).toEqual([
+      expect.objectContaining({ service_request_id: reference }),
+    ]);
+    expect(byIdAfter.status).toBe(404);
+    expect(parser.parse(byIdAfter.text).errors.error[0].code).toBe('404');
+    expect(byIdsAfter.status).toBe(200);
+    expect(byIdsAfter.text).not.toContain(reference);
+    expect(JSON.parse(byServiceAfter.text)).toEqual([]);
+    expect(windowAfter.status).toBe(200);
+    expect(windowAfter.text).not.toContain(reference);
+    expect(windowAfter.text).not.toContain(code);
   });
 
   it('never lists a sensitive enquiry, even asked for by id', async () => {

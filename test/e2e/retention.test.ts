@@ -3,7 +3,7 @@
  * it anywhere in the table (every item read back and searched), keeps what statistics need, and is idempotent.
  */
 import { describe, expect, it } from 'vitest';
-import { type ApiClient, apiClient } from '../support/api-client.ts';
+import { type ApiClient, apiClient, caseVersions } from '../support/api-client.ts';
 import {
   anEnquiry,
   fireSchedule,
@@ -35,27 +35,22 @@ describe('the retention job', () => {
     await waitForQuiet();
     const csu = apiClient(await staffToken('csu-officer'));
     const reference = body.reference;
-    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
-    let etag = read.response.headers.get('etag')!;
-    const changed = ({ response }: { response: Response }) => {
-      expect(response.status).toBeLessThan(300);
-      etag = response.headers.get('etag')!;
-    };
+    const { ifMatch, changed } = await caseVersions(csu, reference);
     changed(
       await csu.POST('/enquiries/{reference}/notes', {
-        params: { path: { reference }, header: { 'If-Match': etag } },
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
         body: { text: `Spoke to Mr Quill${marker} at number 4` },
       }),
     );
     changed(
       await csu.POST('/enquiries/{reference}/updates', {
-        params: { path: { reference }, header: { 'If-Match': etag } },
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
         body: { message: `We visited Orchard${marker} Close on Monday` },
       }),
     );
     changed(
       await csu.POST('/enquiries/{reference}/transitions', {
-        params: { path: { reference }, header: { 'If-Match': etag } },
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
         body: { to: 'closed', reason: 'resolved' },
       }),
     );
@@ -128,15 +123,43 @@ describe('erasure on request', () => {
       email: `ashley.${marker}@resident.example`,
       phone: '07700 900321',
       location: { postcode: 'CT4 7QX', address: `${marker} Parade Row` },
-      safeContact: { mayEmail: true, mayPhone: true },
+      safeContact: { mayEmail: true, mayPhone: true, safeTimes: `Lunchtimes ${marker}` },
     });
     const { body } = await submitEnquiry(enquiry);
     await waitForQuiet();
     const csu = apiClient(await staffToken('csu-officer'));
     const police = apiClient(await staffToken('agency-officer', undefined, { agencyId: 'kent-police' }));
     const reference = body.reference;
-    const read = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
-    const erase = (api: ApiClient, etag = read.response.headers.get('etag')!) =>
+    const token = new URL(body.statusUrl).searchParams.get('token')!;
+    const { ifMatch, changed } = await caseVersions(csu, reference);
+    changed(
+      await csu.POST('/enquiries/{reference}/notes', {
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
+        body: { text: `Neighbour Mx Fenwick${marker} saw it too` },
+      }),
+    );
+    changed(
+      await csu.POST('/enquiries/{reference}/updates', {
+        params: { path: { reference }, header: { 'If-Match': ifMatch() } },
+        body: { message: `Officers walked Wexley${marker} parade on Friday` },
+      }),
+    );
+    await waitForQuiet();
+    const secrets = [
+      `Erasable${marker}`,
+      `Wexley${marker}`,
+      enquiry.name,
+      enquiry.email,
+      '07700 900321',
+      'CT4 7QX',
+      `${marker} Parade Row`,
+      `Lunchtimes ${marker}`,
+      `Fenwick${marker}`,
+      token,
+    ];
+    const before = await tableContents();
+    for (const secret of secrets) expect(before).toContain(secret);
+    const erase = (api: ApiClient, etag = ifMatch()) =>
       api.POST('/enquiries/{reference}/erasure', {
         params: { path: { reference }, header: { 'If-Match': etag } },
         body: { reason: 'Subject asked under article 17' },
@@ -154,20 +177,14 @@ describe('erasure on request', () => {
     expect(first.data?.removed).toContain('description');
     expect(second.response.status).toBe(200);
     expect(second.data).toMatchObject({ alreadyErased: true, erasedAt: first.data?.erasedAt });
-    const contents = await tableContents();
-    for (const secret of [
-      `Erasable${marker}`,
-      `Wexley${marker}`,
-      enquiry.name,
-      enquiry.email,
-      '07700 900321',
-      'CT4 7QX',
-      `${marker} Parade Row`,
-    ]) {
-      expect(contents).not.toContain(secret);
-    }
+    const after = await tableContents();
+    for (const secret of secrets) expect(after).not.toContain(secret);
     const staffView = await csu.GET('/enquiries/{reference}', { params: { path: { reference } } });
     expect(staffView.data).toMatchObject({ status: 'closed', closure: { reason: 'withdrawn' } });
     expect(staffView.data?.timeline.map((entry) => entry.kind)).toContain('erased');
+    const status = await apiClient().GET('/enquiries/{reference}/status', {
+      params: { path: { reference }, query: { token } },
+    });
+    expect(status.response.status).toBe(404);
   });
 });

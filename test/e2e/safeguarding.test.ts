@@ -112,5 +112,55 @@ describe('acknowledgements to one address', () => {
     expect(acknowledgements.map((e) => e.subject).join()).not.toContain(responses[3]!.body.reference);
     // The fourth is routed like any other: its referrals went out.
     expect((await emailsFor(responses[3]!.body.reference)).length).toBeGreaterThan(0);
+    // Each acknowledgement links the partnership's privacy notice, which /partnership publishes too.
+    const { privacyNoticeUrl } = (await apiClient().GET('/partnership')).data ?? {};
+    expect(privacyNoticeUrl).toBe(ASHFORD.partnership.privacyNoticeUrl);
+    for (const acknowledgement of acknowledgements)
+      expect(acknowledgement.body.text).toContain(privacyNoticeUrl);
+  });
+});
+
+describe('text that could make a line read differently from what it holds', () => {
+  it('is refused in an enquiry’s address with a problem naming the field, while line breaks are kept', async () => {
+    const submit = (address: string) =>
+      apiClient().POST('/enquiries', { body: { ...anEnquiry(), location: { address } } });
+
+    const refused = await Promise.all(
+      ['1 High Street\u202eAshford', '1 High Street\u2066Ashford\u2069', '1 High Street\u2028Ashford'].map(
+        submit,
+      ),
+    );
+    const accepted = await submit('1 High Street\r\nAshford');
+
+    for (const { response, error } of refused) {
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(error?.errors?.map((e) => e.field)).toContain('location.address');
+    }
+    expect(accepted.response.status).toBe(201);
+  });
+
+  it('is refused in an action’s title, which is one line', async () => {
+    const admin = apiClient(await staffToken('partnership-admin'));
+    const addAction = (title: string) =>
+      admin.POST('/action-plan', {
+        body: {
+          planYear: '2031-32',
+          priority: 1,
+          title,
+          leadOrganisationId: 'kent-police',
+          dueOn: '2032-03-31',
+        },
+      });
+
+    const refused = await Promise.all(
+      ['Patrols\nBcc: everyone', 'Patrols \u202eslortap', 'Patrols\u2029at night'].map(addAction),
+    );
+
+    for (const { response, error } of refused) {
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(error?.errors?.map((e) => e.field)).toContain('title');
+    }
   });
 });

@@ -52,14 +52,16 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   describe.each(['dev', 'prod'])('%s', (stageName) => {
-    const { app, bootstrap, stateful, stateless, assemblyDirectory } = synthApp(stageName, { bundle: false });
+    const { app, bootstrap, mail, stateful, stateless, assemblyDirectory } = synthApp(stageName, {
+      bundle: false,
+    });
 
     it("has no unacknowledged errors or warnings (cdk-nag, and CDK's CloudFormation validation)", () => {
       expect(findings(assemblyDirectory)).toEqual([]);
     });
 
     it('has no error or warning annotations on the stacks', () => {
-      for (const stack of [bootstrap, stateful, stateless]) {
+      for (const stack of [bootstrap, mail, stateful, stateless]) {
         expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
         expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
       }

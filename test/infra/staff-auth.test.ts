@@ -91,7 +91,7 @@ describe('staff user pool', () => {
   });
 
   it('invites new staff, and sends recovery codes, from the stage sender through SES and its configuration set', () => {
-    const { stage, stateful } = synthApp('prod', { bundle: false });
+    const { stage, stateful, mail } = synthApp('prod', { bundle: false });
     const properties = pools[0]?.Properties ?? {};
     const invitation = (
       properties['AdminCreateUserConfig'] as {
@@ -102,7 +102,7 @@ describe('staff user pool', () => {
     expect(properties['EmailConfiguration']).toMatchObject({
       EmailSendingAccount: 'DEVELOPER',
       From: stage.senderAddress,
-      ConfigurationSet: rendered(stateful, stateful.configurationSet.configurationSetName),
+      ConfigurationSet: rendered(stateful, mail.configurationSet.configurationSetName),
     });
     expect(JSON.stringify((properties['EmailConfiguration'] as { SourceArn: unknown }).SourceArn)).toContain(
       `:identity/${stage.sesIdentity}`,

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
+import { securityHeaders } from '../../functions/api/http-middleware.ts';
+import { GATEWAY_PROBLEMS } from '../../functions/api/problem.ts';
 import { ENV } from '../../functions/config.ts';
 import { CUSTOM_METRICS, metricsNamespace } from '../../functions/metrics.ts';
 import {
@@ -47,7 +50,7 @@ const OUR_DEFAULTS = [
 ];
 
 // The one synth in the infra tests that really bundles the functions with esbuild.
-const { stage, stateful, stateless, statelessTemplate: template, assemblyDirectory } = synthApp('dev');
+const { stage, stateful, mail, stateless, statelessTemplate: template, assemblyDirectory } = synthApp('dev');
 
 const functionIds = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'));
 const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
@@ -294,8 +297,8 @@ describe('IAM', () => {
       expect(resourcesOf(statement)).toHaveLength(2);
       expect(resourcesOf(statement)).toEqual(
         expect.arrayContaining([
-          rendered(stateless, stateful.emailIdentity.emailIdentityArn),
-          rendered(stateless, stateful.configurationSetArn),
+          rendered(stateless, mail.emailIdentity.emailIdentityArn),
+          rendered(stateless, mail.configurationSetArn),
         ]),
       );
     }
@@ -444,6 +447,59 @@ describe('queues', () => {
       });
     }
   });
+
+  /** The logical id and properties of the age alarm on dead-letter queue `id`, if any. */
+  const dlqAgeAlarm = (id: string) =>
+    Object.entries(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).find(
+      ([, a]) =>
+        a.Properties?.['MetricName'] === 'ApproximateAgeOfOldestMessage' &&
+        JSON.stringify(a.Properties?.['Dimensions']) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]),
+    );
+
+  it('has an age alarm on every dead-letter queue, not only on those the stack names', () => {
+    const named = [
+      ...Object.values(stateless.queues).map((pair) => pair.deadLetterQueue),
+      stateless.undeliverableEventsQueue,
+      stateless.undeliverableSchedulesQueue,
+      stateless.failedScheduledRunsQueue,
+    ].map((queue) => logicalId(queue));
+
+    expect([...dlqIds].sort()).toEqual(named.sort());
+    for (const id of dlqIds) expect(dlqAgeAlarm(id), id).toBeDefined();
+  });
+
+  it.each([
+    ...Object.entries(stateless.queues).map(([name, pair]) => [`${name}Dlq`, pair.deadLetterQueue] as const),
+    ['undeliverableEventsDlq', stateless.undeliverableEventsQueue] as const,
+    ['undeliverableSchedulesDlq', stateless.undeliverableSchedulesQueue] as const,
+    ['failedScheduledRunsDlq', stateless.failedScheduledRunsQueue] as const,
+  ])(
+    'alarms again when a message has waited days in %s, with days left to redrive it before SQS deletes it',
+    (_, queue) => {
+      const id = logicalId(queue);
+      const retentionSeconds = Number(queues[id]?.Properties?.['MessageRetentionPeriod']);
+      const [alarmId, alarm] = dlqAgeAlarm(id) ?? [];
+      const threshold = Number(alarm?.Properties?.['Threshold']);
+      const window = Number(alarm?.Properties?.['Period']) * Number(alarm?.Properties?.['EvaluationPeriods']);
+      const day = 24 * 60 * 60;
+
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [alarmTopicRef],
+        OKActions: [alarmTopicRef],
+      });
+      // Not a second NotEmpty (that one fires at once), and early enough to act on: a week at 14 days.
+      expect(threshold).toBeGreaterThanOrEqual(day);
+      expect(retentionSeconds - (threshold + window)).toBeGreaterThanOrEqual(3 * day);
+      // On the dashboard, like every alarm.
+      const dashboard = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'))[0];
+      expect(alarmId).toBeDefined();
+      expect(JSON.stringify(dashboard?.Properties?.['DashboardBody'])).toContain(`"${alarmId}"`);
+    },
+  );
 
   it('keeps every dead-letter queue when a protected stage is redeployed or deleted, and only then', () => {
     const prod = synthApp('prod', { bundle: false });
@@ -844,6 +900,94 @@ describe('API', () => {
     const templates = response?.Properties?.['ResponseTemplates'] as Record<string, string> | undefined;
     const body = JSON.parse(String(templates?.['application/json']));
     expect(body).toMatchObject({ type: `urn:csp:problem:${slug}`, status: Number(status) });
+  });
+});
+
+describe('API Gateway’s own answers', () => {
+  /** The policy's directives and their sources, `'none'` dropped: an empty list allows nothing either. */
+  const cspDirectives = (policy: string) =>
+    Object.fromEntries(
+      policy
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .filter(([name]) => name)
+        .map(([name, ...sources]) => [name, sources.filter((source) => source !== "'none'")]),
+    );
+
+  /** The headers the functions' own middleware puts on a JSON response. */
+  const functionHeaders = async (): Promise<Headers> => {
+    const app = new Hono().use(securityHeaders());
+    app.get('/', (c) => c.json({}));
+    return (await app.request('/')).headers;
+  };
+
+  it.each(Object.keys(GATEWAY_PROBLEMS))(
+    '%s carries the security headers the functions’ responses carry',
+    async (type) => {
+      const response = Object.values(resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse')).find(
+        (r) => r.Properties?.['ResponseType'] === type,
+      );
+      const parameters = (response?.Properties?.['ResponseParameters'] ?? {}) as Record<string, string>;
+      /** The header's value: API Gateway takes a static value between single quotes, with none inside. */
+      const header = (name: string): string => {
+        const quoted = parameters[`gatewayresponse.header.${name}`];
+        expect(quoted, name).toMatch(/^'[^']+'$/);
+        return String(quoted).slice(1, -1);
+      };
+      const fromFunction = await functionHeaders();
+
+      expect(header('X-Content-Type-Options')).toBe('nosniff');
+      expect(header('Cache-Control')).toBe('no-store');
+      expect(Number(/max-age=(\d+)/.exec(header('Strict-Transport-Security'))?.[1])).toBeGreaterThanOrEqual(
+        365 * 24 * 60 * 60,
+      );
+      const same = [
+        'X-Content-Type-Options',
+        'Strict-Transport-Security',
+        'X-Frame-Options',
+        'Referrer-Policy',
+        'Cache-Control',
+      ];
+      for (const name of same) {
+        expect(header(name), name).toBe(fromFunction.get(name));
+      }
+      // Nothing may load or frame an error document, as with the functions' JSON.
+      const policy = cspDirectives(header('Content-Security-Policy'));
+      expect(policy).toEqual(cspDirectives(String(fromFunction.get('Content-Security-Policy'))));
+      expect(policy['default-src']).toEqual([]);
+      expect(policy['frame-ancestors']).toEqual([]);
+    },
+  );
+
+  it('answers every CORS preflight with the same security headers', async () => {
+    const preflights = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method')).filter(
+      (m) => m.Properties?.['HttpMethod'] === 'OPTIONS',
+    );
+    const fromFunction = await functionHeaders();
+
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const preflight of preflights) {
+      const integration = preflight.Properties?.['Integration'] as {
+        IntegrationResponses: { ResponseParameters: Record<string, string> }[];
+      };
+      const [declared] = (preflight.Properties?.['MethodResponses'] ?? []) as {
+        ResponseParameters: Record<string, boolean>;
+      }[];
+      const [answer] = integration.IntegrationResponses;
+      const header = (name: string) => {
+        // A header the method response does not declare is dropped by API Gateway.
+        expect(declared?.ResponseParameters[`method.response.header.${name}`], name).toBe(true);
+        return answer?.ResponseParameters[`method.response.header.${name}`];
+      };
+
+      for (const name of ['X-Content-Type-Options', 'Strict-Transport-Security', 'Cache-Control']) {
+        expect(header(name), name).toBe(`'${fromFunction.get(name)}'`);
+      }
+      const policy = cspDirectives(String(header('Content-Security-Policy')).slice(1, -1));
+      expect(policy).toEqual(cspDirectives(String(fromFunction.get('Content-Security-Policy'))));
+      // Still a CORS answer.
+      expect(header('Access-Control-Allow-Origin')).toBeDefined();
+    }
   });
 });
 

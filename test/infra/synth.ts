@@ -14,6 +14,7 @@ import { type CspApp, createApp } from '../../lib/app.ts';
 /** A synthesized app: the stacks, their templates and the cloud assembly directory. */
 export interface SynthesizedApp extends CspApp {
   readonly bootstrapTemplate: Template;
+  readonly mailTemplate: Template;
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
   readonly assemblyDirectory: string;
@@ -77,6 +78,7 @@ export function synthApp(stage: string, options: { bundle?: boolean } = {}): Syn
   const synthesized: SynthesizedApp = {
     ...csp,
     bootstrapTemplate: Template.fromStack(csp.bootstrap),
+    mailTemplate: Template.fromStack(csp.mail),
     statefulTemplate: Template.fromStack(csp.stateful),
     statelessTemplate: Template.fromStack(csp.stateless),
     assemblyDirectory: assembly.directory,
@@ -106,6 +108,7 @@ export function synthStageWith(stage: string, overrides: Record<string, unknown>
   return {
     ...csp,
     bootstrapTemplate: Template.fromStack(csp.bootstrap),
+    mailTemplate: Template.fromStack(csp.mail),
     statefulTemplate: Template.fromStack(csp.stateful),
     statelessTemplate: Template.fromStack(csp.stateless),
     assemblyDirectory: assembly.directory,

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMAIL_LEASE_SECONDS } from '../../functions/domain/use-cases/send-enquiry-email.ts';
 import {
+  backoffSeconds,
   FUNCTIONS,
   type FunctionSpec,
   functionOf,
@@ -29,6 +30,7 @@ const {
   stateless,
   statelessTemplate: template,
   statefulTemplate,
+  mailTemplate,
 } = synthApp('dev', { bundle: false });
 
 describe('rules', () => {
@@ -48,9 +50,10 @@ describe('rules', () => {
     );
   });
 
-  it('has SES report delivery, bounces, complaints, rejections and delays of every email to the default bus', () => {
-    const destinations = Object.values(
-      resourcesOfType(statefulTemplate, 'AWS::SES::ConfigurationSetEventDestination'),
+  it('has SES report sends, deliveries, bounces, complaints, rejections and delays of every email to the default bus', () => {
+    // Wherever the configuration set is deployed (the mail stack), there is exactly one.
+    const destinations = [mailTemplate, statefulTemplate].flatMap((t) =>
+      Object.values(resourcesOfType(t, 'AWS::SES::ConfigurationSetEventDestination')),
     );
 
     expect(destinations).toHaveLength(1);
@@ -61,7 +64,7 @@ describe('rules', () => {
     };
     expect(destination.Enabled).toBe(true);
     expect(destination.MatchingEventTypes.sort()).toEqual(
-      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject'].sort(),
+      ['send', 'bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject'].sort(),
     );
     expect(JSON.stringify(destination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
   });
@@ -124,17 +127,24 @@ describe('queues', () => {
     (name, spec) => {
       const { queue, deadLetterQueue } = stateless.queues[name as keyof typeof QUEUES];
       const properties = resource(template, logicalId(queue)).Properties ?? {};
-      const horizon = retryHorizonSeconds(spec);
+      // When each try happens, from the receives the deployed queue allows and the consumer's back-off.
+      const receives = Number((properties['RedrivePolicy'] as { maxReceiveCount: number }).maxReceiveCount);
+      const tries = [0];
+      for (let receive = 1; receive <= receives; receive++) {
+        tries.push(tries.at(-1)! + backoffSeconds(receive, spec.retryBackoff));
+      }
+      const lastTryAt = tries[receives - 1]!;
+      const deadLetteredAt = tries[receives]!;
 
-      expect(properties['RedrivePolicy']).toMatchObject({ maxReceiveCount: spec.maxReceiveCount });
-      expect(horizon).toBeGreaterThanOrEqual(OUTAGE_TO_OUTLAST_SECONDS);
+      // The last try must come after the outage ends, or the message is dead-lettered with the outage on.
+      expect(lastTryAt).toBeGreaterThanOrEqual(OUTAGE_TO_OUTLAST_SECONDS);
+      expect(retryHorizonSeconds({ ...spec, maxReceiveCount: receives })).toBe(lastTryAt);
       // Neither queue may expire a message before its retries are over, nor the DLQ before anyone looks.
-      expect(properties['MessageRetentionPeriod']).toBe(spec.retentionDays * 24 * 60 * 60);
-      expect(Number(properties['MessageRetentionPeriod'])).toBeGreaterThan(horizon);
+      expect(Number(properties['MessageRetentionPeriod'])).toBeGreaterThan(deadLetteredAt);
       const dlqRetention = resource(template, logicalId(deadLetterQueue)).Properties?.[
         'MessageRetentionPeriod'
       ];
-      expect(Number(dlqRetention)).toBeGreaterThan(horizon);
+      expect(Number(dlqRetention)).toBeGreaterThan(deadLetteredAt);
       // A batch still being processed is never handed to a second consumer: AWS advises six times the timeout.
       const consumer = resource(template, logicalId(stateless.functions[spec.consumer]));
       expect(Number(consumer.Properties?.['Timeout']) * 6).toBeLessThanOrEqual(

@@ -4,6 +4,7 @@
  * the typecheck; a response that breaks it fails at the gateway (local/contract.ts).
  */
 import createClient, { type Client } from 'openapi-fetch';
+import { expect } from 'vitest';
 import type { components, paths } from './api-schema.ts';
 import { cloud } from './local-cloud.ts';
 
@@ -19,4 +20,20 @@ export function apiClient(token?: string): ApiClient {
     baseUrl: cloud().api,
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
+}
+
+/**
+ * A case's ETag as a test changes it: `ifMatch()` for the next change's header; `changed(answer)` checks that a
+ * change went through and takes the ETag it answered with.
+ */
+export async function caseVersions(client: ApiClient, reference: string) {
+  const read = await client.GET('/enquiries/{reference}', { params: { path: { reference } } });
+  let etag = read.response.headers.get('etag')!;
+  return {
+    ifMatch: () => etag,
+    changed({ response }: { response: Response }): void {
+      expect(response.status).toBeLessThan(300);
+      etag = response.headers.get('etag')!;
+    },
+  };
 }

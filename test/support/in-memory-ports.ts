@@ -31,6 +31,7 @@ import type {
   RoutingRule,
 } from '../../functions/domain/partnership.ts';
 import {
+  type AcknowledgementWindow,
   type DeliveryReport,
   type EmailClaim,
   type EmailId,
@@ -62,14 +63,22 @@ export class InMemoryEnquiries implements EnquiryRepository {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   private sequence = 0;
 
-  /** Acknowledgements counted, by `<address hash>/<day>`. */
-  readonly acknowledgementCounts = new Map<string, number>();
+  /** Times of the acknowledgements recorded, by address hash, oldest first. */
+  readonly acknowledgementTimes = new Map<string, Date[]>();
 
-  async countAcknowledgement(addressHash: string, day: string) {
-    const key = `${addressHash}/${day}`;
-    const count = (this.acknowledgementCounts.get(key) ?? 0) + 1;
-    this.acknowledgementCounts.set(key, count);
-    return count;
+  async recordAcknowledgement(addressHash: string, window: AcknowledgementWindow) {
+    const since = window.at.getTime() - window.seconds * 1000;
+    const times = this.acknowledgementTimes.get(addressHash) ?? [];
+    if (times.filter((t) => t.getTime() > since).length >= window.limit) return false;
+    this.acknowledgementTimes.set(addressHash, [...times, window.at]);
+    return true;
+  }
+  async releaseAcknowledgement(addressHash: string, at: Date) {
+    const times = this.acknowledgementTimes.get(addressHash) ?? [];
+    this.acknowledgementTimes.set(
+      addressHash,
+      times.filter((t) => t.getTime() !== at.getTime()),
+    );
   }
   async nextReference(year: number) {
     return formatReference(year, ++this.sequence);

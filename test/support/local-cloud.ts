@@ -57,6 +57,7 @@ export async function setFaults(faults?: {
   eventBridgeFailNextEntries?: number;
   eventBridgeDropNextEntries?: number;
   sesRejectRecipients?: string[];
+  sesThrottleAll?: boolean;
 }) {
   const response = await fetch(`${cloud().control}/faults`, {
     method: faults ? 'PUT' : 'DELETE',
@@ -65,7 +66,7 @@ export async function setFaults(faults?: {
   if (!response.ok) throw new Error(`Setting faults failed: ${response.status}`);
 }
 
-/** A retry time scale at which the queues' 7-hour retry horizon passes in about 5 seconds. */
+/** A retry time scale at which the queues' 9 hours of retrying pass in under 7 seconds. */
 export const FAST_RETRIES = 0.0002;
 
 /**
@@ -89,7 +90,7 @@ export async function redrive(queue: string): Promise<number> {
   return ((await response.json()) as { moved: number }).moved;
 }
 
-/** How many sends SES refused, per address, since the faults were last set. */
+/** How many sends SES refused (rejected or throttled), per address, since the faults were last set. */
 export async function sesRejections(): Promise<Record<string, number>> {
   const response = await fetch(`${cloud().control}/faults`);
   return ((await response.json()) as { sesRejections: Record<string, number> }).sesRejections;

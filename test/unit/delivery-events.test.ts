@@ -4,10 +4,11 @@
  * complaint, and a referral that bounced for good sent back to the CSU with one alert.
  */
 import { describe, expect, it } from 'vitest';
+import { deliveryRank } from '../../functions/adapters/dynamodb-email-ledger.ts';
 import { decodeEmailId, encodeEmailId } from '../../functions/adapters/email-tags.ts';
 import { markReferralUndelivered, ROUTER_ACTOR } from '../../functions/domain/casework.ts';
 import { undeliveredReferralEmail } from '../../functions/domain/casework-emails.ts';
-import type { EmailId } from '../../functions/domain/ports.ts';
+import type { DeliveryReport, EmailId } from '../../functions/domain/ports.ts';
 import {
   type DeliveryReportInput,
   recordDeliveryReport,
@@ -90,8 +91,18 @@ describe('parseSesDeliveryEvent', () => {
     ).toMatchObject({ outcome: 'delivered', recipients: [], at: '2026-11-26T10:00:01.000Z' });
   });
 
+  it('reads a send: SES took the email on, when its mail says', () => {
+    expect(parseSesDeliveryEvent('Email Sent', { eventType: 'Send', mail, send: {} })).toEqual({
+      emailTag: 'tag-value',
+      outcome: 'sent',
+      at: '2026-11-26T10:00:00.000Z',
+      bounceType: undefined,
+      recipients: [],
+    });
+  });
+
   it('ignores events of other types, and emails not tagged by us', () => {
-    expect(parseSesDeliveryEvent('Email Sent', { mail })).toBeUndefined();
+    expect(parseSesDeliveryEvent('Email Opened', { mail })).toBeUndefined();
     expect(parseSesDeliveryEvent('Email Delivered', { mail: { ...mail, tags: {} } })).toBeUndefined();
     expect(parseSesDeliveryEvent('Email Delivered', null)).toBeUndefined();
   });
@@ -103,6 +114,7 @@ describe('parseSesDeliveryEvent', () => {
       );
 
     expect(events('bounce+label@simulator.amazonses.com')).toEqual([
+      expect.objectContaining({ outcome: 'sent' }),
       expect.objectContaining({
         outcome: 'bounced',
         bounceType: 'Permanent',
@@ -110,14 +122,53 @@ describe('parseSesDeliveryEvent', () => {
       }),
     ]);
     expect(events('suppressionlist@simulator.amazonses.com')).toEqual([
+      expect.objectContaining({ outcome: 'sent' }),
       expect.objectContaining({ outcome: 'bounced', bounceType: 'Permanent' }),
     ]);
     expect(events('complaint@simulator.amazonses.com').map((e) => e?.outcome)).toEqual([
+      'sent',
       'delivered',
       'complained',
     ]);
-    expect(events('ooto@simulator.amazonses.com').map((e) => e?.outcome)).toEqual(['delivered']);
-    expect(events('police@kent.example').map((e) => e?.outcome)).toEqual(['delivered']);
+    expect(events('ooto@simulator.amazonses.com').map((e) => e?.outcome)).toEqual(['sent', 'delivered']);
+    expect(events('police@kent.example').map((e) => e?.outcome)).toEqual(['sent', 'delivered']);
+  });
+
+  it('publishes one send per email, however many recipients it has', () => {
+    const outcomes = simulatedSesEvents({
+      recipients: ['a@x.example', 'b@x.example'],
+      tags,
+      messageId: 'm',
+      source: 'csu@x.example',
+    }).map((entry) => entry.DetailType);
+
+    expect(outcomes).toEqual(['Email Sent', 'Email Delivered', 'Email Delivered']);
+  });
+});
+
+describe('deliveryRank', () => {
+  const at = '2026-11-26T10:00:00.000Z';
+  const reports: DeliveryReport[] = [
+    { outcome: 'delayed', at },
+    { outcome: 'bounced', bounceType: 'Transient', at },
+    { outcome: 'delivered', at },
+    { outcome: 'bounced', bounceType: 'Permanent', at },
+    { outcome: 'rejected', at },
+    { outcome: 'complained', at },
+  ];
+
+  it('ranks a send below every other word from SES', () => {
+    for (const report of reports) {
+      expect(deliveryRank({ outcome: 'sent', at }), report.outcome).toBeLessThan(deliveryRank(report));
+    }
+  });
+
+  it('lets a delay or a soft bounce still end delivered, and a delivery be complained about', () => {
+    const rank = (i: number) => deliveryRank(reports[i]!);
+    expect(rank(0)).toBeLessThan(rank(2));
+    expect(rank(1)).toBeLessThan(rank(2));
+    expect(rank(2)).toBeLessThan(rank(3));
+    expect(rank(2)).toBeLessThan(rank(5));
   });
 });
 
@@ -131,6 +182,7 @@ describe('suppresses', () => {
     expect(suppresses({ outcome: 'delayed', at })).toBeUndefined();
     expect(suppresses({ outcome: 'delivered', at })).toBeUndefined();
     expect(suppresses({ outcome: 'rejected', at })).toBeUndefined();
+    expect(suppresses({ outcome: 'sent', at })).toBeUndefined();
   });
 });
 
@@ -230,6 +282,36 @@ describe('recordDeliveryReport', () => {
         { reference, agencyId: 'parking-team', bounceType: 'Permanent' },
       ],
     ]);
+  });
+
+  it('takes a send as no news (the mailer marked the email sent when SES took it): no write, before or after', async () => {
+    const { report, ledger, events } = await aReferralSent();
+    const delivery = () => [...ledger.records.values()][0]?.delivery;
+
+    const sent = await report({ outcome: 'sent' });
+    const afterSend = delivery();
+    const delivered = await report({ outcome: 'delivered' });
+    const lateSend = await report({ outcome: 'sent', at: '2026-11-26T10:06:00.000Z' });
+
+    expect([sent.recorded, delivered.recorded, lateSend.recorded]).toEqual([false, true, false]);
+    expect(afterSend).toBeUndefined();
+    expect([...ledger.records.values()][0]?.status).toBe('sent');
+    expect(delivery()).toMatchObject({ outcome: 'delivered', at: '2026-11-26T10:05:00.000Z' });
+    expect(ledger.suppressedAddresses.size).toBe(0);
+    expect(events.published).toEqual([]);
+  });
+
+  it('keeps a hard bounce when the send is reported after it', async () => {
+    const { report, ledger } = await aReferralSent();
+
+    await report({ outcome: 'bounced', bounceType: 'Permanent', recipients: ['parking@ashford.example'] });
+    const lateSend = await report({ outcome: 'sent' });
+
+    expect(lateSend.recorded).toBe(false);
+    expect([...ledger.records.values()][0]?.delivery).toMatchObject({
+      outcome: 'bounced',
+      bounceType: 'Permanent',
+    });
   });
 
   it('does not suppress or alert for a soft bounce', async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type EnquiryOutline, statisticsFactOf } from '../../functions/domain/statistics.ts';
 import {
   countForStatistics,
+  firstUnpublishedMonth,
   monthsBetween,
   publishEnquiryStatistics,
 } from '../../functions/domain/use-cases/enquiry-statistics.ts';
@@ -54,13 +55,15 @@ describe('statisticsFactOf', () => {
     );
   });
 
-  it('counts referrals per agency in the month of receipt, never a sensitive one', () => {
-    expect(statisticsFactOf(parking, { kind: 'referred', agencyId: 'kent-police' })).toMatchObject({
+  it('counts referrals per agency in the month they are made, never a sensitive one', () => {
+    const referral = { kind: 'referred', agencyId: 'kent-police', at: '2027-01-04T09:00:00.000Z' } as const;
+
+    expect(statisticsFactOf(parking, referral)).toMatchObject({
       id: 'referred#kent-police',
-      month: '2026-11',
+      month: '2027-01',
       increments: [{ dimension: 'agency', value: 'kent-police', measure: 'referred' }],
     });
-    expect(statisticsFactOf(abuse, { kind: 'referred', agencyId: 'kent-police' }).increments).toEqual([]);
+    expect(statisticsFactOf(abuse, referral).increments).toEqual([]);
   });
 
   it('counts whole days to first acceptance and to closure in the month they happen, and closures by outcome', () => {
@@ -107,6 +110,24 @@ describe('countForStatistics', () => {
   });
 });
 
+/** The keys whose exact counts in two published tables differ by 1 to 4: each would single out that many. */
+function cellsThatDifferByLessThan5(
+  a: Awaited<ReturnType<typeof publishEnquiryStatistics>>,
+  b: Awaited<ReturnType<typeof publishEnquiryStatistics>>,
+): string[] {
+  const exact = (table: typeof a) =>
+    new Map(
+      [...table.rows, { key: '(total)', count: table.total }].flatMap((row) =>
+        typeof row.count === 'number' ? [[row.key, row.count] as const] : [],
+      ),
+    );
+  const [before, after] = [exact(a), exact(b)];
+  return [...before].flatMap(([key, count]) => {
+    const other = after.get(key);
+    return other !== undefined && other !== count && Math.abs(other - count) < 5 ? [key] : [];
+  });
+}
+
 describe('publishEnquiryStatistics', () => {
   async function aYear() {
     const statistics = new InMemoryStatisticsStore();
@@ -148,7 +169,7 @@ describe('publishEnquiryStatistics', () => {
       now,
     );
 
-    expect(table.rows).toEqual([{ key: 'parking + noise', count: 13 }]);
+    expect(table.rows).toEqual([{ month: '2026-03', key: 'parking + noise', count: 13 }]);
     expect(JSON.stringify(table)).not.toContain('domestic-abuse');
     expect(table.total).toBe(13);
     expect(table.medianDaysToClosure).toBe(5);
@@ -184,18 +205,175 @@ describe('publishEnquiryStatistics', () => {
     expect(received.rows.find((row) => row.key === '2026-04')?.count).toBe(6);
     expect(received.rows.find((row) => row.key === '2026-05')?.count).toBe('<5');
     expect(sensitive.rows.every((row) => row.count === '<5')).toBe(true);
-    expect(sensitive.total).toBe('<5');
+    // 2026 is not over: its total would grow month by month, and each step would give a month away.
+    expect(received.total).toBeNull();
+    expect(sensitive.total).toBeNull();
+  });
+
+  it('publishes a year’s total once the year is over, unless it would pin a small month', async () => {
+    const statistics = new InMemoryStatisticsStore();
+    const deps = { statistics, referenceData: smallPartnershipReferenceData() };
+    let n = 0;
+    const receive = async (month: string, count: number) => {
+      for (let i = 0; i < count; i++) {
+        n += 1;
+        const outline = {
+          ...parking,
+          reference: `CSU-2025-${String(n).padStart(6, '0')}`,
+          receivedAt: `${month}-10T10:00:00.000Z`,
+        };
+        await statistics.record(statisticsFactOf(outline, { kind: 'received' }));
+      }
+    };
+    const year2025 = () =>
+      publishEnquiryStatistics(deps, { from: '2025-01', to: '2025-12', by: 'month' }, now);
+    await receive('2025-03', 6);
+    await receive('2025-04', 2);
+
+    const unpinned = await year2025();
+    // April's 2 hides among eleven months that could each hold 0 to 4.
+    expect(unpinned.total).toBe(8);
+    expect(unpinned.rows.find((row) => row.key === '2025-04')?.count).toBe('<5');
+
+    for (const month of ['01', '02', '05', '06', '07', '08', '09', '10', '11', '12'])
+      await receive(`2025-${month}`, 5);
+    const pinned = await year2025();
+    // Now April is the only small month: the total less the exact ones would be its count.
+    expect(pinned.rows.filter((row) => row.count === '<5').map((row) => row.key)).toEqual(['2025-04']);
+    expect(pinned.total).toBeNull();
+  });
+
+  it('publishes a range month by month, each month as it is alone, so overlapping windows subtract to nothing', async () => {
+    const { deps } = await aYear();
+    const windows = [
+      ['2026-01', '2026-12'],
+      ['2026-03', '2026-04'],
+      ['2026-02', '2026-03'],
+      ['2026-03', '2026-03'],
+      ['2026-04', '2026-04'],
+    ] as const;
+
+    const tables = await Promise.all(
+      windows.map(([from, to]) => publishEnquiryStatistics(deps, { from, to, by: 'category' }, now)),
+    );
+    const [year] = tables;
+
+    expect(year).toMatchObject({ from: '2026-01', to: '2026-10', total: null });
+    expect(year?.rows.filter((row) => row.month === '2026-03')).toEqual([
+      { month: '2026-03', key: 'parking + noise', count: 13 },
+    ]);
+    // Only what April's counters hold: a zero row from today's directory would change the month when a
+    // category is added.
+    expect(year?.rows.filter((row) => row.month === '2026-04')).toEqual([
+      { month: '2026-04', key: 'parking', count: 6 },
+    ]);
+    expect(JSON.stringify(year)).not.toContain('domestic-abuse');
+    // Every cell is the same in every window it appears in: a difference of two windows is always zero.
+    const cells = new Map<string, unknown>();
+    for (const table of tables) {
+      for (const row of table.rows) {
+        const key = `${row.month} ${row.key}`;
+        if (cells.has(key)) expect(row.count, key).toEqual(cells.get(key));
+        cells.set(key, row.count);
+      }
+    }
+    // Totals only for one month, which that month's by=month row publishes anyway.
+    expect(tables.map((table) => table.total)).toEqual([null, null, null, 13, 6]);
+    // Medians only over windows that never overlap: a month (every closure 5 days after receipt, the sensitive
+    // ones included, as a whole), or a whole calendar year once it is published; not the year so far.
+    expect(tables[3]?.medianDaysToClosure).toBe(5);
+    expect(tables[3]?.medianDaysToAcceptance).toBeNull();
+    expect([year?.medianDaysToClosure, tables[1]?.medianDaysToClosure]).toEqual([null, null]);
+  });
+
+  it('never changes a published month when the directory changes: no zero rows, a category made sensitive withheld', async () => {
+    const { deps } = await aYear();
+    const march = () =>
+      publishEnquiryStatistics(deps, { from: '2026-03', to: '2026-03', by: 'category' }, now);
+    const before = await march();
+
+    deps.referenceData.categories.push({
+      code: 'e-scooters',
+      title: 'E-scooters',
+      description: 'x',
+      sensitive: false,
+    });
+    const afterAdding = await march();
+    const categories = deps.referenceData.categories;
+    const at = categories.findIndex((category) => category.code === 'parking');
+    categories[at] = { ...categories[at]!, sensitive: true };
+    const afterFlagging = await march();
+
+    expect(afterAdding).toEqual(before);
+    // Its name goes, its count stays in the month (which must still add up to its by=month row).
+    expect(afterFlagging.rows).toEqual([{ month: '2026-03', key: 'withheld + noise', count: 13 }]);
+    expect(afterFlagging.total).toBe(before.total);
+    expect(JSON.stringify(afterFlagging)).not.toContain('parking');
+  });
+
+  it('publishes a month two days after it ends, once its last events are in', async () => {
+    const { deps } = await aYear();
+    const november = (at: string) =>
+      publishEnquiryStatistics(deps, { from: '2026-11', to: '2026-11', by: 'category' }, new Date(at));
+
+    expect(firstUnpublishedMonth(new Date('2026-12-02T10:00:00.000Z'))).toBe('2026-11');
+    expect(firstUnpublishedMonth(new Date('2026-12-03T10:00:00.000Z'))).toBe('2026-12');
+    await expect(november('2026-12-02T10:00:00.000Z')).rejects.toThrow('not over yet');
+    await expect(november('2026-12-03T10:00:00.000Z')).resolves.toMatchObject({
+      from: '2026-11',
+      to: '2026-11',
+    });
   });
 
   it.each([
-    [{ from: '2026-01', to: '2026-06', by: 'month' }, 'calendar year'],
-    [{ from: '2026-02', to: '2026-03', by: 'category' }, 'one month'],
-    [{ from: '2026-11', to: '2026-11', by: 'category' }, 'not over yet'],
+    [{ from: '2025-10', to: '2026-10', by: 'month' }, 'at most 12 months'],
+    [{ from: '2026-04', to: '2026-03', by: 'category' }, 'not be after'],
+    [{ from: '2026-11', to: '2026-12', by: 'category' }, 'not over yet'],
     [{ from: '2026-03', to: '2026-03', by: 'category', measure: 'closed' }, 'counts received'],
-  ] as const)('refuses %o: windows never overlap and never change once published', async (query, message) => {
+  ] as const)('refuses %o: at most a year, and only months that are over', async (query, message) => {
     const { deps } = await aYear();
 
     await expect(publishEnquiryStatistics(deps, query, now)).rejects.toThrow(message);
+  });
+
+  it('never changes a published month when an enquiry of that month is referred later', async () => {
+    const statistics = new InMemoryStatisticsStore();
+    const referenceData = smallPartnershipReferenceData();
+    const deps = { statistics, referenceData };
+    const march = Array.from({ length: 6 }, (_, i) => ({
+      ...parking,
+      reference: `CSU-2026-${String(i + 1).padStart(6, '0')}`,
+      receivedAt: '2026-03-10T10:00:00.000Z',
+    }));
+    const refer = (outline: EnquiryOutline, agencyId: string, at: string) =>
+      statistics.record(statisticsFactOf(outline, { kind: 'referred', agencyId, at }));
+    for (const outline of march) await refer(outline, 'kent-police', '2026-03-10T10:05:00.000Z');
+    const marchTable = () =>
+      publishEnquiryStatistics(deps, { from: '2026-03', to: '2026-03', by: 'agency' }, now);
+    const yearTable = () =>
+      publishEnquiryStatistics(deps, { from: '2026-01', to: '2026-12', by: 'agency' }, now);
+    const before = { march: await marchTable(), year: await yearTable() };
+
+    // Months later a caseworker refers one March enquiry to a second agency.
+    await refer(march[0]!, 'ashford-council', '2026-09-02T11:00:00.000Z');
+    const after = { march: await marchTable(), year: await yearTable() };
+    const september = await publishEnquiryStatistics(
+      deps,
+      { from: '2026-09', to: '2026-09', by: 'agency' },
+      now,
+    );
+
+    // The March table downloaded before and after is the same, so comparing them singles out nobody.
+    expect(after.march).toEqual(before.march);
+    expect(cellsThatDifferByLessThan5(before.march, after.march)).toEqual([]);
+    expect(before.march.rows.find((row) => row.key === 'kent-police')?.count).toBe(6);
+    // The referral counts in September, where it happened (suppressed there, as the small count it is).
+    expect(september.rows).toEqual([{ month: '2026-09', key: 'ashford-council', count: '<5' }]);
+    expect(september.total).toBe('<5');
+    // In the year's table too, March is as it was; only September, which was not yet over, has the referral.
+    const marchOf = (table: typeof before.year) => table.rows.filter((row) => row.month === '2026-03');
+    expect(marchOf(after.year)).toEqual(marchOf(before.year));
+    expect(after.year.total).toBeNull();
   });
 
   it('lists the months of a window across a year end', () => {

@@ -36,6 +36,7 @@ import {
   InMemoryCases,
   InMemoryEnquiries,
   InMemoryOpen311Clients,
+  smallPartnershipReferenceData,
 } from '../support/in-memory-ports.ts';
 
 const HOSTILE =
@@ -298,7 +299,12 @@ describe('the public feed', () => {
       enquiries.enquiries.set(enquiry.reference, enquiry);
       return enquiry;
     };
-    return { deps: { cases, enquiries }, put };
+    const referenceData = smallPartnershipReferenceData();
+    referenceData.categories.push(
+      { code: 'noise', title: 'Noise', description: 'Noise', sensitive: false },
+      { code: 'domestic-abuse', title: 'Domestic abuse', description: 'Help', sensitive: true },
+    );
+    return { deps: { cases, enquiries, referenceData }, put, referenceData };
   }
 
   it('lists the window’s requests newest first, by category and open or closed, never a sensitive one', async () => {
@@ -320,6 +326,28 @@ describe('the public feed', () => {
     expect(await references({ references: ['CSU-2026-000004', 'CSU-2026-000020', 'nonsense'] })).toEqual([
       '20',
     ]);
+  });
+
+  it('drops every request of a category made sensitive, or taken out of the directory, since it came', async () => {
+    const { deps, put, referenceData } = aStore();
+    put(1);
+    put(2, { category: 'noise' });
+    put(3, { category: 'fly-tipping' });
+    const window = { from: '2026-11-01T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z' };
+    const references = async (query: Parameters<typeof listPublicRequests>[1]) =>
+      (await listPublicRequests(deps, query)).map((request) => request.reference.slice(-2));
+    const before = await references(window);
+
+    const noise = referenceData.categories.find((category) => category.code === 'noise')!;
+    referenceData.categories.splice(referenceData.categories.indexOf(noise), 1, {
+      ...noise,
+      sensitive: true,
+    });
+
+    expect(before).toEqual(['02', '01']);
+    expect(await references(window)).toEqual(['01']);
+    expect(await references({ ...window, categories: ['noise'] })).toEqual([]);
+    expect(await references({ references: ['CSU-2026-000002', 'CSU-2026-000003'] })).toEqual([]);
   });
 });
 

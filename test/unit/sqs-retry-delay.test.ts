@@ -21,13 +21,13 @@ describe('backoffSeconds', () => {
 });
 
 describe('retryHorizonSeconds', () => {
-  it('adds up the back-off after every receive', () => {
+  it('is when the last try happens: the back-offs after every receive but the last', () => {
     expect(
       retryHorizonSeconds({ maxReceiveCount: 4, retryBackoff: { baseSeconds: 10, maxSeconds: 25 } }),
-    ).toBe(10 + 20 + 25 + 25);
+    ).toBe(10 + 20 + 25);
     expect(
       retryHorizonSeconds({ maxReceiveCount: 1, retryBackoff: { baseSeconds: 30, maxSeconds: 3600 } }),
-    ).toBe(30);
+    ).toBe(0);
   });
 
   it('outlasts a 6-hour outage with the queues’ settings', () => {

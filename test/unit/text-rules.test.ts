@@ -1,7 +1,8 @@
 /** The one set of text rules: what single-line and free text accept, refuse and store. */
 import { describe, expect, it } from 'vitest';
 import { PlanYearSchema } from '../../functions/api/openapi-parts.ts';
-import { multiLineText, singleLineText } from '../../functions/api/text-rules.ts';
+import { EnquiryLocationSchema } from '../../functions/api/schemas.ts';
+import { addressText, multiLineText, singleLineText } from '../../functions/api/text-rules.ts';
 
 const line = singleLineText(50);
 const free = multiLineText(50);
@@ -45,6 +46,32 @@ describe('multiLineText', () => {
     ['blank lines only', '\n\n  \n'],
   ])('refuses %s', (_what, value) => {
     expect(free.safeParse(value).success).toBe(false);
+  });
+});
+
+describe('addressText', () => {
+  const address = addressText(50);
+
+  it('keeps the lines of a postal address, storing CRLF as LF', () => {
+    expect(address.parse(' 1 High Street\r\nAshford\nTN23 1PL ')).toBe('1 High Street\nAshford\nTN23 1PL');
+  });
+
+  it.each([
+    ['a line separator', '1 High Street\u2028Ashford'],
+    ['a paragraph separator', '1 High Street\u2029Ashford'],
+    ['a right-to-left override', '1 High \u202eteertS'],
+    ['a right-to-left isolate', '1 High \u2067Street\u2069'],
+    ['a tab', '1 High\tStreet'],
+    ['a C1 control', '1 High\u0085Street'],
+    ['blank lines only', '\n \n'],
+  ])('refuses %s', (_what, value) => {
+    expect(address.safeParse(value).success).toBe(false);
+  });
+
+  it('is the rule of an enquiry location’s address', () => {
+    const location = EnquiryLocationSchema();
+    expect(location.safeParse({ address: '1 High Street\nAshford' }).success).toBe(true);
+    expect(location.safeParse({ address: '1 High Street\u202eAshford' }).success).toBe(false);
   });
 });
 

@@ -19,6 +19,10 @@ import {
 import { submitEnquiry } from '../../functions/domain/use-cases/submit-enquiry.ts';
 import { OUTBOX_BACKLOG_AGE_SECONDS, sweepOutbox } from '../../functions/domain/use-cases/sweep-outbox.ts';
 import {
+  SUPPRESSED_BOUNCE_TYPE,
+  sendReferralOrReturnToTriage,
+} from '../../functions/domain/use-cases/undelivered-referral.ts';
+import {
   aClock,
   InMemoryCases,
   InMemoryEnquiries,
@@ -173,7 +177,61 @@ describe('acknowledgements per address', () => {
     expect(enquiries.outbox.has(submitted[3]!.enquiry.reference)).toBe(true);
     expect(mailer.sent).toHaveLength(3);
     // Counted by a keyed hash: the address itself is nowhere in the counter's key.
-    expect([...enquiries.acknowledgementCounts.keys()].join()).not.toMatch(/resident/i);
+    expect([...enquiries.acknowledgementTimes.keys()].join()).not.toMatch(/resident/i);
+  });
+
+  it('counts a rolling 24 hours, not a calendar day: midnight gives no new acknowledgements', async () => {
+    const { deps, clock } = aSystem();
+    const submitFromSam = async () =>
+      (await submitEnquiry(deps, { enquiry: aNewEnquiry({ contact: { email: 'sam@resident.example' } }) }))
+        .enquiry.acknowledgementLimited ?? false;
+
+    clock.advance(13 * 60 * 60 + 59 * 60); // 23:59 on 26 November (GMT)
+    const beforeMidnight = [await submitFromSam(), await submitFromSam(), await submitFromSam()];
+    clock.advance(2 * 60); // 00:01 on 27 November
+    const afterMidnight = await submitFromSam();
+    clock.advance(24 * 60 * 60 - 2 * 60); // 24 hours after the first
+    const aDayLater = await submitFromSam();
+
+    expect(beforeMidnight).toEqual([false, false, false]);
+    expect(afterMidnight).toBe(true);
+    expect(aDayLater).toBe(false);
+  });
+
+  it('gives the address its acknowledgement back when the enquiry could not be stored', async () => {
+    const { deps, enquiries } = aSystem();
+    const fromSam = () => aNewEnquiry({ contact: { email: 'sam@resident.example' } });
+    await submitEnquiry(deps, { enquiry: fromSam() });
+    await submitEnquiry(deps, { enquiry: fromSam() });
+    const create = enquiries.create.bind(enquiries);
+    enquiries.create = async () => {
+      throw new Error('table unavailable');
+    };
+
+    await expect(submitEnquiry(deps, { enquiry: fromSam() })).rejects.toThrow('table unavailable');
+    enquiries.create = create;
+    const third = await submitEnquiry(deps, { enquiry: fromSam() });
+
+    expect(third.enquiry.acknowledgementLimited).toBeUndefined();
+  });
+
+  it('gives the address its acknowledgement back when no reference could be numbered', async () => {
+    const { deps, enquiries } = aSystem();
+    const fromSam = () => aNewEnquiry({ contact: { email: 'sam@resident.example' } });
+    const nextReference = enquiries.nextReference.bind(enquiries);
+    enquiries.nextReference = async () => {
+      throw new Error('counter unavailable');
+    };
+
+    // A client retrying a failing service three times must not use up the address's places.
+    for (let i = 0; i < 3; i++) {
+      await expect(submitEnquiry(deps, { enquiry: fromSam() })).rejects.toThrow('counter unavailable');
+    }
+    enquiries.nextReference = nextReference;
+    const stored = await submitEnquiry(deps, { enquiry: fromSam() });
+
+    expect(stored.enquiry.acknowledgementLimited).toBeUndefined();
+    expect([...enquiries.acknowledgementTimes.values()].map((times) => times.length)).toEqual([1]);
   });
 
   it('counts nothing for an enquirer who gave no address or said email is not safe', async () => {
@@ -184,7 +242,7 @@ describe('acknowledgements per address', () => {
     });
     await submitEnquiry(deps, { enquiry: aNewEnquiry({ contact: {} }) });
 
-    expect(enquiries.acknowledgementCounts.size).toBe(0);
+    expect(enquiries.acknowledgementTimes.size).toBe(0);
   });
 });
 
@@ -439,6 +497,55 @@ describe('sending emails', () => {
     expect(mailer.sent).toEqual([]);
     // The referral to the agency, another address, still goes.
     expect((await sendReferral(mailDeps, { reference, recipientId: 'parking-team' })).outcome).toBe('sent');
+  });
+
+  it('sends a referral to a suppressed agency mailbox nowhere: the case goes back to triage and the CSU is alerted once', async () => {
+    const { mailDeps, cases, mailer, ledger, enquiries, reference } = await aRoutedEnquiry();
+    await ledger.suppress(await testHasher.hash('email', 'parking@ashford.example'), { reason: 'bounce' });
+    const deps = { ...mailDeps, cases };
+
+    const first = await sendReferralOrReturnToTriage(deps, { reference, recipientId: 'parking-team' });
+    const again = await sendReferralOrReturnToTriage(deps, { reference, recipientId: 'parking-team' });
+
+    expect(first).toEqual({ outcome: 'suppressed', referralUndelivered: true });
+    expect(again).toEqual({ outcome: 'suppressed', referralUndelivered: true });
+    const stored = enquiries.enquiries.get(reference);
+    expect(stored?.needsTriage).toBe(true);
+    expect(stored?.referrals.find((r) => r.agencyId === 'parking-team')?.undelivered).toMatchObject({
+      bounceType: SUPPRESSED_BOUNCE_TYPE,
+    });
+    expect(cases.timeline.get(reference)?.filter((e) => e.kind === 'referral-undelivered')).toHaveLength(1);
+    // Nothing to the dead mailbox; one alert to the CSU however often the referral is retried.
+    expect(mailer.sent.map((e) => [e.to, e.content.subject])).toEqual([
+      ['csu@ashford.example', `Referral not delivered: ${reference} to Parking team`],
+    ]);
+  });
+
+  it('changes nothing about the case when a referral to a live mailbox is sent', async () => {
+    const { mailDeps, cases, enquiries, reference } = await aRoutedEnquiry();
+    const before = enquiries.enquiries.get(reference);
+
+    const result = await sendReferralOrReturnToTriage(
+      { ...mailDeps, cases },
+      { reference, recipientId: 'parking-team' },
+    );
+
+    expect(result.outcome).toBe('sent');
+    expect(enquiries.enquiries.get(reference)).toEqual(before);
+  });
+
+  it('does not send the case to triage when the suppressed mailbox is the CSU’s own copy', async () => {
+    const { mailDeps, cases, mailer, ledger, enquiries, reference } = await aRoutedEnquiry();
+    await ledger.suppress(await testHasher.hash('email', 'csu@ashford.example'), { reason: 'bounce' });
+
+    const result = await sendReferralOrReturnToTriage(
+      { ...mailDeps, cases },
+      { reference, recipientId: 'csu' },
+    );
+
+    expect(result).toEqual({ outcome: 'suppressed', referralUndelivered: false });
+    expect(enquiries.enquiries.get(reference)?.needsTriage).toBe(false);
+    expect(mailer.sent).toEqual([]);
   });
 
   it('does not acknowledge an enquirer who did not say email is safe', async () => {

@@ -1,6 +1,7 @@
 /**
  * The web front doors' pure parts: escaping, the contact form's mapping to the enquiry body and its GOV.UK
- * error messages, the session and sign-in cookies' limits, the page skeleton, and the console's case page.
+ * error messages, the session and sign-in cookies' limits, the page skeleton, the console's case page; and,
+ * through the app in-process, signing out and a contact form whose key another request holds.
  */
 import { describe, expect, it } from 'vitest';
 import { caseView } from '../../functions/api/case-view.ts';
@@ -25,6 +26,7 @@ import {
 } from '../../functions/web/session.ts';
 import { codeChallengeOf } from '../../functions/web/staff-sign-in.ts';
 import { aStoredEnquiry, csuOfficer, noiseOfficer, parkingOfficer } from '../support/enquiries.ts';
+import { inProcessWebApp, KeyTakenMidWrite, sendContactForm, TEST_WEB_KEYS } from '../support/web-app.ts';
 
 describe('html', () => {
   it('escapes every interpolated text, and only text', () => {
@@ -339,5 +341,63 @@ describe('the case page', () => {
     expect(entry('referral-declined', { agencyId: 'other' })).toBe('other declined the referral');
     expect(entry('status-changed', { to: 'in-progress' })).toBe('Status changed to In progress');
     expect(entry('note-added', {})).toBe('Internal note added');
+  });
+});
+
+describe('signing out of the console', () => {
+  /** A session the app will open: sealed now, with the app's keys. */
+  const liveSession = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const current = { ...session, signedInAt: now, lastSeenAt: now, principalExpiresAt: now + 3600 };
+    return { current, cookie: `__Host-csp-session=${await sealSession(TEST_WEB_KEYS, current)}` };
+  };
+  const signOut = (app: ReturnType<typeof inProcessWebApp>['app'], cookie: string, csrf: string) =>
+    app.request('/console/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+
+  it('revokes the session’s refresh token, records the session as ended and clears its cookie', async () => {
+    const { app, signIn, sessions } = inProcessWebApp();
+    const { current, cookie } = await liveSession();
+
+    const response = await signOut(app, cookie, current.csrf);
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toContain('https://auth.csp.example/logout');
+    expect(signIn.revoked).toEqual(['refresh-token']);
+    expect([...sessions.ended.keys()]).toEqual([current.id]);
+    expect(response.headers.getSetCookie().join('\n')).toMatch(/__Host-csp-session=;.*Max-Age=0/);
+  });
+
+  it('revokes nothing when the form’s CSRF token is not the session’s', async () => {
+    const { app, signIn, sessions } = inProcessWebApp();
+    const { cookie } = await liveSession();
+
+    const response = await signOut(app, cookie, 'forged');
+
+    expect(response.status).toBe(403);
+    expect(signIn.revoked).toEqual([]);
+    expect(sessions.ended.size).toBe(0);
+  });
+});
+
+describe('the contact form caught mid-write', () => {
+  it('says the enquiry is still being sent while another request holds its idempotency key', async () => {
+    const { app } = inProcessWebApp({ enquiries: new KeyTakenMidWrite() });
+
+    const response = await sendContactForm(app, {
+      category: 'parking',
+      description: 'A van on the pavement every night',
+      happeningNow: 'no',
+      mayEmail: 'no',
+      mayPhone: 'no',
+    });
+
+    expect(response.status).toBe(409);
+    const page = await response.text();
+    expect(page).toContain('<title>Your enquiry is being sent – Ashford CSP</title>');
+    expect(page).toContain('Do not send the form again.');
   });
 });

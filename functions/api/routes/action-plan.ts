@@ -19,6 +19,7 @@ import {
   PlanYearSchema,
   pageQuery,
   problemResponses,
+  singleLineText,
 } from '../openapi-parts.ts';
 
 const ActionSchema = lazily(() =>
@@ -93,7 +94,7 @@ export function actionPlanRoutes(deps: {
         body: z.strictObject({
           planYear: PlanYearSchema(),
           priority: intBetween(1, 50),
-          title: boundedText(300),
+          title: singleLineText(300),
           leadOrganisationId: z.string().check(z.maxLength(100)),
           dueOn: IsoDateSchema(),
         }),

@@ -1,7 +1,7 @@
 /**
  * The Community Safety Unit's agencies: anyone reads who they are (never their referral mailboxes); partnership
  * admins and CSU officers add them and change their name, mailbox, safeguarding clearance and whether they take
- * referrals (If-Match, audited). A new mailbox is used for the next email sent.
+ * referrals (If-Match, audited). A new mailbox is used for referrals routed after the change.
  */
 import * as z from 'zod/mini';
 import { AUDITED, type Versioned } from '../../domain/directory.ts';
@@ -124,7 +124,7 @@ export function agencyRoutes(
         summary:
           'Change an agency’s name, referral mailbox, safeguarding clearance or whether it is active (If-Match)',
         description:
-          'A new mailbox receives the next email sent. An agency a routing rule still names cannot be deactivated: 409 names the categories.',
+          'A new mailbox receives the referrals routed after the change; referrals already routed keep the address they were routed to (the email ledger and the audit record what was sent where). An agency a routing rule still names cannot be deactivated: 409 names the categories.',
         params: DirectoryIdParam(),
         headers: IfMatchHeader(),
         body: z.strictObject({

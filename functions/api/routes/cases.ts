@@ -312,9 +312,18 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
       ROUTES.assignCase,
       () => ({
         summary: 'Assign the case to a named officer (yourself when none is named)',
+        description:
+          'The officer is named by their staff token’s subject (`sub`), the value `assignedTo=me` in the inbox matches; with no officer named, the case is assigned to the caller. The subject is not checked against the user pool.',
         params: ReferenceParamSchema(),
         headers: IfMatchHeader(),
-        body: z.strictObject({ officer: z.optional(singleLineText(100)) }),
+        body: z.strictObject({
+          officer: z.optional(
+            documented(singleLineText(100), {
+              description: 'A staff user’s token subject (`sub`); defaults to the caller’s',
+              examples: ['pc.smith'],
+            }),
+          ),
+        }),
         responses: changed('Assigned'),
       }),
       async (c, { params, headers, body }) =>
@@ -401,7 +410,10 @@ export function caseRoutes(deps: CaseRouteDeps): RouteDefinition[] {
     defineRoute(
       ROUTES.transitionCase,
       () => ({
-        summary: 'Move the case: received/routed → in-progress → closed (with a reason); reopen (CSU only)',
+        summary:
+          'Move the case: received/routed → in-progress or closed; in-progress → closed; closed → in-progress (CSU only)',
+        description:
+          'Routing (received → routed) is the router’s alone. A received or routed case may be closed directly (a duplicate, a withdrawal). Closing needs a reason; `publicMessage` is published as an update in the same change. Any other move is a `409` whose `allowed` lists the moves open to the caller from the current status.',
         params: ReferenceParamSchema(),
         headers: IfMatchHeader(),
         body: z.strictObject({

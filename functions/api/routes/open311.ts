@@ -462,20 +462,11 @@ async function listRequests(
 ): Promise<Response> {
   const query = only ?? requestsQuery(c.req.query(), new Date(deps.clock()));
   if ('errors' in query) return errors(c, format, 400, query.errors);
-  const categories = await deps.referenceData.listCategories();
-  // Only public services are looked for: an unknown or sensitive code finds nothing without a read.
-  const publicCodes = new Set(
-    categories.filter((category) => !category.sensitive).map((category) => category.code),
-  );
-  const scoped =
-    'categories' in query && query.categories
-      ? { ...query, categories: query.categories.filter((code) => publicCodes.has(code)) }
-      : query;
-  const requests =
-    'categories' in scoped && scoped.categories?.length === 0 ? [] : await listPublicRequests(deps, scoped);
+  const requests = await listPublicRequests(deps, query);
   if (only && requests.length === 0) {
     return notFound(c, format, `service_request_id ${only.references[0]} not found`);
   }
+  const categories = await deps.referenceData.listCategories();
   const titles = new Map(categories.map((category) => [category.code, category.title]));
   return ok(c, format, {
     root: 'service_requests',

@@ -86,7 +86,8 @@ export function routingRoutes(deps: {
         }),
         responses: {
           200: jsonResponse('Changed', RoutingSchema()),
-          ...problemResponses(401, 403, 404, 412, 422, 428),
+          // 409: an agency the rule names was deactivated at the same moment (RecordConflict).
+          ...problemResponses(401, 403, 404, 409, 412, 422, 428),
         },
       }),
       async (c, { params, headers, body }) => {

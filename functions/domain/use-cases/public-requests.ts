@@ -1,10 +1,11 @@
 /**
  * The public feed of enquiries (Open311's GET requests): depersonalised views, newest first, never a sensitive
- * category. Served by the casework listing indexes and one batch read, never a Scan.
+ * category: neither one that was sensitive when the enquiry came nor one made sensitive since (nor one no longer
+ * in the directory). Served by the casework listing indexes and one batch read, never a Scan.
  */
 import type { CaseRepository } from '../casework-ports.ts';
 import { ENQUIRY_STATUSES, type EnquiryStatus, OPEN_STATUSES } from '../enquiry.ts';
-import type { EnquiryRepository } from '../ports.ts';
+import type { EnquiryRepository, ReferenceDataRepository } from '../ports.ts';
 import { type PublicRequest, publicRequestOf } from '../public-requests.ts';
 import { isReference } from '../reference.ts';
 
@@ -18,6 +19,7 @@ const MAX_PAGES_PER_CATEGORY = 10;
 export interface PublicRequestsDeps {
   readonly cases: Pick<CaseRepository, 'listCases'>;
   readonly enquiries: Pick<EnquiryRepository, 'getMany'>;
+  readonly referenceData: Pick<ReferenceDataRepository, 'listCategories'>;
 }
 
 /** Which requests: by reference, or by category, status and a window of receipt. */
@@ -37,15 +39,24 @@ export async function listPublicRequests(
   deps: PublicRequestsDeps,
   query: PublicRequestsQuery,
 ): Promise<PublicRequest[]> {
+  // The directory as it is now decides: an enquiry stores whether its category was sensitive when it came.
+  const publicCodes = new Set(
+    (await deps.referenceData.listCategories())
+      .filter((category) => !category.sensitive)
+      .map((category) => category.code),
+  );
   let references: string[];
   if ('references' in query) {
     references = [...new Set(query.references)].filter(isReference).slice(0, PUBLIC_REQUESTS_LIMIT);
   } else {
     const statuses: readonly EnquiryStatus[] =
       query.open === undefined ? ENQUIRY_STATUSES : query.open ? OPEN_STATUSES : ['closed'];
+    // Only public categories are looked for: an unknown or sensitive code finds nothing without a read.
+    const categories = query.categories?.filter((code) => publicCodes.has(code));
+    if (categories?.length === 0) return [];
     // Newest first across every category asked for, before cutting to the limit.
     const listings: { reference: string; receivedAt: string }[] = [];
-    for (const category of query.categories ?? [undefined]) {
+    for (const category of categories ?? [undefined]) {
       let cursor: string | undefined;
       let pages = 0;
       do {
@@ -58,7 +69,7 @@ export async function listPublicRequests(
           cursor,
         });
         // Sensitive cases are left out before anything about them is read.
-        listings.push(...page.items.filter((item) => !item.sensitive));
+        listings.push(...page.items.filter((item) => !item.sensitive && publicCodes.has(item.category)));
         cursor = page.cursor;
         pages += 1;
       } while (cursor && pages < MAX_PAGES_PER_CATEGORY);
@@ -73,7 +84,7 @@ export async function listPublicRequests(
     .flatMap((reference) => {
       const enquiry = enquiries.get(reference);
       const view = enquiry && publicRequestOf(enquiry);
-      return view ? [view] : [];
+      return view && publicCodes.has(view.category) ? [view] : [];
     })
     .sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0));
 }

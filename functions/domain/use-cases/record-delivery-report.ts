@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { EnquiryReferralUndeliveredEvent } from '../../events/enquiry-referral-answered.ts';
 import { createEvent } from '../../events/envelope.ts';
-import { DELIVERY_ACTOR, markReferralUndelivered } from '../casework.ts';
-import type { CaseRepository } from '../casework-ports.ts';
 import { normaliseEmail } from '../enquiry.ts';
-import { StaleVersion } from '../errors.ts';
 import { CSU_RECIPIENT_ID } from '../partnership.ts';
 import type {
   Clock,
@@ -16,15 +12,14 @@ import type {
   SuppressionList,
 } from '../ports.ts';
 import { referenceOfTopic } from './send-enquiry-email.ts';
+import { type ReturnReferralDeps, returnUndeliveredReferral } from './undelivered-referral.ts';
 
-export interface RecordDeliveryReportDeps {
+export interface RecordDeliveryReportDeps extends ReturnReferralDeps {
   readonly ledger: Pick<EmailLedger, 'recordDelivery'>;
   readonly suppressions: SuppressionList;
   readonly personalData: PersonalDataHasher;
-  readonly cases: Pick<CaseRepository, 'getCase' | 'save'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
-  readonly newId?: () => string;
 }
 
 export interface DeliveryReportInput extends DeliveryReport {
@@ -50,9 +45,6 @@ export function suppresses(report: DeliveryReport): 'bounce' | 'complaint' | und
   return undefined;
 }
 
-/** Staff may change the case between the read and the write; it is read again, this often. */
-const MAX_ATTEMPTS = 3;
-
 /**
  * Records what SES said about one of our emails on its ledger record. A permanent bounce or a complaint puts
  * the address on the suppression list (the mailer then records such emails as suppressed instead of sending).
@@ -63,6 +55,9 @@ export async function recordDeliveryReport(
   deps: RecordDeliveryReportDeps,
   input: DeliveryReportInput,
 ): Promise<DeliveryReportResult> {
+  // SES took the email on: the mailer recorded that itself (markSent) when SES answered, so a Send event is no
+  // news, and costs no write (one comes for every email sent).
+  if (input.outcome === 'sent') return { recorded: false, suppressed: 0, referralUndelivered: false };
   const report: DeliveryReport = {
     outcome: input.outcome,
     at: input.at,
@@ -87,26 +82,10 @@ export async function recordDeliveryReport(
     reason === 'bounce';
   if (!bouncedReferral) return { recorded, suppressed, referralUndelivered: false };
 
-  for (let attempt = 1; ; attempt++) {
-    const record = await deps.cases.getCase(reference);
-    // An erased case, or a referral it no longer holds: nobody to alert about.
-    if (!record?.enquiry.referrals.some((r) => r.agencyId === agencyId)) {
-      return { recorded, suppressed, referralUndelivered: false };
-    }
-    const change = markReferralUndelivered(record.enquiry, agencyId, 'Permanent', {
-      now: deps.clock(),
-      actor: DELIVERY_ACTOR,
-      newId: deps.newId ?? randomUUID,
-    });
-    // Already marked (a redelivered report): the alert is still requested below; the mailer sends it once.
-    if (!change) break;
-    try {
-      await deps.cases.save(change);
-      break;
-    } catch (error) {
-      if (!(error instanceof StaleVersion) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+  const returned = await returnUndeliveredReferral(deps, { reference, agencyId, bounceType: 'Permanent' });
+  // An erased case, or a referral it no longer holds: nobody to alert about.
+  if (!returned) return { recorded, suppressed, referralUndelivered: false };
+  // Asked again for a redelivered report: the mailer's ledger sends the alert once.
   await deps.events.publish([
     createEvent(
       EnquiryReferralUndeliveredEvent,

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { enquiryReceived } from '../../events/enquiry-received.ts';
-import { ukDate } from '../dates.ts';
 import {
   type Enquiry,
   type NewEnquiry,
@@ -64,12 +63,15 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Acknowledgements one address receives in a UK day. Enquiries beyond it are stored and routed as usual but
- * not acknowledged: nobody can use the form to flood someone else's inbox.
+ * Acknowledgements one address receives in any 24 hours (a rolling window, not a calendar day). Enquiries
+ * beyond it are stored and routed as usual but not acknowledged: nobody can use the form to flood someone
+ * else's inbox.
  */
-export const MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3;
+export const MAX_ACKNOWLEDGEMENTS_PER_ADDRESS = 3;
+/** The rolling window of that limit. */
+export const ACKNOWLEDGEMENT_WINDOW_SECONDS = 24 * 60 * 60;
 
-/** The keyed hashes of the enquirer's normalised email and phone, for subject access and the daily limit. */
+/** Keyed hashes of the enquirer's normalised email and phone, for subject access and acknowledgements. */
 export async function subjectKeysOf(
   hasher: PersonalDataHasher,
   contact: NewEnquiry['contact'],
@@ -80,6 +82,22 @@ export async function subjectKeysOf(
   ]);
   if (!email && !phone) return undefined;
   return { ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
+}
+
+/**
+ * Gives the address back the acknowledgement place recorded for an enquiry that was not stored. Best effort:
+ * the place frees itself when the window passes, and the error that stopped the enquiry is what matters.
+ */
+async function giveAcknowledgementBack(
+  deps: Pick<SubmitEnquiryDeps, 'enquiries'>,
+  recorded: {
+    readonly subjectKeys?: { readonly email?: string };
+    readonly acknowledgementRecorded?: boolean;
+  },
+  at: Date,
+): Promise<void> {
+  if (!recorded.acknowledgementRecorded || !recorded.subjectKeys?.email) return;
+  await deps.enquiries.releaseAcknowledgement(recorded.subjectKeys.email, at).catch(() => undefined);
 }
 
 /** Stores a new enquiry (marked for the outbox), answers retries with the first result, and announces it on the bus. */
@@ -104,24 +122,33 @@ export async function submitEnquiry(
   const receivedAt = now.toISOString();
   // Hashed and counted in parallel with the reference, so neither the key (fetched on a cold start) nor the
   // limit costs an extra round trip on the way.
-  const [reference, { subjectKeys, acknowledgementsToday }] = await Promise.all([
+  const [numbered, hashed] = await Promise.allSettled([
     deps.enquiries.nextReference(now.getUTCFullYear()),
     subjectKeysOf(deps.personalData, input.enquiry.contact).then(async (subjectKeys) => ({
       subjectKeys,
-      acknowledgementsToday:
+      acknowledgementRecorded:
         wantsAcknowledgement(input.enquiry) && subjectKeys?.email
-          ? await deps.enquiries.countAcknowledgement(subjectKeys.email, ukDate(now))
+          ? await deps.enquiries.recordAcknowledgement(subjectKeys.email, {
+              at: now,
+              limit: MAX_ACKNOWLEDGEMENTS_PER_ADDRESS,
+              seconds: ACKNOWLEDGEMENT_WINDOW_SECONDS,
+            })
           : undefined,
     })),
   ]);
+  if (numbered.status === 'rejected') {
+    // No enquiry, so no acknowledgement: a client retrying a failure must not use up the address's places.
+    if (hashed.status === 'fulfilled') await giveAcknowledgementBack(deps, hashed.value, now);
+    throw numbered.reason;
+  }
+  if (hashed.status === 'rejected') throw hashed.reason;
+  const reference = numbered.value;
+  const { subjectKeys, acknowledgementRecorded } = hashed.value;
   const enquiry: Enquiry = {
     ...input.enquiry,
     ...(subjectKeys ? { subjectKeys } : {}),
     ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
-    ...(acknowledgementsToday !== undefined &&
-    acknowledgementsToday > MAX_ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY
-      ? { acknowledgementLimited: true }
-      : {}),
+    ...(acknowledgementRecorded === false ? { acknowledgementLimited: true } : {}),
     reference,
     sensitive: category.sensitive,
     status: 'received',
@@ -149,6 +176,8 @@ export async function submitEnquiry(
         : undefined,
     );
   } catch (error) {
+    // This enquiry was not stored, so its acknowledgement will not be sent: give the address its place back.
+    await giveAcknowledgementBack(deps, hashed.value, now);
     // A concurrent request with the same key won the race: answer as it did, or, while it is still being
     // written, ask the client to retry.
     if (error instanceof IdempotencyKeyTaken && keyHash) {
