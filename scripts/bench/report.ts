@@ -185,7 +185,8 @@ function renderEnquiryProfile(result: DynamoCallsResult): string {
   const every = joinBreakdowns(handlers.map((fn) => groups[fn]));
   return `### Where the CPU goes
 
-The same end-to-end window under node:inspector's CPU profiler (sampling every ${profile.intervalUs} µs), keeping the samples
+A second pass of as many enquiries, one at a time as above, under node:inspector's CPU profiler (sampling every
+${profile.intervalUs} µs; a pass of its own, so the profiler's cost stays out of the figures above), keeping the samples
 taken while an invocation ran, by function: ${handlers.map((fn) => `${fn} ${f(groups[fn]!.sampledMs / e, 3)} ms`).join(', ')} per enquiry. The profiler
 adds its own cost, so these run a little above the \`process.cpuUsage\` figures above; the emulators are not
 taken out here (they show as \`local/\`). Saved as \`${relativeProfile(profile.profileFile)}\`.
