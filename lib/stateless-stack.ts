@@ -71,6 +71,7 @@ import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   GATEWAY_PROBLEMS,
+  GATEWAY_SECURITY_HEADERS,
   type GatewayResponseType,
   gatewayProblem,
   PROBLEM_CONTENT_TYPE,
@@ -145,22 +146,6 @@ export const API_THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;
  * renews lasts an hour, so a user disabled (or moved to another group) keeps at most that hour of the old access.
  */
 export const CONSOLE_SESSION_HOURS = 8;
-
-/**
- * The security headers of the functions' responses (functions/api/http-middleware.ts), on what API Gateway
- * answers itself (its errors and the CORS preflights): no MIME sniffing, HTTPS only, never framed, no referrer,
- * nothing loaded, never cached. The Content-Security-Policy spells 'none' as an empty source list, which CSP
- * defines as the same thing: API Gateway reads a static header value between single quotes, so the value
- * cannot hold quotes of its own.
- */
-export const GATEWAY_SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': 'default-src; frame-ancestors',
-  'Cache-Control': 'no-store',
-} as const;
 
 /** Per-IP WAF limit; a person filling in the form makes a handful of requests. */
 export const REQUESTS_PER_IP_PER_5_MINUTES = 300;

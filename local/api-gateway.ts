@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type GatewayResponseType, gatewayProblem, PROBLEM_CONTENT_TYPE } from '../functions/api/problem.ts';
+import {
+  GATEWAY_SECURITY_HEADERS,
+  type GatewayResponseType,
+  gatewayProblem,
+  PROBLEM_CONTENT_TYPE,
+} from '../functions/api/problem.ts';
 import {
   type FunctionName,
   functionOf,
@@ -240,7 +245,13 @@ function sendGatewayProblem(
   respond(
     res,
     status ?? 400,
-    { 'content-type': PROBLEM_CONTENT_TYPE, 'access-control-allow-origin': '*', ...headers, ...extraHeaders },
+    {
+      ...GATEWAY_SECURITY_HEADERS,
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'access-control-allow-origin': '*',
+      ...headers,
+      ...extraHeaders,
+    },
     JSON.stringify(body),
   );
 }

@@ -197,6 +197,23 @@ export const GATEWAY_PROBLEMS = {
 export type GatewayResponseType = keyof typeof GATEWAY_PROBLEMS;
 
 /**
+ * The security headers of the functions' responses (functions/api/http-middleware.ts), on what API Gateway
+ * answers itself (its errors and the CORS preflights): no MIME sniffing, HTTPS only, never framed, no referrer,
+ * nothing loaded, never cached. The CDK stack sets them on its gateway responses; the local API Gateway stand-in
+ * sends them on its own answers. The Content-Security-Policy spells 'none' as an empty source list, which CSP
+ * defines as the same thing: API Gateway reads a static header value between single quotes, so the value
+ * cannot hold quotes of its own.
+ */
+export const GATEWAY_SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': 'default-src; frame-ancestors',
+  'Cache-Control': 'no-store',
+} as const;
+
+/**
  * The status, problem document and extra headers API Gateway sends for `type`; `status` is undefined for
  * DEFAULT_4XX.
  */

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { documentedRoutes, documentSettings } from '../../functions/api/docs-app.ts';
 import { openApiDocument } from '../../functions/api/openapi-document.ts';
+import { GATEWAY_SECURITY_HEADERS } from '../../functions/api/problem.ts';
 import { LOCAL_API_URL } from '../../functions/topology.ts';
 import { createApiGateway } from '../../local/api-gateway.ts';
 import { ContractChecker } from '../../local/contract.ts';
@@ -57,7 +58,7 @@ async function gateway(checkContract: boolean) {
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
-  return { submit, invoked, logged };
+  return { submit, invoked, logged, url: `http://127.0.0.1:${port}` };
 }
 
 describe('the local API gateway', () => {
@@ -86,5 +87,20 @@ describe('the local API gateway', () => {
     expect(response.headers.get('location')).toBe(brokenAcceptance.headers.Location);
     expect(await response.text()).toBe(brokenAcceptance.body);
     expect(logged).toEqual([]);
+  });
+
+  it('answers what it answers itself (an unknown path, a staff route without a token) with the security headers', async () => {
+    const { invoked, url } = await gateway(false);
+
+    const answers = [await fetch(`${url}/no-such-thing`), await fetch(`${url}/enquiries?status=received`)];
+
+    expect(answers.map((answer) => answer.status)).toEqual([404, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      for (const [name, value] of Object.entries(GATEWAY_SECURITY_HEADERS)) {
+        expect(answer.headers.get(name), name).toBe(value);
+      }
+    }
+    expect(invoked).toEqual([]);
   });
 });
