@@ -13,7 +13,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
 import { axeViolations, launchBrowser, type PageGlobals } from '../support/browser.ts';
-import { consoleSession } from '../support/console-session.ts';
+import { consoleSession, submitLocalSignIn } from '../support/console-session.ts';
 import {
   anEnquiry,
   cloud,
@@ -727,15 +727,7 @@ describe('every other page', () => {
     };
     const signedIn = await (async () => {
       const { pending, authorize } = await startSignIn();
-      const form = new URLSearchParams(authorize.searchParams);
-      form.set('username', 'csu.gus');
-      form.set('role', 'csu-officer');
-      const back = await fetch(authorize.origin + authorize.pathname, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-      });
+      const back = await submitLocalSignIn(authorize, { username: 'csu.gus', role: 'csu-officer' });
       return fetch(back.headers.get('location') ?? '', { redirect: 'manual', headers: { cookie: pending } });
     })();
     const notSignedIn = await (async () => {

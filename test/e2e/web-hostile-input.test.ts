@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PAGE_LIST } from '../../functions/topology.ts';
-import { consoleSession } from '../support/console-session.ts';
+import { consoleSession, submitLocalSignIn } from '../support/console-session.ts';
 import { anEnquiry, cloud, submitEnquiry, waitForQuiet } from '../support/local-cloud.ts';
 
 /** A deterministic generator, so a failing body can be reproduced from its seed. */
@@ -230,15 +230,7 @@ describe('the console under fuzzing', () => {
       });
       const pending = start.headers.getSetCookie()[0]?.split(';')[0] ?? '';
       const authorize = new URL(start.headers.get('location') ?? '');
-      const form = new URLSearchParams(authorize.searchParams);
-      form.set('username', 'csu.redirect');
-      form.set('role', 'csu-officer');
-      const signedIn = await fetch(authorize.origin + authorize.pathname, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-      });
+      const signedIn = await submitLocalSignIn(authorize, { username: 'csu.redirect', role: 'csu-officer' });
       const callback = await fetch(signedIn.headers.get('location') ?? '', {
         redirect: 'manual',
         headers: { cookie: pending },

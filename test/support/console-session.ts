@@ -17,27 +17,38 @@ const cookieOf = (response: Response, name: string): string | undefined =>
     .map((line) => line.split(';')[0] ?? '')
     .find((pair) => pair.startsWith(`${name}=`));
 
-/** Signs in as `role` (and agency officer of `agency`), returning the session. */
-export async function consoleSession(user: {
+/** Who signs in on the local user pool's page. */
+export interface LocalUser {
   username: string;
   role: string;
   agency?: string;
   organisation?: string;
-}): Promise<ConsoleSessionCookie> {
-  const start = await fetch(`${cloud().api}/console/sign-in`, { redirect: 'manual' });
-  const pending = cookieOf(start, '__Host-csp-sign-in');
-  const authorize = new URL(start.headers.get('location') ?? '');
+}
+
+/**
+ * Submits the local user pool's sign-in form for `user`, carrying the authorize request's parameters as the page
+ * does; the answer redirects to the console's callback.
+ */
+export function submitLocalSignIn(authorize: URL, user: LocalUser): Promise<Response> {
   const form = new URLSearchParams(authorize.searchParams);
   form.set('username', user.username);
   form.set('role', user.role);
   if (user.agency) form.set('agency_id', user.agency);
   if (user.organisation) form.set('organisation_id', user.organisation);
-  const signedIn = await fetch(authorize.origin + authorize.pathname, {
+  return fetch(authorize.origin + authorize.pathname, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
   });
+}
+
+/** Signs in as `role` (and agency officer of `agency`), returning the session. */
+export async function consoleSession(user: LocalUser): Promise<ConsoleSessionCookie> {
+  const start = await fetch(`${cloud().api}/console/sign-in`, { redirect: 'manual' });
+  const pending = cookieOf(start, '__Host-csp-sign-in');
+  const authorize = new URL(start.headers.get('location') ?? '');
+  const signedIn = await submitLocalSignIn(authorize, user);
   const callback = signedIn.headers.get('location');
   if (!callback || !pending) throw new Error(`Local sign-in failed (${signedIn.status})`);
   const finished = await fetch(callback, { redirect: 'manual', headers: { cookie: pending } });
